@@ -1,0 +1,300 @@
+//! `changelog`: a changelog with an entry for the version being released.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use semver::Version;
+
+use super::support::{files_named, headings};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
+use crate::facts::Facts;
+use crate::facts::workspace::Member;
+use crate::util::regex;
+
+/// See [`Check::docs`].
+pub struct Changelog;
+
+/// File names recognised as changelogs (upper-cased stem before the extension).
+pub const CHANGELOG_STEMS: &[&str] = &["CHANGELOG", "CHANGES", "HISTORY", "RELEASES", "RELEASE-NOTES", "NEWS"];
+
+static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:^|[^0-9A-Za-z.])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
+});
+
+/// One version section of a changelog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// The version, or `None` for `Unreleased`.
+    pub version: Option<Version>,
+}
+
+/// Version and `Unreleased` headings, in file order.
+pub fn entries(text: &str) -> Vec<Entry> {
+    headings(text)
+        .into_iter()
+        .filter_map(|(line, _, heading)| {
+            if heading.to_ascii_lowercase().contains("unreleased") {
+                return Some(Entry { line, version: None });
+            }
+            let caps = VERSION.captures(&heading)?;
+            let version = Version::parse(caps.get(1)?.as_str()).ok()?;
+            Some(Entry { line, version: Some(version) })
+        })
+        .collect()
+}
+
+/// Whether git has a tag for `version` of `crate_name` in any common scheme.
+pub fn has_tag(tags: &BTreeSet<String>, crate_name: &str, version: &str) -> bool {
+    [
+        format!("v{version}"),
+        version.to_string(),
+        format!("{crate_name}-v{version}"),
+        format!("{crate_name}-{version}"),
+        format!("{crate_name}@{version}"),
+        format!("{crate_name}/v{version}"),
+    ]
+    .iter()
+    .any(|t| tags.contains(t))
+}
+
+impl Check for Changelog {
+    fn id(&self) -> &'static str {
+        "changelog"
+    }
+    fn category(&self) -> Category {
+        Category::Release
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn weight(&self) -> u32 {
+        2
+    }
+    fn summary(&self) -> &'static str {
+        "a changelog exists and has an entry for the version in Cargo.toml"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+A `CHANGELOG.md` (or `CHANGES.md`, `HISTORY.md`, `RELEASES.md`, `NEWS.md`)
+exists and has a section for the version in `Cargo.toml`. Heading styles
+vary and all count: `## [1.2.0] - 2024-05-01`, `# 1.2.0 (2024-05-01)`,
+`## v1.2.0`, or a setext `1.2.0` underlined with `===`. An `## [Unreleased]`
+section counts for the manifest version only while that version has no git
+tag yet (before the release). A changelog whose newest entry is older than
+the manifest version is stale, and the finding names both versions.
+
+In a workspace, a member with its own changelog in its directory is checked
+against it; the others are checked against the root changelog. Publishable
+members are checked (all members when none is publishable).
+
+## Why
+Users and downstream packagers read the changelog to decide whether an
+upgrade is safe. A release without an entry hides breaking changes.
+
+## Passing example
+```markdown
+# Changelog
+## [Unreleased]
+## [0.3.0] - 2026-11-02
+### Added
+- `--offline` mode.
+```
+
+## How to fix
+Add a section for the version in `Cargo.toml` (see https://keepachangelog.com),
+or move the `Unreleased` notes under a heading for the new version when you
+release.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if facts.members.is_empty() {
+            return Outcome::skip("the workspace has no packages");
+        }
+        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        let checked: Vec<&Member> = if publishable.is_empty() {
+            facts.members.iter().collect()
+        } else {
+            publishable
+        };
+        let root_changelog = find_changelog(facts, "");
+        let mut findings = Vec::new();
+        let mut ok = 0usize;
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        for member in &checked {
+            let own = (!member.dir.is_empty()).then(|| find_changelog(facts, &member.dir)).flatten();
+            let Some(path) = own.or(root_changelog.clone()) else {
+                if !findings.iter().any(|f: &Finding| f.key == "missing") {
+                    findings.push(
+                        Finding::error("missing", "no CHANGELOG.md (or CHANGES.md, HISTORY.md, RELEASES.md) in the repository")
+                            .help("add CHANGELOG.md in the Keep a Changelog format: https://keepachangelog.com"),
+                    );
+                }
+                continue;
+            };
+            // A shared changelog is checked once per distinct version.
+            if !seen.insert((path.clone(), member.version.clone())) {
+                ok += 1;
+                continue;
+            }
+            let before = findings.len();
+            check_one(facts, member, &path, &mut findings);
+            if findings[before..].iter().all(|f| f.severity < Severity::Error) {
+                ok += 1;
+            }
+        }
+        Outcome::from_findings(findings, ok as f64 / checked.len() as f64)
+    }
+}
+
+fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
+    let mut found = files_named(facts, dir, CHANGELOG_STEMS);
+    // Prefer CHANGELOG over the other names, and Markdown over the rest.
+    found.sort_by_key(|e| {
+        let upper = e.path.to_ascii_uppercase();
+        (!upper.contains("CHANGELOG"), !upper.ends_with(".MD"), e.path.clone())
+    });
+    found.first().map(|e| e.path.clone())
+}
+
+fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Finding>) {
+    let who = &member.name;
+    let text = match facts.text(path).map(|t| &t.content) {
+        Some(Ok(t)) => t,
+        Some(Err(problem)) => {
+            findings.push(
+                Finding::error(format!("{who}:unreadable"), format!("{path} {problem}"))
+                    .at(path, None)
+                    .help("keep the changelog a plain UTF-8 text file"),
+            );
+            return;
+        }
+        None => {
+            findings.push(Finding::error(format!("{who}:unread"), format!("{path} was not read")).at(path, None));
+            return;
+        }
+    };
+    let Ok(version) = Version::parse(&member.version) else {
+        return;
+    };
+    let entries = entries(text);
+    if entries.iter().any(|e| e.version.as_ref() == Some(&version)) {
+        return;
+    }
+    let first_line = entries.first().map(|e| e.line).unwrap_or(1);
+    let unreleased = entries.iter().find(|e| e.version.is_none());
+    if let Some(u) = unreleased {
+        match &facts.git {
+            Some(git) if has_tag(&git.tags, who, &member.version) => {
+                findings.push(
+                    Finding::error(
+                        format!("{who}:tagged-unreleased:{version}"),
+                        format!("{version} is tagged in git but {path} only has it under Unreleased"),
+                    )
+                    .at(path, Some(u.line))
+                    .help(format!("rename the Unreleased section to `## [{version}] - <date>` and open a new Unreleased above it")),
+                );
+            }
+            Some(_) => {}
+            None => findings.push(
+                Finding::note(
+                    format!("{who}:unreleased-unverified:{version}"),
+                    format!("{version} is taken to be the Unreleased section of {path}; without git its tag could not be checked"),
+                )
+                .at(path, Some(u.line)),
+            ),
+        }
+        return;
+    }
+    let newest = entries.iter().filter_map(|e| e.version.as_ref()).max();
+    let finding = match newest {
+        Some(newest) if newest < &version => Finding::error(
+            format!("{who}:stale:{version}"),
+            format!("{path} is stale: its newest entry is {newest} but `{who}` is at {version}"),
+        ),
+        Some(_) => Finding::error(
+            format!("{who}:missing-entry:{version}"),
+            format!("{path} has no entry for {version}, the version of `{who}`"),
+        ),
+        None => Finding::error(
+            format!("{who}:no-entries:{version}"),
+            format!("{path} has no version headings; expected one for {version}"),
+        ),
+    };
+    findings.push(
+        finding
+            .at(path, Some(first_line))
+            .help(format!("add `## [{version}] - YYYY-MM-DD` with the changes, or an `## [Unreleased]` section before tagging")),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::facts::git::GitFacts;
+
+    fn member(version: &str) -> Member {
+        Member {
+            name: "demo".into(),
+            version: version.into(),
+            manifest: "Cargo.toml".into(),
+            dir: String::new(),
+            license: None,
+            license_file: None,
+            readme: None,
+            repository: None,
+            publish: true,
+            has_bin: false,
+        }
+    }
+
+    fn run(version: &str, changelog: &str, tags: Option<&[&str]>) -> Outcome {
+        let mut facts = Facts::in_memory(vec![member(version)], &[("CHANGELOG.md", changelog)]);
+        facts.git = tags.map(|t| GitFacts {
+            tags: t.iter().map(|s| s.to_string()).collect(),
+            ..GitFacts::default()
+        });
+        Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn heading_styles_parse() {
+        let text = "# Changelog\n## [Unreleased]\n## [1.2.0] - 2024-01-01\n# 1.1.0 (2023-01-01)\n## v1.0.0\n0.9.0\n=====\n";
+        let v: Vec<Option<String>> = entries(text).into_iter().map(|e| e.version.map(|v| v.to_string())).collect();
+        assert_eq!(v, vec![None, Some("1.2.0".into()), Some("1.1.0".into()), Some("1.0.0".into()), Some("0.9.0".into())]);
+    }
+
+    #[test]
+    fn entry_for_version_passes() {
+        assert_eq!(run("1.2.0", "## [1.2.0] - 2024\n", Some(&[])).status, Status::Pass);
+    }
+
+    #[test]
+    fn stale_names_both_versions() {
+        let o = run("1.3.0", "# Changelog\n\n## [1.2.0] - 2024\n", Some(&[]));
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.findings[0].message.contains("1.2.0") && o.findings[0].message.contains("1.3.0"));
+        assert_eq!(o.findings[0].line, Some(3));
+    }
+
+    #[test]
+    fn unreleased_counts_until_tagged() {
+        let text = "## [Unreleased]\n## [1.2.0]\n";
+        assert_eq!(run("1.3.0", text, Some(&["v1.2.0"])).status, Status::Pass);
+        let o = run("1.3.0", text, Some(&["v1.2.0", "v1.3.0"]));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].line, Some(1));
+    }
+
+    #[test]
+    fn missing_changelog_fails() {
+        let facts = Facts::in_memory(vec![member("1.0.0")], &[]);
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].key, "missing");
+    }
+}

@@ -1,0 +1,183 @@
+//! `lockfile`: workspaces that build binaries commit `Cargo.lock`.
+
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::facts::Facts;
+
+/// See [`Check::docs`].
+pub struct Lockfile;
+
+impl Check for Lockfile {
+    fn id(&self) -> &'static str {
+        "lockfile"
+    }
+    fn category(&self) -> Category {
+        Category::SupplyChain
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn weight(&self) -> u32 {
+        3
+    }
+    fn summary(&self) -> &'static str {
+        "Cargo.lock is committed when the workspace builds a binary"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+When any workspace member has a binary target, `Cargo.lock` exists at the
+workspace root, parses, is tracked by git and is not ignored. For
+library-only workspaces the check passes either way: since Rust 1.84 the
+Cargo team recommends committing the lockfile for libraries too (it makes
+CI reproducible), but consumers of a library never use it, so its absence
+is not a production risk.
+
+Without git (a tarball, a CI cache) the file's presence is checked and the
+result says that "committed" could not be verified.
+
+## Why
+A binary built without a committed lockfile resolves dependencies afresh on
+every build: two builds of the same commit can ship different code, and an
+audit of the lockfile says nothing about what was deployed.
+
+## Passing example
+`Cargo.lock` listed by `git ls-files`, and no `Cargo.lock` line in
+`.gitignore`.
+
+## How to fix
+Remove `Cargo.lock` from `.gitignore`, run `cargo generate-lockfile` if the
+file is missing, and `git add Cargo.lock`.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        let binaries: Vec<&str> = facts
+            .members
+            .iter()
+            .filter(|m| m.has_bin)
+            .map(|m| m.name.as_str())
+            .collect();
+        let mut findings = Vec::new();
+        if let Some(lock) = &facts.lockfile {
+            if let Err(e) = &lock.parsed {
+                findings.push(
+                    Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
+                        .at(lock.path.clone(), None)
+                        .help("regenerate it with `cargo generate-lockfile`"),
+                );
+            }
+        }
+        if binaries.is_empty() {
+            let outcome = Outcome::from_findings(findings, 0.5);
+            return if outcome.findings.is_empty() {
+                outcome.with_note("library-only workspace: a committed Cargo.lock is optional")
+            } else {
+                outcome
+            };
+        }
+        let who = binaries.join(", ");
+        let ignore_line = facts
+            .text(".gitignore")
+            .and_then(|t| t.text())
+            .and_then(|t| {
+                t.lines()
+                    .position(|l| matches!(l.trim().trim_start_matches('/'), "Cargo.lock" | "*.lock"))
+            })
+            .map(|i| i + 1);
+        match (&facts.lockfile, &facts.git) {
+            (None, _) => findings.push(match ignore_line {
+                Some(line) => Finding::error("ignored", format!("Cargo.lock is ignored by .gitignore, but the workspace builds binaries ({who})"))
+                    .at(".gitignore", Some(line))
+                    .help("delete this line, run `cargo generate-lockfile` and commit Cargo.lock"),
+                None => Finding::error("missing", format!("no Cargo.lock, but the workspace builds binaries ({who})"))
+                    .help("run `cargo generate-lockfile` and commit Cargo.lock"),
+            }),
+            (Some(lock), Some(git)) if !git.is_tracked(&lock.path) => {
+                let finding = match ignore_line {
+                    Some(line) => Finding::error("ignored", format!("Cargo.lock is ignored by .gitignore, but the workspace builds binaries ({who})"))
+                        .at(".gitignore", Some(line)),
+                    None => Finding::error("untracked", format!("Cargo.lock exists but is not committed, and the workspace builds binaries ({who})"))
+                        .at(lock.path.clone(), None),
+                };
+                findings.push(finding.help("`git add Cargo.lock` and commit it"));
+            }
+            (Some(lock), None) => findings.push(
+                Finding::note("unverified", "Cargo.lock exists; without git, whether it is committed could not be verified")
+                    .at(lock.path.clone(), None),
+            ),
+            (Some(_), Some(_)) => {}
+        }
+        let score = if findings.iter().any(|f| f.severity == super::Severity::Error) { 0.0 } else { 1.0 };
+        Outcome::from_findings(findings, score)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::facts::git::GitFacts;
+    use crate::facts::workspace::Member;
+    use crate::facts::LockfileFacts;
+
+    fn member(has_bin: bool) -> Member {
+        Member {
+            name: "app".into(),
+            version: "0.1.0".into(),
+            manifest: "Cargo.toml".into(),
+            dir: String::new(),
+            license: None,
+            license_file: None,
+            readme: None,
+            repository: None,
+            publish: true,
+            has_bin,
+        }
+    }
+
+    fn facts(has_bin: bool, lock: bool, tracked: Option<bool>, gitignore: &str) -> Facts {
+        let mut f = Facts::in_memory(vec![member(has_bin)], &[(".gitignore", gitignore)]);
+        if lock {
+            f.lockfile = Some(LockfileFacts {
+                path: "Cargo.lock".into(),
+                parsed: "version = 4\n".parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()),
+            });
+        }
+        f.git = tracked.map(|t| GitFacts {
+            tracked: if t { ["Cargo.lock".to_string()].into() } else { Default::default() },
+            ..GitFacts::default()
+        });
+        f
+    }
+
+    fn run(f: &Facts) -> Outcome {
+        Lockfile.run(f, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn binary_with_committed_lock_passes() {
+        assert_eq!(run(&facts(true, true, Some(true), "")).status, Status::Pass);
+    }
+
+    #[test]
+    fn binary_with_ignored_lock_points_at_gitignore() {
+        let o = run(&facts(true, true, Some(false), "/target\nCargo.lock\n"));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].path.as_deref(), Some(".gitignore"));
+        assert_eq!(o.findings[0].line, Some(2));
+    }
+
+    #[test]
+    fn binary_without_lock_fails_library_passes() {
+        assert_eq!(run(&facts(true, false, Some(false), "")).status, Status::Fail);
+        let o = run(&facts(false, false, Some(false), ""));
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.note.is_some());
+    }
+
+    #[test]
+    fn no_git_is_a_note_not_a_silent_pass() {
+        let o = run(&facts(true, true, None, ""));
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.findings[0].key, "unverified");
+    }
+}

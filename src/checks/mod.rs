@@ -1,0 +1,447 @@
+//! The check registry: one trait, one list.
+//!
+//! Invariant: checks do no I/O. Each is a pure function of [`Facts`] and its
+//! [`CheckConfig`], so it can be unit-tested from in-memory facts and run in
+//! parallel. `list`, `explain`, `docs/checks.md` (and later SARIF rules) are
+//! all derived from [`ALL`]; adding a check is one file plus one line there.
+
+mod changelog;
+mod ci_present;
+mod license_files;
+mod lockfile;
+mod readme;
+mod security_policy;
+pub mod support;
+
+use serde::Serialize;
+
+use crate::facts::Facts;
+
+/// Every check, in report order. The only list of checks.
+pub static ALL: &[&dyn Check] = &[
+    &security_policy::SecurityPolicy,
+    &lockfile::Lockfile,
+    &ci_present::CiPresent,
+    &changelog::Changelog,
+    &license_files::LicenseFiles,
+    &readme::Readme,
+];
+
+/// Looks a check up by id.
+pub fn find(id: &str) -> Option<&'static dyn Check> {
+    ALL.iter().copied().find(|c| c.id() == id)
+}
+
+/// One production-readiness check.
+pub trait Check: Sync {
+    /// Stable kebab-case id, e.g. `security-policy`. Never renamed.
+    fn id(&self) -> &'static str;
+    /// The score category it counts towards.
+    fn category(&self) -> Category;
+    /// Its level when neither profile nor configuration says otherwise.
+    fn default_level(&self) -> Level;
+    /// Weight within its category.
+    fn weight(&self) -> u32;
+    /// One line: what it checks.
+    fn summary(&self) -> &'static str;
+    /// Markdown: what it checks, why it matters, what passing looks like, how to fix.
+    fn docs(&self) -> &'static str;
+    /// Evaluates the check. Must not touch the disk or the network.
+    fn run(&self, facts: &Facts, cfg: &CheckConfig) -> Outcome;
+}
+
+/// Per-run settings a check receives.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// The effective level (profile, then configuration).
+    pub level: Level,
+}
+
+/// Score categories; weights sum to 100 by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Vulnerabilities, security policy, dangerous code.
+    Security,
+    /// Where dependencies come from and how they are pinned.
+    SupplyChain,
+    /// Continuous integration.
+    Ci,
+    /// Changelog, tags, release automation.
+    Release,
+    /// Tests and code hygiene.
+    Testing,
+    /// Licenses, ownership, community files, metadata.
+    Governance,
+}
+
+impl Category {
+    /// Every category, in report order.
+    pub const ALL: [Category; 6] = [
+        Category::Security,
+        Category::SupplyChain,
+        Category::Ci,
+        Category::Release,
+        Category::Testing,
+        Category::Governance,
+    ];
+
+    /// The id used in config and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::SupplyChain => "supply-chain",
+            Category::Ci => "ci",
+            Category::Release => "release",
+            Category::Testing => "testing",
+            Category::Governance => "governance",
+        }
+    }
+
+    /// Parses a category id.
+    pub fn from_id(id: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// Default weight of the category in the total (they sum to 100).
+    pub fn default_weight(self) -> u32 {
+        match self {
+            Category::Security => 25,
+            Category::SupplyChain => 20,
+            Category::Ci => 20,
+            Category::Release => 15,
+            Category::Testing => 10,
+            Category::Governance => 10,
+        }
+    }
+}
+
+/// How a check's findings affect the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Silenced: reported as `skip`, excluded from the score.
+    Allow,
+    /// Reported and scored, never fails the gate.
+    Warn,
+    /// Fails the gate when the check fails or cannot be evaluated.
+    Deny,
+}
+
+impl Level {
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// Parses the config spelling.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// Result of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Nothing to fix.
+    Pass,
+    /// Minor findings; does not fail the gate.
+    Warn,
+    /// Findings that fail the gate when the check is at `deny`.
+    Fail,
+    /// Not applicable or silenced; excluded from the score.
+    Skip,
+    /// Could not evaluate (the note says why); counts as a failure.
+    Error,
+}
+
+impl Status {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// How serious one finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational; does not lower the status.
+    Note,
+    /// Should be fixed; makes the check `warn`.
+    Warning,
+    /// Must be fixed; makes the check `fail`.
+    Error,
+}
+
+/// One thing a check found, located where possible.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// File relative to the workspace root, `/`-separated.
+    pub path: Option<String>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// One line: the fix.
+    pub help: Option<String>,
+    /// Stable identity for baselines and SARIF; independent of line numbers.
+    pub fingerprint: String,
+    /// What identifies this finding within its check and file (not the line),
+    /// hashed into the fingerprint.
+    #[serde(skip)]
+    pub key: String,
+}
+
+impl Finding {
+    /// A finding of the given severity; `key` identifies it stably within the check.
+    pub fn new(severity: Severity, key: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            severity,
+            message: message.into(),
+            path: None,
+            line: None,
+            help: None,
+            fingerprint: String::new(),
+            key: key.into(),
+        }
+    }
+
+    /// An error-severity finding.
+    pub fn error(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, key, message)
+    }
+
+    /// A warning-severity finding.
+    pub fn warning(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, key, message)
+    }
+
+    /// A note.
+    pub fn note(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, key, message)
+    }
+
+    /// Locates the finding in a file.
+    pub fn at(mut self, path: impl Into<String>, line: Option<usize>) -> Self {
+        self.path = Some(path.into());
+        self.line = line;
+        self
+    }
+
+    /// Adds the one-line fix.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// What a check returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Overall result.
+    pub status: Status,
+    /// Partial credit in `[0, 1]`.
+    pub score: f64,
+    /// What it found.
+    pub findings: Vec<Finding>,
+    /// Why the check was skipped or could not run.
+    pub note: Option<String>,
+}
+
+impl Outcome {
+    /// Status from the worst finding; score given by the check.
+    pub fn from_findings(findings: Vec<Finding>, score: f64) -> Self {
+        let status = match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Error) => Status::Fail,
+            Some(Severity::Warning) => Status::Warn,
+            Some(Severity::Note) | None => Status::Pass,
+        };
+        let score = if status == Status::Pass && findings.is_empty() {
+            1.0
+        } else {
+            score.clamp(0.0, 1.0)
+        };
+        Outcome {
+            status,
+            score,
+            findings,
+            note: None,
+        }
+    }
+
+    /// Full marks.
+    pub fn pass() -> Self {
+        Self::from_findings(Vec::new(), 1.0)
+    }
+
+    /// Not applicable here; excluded from the score.
+    pub fn skip(note: impl Into<String>) -> Self {
+        Outcome {
+            status: Status::Skip,
+            score: 0.0,
+            findings: Vec::new(),
+            note: Some(note.into()),
+        }
+    }
+
+    /// Could not evaluate; scores zero and fails a `deny` gate.
+    pub fn error(note: impl Into<String>) -> Self {
+        Outcome {
+            status: Status::Error,
+            score: 0.0,
+            findings: Vec::new(),
+            note: Some(note.into()),
+        }
+    }
+
+    /// Adds an explanatory note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// A check's outcome with its effective settings, as reported.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    /// The check that ran.
+    pub check: &'static dyn Check,
+    /// The level it ran at.
+    pub level: Level,
+    /// Its weight within the category (after configuration).
+    pub weight: u32,
+    /// What it found.
+    pub outcome: Outcome,
+}
+
+impl std::fmt::Debug for dyn Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Runs every check against `facts`, in parallel, in registry order.
+///
+/// `level_of` gives each check's effective level; checks at `allow` are not run.
+pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -> Vec<CheckResult> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ALL.len())
+        .max(1);
+    let mut results: Vec<Option<CheckResult>> = vec![None; ALL.len()];
+    std::thread::scope(|scope| {
+        let chunk = ALL.len().div_ceil(threads);
+        for (slots, checks) in results.chunks_mut(chunk).zip(ALL.chunks(chunk)) {
+            scope.spawn(move || {
+                for (slot, check) in slots.iter_mut().zip(checks) {
+                    *slot = Some(run_one(*check, facts, level_of(*check)));
+                }
+            });
+        }
+    });
+    results.into_iter().flatten().collect()
+}
+
+fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
+    let outcome = if level == Level::Allow {
+        Outcome::skip("silenced: level is `allow`")
+    } else {
+        let mut outcome = check.run(facts, &CheckConfig { level });
+        for finding in &mut outcome.findings {
+            finding.fingerprint = fingerprint(check.id(), finding);
+        }
+        outcome
+            .findings
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        outcome
+    };
+    CheckResult {
+        check,
+        level,
+        weight: check.weight(),
+        outcome,
+    }
+}
+
+/// A stable fingerprint: check id, file and the finding's key, never the line,
+/// so it survives edits elsewhere in the file.
+fn fingerprint(check_id: &str, finding: &Finding) -> String {
+    let mut h = crate::util::Fnv64::new();
+    h.write(check_id.as_bytes());
+    h.write(&[0]);
+    h.write(finding.path.as_deref().unwrap_or("").as_bytes());
+    h.write(&[0]);
+    h.write(finding.key.as_bytes());
+    format!("{:016x}", h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = BTreeSet::new();
+        for c in ALL {
+            assert!(seen.insert(c.id()), "duplicate id {}", c.id());
+            assert!(
+                c.id().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{} is not kebab-case",
+                c.id()
+            );
+            assert!(c.weight() > 0, "{} has zero weight", c.id());
+            assert!(!c.summary().is_empty());
+            for section in ["## What it checks", "## Why", "## How to fix"] {
+                assert!(c.docs().contains(section), "{} docs lack `{section}`", c.id());
+            }
+        }
+    }
+
+    #[test]
+    fn category_weights_sum_to_100() {
+        assert_eq!(Category::ALL.iter().map(|c| c.default_weight()).sum::<u32>(), 100);
+    }
+
+    #[test]
+    fn status_follows_worst_finding() {
+        let o = Outcome::from_findings(vec![Finding::note("k", "m")], 1.0);
+        assert_eq!(o.status, Status::Pass);
+        let o = Outcome::from_findings(vec![Finding::warning("k", "m")], 0.5);
+        assert_eq!(o.status, Status::Warn);
+        let o = Outcome::from_findings(
+            vec![Finding::warning("k", "m"), Finding::error("k2", "m")],
+            0.5,
+        );
+        assert_eq!(o.status, Status::Fail);
+    }
+
+    #[test]
+    fn fingerprint_ignores_line() {
+        let a = Finding::error("missing:MIT", "x").at("Cargo.toml", Some(3));
+        let b = Finding::error("missing:MIT", "y").at("Cargo.toml", Some(30));
+        assert_eq!(fingerprint("license-files", &a), fingerprint("license-files", &b));
+        let c = Finding::error("missing:Apache-2.0", "x").at("Cargo.toml", Some(3));
+        assert_ne!(fingerprint("license-files", &a), fingerprint("license-files", &c));
+    }
+}

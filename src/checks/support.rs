@@ -1,0 +1,131 @@
+//! Helpers shared by checks: locating manifest keys, finding files by name.
+
+use crate::facts::Facts;
+use crate::facts::files::{self, FileEntry};
+use crate::facts::workspace::Member;
+
+/// 1-based line of `key = …` inside `[table]` of a TOML text; a light scan,
+/// good enough to point a finding at the right line.
+pub fn toml_key_line(text: &str, table: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            current = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            continue;
+        }
+        if current == table {
+            if let Some(rest) = trimmed.strip_prefix(key) {
+                let rest = rest.trim_start();
+                if rest.starts_with('=') || rest.starts_with('.') {
+                    return Some(i + 1);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The line of `[package] key` in a member's manifest (or of `[package]`
+/// itself when the key is absent).
+pub fn manifest_line(facts: &Facts, member: &Member, key: &str) -> Option<usize> {
+    let text = facts.text(&member.manifest)?.text()?;
+    toml_key_line(text, "package", key).or_else(|| {
+        text.lines()
+            .position(|l| l.trim() == "[package]")
+            .map(|i| i + 1)
+    })
+}
+
+/// Files directly in `dir` whose upper-cased name starts with one of `stems`
+/// followed by nothing, `.` or `-`/`_`.
+pub fn files_named<'a>(facts: &'a Facts, dir: &str, stems: &[&str]) -> Vec<&'a FileEntry> {
+    facts
+        .files
+        .in_dir(dir)
+        .filter(|e| {
+            let name = files::file_name(&e.path).to_ascii_uppercase();
+            stems.iter().any(|stem| {
+                name.strip_prefix(stem)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_']))
+            })
+        })
+        .collect()
+}
+
+/// Markdown-ish headings of a text: `(line, level, text)` for ATX (`## x`)
+/// and setext (`x` over `===`/`---`) headings, outside fenced code blocks.
+pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    Some(open) if open == marker => None,
+                    None => Some(marker),
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            continue;
+        }
+        if line.starts_with('#') {
+            let level = line.chars().take_while(|c| *c == '#').count();
+            let rest = &line[level..];
+            if level <= 6 && (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
+                out.push((i + 1, level, rest.trim().trim_end_matches('#').trim().to_string()));
+            }
+            continue;
+        }
+        if let Some(next) = lines.get(i + 1) {
+            let next = next.trim_end_matches('\r').trim();
+            let is_underline = next.len() >= 3
+                && (next.chars().all(|c| c == '=') || next.chars().all(|c| c == '-'));
+            if is_underline && !line.trim().is_empty() && !line.starts_with(' ') {
+                let level = if next.starts_with('=') { 1 } else { 2 };
+                out.push((i + 1, level, line.trim().to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys_in_tables() {
+        let text = "[package]\nname = \"x\"\nlicense = \"MIT\"\n[dependencies]\nlicense = \"1\"\n";
+        assert_eq!(toml_key_line(text, "package", "license"), Some(3));
+        assert_eq!(toml_key_line(text, "dependencies", "license"), Some(5));
+        assert_eq!(toml_key_line(text, "package", "readme"), None);
+        assert_eq!(toml_key_line("[package]\nlicense.workspace = true\n", "package", "license"), Some(2));
+    }
+
+    #[test]
+    fn heading_styles() {
+        let text = "# Changelog\n\n## [1.2.0] - 2024-01-01\n\n```\n# not a heading\n```\n1.1.0\n=====\nv1.0.0\n------\n#hashtag\n";
+        let h: Vec<(usize, String)> = headings(text).into_iter().map(|(l, _, t)| (l, t)).collect();
+        assert_eq!(
+            h,
+            vec![
+                (1, "Changelog".into()),
+                (3, "[1.2.0] - 2024-01-01".into()),
+                (8, "1.1.0".into()),
+                (10, "v1.0.0".into())
+            ]
+        );
+    }
+}

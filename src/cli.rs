@@ -1,0 +1,195 @@
+//! Command-line definitions (clap). Parsing only: no behaviour lives here.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::score::Profile;
+
+const EXAMPLES: &str = "\
+Examples:
+  cargo readiness                         score the workspace you stand in
+  cargo readiness --offline               no network (pre-push hooks)
+  cargo readiness --format json | jq .score
+  cargo readiness --profile strict --min-score 90
+  cargo readiness --manifest-path path/to/Cargo.toml
+  cargo readiness list                    every check, its category and level
+  cargo readiness explain license-files   what a check looks at and how to fix it
+
+Exit codes: 0 gate passed, 1 gate failed, 2 could not run.";
+
+/// Is this Rust repository ready for production, and if not, exactly what is missing?
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-readiness",
+    bin_name = "cargo readiness",
+    version,
+    about,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; without a subcommand, score the workspace.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Options for scoring the workspace (the default action).
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// Subcommands besides the default scoring run.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every check: id, category, default level and summary.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a check's documentation: what it looks at, why, and how to fix it.
+    Explain {
+        /// The check id, e.g. `license-files`.
+        id: String,
+    },
+}
+
+/// Where the workspace is and how `cargo metadata` may reach the network.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WorkspaceArgs {
+    /// Path to Cargo.toml (default: search from the current directory upward).
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Run without accessing the network (passed to cargo).
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Require Cargo.lock to be up to date (passed to cargo).
+    #[arg(long)]
+    pub locked: bool,
+
+    /// Require Cargo.lock to be up to date and the network unused (passed to cargo).
+    #[arg(long)]
+    pub frozen: bool,
+}
+
+/// Options of the scoring run.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// Workspace location and cargo flags.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+
+    /// Gate profile: which checks must pass and the default minimum score.
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+
+    /// Minimum total score (0-100) for the gate to pass; overrides the profile's.
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub min_score: Option<f64>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Configuration file (default: readiness.toml at the workspace root, or
+    /// [workspace.metadata.readiness] / [package.metadata.readiness] in Cargo.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A summary table and findings grouped by check, for people.
+    #[default]
+    Human,
+    /// The stable JSON contract (`schema_version` 1).
+    Json,
+}
+
+/// Formats of `list`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    #[default]
+    Human,
+    /// A JSON array of checks.
+    Json,
+}
+
+/// Colour choice for human output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0-100"))
+    }
+}
+
+/// Drops the subcommand name cargo passes first when run as `cargo readiness`
+/// (argv is `cargo-readiness readiness ARGS`), so both invocations parse alike.
+pub fn normalize_args<I>(args: I) -> Vec<OsString>
+where
+    I: IntoIterator<Item = OsString>,
+{
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "readiness") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn strips_cargo_subcommand_name() {
+        assert_eq!(
+            normalize_args(os(&["cargo-readiness", "readiness", "list"])),
+            os(&["cargo-readiness", "list"])
+        );
+        assert_eq!(
+            normalize_args(os(&["cargo-readiness", "list"])),
+            os(&["cargo-readiness", "list"])
+        );
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn min_score_is_bounded() {
+        assert!(parse_score("75").is_ok());
+        assert!(parse_score("101").is_err());
+        assert!(parse_score("x").is_err());
+    }
+}

@@ -1,0 +1,317 @@
+//! The repository's file index and the text of the files checks read.
+//!
+//! Checks never open files: everything they may look at is read here, once,
+//! with the problems (binary, not UTF-8, too large, outside the repository)
+//! recorded instead of raised, so a check can report them precisely.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use walkdir::WalkDir;
+
+/// Files larger than this are indexed but not read; checks report them as
+/// too large rather than stall on them.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One indexed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEntry {
+    /// Path relative to the workspace root, `/`-separated.
+    pub path: String,
+    /// Size in bytes (of the link itself for symlinks).
+    pub size: u64,
+    /// Whether the entry is a symbolic link.
+    pub symlink: bool,
+}
+
+/// Every file under the workspace root except build output, VCS data and
+/// whatever git ignores.
+#[derive(Debug, Clone, Default)]
+pub struct FileIndex {
+    entries: Vec<FileEntry>,
+    /// Directories or files that could not be listed, with the reason.
+    pub problems: Vec<String>,
+}
+
+impl FileIndex {
+    /// Walks `root`, skipping `.git/`, `target/` directories, and paths in
+    /// `ignored` (relative paths from git; directories end with `/`).
+    pub fn collect(root: &Path, ignored: &BTreeSet<String>) -> FileIndex {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                if e.file_type().is_dir() && (name == ".git" || name == "target") {
+                    return false;
+                }
+                let rel = relative(root, e.path());
+                if e.file_type().is_dir() {
+                    !ignored.contains(&format!("{rel}/"))
+                } else {
+                    !ignored.contains(&rel)
+                }
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if !e.file_type().is_dir() => {
+                    let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    entries.push(FileEntry {
+                        path: relative(root, e.path()),
+                        size,
+                        symlink: e.path_is_symlink(),
+                    });
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let at = err
+                        .path()
+                        .map(|p| relative(root, p))
+                        .unwrap_or_else(|| "?".into());
+                    problems.push(format!("cannot list {at}: {}", io_reason(&err)));
+                }
+            }
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        FileIndex { entries, problems }
+    }
+
+    /// An index of the given entries (for tests).
+    pub fn from_entries(mut entries: Vec<FileEntry>) -> FileIndex {
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        FileIndex {
+            entries,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Every entry, sorted by path.
+    pub fn iter(&self) -> impl Iterator<Item = &FileEntry> {
+        self.entries.iter()
+    }
+
+    /// Whether `path` is indexed.
+    pub fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// The entry at `path`.
+    pub fn get(&self, path: &str) -> Option<&FileEntry> {
+        self.entries
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// Files directly inside `dir` (`""` for the root).
+    pub fn in_dir<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + use<'a> {
+        let dir = dir.to_string();
+        self.entries
+            .iter()
+            .filter(move |e| parent_dir(&e.path) == dir)
+    }
+
+    /// Number of indexed files.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing was indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The directory part of a relative path (`""` at the root).
+pub fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+/// The file-name part of a relative path.
+pub fn file_name(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[i + 1..]).unwrap_or(path)
+}
+
+/// Joins a relative directory and a relative path.
+pub fn join(dir: &str, path: &str) -> String {
+    let path = path.trim_start_matches("./");
+    if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
+    }
+}
+
+/// `path` relative to `root`, `/`-separated; absolute when outside `root`.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+fn io_reason(err: &walkdir::Error) -> String {
+    err.io_error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| err.to_string())
+}
+
+/// Why a file's text is not available.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum TextProblem {
+    /// Bigger than [`MAX_TEXT_BYTES`].
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// Contains NUL bytes: not a text file.
+    Binary,
+    /// Not valid UTF-8.
+    NotUtf8 {
+        /// 1-based line of the first invalid byte.
+        line: usize,
+    },
+    /// A symlink resolving outside the repository; not followed.
+    OutsideRoot {
+        /// Where it points.
+        target: String,
+    },
+    /// The operating system refused.
+    Unreadable {
+        /// The OS error.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextProblem::TooLarge { size } => write!(
+                f,
+                "is {} MB, over the {} MB limit for text files; not read",
+                size / (1024 * 1024),
+                MAX_TEXT_BYTES / (1024 * 1024)
+            ),
+            TextProblem::Binary => f.write_str("is a binary file, not text"),
+            TextProblem::NotUtf8 { line } => write!(f, "is not valid UTF-8 (line {line})"),
+            TextProblem::OutsideRoot { target } => {
+                write!(f, "is a symlink to {target}, outside the repository; not followed")
+            }
+            TextProblem::Unreadable { reason } => write!(f, "cannot be read: {reason}"),
+        }
+    }
+}
+
+/// The text of one file, or why it is not available.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFile {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// The text (BOM stripped, line endings untouched) or the problem.
+    pub content: Result<String, TextProblem>,
+}
+
+impl TextFile {
+    /// The text, if it could be read.
+    pub fn text(&self) -> Option<&str> {
+        self.content.as_deref().ok()
+    }
+}
+
+/// Reads the text of each of `paths` (relative to `root`).
+pub fn read_texts(root: &Path, paths: impl IntoIterator<Item = String>) -> BTreeMap<String, TextFile> {
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    paths
+        .into_iter()
+        .map(|path| {
+            let content = read_text(&canonical_root, &root.join(&path));
+            (path.clone(), TextFile { path, content })
+        })
+        .collect()
+}
+
+fn read_text(canonical_root: &Path, abs: &Path) -> Result<String, TextProblem> {
+    let unreadable = |e: std::io::Error| TextProblem::Unreadable {
+        reason: e.to_string(),
+    };
+    let meta = fs::symlink_metadata(abs).map_err(unreadable)?;
+    let target: PathBuf = if meta.file_type().is_symlink() {
+        let target = fs::canonicalize(abs).map_err(unreadable)?;
+        if !target.starts_with(canonical_root) {
+            return Err(TextProblem::OutsideRoot {
+                target: target.display().to_string(),
+            });
+        }
+        target
+    } else {
+        abs.to_path_buf()
+    };
+    let size = fs::metadata(&target).map_err(unreadable)?.len();
+    if size > MAX_TEXT_BYTES {
+        return Err(TextProblem::TooLarge { size });
+    }
+    let bytes = fs::read(&target).map_err(unreadable)?;
+    decode(bytes)
+}
+
+/// Decodes file bytes as UTF-8 text, stripping a byte-order mark.
+pub fn decode(bytes: Vec<u8>) -> Result<String, TextProblem> {
+    let sniff = &bytes[..bytes.len().min(8192)];
+    if sniff.contains(&0) {
+        return Err(TextProblem::Binary);
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let line = crate::util::line_of_offset(
+                &String::from_utf8_lossy(&e.as_bytes()[..valid]),
+                valid,
+            );
+            Err(TextProblem::NotUtf8 { line })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_handles_bom_binary_and_bad_utf8() {
+        assert_eq!(decode(b"\xef\xbb\xbfhello".to_vec()), Ok("hello".into()));
+        assert_eq!(decode(b"a\0b".to_vec()), Err(TextProblem::Binary));
+        assert_eq!(
+            decode(b"ok\nok\n\xff".to_vec()),
+            Err(TextProblem::NotUtf8 { line: 3 })
+        );
+    }
+
+    #[test]
+    fn path_helpers() {
+        assert_eq!(parent_dir("a/b/c.md"), "a/b");
+        assert_eq!(parent_dir("c.md"), "");
+        assert_eq!(file_name("a/b/c.md"), "c.md");
+        assert_eq!(join("", "./README.md"), "README.md");
+        assert_eq!(join("crates/a", "README.md"), "crates/a/README.md");
+    }
+}

@@ -1,0 +1,131 @@
+//! Git facts through the `git` CLI: what is tracked and ignored, tags, HEAD.
+//!
+//! No git binary, or not a git work tree, gives `None`; never an error.
+//! `CARGO_READINESS_GIT` names the git binary (tests point it at a missing
+//! path to prove the tool degrades).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What git knows about the repository containing the workspace.
+#[derive(Debug, Clone, Default)]
+pub struct GitFacts {
+    /// The commit HEAD points at; `None` in a repository with no commits.
+    pub head: Option<String>,
+    /// Every tag name.
+    pub tags: BTreeSet<String>,
+    /// Tracked files, relative to the workspace root.
+    pub tracked: BTreeSet<String>,
+    /// Ignored files and directories (directories end with `/`), relative to
+    /// the workspace root.
+    pub ignored: BTreeSet<String>,
+    /// URL of the `origin` remote.
+    pub origin_url: Option<String>,
+    /// Whether the clone is shallow (history incomplete).
+    pub shallow: bool,
+}
+
+impl GitFacts {
+    /// Whether `path` (relative to the workspace root) is tracked.
+    pub fn is_tracked(&self, path: &str) -> bool {
+        self.tracked.contains(path)
+    }
+}
+
+/// Collects git facts for the work tree containing `root`.
+pub fn collect(root: &Path) -> Option<GitFacts> {
+    let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
+    if inside.trim() != "true" {
+        return None;
+    }
+    let head = git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let tags = git(root, &["tag", "--list"])
+        .map(|s| s.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    let tracked = git(root, &["ls-files", "-z", "--cached", "--full-name", "."])
+        .map(|s| split_z(&s, &prefix(root)))
+        .unwrap_or_default();
+    let ignored = git(
+        root,
+        &[
+            "ls-files",
+            "-z",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
+            "--full-name",
+            ".",
+        ],
+    )
+    .map(|s| split_z(&s, &prefix(root)))
+    .unwrap_or_default();
+    let origin_url = git(root, &["remote", "get-url", "origin"])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
+        .is_some_and(|s| s.trim() == "true");
+    Some(GitFacts {
+        head,
+        tags,
+        tracked,
+        ignored,
+        origin_url,
+        shallow,
+    })
+}
+
+/// The workspace root's path inside the repository (`crates/x/`), so
+/// `--full-name` paths can be made relative to the workspace root.
+fn prefix(root: &Path) -> String {
+    git(root, &["rev-parse", "--show-prefix"])
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn split_z(output: &str, prefix: &str) -> BTreeSet<String> {
+    output
+        .split('\0')
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.strip_prefix(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The git binary to run.
+fn git_binary() -> String {
+    std::env::var("CARGO_READINESS_GIT").unwrap_or_else(|_| "git".to_string())
+}
+
+/// Runs git in `dir`; `None` when git is missing or the command fails.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new(git_binary())
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        // Never prompt, never page, never read the user's terminal.
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_PAGER", "cat")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_strips_prefix() {
+        let set = split_z("sub/a\0sub/b/c\0other/d\0", "sub/");
+        assert_eq!(set.into_iter().collect::<Vec<_>>(), vec!["a", "b/c"]);
+    }
+}

@@ -1,0 +1,452 @@
+//! The workspace: where it is, what `cargo metadata` says about it, and its
+//! members — read from the manifests directly when cargo cannot resolve.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
+use serde::Serialize;
+
+use super::files::{self, relative};
+use crate::error::{Error, Result};
+use crate::util::line_of_offset;
+
+/// A workspace member, as the checks see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// Package name.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// Manifest path relative to the workspace root.
+    pub manifest: String,
+    /// Package directory relative to the workspace root (`""` for the root).
+    pub dir: String,
+    /// `license` (SPDX expression), inheritance resolved.
+    pub license: Option<String>,
+    /// `license-file`, relative to the package directory.
+    pub license_file: Option<String>,
+    /// `readme`, relative to the package directory (cargo's default applied).
+    pub readme: Option<String>,
+    /// `repository` URL.
+    pub repository: Option<String>,
+    /// Whether it may be published (`publish` is not `false`/`[]`).
+    pub publish: bool,
+    /// Whether it has a binary target.
+    pub has_bin: bool,
+}
+
+/// Where the run starts: the manifest found and the workspace root it implies.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The manifest given or discovered (absolute).
+    pub manifest: PathBuf,
+    /// The workspace root: the nearest directory (the manifest's own, or an
+    /// ancestor) whose `Cargo.toml` has a `[workspace]` table, else the
+    /// manifest's directory. `cargo metadata` has the last word when it runs.
+    pub root: PathBuf,
+}
+
+/// Finds the manifest (`--manifest-path`, or from `cwd` upward) and checks
+/// it is valid TOML, so a syntax error is reported with its line.
+pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
+    let manifest = match manifest_path {
+        Some(p) => {
+            let p = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+            if !p.is_file() {
+                return Err(Error::NotCargoProject(format!(
+                    "manifest path `{}` does not exist or is not a file",
+                    p.display()
+                )));
+            }
+            p
+        }
+        None => cwd
+            .ancestors()
+            .map(|d| d.join("Cargo.toml"))
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                Error::NotCargoProject(format!(
+                    "could not find `Cargo.toml` in `{}` or any parent directory; \
+                     run inside a Cargo project or pass --manifest-path",
+                    cwd.display()
+                ))
+            })?,
+    };
+    let manifest = std::fs::canonicalize(&manifest).unwrap_or(manifest);
+    let table = read_manifest(&manifest)?;
+    let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let root = if table.contains_key("workspace") {
+        dir
+    } else {
+        dir.ancestors()
+            .skip(1)
+            .find(|d| {
+                read_manifest(&d.join("Cargo.toml"))
+                    .is_ok_and(|t| t.contains_key("workspace"))
+            })
+            .map(Path::to_path_buf)
+            .unwrap_or(dir)
+    };
+    Ok(Location { manifest, root })
+}
+
+/// Reads and parses a manifest as TOML, naming the file and line on error.
+pub fn read_manifest(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        action: "cannot read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    text.parse::<toml::Table>().map_err(|e| Error::Manifest {
+        path: path.to_path_buf(),
+        line: e.span().map(|s| line_of_offset(&text, s.start)),
+        message: e.message().to_string(),
+    })
+}
+
+/// cargo flags passed through to `cargo metadata`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CargoFlags {
+    /// `--offline`
+    pub offline: bool,
+    /// `--locked`
+    pub locked: bool,
+    /// `--frozen`
+    pub frozen: bool,
+}
+
+/// `cargo metadata` that did not produce a graph, for a reason outside the
+/// repository's text (network, toolchain, unfetchable git dependency).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataUnavailable {
+    /// The first line of cargo's explanation.
+    pub reason: String,
+}
+
+/// Runs `cargo metadata`.
+///
+/// Errors that are the user's to fix (malformed manifests, a stale lockfile
+/// under `--locked`) stop the run; anything else degrades to
+/// `Err(MetadataUnavailable)` and the run continues without the graph. A
+/// `rust-toolchain.toml` naming a toolchain that is not installed is retried
+/// once with the running toolchain. `notes` receives what was done.
+pub fn metadata(
+    loc: &Location,
+    flags: CargoFlags,
+    notes: &mut Vec<String>,
+) -> Result<std::result::Result<Metadata, MetadataUnavailable>> {
+    let lockfile = loc.root.join("Cargo.lock");
+    let lock_existed = lockfile.exists();
+    let mut result = run_metadata(&loc.manifest, flags, None);
+    if let Err(stderr) = &result {
+        if stderr.contains("is not installed") {
+            if let Some(toolchain) = running_toolchain() {
+                notes.push(format!(
+                    "the toolchain pinned by rust-toolchain is not installed; \
+                     ran cargo metadata with `{toolchain}` instead"
+                ));
+                result = run_metadata(&loc.manifest, flags, Some(&toolchain));
+            }
+        }
+    }
+    // cargo metadata writes a Cargo.lock when there is none; leave the
+    // repository as we found it.
+    if !lock_existed && lockfile.exists() && std::fs::remove_file(&lockfile).is_ok() {
+        notes.push("resolved dependencies without a committed Cargo.lock".into());
+    }
+    match result {
+        Ok(m) => Ok(Ok(m)),
+        Err(stderr) => {
+            if is_users_to_fix(&stderr) {
+                Err(Error::Manifest {
+                    path: manifest_in(&stderr).unwrap_or_else(|| loc.manifest.clone()),
+                    line: line_in(&stderr),
+                    message: summarize(&stderr),
+                })
+            } else {
+                Ok(Err(MetadataUnavailable {
+                    reason: summarize(&stderr),
+                }))
+            }
+        }
+    }
+}
+
+fn run_metadata(
+    manifest: &Path,
+    flags: CargoFlags,
+    toolchain: Option<&str>,
+) -> std::result::Result<Metadata, String> {
+    let mut cmd = MetadataCommand::new();
+    cmd.manifest_path(manifest);
+    let mut opts = Vec::new();
+    if flags.offline {
+        opts.push("--offline".to_string());
+    }
+    if flags.locked {
+        opts.push("--locked".to_string());
+    }
+    if flags.frozen {
+        opts.push("--frozen".to_string());
+    }
+    cmd.other_options(opts);
+    if let Some(t) = toolchain {
+        cmd.env("RUSTUP_TOOLCHAIN", t);
+    }
+    cmd.exec().map_err(|e| match e {
+        cargo_metadata::Error::CargoMetadata { stderr } => stderr,
+        other => other.to_string(),
+    })
+}
+
+/// The toolchain rustup runs by default, asked from a neutral directory so the
+/// project's own pin does not answer.
+fn running_toolchain() -> Option<String> {
+    if let Ok(t) = std::env::var("RUSTUP_TOOLCHAIN") {
+        return Some(t);
+    }
+    let out = Command::new("rustup")
+        .arg("default")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.split_whitespace().next().map(str::to_string)
+}
+
+fn is_users_to_fix(stderr: &str) -> bool {
+    [
+        "failed to parse manifest",
+        "failed to load manifest",
+        "believes it's in a workspace when it's not",
+        "needs to be updated but --locked",
+        "needs to be updated but --frozen",
+        "could not find `Cargo.toml`",
+    ]
+    .iter()
+    .any(|needle| stderr.contains(needle))
+        && !stderr.contains("--offline was specified")
+        && !stderr.contains("failed to fetch")
+}
+
+/// cargo's message without the `error:` prefix, its causes joined on one line.
+fn summarize(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "Caused by:" && !l.starts_with('|') && !l.starts_with('^'))
+        .map(|l| l.trim_start_matches("error:").trim())
+        .collect();
+    lines.join(": ")
+}
+
+fn manifest_in(stderr: &str) -> Option<PathBuf> {
+    let start = stderr.find("manifest at `")? + "manifest at `".len();
+    let end = stderr[start..].find('`')? + start;
+    Some(PathBuf::from(&stderr[start..end]))
+}
+
+fn line_in(stderr: &str) -> Option<usize> {
+    let at = stderr.find("at line ")? + "at line ".len();
+    stderr[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// Members as `cargo metadata` resolved them.
+pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
+    let mut members: Vec<Member> = meta
+        .workspace_packages()
+        .into_iter()
+        .map(|p| {
+            let manifest = relative(root, p.manifest_path.as_std_path());
+            let dir = files::parent_dir(&manifest).to_string();
+            Member {
+                name: p.name.to_string(),
+                version: p.version.to_string(),
+                manifest,
+                dir,
+                license: p.license.clone(),
+                license_file: p.license_file.as_ref().map(|f| f.to_string()),
+                readme: p.readme.as_ref().map(|f| f.to_string()),
+                repository: p.repository.clone(),
+                publish: p.publish.as_ref().is_none_or(|registries| !registries.is_empty()),
+                has_bin: p.targets.iter().any(|t| t.kind.contains(&TargetKind::Bin)),
+            }
+        })
+        .collect();
+    members.sort_by(|a, b| a.manifest.cmp(&b.manifest));
+    members
+}
+
+/// Members read from the manifests as TOML, when `cargo metadata` failed:
+/// the root package and `[workspace] members` (glob patterns expanded),
+/// with `workspace = true` inheritance resolved from `[workspace.package]`.
+pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
+    let root_manifest = root.join("Cargo.toml");
+    let root_table = read_manifest(&root_manifest)?;
+    let ws_package = root_table
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if root_table.contains_key("package") {
+        dirs.push(root.to_path_buf());
+    }
+    let patterns = |key: &str| -> Vec<String> {
+        root_table
+            .get("workspace")
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    let excluded: Vec<PathBuf> = patterns("exclude").iter().map(|e| root.join(e)).collect();
+    for pattern in patterns("members") {
+        for dir in expand_glob(root, &pattern) {
+            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+    }
+    let mut members = Vec::new();
+    for dir in dirs {
+        let manifest_path = dir.join("Cargo.toml");
+        let table = if dir == root {
+            root_table.clone()
+        } else {
+            read_manifest(&manifest_path)?
+        };
+        let Some(package) = table.get("package").and_then(|p| p.as_table()) else {
+            continue;
+        };
+        let field = |key: &str| -> Option<toml::Value> {
+            let v = package.get(key)?;
+            if v.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+                ws_package.get(key).cloned()
+            } else {
+                Some(v.clone())
+            }
+        };
+        let string = |key: &str| field(key).and_then(|v| v.as_str().map(str::to_string));
+        let manifest = relative(root, &manifest_path);
+        let rel_dir = files::parent_dir(&manifest).to_string();
+        let readme = match field("readme") {
+            Some(toml::Value::String(s)) => Some(s),
+            Some(toml::Value::Boolean(false)) => None,
+            _ => ["README.md", "README.txt", "README"]
+                .iter()
+                .find(|n| dir.join(n).is_file())
+                .map(|n| n.to_string()),
+        };
+        let publish = match field("publish") {
+            Some(toml::Value::Boolean(b)) => b,
+            Some(toml::Value::Array(a)) => !a.is_empty(),
+            _ => true,
+        };
+        let has_bin = dir.join("src/main.rs").is_file()
+            || dir.join("src/bin").is_dir()
+            || table.get("bin").is_some();
+        members.push(Member {
+            name: string("name").unwrap_or_default(),
+            version: string("version").unwrap_or_else(|| "0.0.0".into()),
+            manifest,
+            dir: rel_dir,
+            license: string("license"),
+            license_file: string("license-file"),
+            readme,
+            repository: string("repository"),
+            publish,
+            has_bin,
+        });
+    }
+    members.sort_by(|a, b| a.manifest.cmp(&b.manifest));
+    Ok(members)
+}
+
+/// Expands a workspace member pattern (`crates/*`, `tools/?x`) against the
+/// directories under `root`.
+fn expand_glob(root: &Path, pattern: &str) -> Vec<PathBuf> {
+    let mut current = vec![root.to_path_buf()];
+    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        let mut next = Vec::new();
+        for dir in &current {
+            if segment.contains(['*', '?', '[']) {
+                let Ok(entries) = std::fs::read_dir(dir) else { continue };
+                let mut found: Vec<PathBuf> = entries
+                    .flatten()
+                    .filter(|e| e.path().is_dir())
+                    .filter(|e| wildcard_match(segment, &e.file_name().to_string_lossy()))
+                    .map(|e| e.path())
+                    .collect();
+                found.sort();
+                next.extend(found);
+            } else {
+                next.push(dir.join(segment));
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// `*` and `?` wildcard matching on one path segment.
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("*", "anything"));
+        assert!(wildcard_match("crate-*", "crate-a"));
+        assert!(!wildcard_match("crate-*", "other"));
+        assert!(wildcard_match("?x", "ax"));
+    }
+
+    #[test]
+    fn classifies_cargo_errors() {
+        assert!(is_users_to_fix(
+            "error: failed to parse manifest at `/x/Cargo.toml`\n\nCaused by:\n  TOML parse error at line 3, column 1"
+        ));
+        assert!(!is_users_to_fix(
+            "error: failed to get `foo` as a dependency of package `bar v0.1.0`\n\nCaused by:\n  attempting to make an HTTP request, but --offline was specified"
+        ));
+        assert_eq!(
+            line_in("TOML parse error at line 3, column 1"),
+            Some(3)
+        );
+        assert_eq!(
+            manifest_in("failed to parse manifest at `/x/Cargo.toml`"),
+            Some(PathBuf::from("/x/Cargo.toml"))
+        );
+    }
+}

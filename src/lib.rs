@@ -1,0 +1,21 @@
+//! cargo-readiness: is this Rust repository ready for production, and if
+//! not, exactly what is missing?
+//!
+//! The pipeline (see `ARCHITECTURE.md`): [`cli`] parses, [`facts`] collects
+//! everything once (the only I/O), [`checks`] are pure functions of the
+//! facts, [`score`] turns outcomes into a 0–100 score and a gate verdict,
+//! and [`report`] renders it.
+
+pub mod app;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod docs;
+pub mod error;
+pub mod facts;
+pub mod license_text;
+pub mod report;
+pub mod score;
+pub mod util;
+
+pub use error::{Error, Result};

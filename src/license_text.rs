@@ -1,0 +1,160 @@
+//! Recognising a license by its text (askalono's n-gram similarity, as
+//! inlined in the `spdx` crate), so a file named `LICENSE-MIT` that holds
+//! the BSD text is caught.
+//!
+//! The store holds the licenses Rust crates commonly use plus whatever the
+//! manifests declare; comparing against all ~700 SPDX texts would cost far
+//! more and gain little.
+
+use spdx::detection::{Store, TextData};
+
+/// Confidence from which a text is taken to be a license.
+pub const CONFIDENT: f32 = 0.8;
+
+/// Licenses always in the store.
+const COMMON: &[&str] = &[
+    "0BSD",
+    "AGPL-3.0-only",
+    "Apache-2.0",
+    "Artistic-2.0",
+    "BlueOak-1.0.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BSD-3-Clause-Clear",
+    "BSL-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "EPL-2.0",
+    "EUPL-1.2",
+    "GPL-2.0-only",
+    "GPL-3.0-only",
+    "ISC",
+    "LGPL-2.1-only",
+    "LGPL-3.0-only",
+    "MIT",
+    "MIT-0",
+    "MPL-2.0",
+    "MS-PL",
+    "NCSA",
+    "OpenSSL",
+    "PostgreSQL",
+    "Unicode-3.0",
+    "Unicode-DFS-2016",
+    "Unlicense",
+    "WTFPL",
+    "X11",
+    "Zlib",
+];
+
+/// A set of reference license texts to compare files against.
+pub struct Recognizer {
+    store: Store,
+}
+
+/// What a text was recognised as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognition {
+    /// SPDX id of the closest license.
+    pub id: String,
+    /// Similarity in `[0, 1]`.
+    pub score: f32,
+}
+
+impl Recognition {
+    /// Whether the match is close enough to name the license.
+    pub fn is_confident(&self) -> bool {
+        self.score >= CONFIDENT
+    }
+}
+
+impl Recognizer {
+    /// A recognizer for the common licenses plus `extra` SPDX ids.
+    pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Recognizer {
+        let mut store = Store::new();
+        let mut texts_seen: Vec<&'static str> = Vec::new();
+        let ids = COMMON.iter().copied().chain(extra);
+        for name in ids {
+            let Some(id) = spdx::license_id(name) else { continue };
+            let text = id.text();
+            // Identical texts (GPL-3.0-only / -or-later) are stored once,
+            // under the first name; `same_text` makes them equivalent.
+            if text.trim().is_empty() || texts_seen.iter().any(|t| std::ptr::eq(*t, text) || *t == text) {
+                continue;
+            }
+            texts_seen.push(text);
+            store.add_license(id.name.to_string(), TextData::new(text));
+        }
+        Recognizer { store }
+    }
+
+    /// The closest license to `text`, if any reference texts are loaded.
+    pub fn recognize(&self, text: &str) -> Option<Recognition> {
+        if self.store.is_empty() || text.trim().is_empty() {
+            return None;
+        }
+        let m = self.store.analyze(&TextData::new(text));
+        Some(Recognition {
+            id: m.name.to_string(),
+            score: m.score,
+        })
+    }
+}
+
+/// Whether two SPDX ids name licenses with the same canonical text (e.g.
+/// `GPL-3.0-only` and `GPL-3.0-or-later`, or deprecated `GPL-3.0`).
+pub fn same_text(a: &str, b: &str) -> bool {
+    fn family(id: &str) -> &str {
+        let id = id.trim_end_matches('+');
+        id.strip_suffix("-only")
+            .or_else(|| id.strip_suffix("-or-later"))
+            .unwrap_or(id)
+    }
+    if a == b || family(a) == family(b) {
+        return true;
+    }
+    match (spdx::license_id(a), spdx::license_id(b)) {
+        (Some(x), Some(y)) => x.text() == y.text(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognizes_canonical_texts() {
+        let r = Recognizer::new([]);
+        for id in ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC"] {
+            let text = spdx::license_id(id).unwrap().text();
+            let got = r.recognize(text).unwrap();
+            assert_eq!(got.id, id);
+            assert!(got.is_confident());
+        }
+    }
+
+    #[test]
+    fn mit_with_copyright_line_is_mit() {
+        let r = Recognizer::new([]);
+        let text = format!(
+            "MIT License\n\nCopyright (c) 2026 Jane Doe\n\n{}",
+            spdx::license_id("MIT").unwrap().text().split_once('\n').unwrap().1
+        );
+        assert_eq!(r.recognize(&text).unwrap().id, "MIT");
+    }
+
+    #[test]
+    fn prose_is_not_confident() {
+        let r = Recognizer::new([]);
+        let got = r.recognize("This is a README about a parser for TOML files.").unwrap();
+        assert!(!got.is_confident(), "{got:?}");
+    }
+
+    #[test]
+    fn equivalent_ids() {
+        assert!(same_text("GPL-3.0-only", "GPL-3.0-or-later"));
+        assert!(!same_text("MIT", "Apache-2.0"));
+    }
+}

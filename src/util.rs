@@ -1,0 +1,102 @@
+//! Small helpers shared across modules.
+
+/// 64-bit FNV-1a: a stable, dependency-free hash for fingerprints.
+///
+/// Not `std`'s `DefaultHasher`, whose output may change between Rust
+/// releases; fingerprints are stored in baselines and must never drift.
+#[derive(Debug, Clone)]
+pub struct Fnv64(u64);
+
+impl Fnv64 {
+    /// A fresh hasher.
+    pub fn new() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// 1-based line number of a byte offset in `text`.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// Known names within edit distance of `input`, closest first.
+pub fn close_matches<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(input, c), c))
+        .filter(|(s, c)| *s > 0.8 || c.contains(input) || input.contains(c))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+}
+
+/// Joins with commas and a final "and": `a, b and c`.
+pub fn human_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_known_vector() {
+        // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c.
+        let mut h = Fnv64::new();
+        h.write(b"a");
+        assert_eq!(h.finish(), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        assert_eq!(line_of_offset("a\nb\nc", 0), 1);
+        assert_eq!(line_of_offset("a\nb\nc", 2), 2);
+        assert_eq!(line_of_offset("a\nb\nc", 99), 3);
+    }
+
+    #[test]
+    fn suggestions() {
+        let ids = ["license-files", "lockfile", "readme"];
+        assert_eq!(close_matches("licence-files", ids), vec!["license-files"]);
+        assert_eq!(close_matches("lock", ids), vec!["lockfile"]);
+        assert!(close_matches("zzz", ids).is_empty());
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(human_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    }
+}
+
+/// Compiles a regex written in this crate's source.
+///
+/// Only for literal patterns: they are constants, exercised by the tests
+/// of the code using them, so a failure here is a bug in this crate.
+#[allow(clippy::expect_used)]
+pub fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("built-in regex must compile")
+}
