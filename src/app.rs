@@ -66,9 +66,15 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     }
 
     let profile = args.profile.or(cfg.profile).unwrap_or(Profile::Production);
-    let min_score = args.min_score.or(cfg.min_score).unwrap_or(profile.min_score());
+    let min_score = args
+        .min_score
+        .or(cfg.min_score)
+        .unwrap_or(profile.min_score());
     let level_of = |c: &dyn Check| -> Level {
-        cfg.checks.get(c.id()).copied().unwrap_or_else(|| profile.level_for(c))
+        cfg.checks
+            .get(c.id())
+            .copied()
+            .unwrap_or_else(|| profile.level_for(c))
     };
     let t = Instant::now();
     let results = checks::run_all(&facts, &level_of);
@@ -85,10 +91,22 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         for (phase, d) in &facts.timings {
             eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
-        eprintln!("timing: {:<16} {:>8.1} ms", "checks", checks_time.as_secs_f64() * 1000.0);
-        eprintln!("timing: {:<16} {:>8.1} ms", "total", started.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "checks",
+            checks_time.as_secs_f64() * 1000.0
+        );
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "total",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
-    Ok(if card.gate.passed { exit::OK } else { exit::GATE_FAILED })
+    Ok(if card.gate.passed {
+        exit::OK
+    } else {
+        exit::GATE_FAILED
+    })
 }
 
 /// Writes to stdout, stripping ANSI styles when colour is off.

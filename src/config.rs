@@ -72,8 +72,16 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     let manifest = root.join("Cargo.toml");
     if manifest.is_file() {
         let text = read(&manifest)?;
-        let view: ManifestView = toml::from_str(&text).map_err(|e| toml_error(&manifest, &text, e))?;
-        let (raw, table) = match (view.workspace.and_then(|w| w.metadata).and_then(|m| m.readiness), view.package.and_then(|p| p.metadata).and_then(|m| m.readiness)) {
+        let view: ManifestView =
+            toml::from_str(&text).map_err(|e| toml_error(&manifest, &text, e))?;
+        let (raw, table) = match (
+            view.workspace
+                .and_then(|w| w.metadata)
+                .and_then(|m| m.readiness),
+            view.package
+                .and_then(|p| p.metadata)
+                .and_then(|m| m.readiness),
+        ) {
             (Some(raw), _) => (raw, "[workspace.metadata.readiness]"),
             (None, Some(raw)) => (raw, "[package.metadata.readiness]"),
             (None, None) => return Ok(Config::default()),
@@ -134,7 +142,10 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
     if let Some(s) = raw.min_score {
         let v = *s.get_ref();
         if !(0.0..=100.0).contains(&v) {
-            return Err(err(s.span(), format!("`min-score = {v}`: expected a number from 0 to 100")));
+            return Err(err(
+                s.span(),
+                format!("`min-score = {v}`: expected a number from 0 to 100"),
+            ));
         }
         config.min_score = Some(v);
     }
@@ -146,7 +157,10 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             } else {
                 format!("did you mean {}?", hint.join(", "))
             };
-            return Err(err(level.span(), format!("[checks] `{id}`: no such check; {hint}")));
+            return Err(err(
+                level.span(),
+                format!("[checks] `{id}`: no such check; {hint}"),
+            ));
         }
         let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
             err(
@@ -164,14 +178,22 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
             err(
                 weight.span(),
-                format!("[weights] `{id}`: no such category; expected one of {}", ids.join(", ")),
+                format!(
+                    "[weights] `{id}`: no such category; expected one of {}",
+                    ids.join(", ")
+                ),
             )
         })?;
         let w = *weight.get_ref();
         let w = u32::try_from(w)
             .ok()
             .filter(|w| *w <= 1000)
-            .ok_or_else(|| err(weight.span(), format!("[weights] `{id} = {w}`: expected an integer from 0 to 1000")))?;
+            .ok_or_else(|| {
+                err(
+                    weight.span(),
+                    format!("[weights] `{id} = {w}`: expected an integer from 0 to 1000"),
+                )
+            })?;
         config.weights.insert(category, w);
     }
     Ok(config)
@@ -220,7 +242,10 @@ mod tests {
     fn bad_values() {
         assert_eq!(line_of(parse("profile = \"lax\"\n").unwrap_err()), Some(1));
         assert_eq!(line_of(parse("\nmin-score = 120\n").unwrap_err()), Some(2));
-        assert_eq!(line_of(parse("[checks]\nreadme = \"off\"\n").unwrap_err()), Some(2));
+        assert_eq!(
+            line_of(parse("[checks]\nreadme = \"off\"\n").unwrap_err()),
+            Some(2)
+        );
         assert_eq!(line_of(parse("[weights]\nfun = 3\n").unwrap_err()), Some(2));
         assert_eq!(line_of(parse("[weights]\nci = -3\n").unwrap_err()), Some(2));
         assert!(parse("profile = ").is_err());

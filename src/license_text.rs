@@ -76,11 +76,17 @@ impl Recognizer {
         let mut texts_seen: Vec<&'static str> = Vec::new();
         let ids = COMMON.iter().copied().chain(extra);
         for name in ids {
-            let Some(id) = spdx::license_id(name) else { continue };
+            let Some(id) = spdx::license_id(name) else {
+                continue;
+            };
             let text = id.text();
             // Identical texts (GPL-3.0-only / -or-later) are stored once,
             // under the first name; `same_text` makes them equivalent.
-            if text.trim().is_empty() || texts_seen.iter().any(|t| std::ptr::eq(*t, text) || *t == text) {
+            if text.trim().is_empty()
+                || texts_seen
+                    .iter()
+                    .any(|t| std::ptr::eq(*t, text) || *t == text)
+            {
                 continue;
             }
             texts_seen.push(text);
@@ -140,7 +146,12 @@ mod tests {
         let r = Recognizer::new([]);
         let text = format!(
             "MIT License\n\nCopyright (c) 2026 Jane Doe\n\n{}",
-            spdx::license_id("MIT").unwrap().text().split_once('\n').unwrap().1
+            spdx::license_id("MIT")
+                .unwrap()
+                .text()
+                .split_once('\n')
+                .unwrap()
+                .1
         );
         assert_eq!(r.recognize(&text).unwrap().id, "MIT");
     }
@@ -148,7 +159,9 @@ mod tests {
     #[test]
     fn prose_is_not_confident() {
         let r = Recognizer::new([]);
-        let got = r.recognize("This is a README about a parser for TOML files.").unwrap();
+        let got = r
+            .recognize("This is a README about a parser for TOML files.")
+            .unwrap();
         assert!(!got.is_confident(), "{got:?}");
     }
 

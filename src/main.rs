@@ -32,7 +32,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::COULD_NOT_RUN } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::COULD_NOT_RUN
+            } else {
+                exit::OK
+            });
         }
     };
     match std::panic::catch_unwind(|| app::run(cli)) {

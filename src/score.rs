@@ -142,7 +142,10 @@ pub fn score(
     let mut categories = Vec::new();
     let (mut total, mut total_weight) = (0.0, 0.0);
     for category in Category::ALL {
-        let weight = weights.get(&category).copied().unwrap_or(category.default_weight());
+        let weight = weights
+            .get(&category)
+            .copied()
+            .unwrap_or(category.default_weight());
         let scored: Vec<&CheckResult> = checks
             .iter()
             .filter(|r| r.check.category() == category && r.outcome.status != Status::Skip)
@@ -263,7 +266,11 @@ mod tests {
         );
         assert!(!card.gate.passed);
         assert!(card.gate.reasons[0].contains("no network"));
-        let governance = card.categories.iter().find(|c| c.id == Category::Governance).unwrap();
+        let governance = card
+            .categories
+            .iter()
+            .find(|c| c.id == Category::Governance)
+            .unwrap();
         assert_eq!(governance.score, None);
         assert_eq!(card.score, 0.0);
     }
@@ -274,7 +281,11 @@ mod tests {
         let card = score(
             vec![
                 result("readme", Level::Warn, Outcome::pass()),
-                result("ci-present", Level::Warn, Outcome::from_findings(vec![crate::checks::Finding::error("k", "m")], 0.0)),
+                result(
+                    "ci-present",
+                    Level::Warn,
+                    Outcome::from_findings(vec![crate::checks::Finding::error("k", "m")], 0.0),
+                ),
             ],
             &BTreeMap::new(),
             Profile::Production,

@@ -36,18 +36,29 @@ impl Default for Fnv64 {
 /// 1-based line number of a byte offset in `text`.
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// Known names within edit distance of `input`, closest first.
-pub fn close_matches<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub fn close_matches<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(input, c), c))
         .filter(|(s, c)| *s > 0.8 || c.contains(input) || input.contains(c))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 /// Joins with commas and a final "and": `a, b and c`.
@@ -57,6 +68,15 @@ pub fn human_list(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// Compiles a regex written in this crate's source.
+///
+/// Only for literal patterns: they are constants, exercised by the tests
+/// of the code using them, so a failure here is a bug in this crate.
+#[allow(clippy::expect_used)]
+pub fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("built-in regex must compile")
 }
 
 #[cfg(test)]
@@ -88,15 +108,9 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(human_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            human_list(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
     }
-}
-
-/// Compiles a regex written in this crate's source.
-///
-/// Only for literal patterns: they are constants, exercised by the tests
-/// of the code using them, so a failure here is a bug in this crate.
-#[allow(clippy::expect_used)]
-pub fn regex(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("built-in regex must compile")
 }

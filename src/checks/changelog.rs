@@ -16,7 +16,14 @@ use crate::util::regex;
 pub struct Changelog;
 
 /// File names recognised as changelogs (upper-cased stem before the extension).
-pub const CHANGELOG_STEMS: &[&str] = &["CHANGELOG", "CHANGES", "HISTORY", "RELEASES", "RELEASE-NOTES", "NEWS"];
+pub const CHANGELOG_STEMS: &[&str] = &[
+    "CHANGELOG",
+    "CHANGES",
+    "HISTORY",
+    "RELEASES",
+    "RELEASE-NOTES",
+    "NEWS",
+];
 
 static VERSION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?:^|[^0-9A-Za-z.])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
@@ -37,11 +44,17 @@ pub fn entries(text: &str) -> Vec<Entry> {
         .into_iter()
         .filter_map(|(line, _, heading)| {
             if heading.to_ascii_lowercase().contains("unreleased") {
-                return Some(Entry { line, version: None });
+                return Some(Entry {
+                    line,
+                    version: None,
+                });
             }
             let caps = VERSION.captures(&heading)?;
             let version = Version::parse(caps.get(1)?.as_str()).ok()?;
-            Some(Entry { line, version: Some(version) })
+            Some(Entry {
+                line,
+                version: Some(version),
+            })
         })
         .collect()
 }
@@ -125,7 +138,9 @@ release.
         let mut ok = 0usize;
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
         for member in &checked {
-            let own = (!member.dir.is_empty()).then(|| find_changelog(facts, &member.dir)).flatten();
+            let own = (!member.dir.is_empty())
+                .then(|| find_changelog(facts, &member.dir))
+                .flatten();
             let Some(path) = own.or(root_changelog.clone()) else {
                 if !findings.iter().any(|f: &Finding| f.key == "missing") {
                     findings.push(
@@ -142,7 +157,10 @@ release.
             }
             let before = findings.len();
             check_one(facts, member, &path, &mut findings);
-            if findings[before..].iter().all(|f| f.severity < Severity::Error) {
+            if findings[before..]
+                .iter()
+                .all(|f| f.severity < Severity::Error)
+            {
                 ok += 1;
             }
         }
@@ -155,7 +173,11 @@ fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
     // Prefer CHANGELOG over the other names, and Markdown over the rest.
     found.sort_by_key(|e| {
         let upper = e.path.to_ascii_uppercase();
-        (!upper.contains("CHANGELOG"), !upper.ends_with(".MD"), e.path.clone())
+        (
+            !upper.contains("CHANGELOG"),
+            !upper.ends_with(".MD"),
+            e.path.clone(),
+        )
     });
     found.first().map(|e| e.path.clone())
 }
@@ -173,7 +195,10 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
             return;
         }
         None => {
-            findings.push(Finding::error(format!("{who}:unread"), format!("{path} was not read")).at(path, None));
+            findings.push(
+                Finding::error(format!("{who}:unread"), format!("{path} was not read"))
+                    .at(path, None),
+            );
             return;
         }
     };
@@ -264,13 +289,28 @@ mod tests {
     #[test]
     fn heading_styles_parse() {
         let text = "# Changelog\n## [Unreleased]\n## [1.2.0] - 2024-01-01\n# 1.1.0 (2023-01-01)\n## v1.0.0\n0.9.0\n=====\n";
-        let v: Vec<Option<String>> = entries(text).into_iter().map(|e| e.version.map(|v| v.to_string())).collect();
-        assert_eq!(v, vec![None, Some("1.2.0".into()), Some("1.1.0".into()), Some("1.0.0".into()), Some("0.9.0".into())]);
+        let v: Vec<Option<String>> = entries(text)
+            .into_iter()
+            .map(|e| e.version.map(|v| v.to_string()))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                None,
+                Some("1.2.0".into()),
+                Some("1.1.0".into()),
+                Some("1.0.0".into()),
+                Some("0.9.0".into())
+            ]
+        );
     }
 
     #[test]
     fn entry_for_version_passes() {
-        assert_eq!(run("1.2.0", "## [1.2.0] - 2024\n", Some(&[])).status, Status::Pass);
+        assert_eq!(
+            run("1.2.0", "## [1.2.0] - 2024\n", Some(&[])).status,
+            Status::Pass
+        );
     }
 
     #[test]

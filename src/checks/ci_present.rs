@@ -86,15 +86,21 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                         WorkflowProblem::Text(_) => None,
                     };
                     findings.push(
-                        Finding::error(format!("invalid:{}", wf.path), format!("{} cannot be parsed: {problem}", wf.path))
-                            .at(wf.path.clone(), line)
-                            .help("fix the YAML; GitHub will not run this workflow until it parses"),
+                        Finding::error(
+                            format!("invalid:{}", wf.path),
+                            format!("{} cannot be parsed: {problem}", wf.path),
+                        )
+                        .at(wf.path.clone(), line)
+                        .help("fix the YAML; GitHub will not run this workflow until it parses"),
                     );
                 }
                 (Ok(_), CiKind::Gitlab) => triggered = true,
                 (Ok(_), CiKind::GithubActions) => {
                     let triggers = wf.triggers();
-                    if triggers.iter().any(|t| CHANGE_EVENTS.contains(&t.event.as_str())) {
+                    if triggers
+                        .iter()
+                        .any(|t| CHANGE_EVENTS.contains(&t.event.as_str()))
+                    {
                         triggered = true;
                     }
                     parsed_github.push((wf, triggers));
@@ -117,7 +123,9 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                     format!("CI is configured in {other}, which cargo-readiness does not analyse"),
                 )
                 .at(*other, None)
-                .help("GitHub Actions and GitLab CI are analysed; other systems get partial credit"),
+                .help(
+                    "GitHub Actions and GitLab CI are analysed; other systems get partial credit",
+                ),
             );
             return Outcome::from_findings(findings, 0.5);
         }
@@ -129,11 +137,18 @@ Add a workflow like the one above (`cargo readiness init` writes one).
         }
         for (wf, triggers) in parsed_github {
             let events: Vec<&str> = triggers.iter().map(|t| t.event.as_str()).collect();
-            let line = triggers.first().map(|t| t.line).or_else(|| wf.doc.as_ref().ok().map(|d| d.line));
+            let line = triggers
+                .first()
+                .map(|t| t.line)
+                .or_else(|| wf.doc.as_ref().ok().map(|d| d.line));
             let message = if events.is_empty() {
                 format!("{} has no `on:` trigger", wf.path)
             } else {
-                format!("{} runs only on {}, not on push or pull_request", wf.path, events.join(", "))
+                format!(
+                    "{} runs only on {}, not on push or pull_request",
+                    wf.path,
+                    events.join(", ")
+                )
             };
             findings.push(
                 Finding::error(format!("untriggered:{}", wf.path), message)
@@ -151,13 +166,22 @@ mod tests {
     use crate::checks::Status;
 
     fn run(files: &[(&str, &str)]) -> Outcome {
-        CiPresent.run(&Facts::in_memory(vec![], files), &CheckConfig { level: Level::Deny })
+        CiPresent.run(
+            &Facts::in_memory(vec![], files),
+            &CheckConfig { level: Level::Deny },
+        )
     }
 
     #[test]
     fn push_workflow_passes() {
-        assert_eq!(run(&[(".github/workflows/ci.yml", "on: [push]\njobs: {}\n")]).status, Status::Pass);
-        assert_eq!(run(&[(".gitlab-ci.yml", "test:\n  script: cargo test\n")]).status, Status::Pass);
+        assert_eq!(
+            run(&[(".github/workflows/ci.yml", "on: [push]\njobs: {}\n")]).status,
+            Status::Pass
+        );
+        assert_eq!(
+            run(&[(".gitlab-ci.yml", "test:\n  script: cargo test\n")]).status,
+            Status::Pass
+        );
     }
 
     #[test]
@@ -169,7 +193,10 @@ mod tests {
 
     #[test]
     fn schedule_only_fails_with_line() {
-        let o = run(&[(".github/workflows/nightly.yml", "name: n\non:\n  schedule:\n    - cron: '0 0 * * *'\n")]);
+        let o = run(&[(
+            ".github/workflows/nightly.yml",
+            "name: n\non:\n  schedule:\n    - cron: '0 0 * * *'\n",
+        )]);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(3));
         assert!(o.findings[0].message.contains("schedule"));

@@ -89,7 +89,10 @@ canonical text (<https://spdx.org/licenses/>); fix an expression with
         for member in &facts.members {
             let before = findings.len();
             check_member(facts, member, &recognizer, &mut findings);
-            if findings[before..].iter().all(|f| f.severity < super::Severity::Error) {
+            if findings[before..]
+                .iter()
+                .all(|f| f.severity < super::Severity::Error)
+            {
                 ok_members += 1;
             }
         }
@@ -105,7 +108,11 @@ struct Candidate<'a> {
     problem: Option<String>,
 }
 
-fn candidates<'a>(facts: &'a Facts, member: &Member, recognizer: &Recognizer) -> Vec<Candidate<'a>> {
+fn candidates<'a>(
+    facts: &'a Facts,
+    member: &Member,
+    recognizer: &Recognizer,
+) -> Vec<Candidate<'a>> {
     let mut dirs: BTreeSet<String> = BTreeSet::new();
     dirs.insert(member.dir.clone());
     dirs.insert(String::new());
@@ -155,7 +162,10 @@ fn named_for(path: &str, id: &str) -> bool {
     let label = if files::file_name(files::parent_dir(path)) == "LICENSES" {
         name
     } else {
-        match ["LICENSE", "LICENCE", "COPYING"].iter().find_map(|s| name.strip_prefix(s)) {
+        match ["LICENSE", "LICENCE", "COPYING"]
+            .iter()
+            .find_map(|s| name.strip_prefix(s))
+        {
             Some(rest) => rest.trim_start_matches(['-', '_', '.']),
             None => return false,
         }
@@ -163,7 +173,12 @@ fn named_for(path: &str, id: &str) -> bool {
     !label.is_empty() && (label == id_upper || label == family)
 }
 
-fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, findings: &mut Vec<Finding>) {
+fn check_member(
+    facts: &Facts,
+    member: &Member,
+    recognizer: &Recognizer,
+    findings: &mut Vec<Finding>,
+) {
     let manifest = member.manifest.as_str();
     let who = &member.name;
     let license_line = manifest_line(facts, member, "license");
@@ -199,13 +214,14 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
 
     let expr = match Expression::parse(expr_text) {
         Ok(e) => e,
-        Err(strict_err) => match Expression::parse_mode(expr_text, ParseMode::LAX) {
-            Ok(e) => {
-                let canonical = Expression::canonicalize(expr_text)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| e.to_string());
-                findings.push(
+        Err(strict_err) => {
+            match Expression::parse_mode(expr_text, ParseMode::LAX) {
+                Ok(e) => {
+                    let canonical = Expression::canonicalize(expr_text)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_else(|| e.to_string());
+                    findings.push(
                     Finding::warning(
                         format!("{who}:non-canonical"),
                         format!("`{who}`: license = \"{expr_text}\" is not a canonical SPDX expression"),
@@ -213,10 +229,10 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
                     .at(manifest, license_line)
                     .help(format!("write `license = \"{canonical}\"`")),
                 );
-                e
-            }
-            Err(_) => {
-                findings.push(
+                    e
+                }
+                Err(_) => {
+                    findings.push(
                     Finding::error(
                         format!("{who}:unparsable"),
                         format!(
@@ -227,9 +243,10 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
                     .at(manifest, license_line)
                     .help("use SPDX ids joined by OR/AND, e.g. `MIT OR Apache-2.0` (https://spdx.org/licenses/)"),
                 );
-                return;
+                    return;
+                }
             }
-        },
+        }
     };
 
     let declared: Vec<String> = expr
@@ -251,7 +268,8 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
     }
 
     for id in &declared {
-        let holds = |c: &Candidate<'_>| c.recognized.as_ref().is_some_and(|(r, _)| same_text(r, id));
+        let holds =
+            |c: &Candidate<'_>| c.recognized.as_ref().is_some_and(|(r, _)| same_text(r, id));
         if candidates.iter().any(holds) {
             continue;
         }
@@ -282,7 +300,11 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
                 .is_some_and(|(r, _)| !declared.iter().any(|d| same_text(d, r)))
         });
         if let Some(c) = undeclared {
-            let other = c.recognized.as_ref().map(|(r, _)| r.as_str()).unwrap_or("?");
+            let other = c
+                .recognized
+                .as_ref()
+                .map(|(r, _)| r.as_str())
+                .unwrap_or("?");
             findings.push(
                 Finding::error(
                     format!("{who}:other-license:{id}"),
@@ -296,14 +318,21 @@ fn check_member(facts: &Facts, member: &Member, recognizer: &Recognizer, finding
             );
             continue;
         }
-        let dir = if member.dir.is_empty() { "the repository root".to_string() } else { member.dir.clone() };
+        let dir = if member.dir.is_empty() {
+            "the repository root".to_string()
+        } else {
+            member.dir.clone()
+        };
         findings.push(
             Finding::error(
                 format!("{who}:missing:{id}"),
                 format!("`{who}` declares `{expr_text}` but no file holds the {id} license text"),
             )
             .at(manifest, license_line)
-            .help(format!("add LICENSE-{} to {dir} with the text from https://spdx.org/licenses/{id}.html", short_name(id))),
+            .help(format!(
+                "add LICENSE-{} to {dir} with the text from https://spdx.org/licenses/{id}.html",
+                short_name(id)
+            )),
         );
     }
 }
@@ -341,7 +370,10 @@ mod tests {
     }
 
     fn run(license: Option<&str>, files: &[(&str, &str)]) -> Outcome {
-        let mut all = vec![("Cargo.toml", "[package]\nname = \"demo\"\nlicense = \"x\"\n")];
+        let mut all = vec![(
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nlicense = \"x\"\n",
+        )];
         all.extend_from_slice(files);
         let facts = Facts::in_memory(vec![member(license)], &all);
         LicenseFiles.run(&facts, &CheckConfig { level: Level::Deny })
@@ -349,7 +381,13 @@ mod tests {
 
     #[test]
     fn dual_license_both_files_pass() {
-        let o = run(Some("MIT OR Apache-2.0"), &[("LICENSE-MIT", text("MIT")), ("LICENSE-APACHE", text("Apache-2.0"))]);
+        let o = run(
+            Some("MIT OR Apache-2.0"),
+            &[
+                ("LICENSE-MIT", text("MIT")),
+                ("LICENSE-APACHE", text("Apache-2.0")),
+            ],
+        );
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
@@ -358,7 +396,11 @@ mod tests {
         let o = run(Some("MIT OR Apache-2.0"), &[("LICENSE-MIT", text("MIT"))]);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 1);
-        assert!(o.findings[0].message.contains("Apache-2.0"), "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("Apache-2.0"),
+            "{:?}",
+            o.findings
+        );
         assert_eq!(o.findings[0].line, Some(3));
     }
 
@@ -366,14 +408,22 @@ mod tests {
     fn bsd_text_under_mit() {
         let o = run(Some("MIT"), &[("LICENSE", text("BSD-3-Clause"))]);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.findings[0].message.contains("BSD-3-Clause"), "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("BSD-3-Clause"),
+            "{:?}",
+            o.findings
+        );
         assert_eq!(o.findings[0].path.as_deref(), Some("LICENSE"));
     }
 
     #[test]
     fn named_file_with_wrong_text() {
         let o = run(Some("MIT"), &[("LICENSE-MIT", text("ISC"))]);
-        assert!(o.findings[0].message.contains("named for MIT"), "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("named for MIT"),
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]
@@ -381,15 +431,34 @@ mod tests {
         let o = run(None, &[]);
         assert!(o.findings[0].key.ends_with("no-license"));
         let o = run(Some("MIT AND AND"), &[]);
-        assert!(o.findings[0].key.ends_with("unparsable"), "{:?}", o.findings);
-        let o = run(Some("MIT/Apache-2.0"), &[("LICENSE-MIT", text("MIT")), ("LICENSE-APACHE", text("Apache-2.0"))]);
+        assert!(
+            o.findings[0].key.ends_with("unparsable"),
+            "{:?}",
+            o.findings
+        );
+        let o = run(
+            Some("MIT/Apache-2.0"),
+            &[
+                ("LICENSE-MIT", text("MIT")),
+                ("LICENSE-APACHE", text("Apache-2.0")),
+            ],
+        );
         assert_eq!(o.status, Status::Warn, "{:?}", o.findings);
-        assert!(o.findings[0].help.as_deref().unwrap_or("").contains("MIT OR Apache-2.0"));
+        assert!(
+            o.findings[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("MIT OR Apache-2.0")
+        );
     }
 
     #[test]
     fn licenses_dir_and_gpl_variants() {
-        let o = run(Some("GPL-3.0-or-later"), &[("LICENSES/GPL-3.0-or-later.txt", text("GPL-3.0-only"))]);
+        let o = run(
+            Some("GPL-3.0-or-later"),
+            &[("LICENSES/GPL-3.0-or-later.txt", text("GPL-3.0-only"))],
+        );
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 

@@ -79,8 +79,9 @@ file is missing, and `git add Cargo.lock`.
             .text(".gitignore")
             .and_then(|t| t.text())
             .and_then(|t| {
-                t.lines()
-                    .position(|l| matches!(l.trim().trim_start_matches('/'), "Cargo.lock" | "*.lock"))
+                t.lines().position(|l| {
+                    matches!(l.trim().trim_start_matches('/'), "Cargo.lock" | "*.lock")
+                })
             })
             .map(|i| i + 1);
         match (&facts.lockfile, &facts.git) {
@@ -106,7 +107,14 @@ file is missing, and `git add Cargo.lock`.
             ),
             (Some(_), Some(_)) => {}
         }
-        let score = if findings.iter().any(|f| f.severity == super::Severity::Error) { 0.0 } else { 1.0 };
+        let score = if findings
+            .iter()
+            .any(|f| f.severity == super::Severity::Error)
+        {
+            0.0
+        } else {
+            1.0
+        };
         Outcome::from_findings(findings, score)
     }
 }
@@ -115,9 +123,9 @@ file is missing, and `git add Cargo.lock`.
 mod tests {
     use super::*;
     use crate::checks::Status;
+    use crate::facts::LockfileFacts;
     use crate::facts::git::GitFacts;
     use crate::facts::workspace::Member;
-    use crate::facts::LockfileFacts;
 
     fn member(has_bin: bool) -> Member {
         Member {
@@ -139,11 +147,17 @@ mod tests {
         if lock {
             f.lockfile = Some(LockfileFacts {
                 path: "Cargo.lock".into(),
-                parsed: "version = 4\n".parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()),
+                parsed: "version = 4\n"
+                    .parse::<cargo_lock::Lockfile>()
+                    .map_err(|e| e.to_string()),
             });
         }
         f.git = tracked.map(|t| GitFacts {
-            tracked: if t { ["Cargo.lock".to_string()].into() } else { Default::default() },
+            tracked: if t {
+                ["Cargo.lock".to_string()].into()
+            } else {
+                Default::default()
+            },
             ..GitFacts::default()
         });
         f
@@ -168,7 +182,10 @@ mod tests {
 
     #[test]
     fn binary_without_lock_fails_library_passes() {
-        assert_eq!(run(&facts(true, false, Some(false), "")).status, Status::Fail);
+        assert_eq!(
+            run(&facts(true, false, Some(false), "")).status,
+            Status::Fail
+        );
         let o = run(&facts(false, false, Some(false), ""));
         assert_eq!(o.status, Status::Pass);
         assert!(o.note.is_some());

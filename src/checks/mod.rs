@@ -406,21 +406,33 @@ mod tests {
         for c in ALL {
             assert!(seen.insert(c.id()), "duplicate id {}", c.id());
             assert!(
-                c.id().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                c.id()
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
                 "{} is not kebab-case",
                 c.id()
             );
             assert!(c.weight() > 0, "{} has zero weight", c.id());
             assert!(!c.summary().is_empty());
             for section in ["## What it checks", "## Why", "## How to fix"] {
-                assert!(c.docs().contains(section), "{} docs lack `{section}`", c.id());
+                assert!(
+                    c.docs().contains(section),
+                    "{} docs lack `{section}`",
+                    c.id()
+                );
             }
         }
     }
 
     #[test]
     fn category_weights_sum_to_100() {
-        assert_eq!(Category::ALL.iter().map(|c| c.default_weight()).sum::<u32>(), 100);
+        assert_eq!(
+            Category::ALL
+                .iter()
+                .map(|c| c.default_weight())
+                .sum::<u32>(),
+            100
+        );
     }
 
     #[test]
@@ -440,8 +452,14 @@ mod tests {
     fn fingerprint_ignores_line() {
         let a = Finding::error("missing:MIT", "x").at("Cargo.toml", Some(3));
         let b = Finding::error("missing:MIT", "y").at("Cargo.toml", Some(30));
-        assert_eq!(fingerprint("license-files", &a), fingerprint("license-files", &b));
+        assert_eq!(
+            fingerprint("license-files", &a),
+            fingerprint("license-files", &b)
+        );
         let c = Finding::error("missing:Apache-2.0", "x").at("Cargo.toml", Some(3));
-        assert_ne!(fingerprint("license-files", &a), fingerprint("license-files", &c));
+        assert_ne!(
+            fingerprint("license-files", &a),
+            fingerprint("license-files", &c)
+        );
     }
 }

@@ -60,23 +60,25 @@ Write `README.md` at the root; fix or remove `readme = …` in the manifest.
                 Finding::error("missing", "no README at the repository root")
                     .help("add README.md: what this is, how to install, how to use it"),
             ),
-            Some(entry) => match facts.text(&entry.path).map(|t| &t.content) {
-                Some(Ok(text)) => {
-                    let useful = text.chars().filter(|c| !c.is_whitespace()).count();
-                    if useful < MIN_USEFUL_CHARS {
-                        findings.push(
+            Some(entry) => {
+                match facts.text(&entry.path).map(|t| &t.content) {
+                    Some(Ok(text)) => {
+                        let useful = text.chars().filter(|c| !c.is_whitespace()).count();
+                        if useful < MIN_USEFUL_CHARS {
+                            findings.push(
                             Finding::warning("near-empty", format!("{} has only {useful} non-blank characters", entry.path))
                                 .at(entry.path.clone(), Some(1))
                                 .help("say what the project does, how to install it and how to use it"),
                         );
+                        }
                     }
+                    Some(Err(problem)) => findings.push(
+                        Finding::error("unreadable", format!("{} {problem}", entry.path))
+                            .at(entry.path.clone(), None),
+                    ),
+                    None => {}
                 }
-                Some(Err(problem)) => findings.push(
-                    Finding::error("unreadable", format!("{} {problem}", entry.path))
-                        .at(entry.path.clone(), None),
-                ),
-                None => {}
-            },
+            }
         }
         for member in &facts.members {
             match &member.readme {
@@ -104,8 +106,17 @@ Write `README.md` at the root; fix or remove `readme = …` in the manifest.
                 None => {}
             }
         }
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-        let score = if errors > 0 { 0.0 } else if findings.is_empty() { 1.0 } else { 0.7 };
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let score = if errors > 0 {
+            0.0
+        } else if findings.is_empty() {
+            1.0
+        } else {
+            0.7
+        };
         Outcome::from_findings(findings, score)
     }
 }
@@ -136,14 +147,23 @@ mod tests {
     #[test]
     fn readme_present_passes() {
         let f = Facts::in_memory(vec![member(Some("README.md"))], &[("README.md", LONG)]);
-        assert_eq!(Readme.run(&f, &CheckConfig { level: Level::Warn }).status, Status::Pass);
+        assert_eq!(
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
+            Status::Pass
+        );
     }
 
     #[test]
     fn declared_missing_fails() {
         let f = Facts::in_memory(
             vec![member(Some("docs/README.md"))],
-            &[("README.md", LONG), ("Cargo.toml", "[package]\nname = \"demo\"\nreadme = \"docs/README.md\"\n")],
+            &[
+                ("README.md", LONG),
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"demo\"\nreadme = \"docs/README.md\"\n",
+                ),
+            ],
         );
         let o = Readme.run(&f, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Fail);
@@ -153,8 +173,14 @@ mod tests {
     #[test]
     fn missing_or_tiny() {
         let f = Facts::in_memory(vec![], &[]);
-        assert_eq!(Readme.run(&f, &CheckConfig { level: Level::Warn }).status, Status::Fail);
+        assert_eq!(
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
+            Status::Fail
+        );
         let f = Facts::in_memory(vec![], &[("README", "hi")]);
-        assert_eq!(Readme.run(&f, &CheckConfig { level: Level::Warn }).status, Status::Warn);
+        assert_eq!(
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
+            Status::Warn
+        );
     }
 }

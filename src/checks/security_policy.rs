@@ -18,11 +18,9 @@ pub struct SecurityPolicy;
 /// Where GitHub looks for a security policy, in its order of precedence.
 const LOCATIONS: &[&str] = &[".github", "", "docs"];
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-});
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?i)\bhttps?://[^\s)>\]]+"));
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"));
+static URL: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bhttps?://[^\s)>\]]+"));
 /// Ways of saying "use GitHub's private vulnerability reporting".
 static GITHUB_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -31,7 +29,9 @@ static GITHUB_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Contacts that are obviously placeholders.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)(@example\.(com|org|net)|\bexample\.(com|org|net)\b|\btodo\b|\bfixme\b|<[^>]*email[^>]*>)")
+    regex(
+        r"(?i)(@example\.(com|org|net)|\bexample\.(com|org|net)\b|\btodo\b|\bfixme\b|<[^>]*email[^>]*>)",
+    )
 });
 
 /// A way to report a vulnerability found in the policy text.
@@ -50,10 +50,16 @@ pub fn contacts(text: &str) -> Vec<Contact> {
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         for m in EMAIL.find_iter(line) {
-            out.push(Contact { line: line_no, value: m.as_str().to_string() });
+            out.push(Contact {
+                line: line_no,
+                value: m.as_str().to_string(),
+            });
         }
         if let Some(m) = GITHUB_PRIVATE.find(line) {
-            out.push(Contact { line: line_no, value: m.as_str().to_string() });
+            out.push(Contact {
+                line: line_no,
+                value: m.as_str().to_string(),
+            });
         }
         {
             for m in URL.find_iter(line) {
@@ -66,7 +72,10 @@ pub fn contacts(text: &str) -> Vec<Contact> {
                     || url.contains("semver.org")
                     || url.contains("keepachangelog.com");
                 if !is_decoration {
-                    out.push(Contact { line: line_no, value: url.to_string() });
+                    out.push(Contact {
+                        line: line_no,
+                        value: url.to_string(),
+                    });
                 }
             }
         }
@@ -131,7 +140,10 @@ private vulnerability reporting in the repository's security settings.
             .flat_map(|dir| facts.files.in_dir(dir))
             .filter(|e| {
                 let name = files::file_name(&e.path).to_ascii_uppercase();
-                name == "SECURITY.MD" || name == "SECURITY.RST" || name == "SECURITY.TXT" || name == "SECURITY"
+                name == "SECURITY.MD"
+                    || name == "SECURITY.RST"
+                    || name == "SECURITY.TXT"
+                    || name == "SECURITY"
             })
             .map(|e| e.path.as_str())
             .collect();
@@ -146,9 +158,11 @@ private vulnerability reporting in the repository's security settings.
             Some(Ok(t)) => t,
             Some(Err(problem)) => {
                 return Outcome::from_findings(
-                    vec![Finding::error("unreadable", format!("{primary} {problem}"))
-                        .at(primary, None)
-                        .help("make SECURITY.md a plain UTF-8 text file")],
+                    vec![
+                        Finding::error("unreadable", format!("{primary} {problem}"))
+                            .at(primary, None)
+                            .help("make SECURITY.md a plain UTF-8 text file"),
+                    ],
                     0.0,
                 );
             }
@@ -169,7 +183,9 @@ private vulnerability reporting in the repository's security settings.
                 .unwrap_or(1);
             let message = match all.first() {
                 Some(c) => format!("{primary} gives only a placeholder contact (`{}`)", c.value),
-                None => format!("{primary} gives no way to report a vulnerability privately (no email, URL or GitHub private reporting)"),
+                None => format!(
+                    "{primary} gives no way to report a vulnerability privately (no email, URL or GitHub private reporting)"
+                ),
             };
             findings.push(
                 Finding::error("no-contact", message)
@@ -188,7 +204,10 @@ mod tests {
     use crate::checks::Status;
 
     fn run(files: &[(&str, &str)]) -> Outcome {
-        SecurityPolicy.run(&Facts::in_memory(vec![], files), &CheckConfig { level: Level::Deny })
+        SecurityPolicy.run(
+            &Facts::in_memory(vec![], files),
+            &CheckConfig { level: Level::Deny },
+        )
     }
 
     #[test]
@@ -198,20 +217,34 @@ mod tests {
 
     #[test]
     fn email_or_github_reporting_passes() {
-        assert_eq!(run(&[("SECURITY.md", "# Security\nMail security@acme.io\n")]).status, Status::Pass);
         assert_eq!(
-            run(&[(".github/SECURITY.md", "Use https://github.com/acme/x/security/advisories/new\n")]).status,
+            run(&[("SECURITY.md", "# Security\nMail security@acme.io\n")]).status,
             Status::Pass
         );
         assert_eq!(
-            run(&[("docs/SECURITY.md", "Please use GitHub's private vulnerability reporting.\n")]).status,
+            run(&[(
+                ".github/SECURITY.md",
+                "Use https://github.com/acme/x/security/advisories/new\n"
+            )])
+            .status,
+            Status::Pass
+        );
+        assert_eq!(
+            run(&[(
+                "docs/SECURITY.md",
+                "Please use GitHub's private vulnerability reporting.\n"
+            )])
+            .status,
             Status::Pass
         );
     }
 
     #[test]
     fn no_contact_points_at_reporting_heading() {
-        let o = run(&[("SECURITY.md", "# Security\n\nWe care.\n\n## Reporting\n\nTell us.\n")]);
+        let o = run(&[(
+            "SECURITY.md",
+            "# Security\n\nWe care.\n\n## Reporting\n\nTell us.\n",
+        )]);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(5));
         assert_eq!(o.findings[0].path.as_deref(), Some("SECURITY.md"));

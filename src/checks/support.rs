@@ -84,7 +84,11 @@ pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
             let level = line.chars().take_while(|c| *c == '#').count();
             let rest = &line[level..];
             if level <= 6 && (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
-                out.push((i + 1, level, rest.trim().trim_end_matches('#').trim().to_string()));
+                out.push((
+                    i + 1,
+                    level,
+                    rest.trim().trim_end_matches('#').trim().to_string(),
+                ));
             }
             continue;
         }
@@ -111,7 +115,14 @@ mod tests {
         assert_eq!(toml_key_line(text, "package", "license"), Some(3));
         assert_eq!(toml_key_line(text, "dependencies", "license"), Some(5));
         assert_eq!(toml_key_line(text, "package", "readme"), None);
-        assert_eq!(toml_key_line("[package]\nlicense.workspace = true\n", "package", "license"), Some(2));
+        assert_eq!(
+            toml_key_line(
+                "[package]\nlicense.workspace = true\n",
+                "package",
+                "license"
+            ),
+            Some(2)
+        );
     }
 
     #[test]

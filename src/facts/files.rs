@@ -140,14 +140,20 @@ pub fn file_name(path: &str) -> &str {
     path.rfind('/').map(|i| &path[i + 1..]).unwrap_or(path)
 }
 
-/// Joins a relative directory and a relative path.
+/// Joins a relative directory and a relative path, resolving `.` and `..`
+/// (a `..` above the root is kept, so the result names no indexed file).
 pub fn join(dir: &str, path: &str) -> String {
-    let path = path.trim_start_matches("./");
-    if dir.is_empty() {
-        path.to_string()
-    } else {
-        format!("{dir}/{path}")
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
     }
+    parts.join("/")
 }
 
 /// `path` relative to `root`, `/`-separated; absolute when outside `root`.
@@ -209,7 +215,10 @@ impl std::fmt::Display for TextProblem {
             TextProblem::Binary => f.write_str("is a binary file, not text"),
             TextProblem::NotUtf8 { line } => write!(f, "is not valid UTF-8 (line {line})"),
             TextProblem::OutsideRoot { target } => {
-                write!(f, "is a symlink to {target}, outside the repository; not followed")
+                write!(
+                    f,
+                    "is a symlink to {target}, outside the repository; not followed"
+                )
             }
             TextProblem::Unreadable { reason } => write!(f, "cannot be read: {reason}"),
         }
@@ -233,7 +242,10 @@ impl TextFile {
 }
 
 /// Reads the text of each of `paths` (relative to `root`).
-pub fn read_texts(root: &Path, paths: impl IntoIterator<Item = String>) -> BTreeMap<String, TextFile> {
+pub fn read_texts(
+    root: &Path,
+    paths: impl IntoIterator<Item = String>,
+) -> BTreeMap<String, TextFile> {
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     paths
         .into_iter()
@@ -313,5 +325,7 @@ mod tests {
         assert_eq!(file_name("a/b/c.md"), "c.md");
         assert_eq!(join("", "./README.md"), "README.md");
         assert_eq!(join("crates/a", "README.md"), "crates/a/README.md");
+        assert_eq!(join("crates/a", "../../README.md"), "README.md");
+        assert_eq!(join("", "../README.md"), "../README.md");
     }
 }

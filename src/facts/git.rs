@@ -66,8 +66,8 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
     let origin_url = git(root, &["remote", "get-url", "origin"])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
-        .is_some_and(|s| s.trim() == "true");
+    let shallow =
+        git(root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
     Some(GitFacts {
         head,
         tags,

@@ -68,7 +68,13 @@ impl Facts {
 
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
-            Err(_) => loc.root.clone(),
+            Err(unavailable) => {
+                notes.push(format!(
+                    "cargo metadata failed, so members were read from the manifests and checks that need the dependency graph report `error`: {}",
+                    unavailable.reason
+                ));
+                loc.root.clone()
+            }
         };
         let members = match &metadata {
             Ok(m) => workspace::members_from_metadata(m, &root),
@@ -197,8 +203,8 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
     for entry in files.iter() {
         let dir = files::parent_dir(&entry.path);
         let name = files::file_name(&entry.path);
-        let in_licenses_dir = files::file_name(dir) == "LICENSES"
-            && dirs.contains(files::parent_dir(dir));
+        let in_licenses_dir =
+            files::file_name(dir) == "LICENSES" && dirs.contains(files::parent_dir(dir));
         if (dirs.contains(dir) && is_governance_name(name))
             || in_licenses_dir
             || workflows::is_ci_file(&entry.path)
@@ -231,7 +237,16 @@ mod tests {
 
     #[test]
     fn governance_names() {
-        for n in ["LICENSE", "LICENSE-MIT", "license.txt", "COPYING.LESSER", "README.md", "SECURITY.md", "CHANGELOG.md", "CODEOWNERS"] {
+        for n in [
+            "LICENSE",
+            "LICENSE-MIT",
+            "license.txt",
+            "COPYING.LESSER",
+            "README.md",
+            "SECURITY.md",
+            "CHANGELOG.md",
+            "CODEOWNERS",
+        ] {
             assert!(is_governance_name(n), "{n}");
         }
         for n in ["main.rs", "Cargo.toml", "READ.md", "ci.yml"] {

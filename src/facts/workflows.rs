@@ -146,9 +146,18 @@ mod tests {
 
     #[test]
     fn trigger_shapes() {
-        let events = |t: &str| wf(t).triggers().into_iter().map(|t| t.event).collect::<Vec<_>>();
+        let events = |t: &str| {
+            wf(t)
+                .triggers()
+                .into_iter()
+                .map(|t| t.event)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(events("on: push\n"), vec!["push"]);
-        assert_eq!(events("on: [push, pull_request]\n"), vec!["push", "pull_request"]);
+        assert_eq!(
+            events("on: [push, pull_request]\n"),
+            vec!["push", "pull_request"]
+        );
         assert_eq!(
             events("on:\n  pull_request:\n  push:\n    branches: [main]\n"),
             vec!["pull_request", "push"]

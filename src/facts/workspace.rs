@@ -52,7 +52,11 @@ pub struct Location {
 pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
     let manifest = match manifest_path {
         Some(p) => {
-            let p = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            };
             if !p.is_file() {
                 return Err(Error::NotCargoProject(format!(
                     "manifest path `{}` does not exist or is not a file",
@@ -82,8 +86,7 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
         dir.ancestors()
             .skip(1)
             .find(|d| {
-                read_manifest(&d.join("Cargo.toml"))
-                    .is_ok_and(|t| t.contains_key("workspace"))
+                read_manifest(&d.join("Cargo.toml")).is_ok_and(|t| t.contains_key("workspace"))
             })
             .map(Path::to_path_buf)
             .unwrap_or(dir)
@@ -235,7 +238,9 @@ fn summarize(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && *l != "Caused by:" && !l.starts_with('|') && !l.starts_with('^'))
+        .filter(|l| {
+            !l.is_empty() && *l != "Caused by:" && !l.starts_with('|') && !l.starts_with('^')
+        })
         .map(|l| l.trim_start_matches("error:").trim())
         .collect();
     lines.join(": ")
@@ -274,7 +279,10 @@ pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
                 license_file: p.license_file.as_ref().map(|f| f.to_string()),
                 readme: p.readme.as_ref().map(|f| f.to_string()),
                 repository: p.repository.clone(),
-                publish: p.publish.as_ref().is_none_or(|registries| !registries.is_empty()),
+                publish: p
+                    .publish
+                    .as_ref()
+                    .is_none_or(|registries| !registries.is_empty()),
                 has_bin: p.targets.iter().any(|t| t.kind.contains(&TargetKind::Bin)),
             }
         })
@@ -304,13 +312,18 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             .get("workspace")
             .and_then(|w| w.get(key))
             .and_then(|m| m.as_array())
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let excluded: Vec<PathBuf> = patterns("exclude").iter().map(|e| root.join(e)).collect();
     for pattern in patterns("members") {
         for dir in expand_glob(root, &pattern) {
-            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !dirs.contains(&dir) {
+            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !dirs.contains(&dir)
+            {
                 dirs.push(dir);
             }
         }
@@ -378,7 +391,9 @@ fn expand_glob(root: &Path, pattern: &str) -> Vec<PathBuf> {
         let mut next = Vec::new();
         for dir in &current {
             if segment.contains(['*', '?', '[']) {
-                let Ok(entries) = std::fs::read_dir(dir) else { continue };
+                let Ok(entries) = std::fs::read_dir(dir) else {
+                    continue;
+                };
                 let mut found: Vec<PathBuf> = entries
                     .flatten()
                     .filter(|e| e.path().is_dir())
@@ -440,10 +455,7 @@ mod tests {
         assert!(!is_users_to_fix(
             "error: failed to get `foo` as a dependency of package `bar v0.1.0`\n\nCaused by:\n  attempting to make an HTTP request, but --offline was specified"
         ));
-        assert_eq!(
-            line_in("TOML parse error at line 3, column 1"),
-            Some(3)
-        );
+        assert_eq!(line_in("TOML parse error at line 3, column 1"), Some(3));
         assert_eq!(
             manifest_in("failed to parse manifest at `/x/Cargo.toml`"),
             Some(PathBuf::from("/x/Cargo.toml"))

@@ -183,8 +183,12 @@ mod tests {
 
     #[test]
     fn keeps_lines() {
-        let n = parse("name: ci\non:\n  push:\n    branches: [main]\n").unwrap_or_else(|e| panic!("{e:?}"));
-        let on = n.get("on").map(|o| o.entries().to_vec()).unwrap_or_default();
+        let n = parse("name: ci\non:\n  push:\n    branches: [main]\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let on = n
+            .get("on")
+            .map(|o| o.entries().to_vec())
+            .unwrap_or_default();
         assert_eq!(on[0].0.as_str(), Some("push"));
         assert_eq!(on[0].0.line, 3);
     }
@@ -193,7 +197,10 @@ mod tests {
     fn expands_aliases_and_merge_keys() {
         let text = "base: &b\n  a: 1\n  b: 2\nderived:\n  <<: *b\n  b: 3\n";
         let n = parse(text).unwrap_or_else(|e| panic!("{e:?}"));
-        let d = n.get("derived").cloned().unwrap_or(Node { line: 0, value: Value::Null });
+        let d = n.get("derived").cloned().unwrap_or(Node {
+            line: 0,
+            value: Value::Null,
+        });
         assert_eq!(d.get("a").map(|v| v.value.clone()), Some(Value::Int(1)));
         assert_eq!(d.get("b").map(|v| v.value.clone()), Some(Value::Int(3)));
     }
@@ -201,7 +208,10 @@ mod tests {
     #[test]
     fn reports_error_line() {
         let err = parse("jobs:\n  a:\n\t  b: 1\n").err();
-        assert!(err.is_some_and(|e| e.line == 3), "tab indentation is an error on line 3");
+        assert!(
+            err.is_some_and(|e| e.line == 3),
+            "tab indentation is an error on line 3"
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ fn status_style(status: Status) -> Style {
 }
 
 fn score_text(score: Option<f64>) -> String {
-    score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "-".into())
+    score
+        .map(|s| format!("{s:.1}"))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// Renders the report.
@@ -46,16 +48,36 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     }
     let _ = writeln!(out);
 
-    let _ = writeln!(out, "  {BOLD}{:<14} {:>6} {:>6}{BOLD:#}", "category", "weight", "score");
+    let _ = writeln!(
+        out,
+        "  {BOLD}{:<14} {:>6} {:>6}{BOLD:#}",
+        "category", "weight", "score"
+    );
     for c in &card.categories {
-        let _ = writeln!(out, "  {:<14} {:>6} {:>6}", c.id.id(), c.weight, score_text(c.score));
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>6} {:>6}",
+            c.id.id(),
+            c.weight,
+            score_text(c.score)
+        );
     }
     let _ = writeln!(out);
 
-    let width = card.checks.iter().map(|r| r.check.id().len()).max().unwrap_or(10);
+    let width = card
+        .checks
+        .iter()
+        .map(|r| r.check.id().len())
+        .max()
+        .unwrap_or(10);
     for r in &card.checks {
         let style = status_style(r.outcome.status);
-        let count = r.outcome.findings.iter().filter(|f| f.severity > Severity::Note).count();
+        let count = r
+            .outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity > Severity::Note)
+            .count();
         let detail = match (r.outcome.status, &r.outcome.note) {
             (Status::Skip | Status::Error, Some(note)) => note.clone(),
             _ if count > 0 => format!("{count} finding{}", if count == 1 { "" } else { "s" }),
@@ -125,7 +147,10 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
         let _ = writeln!(out, "  - {reason}");
     }
     if !card.gate.passed {
-        let _ = writeln!(out, "{DIM}`cargo readiness explain <check>` says how to fix each check.{DIM:#}");
+        let _ = writeln!(
+            out,
+            "{DIM}`cargo readiness explain <check>` says how to fix each check.{DIM:#}"
+        );
     }
     out
 }

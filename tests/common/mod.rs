@@ -1,0 +1,113 @@
+//! Helpers for integration tests: copy a fixture to a temp dir, run the real
+//! binary on it, make git repositories with their own identity.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The built binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cargo-readiness"))
+}
+
+/// `fixtures/NAME` copied into a fresh temp dir (so cargo writes nothing
+/// into the repository and our own git repo is not seen).
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    assert!(src.is_dir(), "no fixture {name}");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&src, tmp.path());
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Runs `cargo-readiness readiness ARGS` (as cargo would) in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("readiness")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_READINESS_TIMINGS")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Runs and parses the JSON report.
+pub fn run_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["--format", "json", "--offline"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+/// `git init`, add everything, commit, with a test identity.
+pub fn git_commit_all(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+}
+
+/// Runs git with a fixed identity; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The check object with `id` in a JSON report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in report"))
+}
+
+/// Ids of checks whose status is one of `statuses`.
+pub fn ids_with_status(report: &serde_json::Value, statuses: &[&str]) -> Vec<String> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| statuses.iter().any(|s| c["status"] == *s))
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
