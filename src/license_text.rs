@@ -48,9 +48,16 @@ const COMMON: &[&str] = &[
     "Zlib",
 ];
 
-/// A set of reference license texts to compare files against.
+/// Reference license texts to compare files against.
+///
+/// Most files hold a license the manifest declares, so the declared
+/// licenses are compared first (a few milliseconds); the store of common
+/// licenses (tens of milliseconds to build) is only built when a text does
+/// not clearly match a declared license.
 pub struct Recognizer {
-    store: Store,
+    declared: Store,
+    declared_ids: Vec<String>,
+    common: std::sync::OnceLock<Store>,
 }
 
 /// What a text was recognised as.
@@ -69,42 +76,73 @@ impl Recognition {
     }
 }
 
-impl Recognizer {
-    /// A recognizer for the common licenses plus `extra` SPDX ids.
-    pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Recognizer {
-        let mut store = Store::new();
-        let mut texts_seen: Vec<&'static str> = Vec::new();
-        let ids = COMMON.iter().copied().chain(extra);
-        for name in ids {
-            let Some(id) = spdx::license_id(name) else {
-                continue;
-            };
-            let text = id.text();
-            // Identical texts (GPL-3.0-only / -or-later) are stored once,
-            // under the first name; `same_text` makes them equivalent.
-            if text.trim().is_empty()
-                || texts_seen
-                    .iter()
-                    .any(|t| std::ptr::eq(*t, text) || *t == text)
-            {
-                continue;
-            }
-            texts_seen.push(text);
-            store.add_license(id.name.to_string(), TextData::new(text));
+/// A match this close to a declared license needs no second opinion.
+const CERTAIN: f32 = 0.95;
+
+fn store_of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Store {
+    let mut store = Store::new();
+    let mut texts_seen: Vec<&'static str> = Vec::new();
+    for name in ids {
+        let Some(id) = spdx::license_id(name) else {
+            continue;
+        };
+        let text = id.text();
+        // Identical texts (GPL-3.0-only / -or-later) are stored once, under
+        // the first name; `same_text` makes them equivalent.
+        if text.trim().is_empty() || texts_seen.contains(&text) {
+            continue;
         }
-        Recognizer { store }
+        texts_seen.push(text);
+        store.add_license(id.name.to_string(), TextData::new(text));
+    }
+    store
+}
+
+fn best(store: &Store, text: &TextData) -> Option<Recognition> {
+    if store.is_empty() {
+        return None;
+    }
+    let m = store.analyze(text);
+    Some(Recognition {
+        id: m.name.to_string(),
+        score: m.score,
+    })
+}
+
+impl Recognizer {
+    /// A recognizer for the `declared` SPDX ids, falling back to the common
+    /// licenses.
+    pub fn new<'a>(declared: impl IntoIterator<Item = &'a str>) -> Recognizer {
+        let declared_ids: Vec<String> = declared.into_iter().map(str::to_string).collect();
+        Recognizer {
+            declared: store_of(declared_ids.iter().map(String::as_str)),
+            declared_ids,
+            common: std::sync::OnceLock::new(),
+        }
     }
 
-    /// The closest license to `text`, if any reference texts are loaded.
+    /// The closest license to `text`.
     pub fn recognize(&self, text: &str) -> Option<Recognition> {
-        if self.store.is_empty() || text.trim().is_empty() {
+        if text.trim().is_empty() {
             return None;
         }
-        let m = self.store.analyze(&TextData::new(text));
-        Some(Recognition {
-            id: m.name.to_string(),
-            score: m.score,
-        })
+        let data = TextData::new(text);
+        let declared = best(&self.declared, &data);
+        if declared.as_ref().is_some_and(|r| r.score >= CERTAIN) {
+            return declared;
+        }
+        let common = self.common.get_or_init(|| {
+            store_of(
+                COMMON
+                    .iter()
+                    .copied()
+                    .chain(self.declared_ids.iter().map(String::as_str)),
+            )
+        });
+        match (declared, best(common, &data)) {
+            (Some(d), Some(c)) => Some(if c.score > d.score { c } else { d }),
+            (d, c) => c.or(d),
+        }
     }
 }
 
@@ -154,6 +192,15 @@ mod tests {
                 .1
         );
         assert_eq!(r.recognize(&text).unwrap().id, "MIT");
+    }
+
+    #[test]
+    fn falls_back_to_common_licenses() {
+        let r = Recognizer::new(["MIT"]);
+        let got = r
+            .recognize(spdx::license_id("BSD-3-Clause").unwrap().text())
+            .unwrap();
+        assert_eq!(got.id, "BSD-3-Clause");
     }
 
     #[test]

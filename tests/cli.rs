@@ -431,3 +431,21 @@ fn binary_and_huge_governance_files_do_not_crash() {
         "{cl}"
     );
 }
+
+#[test]
+fn uninstalled_pinned_toolchain_is_retried_with_the_running_one() {
+    let dir = fixture("good");
+    std::fs::write(
+        dir.path().join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"1.60.0\"\n",
+    )
+    .unwrap();
+    let (code, report) = run_json(dir.path(), &[]);
+    // With rustup, cargo refuses to run under the missing toolchain and the
+    // tool retries; without rustup the pin is ignored. Either way it runs.
+    assert_eq!(code, 0, "{report:#}");
+    for note in report["notes"].as_array().unwrap() {
+        let note = note.as_str().unwrap();
+        assert!(note.contains("toolchain"), "unexpected note: {note}");
+    }
+}

@@ -128,35 +128,29 @@ release.
             return Outcome::skip("the workspace has no packages");
         }
         let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
-        let checked: Vec<&Member> = if publishable.is_empty() {
+        let candidates: Vec<&Member> = if publishable.is_empty() {
             facts.members.iter().collect()
         } else {
             publishable
         };
-        let root_changelog = find_changelog(facts, "");
+        let (targets, unchecked) = targets(facts, &candidates);
         let mut findings = Vec::new();
+        if targets.is_empty() {
+            findings.push(
+                Finding::error(
+                    "missing",
+                    "no CHANGELOG.md (or CHANGES.md, HISTORY.md, RELEASES.md) in the repository",
+                )
+                .help(
+                    "add CHANGELOG.md in the Keep a Changelog format: https://keepachangelog.com",
+                ),
+            );
+            return Outcome::from_findings(findings, 0.0);
+        }
         let mut ok = 0usize;
-        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-        for member in &checked {
-            let own = (!member.dir.is_empty())
-                .then(|| find_changelog(facts, &member.dir))
-                .flatten();
-            let Some(path) = own.or(root_changelog.clone()) else {
-                if !findings.iter().any(|f: &Finding| f.key == "missing") {
-                    findings.push(
-                        Finding::error("missing", "no CHANGELOG.md (or CHANGES.md, HISTORY.md, RELEASES.md) in the repository")
-                            .help("add CHANGELOG.md in the Keep a Changelog format: https://keepachangelog.com"),
-                    );
-                }
-                continue;
-            };
-            // A shared changelog is checked once per distinct version.
-            if !seen.insert((path.clone(), member.version.clone())) {
-                ok += 1;
-                continue;
-            }
+        for (member, path) in &targets {
             let before = findings.len();
-            check_one(facts, member, &path, &mut findings);
+            check_one(facts, member, path, &mut findings);
             if findings[before..]
                 .iter()
                 .all(|f| f.severity < Severity::Error)
@@ -164,8 +158,69 @@ release.
                 ok += 1;
             }
         }
-        Outcome::from_findings(findings, ok as f64 / checked.len() as f64)
+        let outcome = Outcome::from_findings(findings, ok as f64 / targets.len() as f64);
+        if unchecked.is_empty() {
+            outcome
+        } else {
+            outcome.with_note(format!(
+                "not checked (no changelog of their own; the root changelog is checked against {}): {}",
+                targets
+                    .iter()
+                    .map(|(m, _)| format!("{} {}", m.name, m.version))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                unchecked.join(", ")
+            ))
+        }
     }
+}
+
+/// Which member is checked against which changelog, and which members are
+/// not checked.
+///
+/// A member with a changelog in its own directory is checked against it.
+/// The root changelog belongs to the root package when there is one; in a
+/// virtual workspace it is checked against the highest member version (the
+/// version members usually share). Other members sharing the root changelog
+/// have independent versions it does not track (ripgrep's `grep-*` crates),
+/// so they are listed as unchecked rather than failed.
+fn targets<'a>(
+    facts: &Facts,
+    candidates: &[&'a Member],
+) -> (Vec<(&'a Member, String)>, Vec<String>) {
+    let mut targets = Vec::new();
+    let mut rest: Vec<&Member> = Vec::new();
+    for m in candidates {
+        match (!m.dir.is_empty())
+            .then(|| find_changelog(facts, &m.dir))
+            .flatten()
+        {
+            Some(own) => targets.push((*m, own)),
+            None => rest.push(m),
+        }
+    }
+    let mut unchecked = Vec::new();
+    if let Some(root_changelog) = find_changelog(facts, "") {
+        let owner = rest.iter().find(|m| m.dir.is_empty()).copied().or_else(|| {
+            rest.iter().copied().max_by(|a, b| {
+                match (Version::parse(&a.version), Version::parse(&b.version)) {
+                    (Ok(x), Ok(y)) => x.cmp(&y),
+                    _ => a.version.cmp(&b.version),
+                }
+            })
+        });
+        if let Some(owner) = owner {
+            for m in &rest {
+                if m.manifest != owner.manifest && m.version != owner.version {
+                    unchecked.push(format!("{} {}", m.name, m.version));
+                }
+            }
+            targets.push((owner, root_changelog));
+        }
+    } else if !rest.is_empty() && !targets.is_empty() {
+        unchecked.extend(rest.iter().map(|m| format!("{} {}", m.name, m.version)));
+    }
+    (targets, unchecked)
 }
 
 fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
@@ -328,6 +383,35 @@ mod tests {
         let o = run("1.3.0", text, Some(&["v1.2.0", "v1.3.0"]));
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(1));
+    }
+
+    #[test]
+    fn members_sharing_the_root_changelog_are_not_failed() {
+        let mut lib = member("0.4.20");
+        lib.name = "globset".into();
+        lib.dir = "crates/globset".into();
+        lib.manifest = "crates/globset/Cargo.toml".into();
+        let facts = Facts::in_memory(
+            vec![member("15.0.0"), lib.clone()],
+            &[("CHANGELOG.md", "## 15.0.0\n")],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(o.note.as_deref().unwrap_or("").contains("globset 0.4.20"));
+        // With its own changelog the member is checked against it.
+        let facts = Facts::in_memory(
+            vec![member("15.0.0"), lib],
+            &[
+                ("CHANGELOG.md", "## 15.0.0\n"),
+                ("crates/globset/CHANGELOG.md", "## 0.4.19\n"),
+            ],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some("crates/globset/CHANGELOG.md")
+        );
     }
 
     #[test]

@@ -62,9 +62,21 @@ impl Facts {
     pub fn collect(loc: &Location, flags: CargoFlags) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
-        let t = Instant::now();
-        let metadata = workspace::metadata(loc, flags, &mut notes)?;
-        timings.push(("cargo metadata", t.elapsed()));
+        // git and cargo metadata are independent processes: run them together.
+        let (metadata, guessed_git, git_time, metadata_time) = std::thread::scope(|scope| {
+            let git_thread = scope.spawn(|| {
+                let t = Instant::now();
+                (git::collect(&loc.root), t.elapsed())
+            });
+            let t = Instant::now();
+            let metadata = workspace::metadata(loc, flags, &mut notes);
+            let metadata_time = t.elapsed();
+            let (git, git_time) = git_thread.join().unwrap_or((None, Duration::ZERO));
+            (metadata, git, git_time, metadata_time)
+        });
+        let metadata = metadata?;
+        timings.push(("cargo metadata", metadata_time));
+        timings.push(("git (concurrent)", git_time));
 
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
@@ -80,10 +92,12 @@ impl Facts {
             Ok(m) => workspace::members_from_metadata(m, &root),
             Err(_) => workspace::members_from_manifests(&root)?,
         };
-
-        let t = Instant::now();
-        let git = git::collect(&root);
-        timings.push(("git", t.elapsed()));
+        // cargo may place the root elsewhere than the guess; ask git again then.
+        let git = if root == loc.root {
+            guessed_git
+        } else {
+            git::collect(&root)
+        };
 
         let t = Instant::now();
         let empty = BTreeSet::new();
