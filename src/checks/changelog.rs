@@ -318,18 +318,8 @@ mod tests {
     use crate::facts::git::GitFacts;
 
     fn member(version: &str) -> Member {
-        Member {
-            name: "demo".into(),
-            version: version.into(),
-            manifest: "Cargo.toml".into(),
-            dir: String::new(),
-            license: None,
-            license_file: None,
-            readme: None,
-            repository: None,
-            publish: true,
-            has_bin: false,
-        }
+        let mut m = Member::named("demo", version, "");
+        m
     }
 
     fn run(version: &str, changelog: &str, tags: Option<&[&str]>) -> Outcome {

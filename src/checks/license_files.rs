@@ -351,18 +351,9 @@ mod tests {
     use crate::checks::Status;
 
     fn member(license: Option<&str>) -> Member {
-        Member {
-            name: "demo".into(),
-            version: "0.1.0".into(),
-            manifest: "Cargo.toml".into(),
-            dir: String::new(),
-            license: license.map(str::to_string),
-            license_file: None,
-            readme: None,
-            repository: None,
-            publish: true,
-            has_bin: false,
-        }
+        let mut m = Member::named("demo", "0.1.0", "");
+        m.license = license.map(str::to_string);
+        m
     }
 
     fn text(id: &str) -> &'static str {

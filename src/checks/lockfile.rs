@@ -128,18 +128,9 @@ mod tests {
     use crate::facts::workspace::Member;
 
     fn member(has_bin: bool) -> Member {
-        Member {
-            name: "app".into(),
-            version: "0.1.0".into(),
-            manifest: "Cargo.toml".into(),
-            dir: String::new(),
-            license: None,
-            license_file: None,
-            readme: None,
-            repository: None,
-            publish: true,
-            has_bin,
-        }
+        let mut m = Member::named("app", "0.1.0", "");
+        m.has_bin = has_bin;
+        m
     }
 
     fn facts(has_bin: bool, lock: bool, tracked: Option<bool>, gitignore: &str) -> Facts {

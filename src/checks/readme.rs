@@ -128,18 +128,9 @@ mod tests {
     use crate::facts::workspace::Member;
 
     fn member(readme: Option<&str>) -> Member {
-        Member {
-            name: "demo".into(),
-            version: "0.1.0".into(),
-            manifest: "Cargo.toml".into(),
-            dir: String::new(),
-            license: None,
-            license_file: None,
-            readme: readme.map(str::to_string),
-            repository: None,
-            publish: true,
-            has_bin: false,
-        }
+        let mut m = Member::named("demo", "0.1.0", "");
+        m.readme = readme.map(str::to_string);
+        m
     }
 
     const LONG: &str = "# Demo\n\nThis crate parses things and prints them, with enough words here to pass the minimum content threshold of the check.\n";

@@ -34,6 +34,46 @@ pub struct Member {
     pub publish: bool,
     /// Whether it has a binary target.
     pub has_bin: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// `keywords`.
+    pub keywords: Vec<String>,
+    /// `categories`.
+    pub categories: Vec<String>,
+    /// `rust-version` (MSRV), as written.
+    pub rust_version: Option<String>,
+    /// `documentation` URL.
+    pub documentation: Option<String>,
+    /// `homepage` URL.
+    pub homepage: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
+}
+
+impl Member {
+    /// A member with only a name, version and manifest location set (for
+    /// tests and in-memory facts).
+    pub fn named(name: &str, version: &str, dir: &str) -> Member {
+        Member {
+            name: name.to_string(),
+            version: version.to_string(),
+            manifest: files::join(dir, "Cargo.toml"),
+            dir: dir.to_string(),
+            license: None,
+            license_file: None,
+            readme: None,
+            repository: None,
+            publish: true,
+            has_bin: false,
+            description: None,
+            keywords: Vec::new(),
+            categories: Vec::new(),
+            rust_version: None,
+            documentation: None,
+            homepage: None,
+            authors: Vec::new(),
+        }
+    }
 }
 
 /// Where the run starts: the manifest found and the workspace root it implies.
@@ -284,6 +324,13 @@ pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
                     .as_ref()
                     .is_none_or(|registries| !registries.is_empty()),
                 has_bin: p.targets.iter().any(|t| t.kind.contains(&TargetKind::Bin)),
+                description: p.description.clone(),
+                keywords: p.keywords.clone(),
+                categories: p.categories.clone(),
+                rust_version: p.rust_version.as_ref().map(|v| v.to_string()),
+                documentation: p.documentation.clone(),
+                homepage: p.homepage.clone(),
+                authors: p.authors.clone(),
             }
         })
         .collect();
@@ -348,6 +395,16 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             }
         };
         let string = |key: &str| field(key).and_then(|v| v.as_str().map(str::to_string));
+        let strings = |key: &str| -> Vec<String> {
+            field(key)
+                .and_then(|v| v.as_array().cloned())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let manifest = relative(root, &manifest_path);
         let rel_dir = files::parent_dir(&manifest).to_string();
         let readme = match field("readme") {
@@ -377,6 +434,13 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             repository: string("repository"),
             publish,
             has_bin,
+            description: string("description"),
+            keywords: strings("keywords"),
+            categories: strings("categories"),
+            rust_version: string("rust-version"),
+            documentation: string("documentation"),
+            homepage: string("homepage"),
+            authors: strings("authors"),
         });
     }
     members.sort_by(|a, b| a.manifest.cmp(&b.manifest));
