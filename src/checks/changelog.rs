@@ -318,8 +318,7 @@ mod tests {
     use crate::facts::git::GitFacts;
 
     fn member(version: &str) -> Member {
-        let mut m = Member::named("demo", version, "");
-        m
+        Member::named("demo", version, "")
     }
 
     fn run(version: &str, changelog: &str, tags: Option<&[&str]>) -> Outcome {
