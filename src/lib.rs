@@ -6,6 +6,7 @@
 //! facts, [`score`] turns outcomes into a 0–100 score and a gate verdict,
 //! and [`report`] renders it.
 
+pub mod advisories;
 pub mod app;
 pub mod checks;
 pub mod cli;

@@ -79,6 +79,19 @@ pub fn regex(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).expect("built-in regex must compile")
 }
 
+/// Writes `bytes` to `path` atomically: a temp file in the same directory,
+/// then a rename, so readers never see a partial file and a failure leaves
+/// any previous file intact.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
