@@ -295,7 +295,12 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             a.grace_days = u32::try_from(v)
                 .ok()
                 .filter(|v| *v <= 3650)
-                .ok_or_else(|| err(g.span(), format!("[advisories] `grace-days = {v}`: expected 0 to 3650")))?;
+                .ok_or_else(|| {
+                    err(
+                        g.span(),
+                        format!("[advisories] `grace-days = {v}`: expected 0 to 3650"),
+                    )
+                })?;
         }
         if let Some(d) = adv.dev {
             a.dev = match d.get_ref().as_str() {
@@ -316,13 +321,19 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             if !is_advisory_id(&raw.id) {
                 return Err(err(
                     span,
-                    format!("[advisories] ignore `{}`: expected an id like RUSTSEC-2024-0001, CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx", raw.id),
+                    format!(
+                        "[advisories] ignore `{}`: expected an id like RUSTSEC-2024-0001, CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx",
+                        raw.id
+                    ),
                 ));
             }
             if raw.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
                 return Err(err(
                     span,
-                    format!("[advisories] ignore `{}` needs a `reason`: say why it does not apply, so the next reader can judge", raw.id),
+                    format!(
+                        "[advisories] ignore `{}` needs a `reason`: say why it does not apply, so the next reader can judge",
+                        raw.id
+                    ),
                 ));
             }
             let until = match raw.until {
@@ -352,8 +363,13 @@ pub fn is_advisory_id(id: &str) -> bool {
 
 /// `~/x` → `$HOME/x`.
 pub fn expand_tilde(path: &str) -> PathBuf {
-    match path.strip_prefix("~/").or_else(|| (path == "~").then_some("")) {
-        Some(rest) => home_dir().map(|h| h.join(rest)).unwrap_or_else(|| PathBuf::from(path)),
+    match path
+        .strip_prefix("~/")
+        .or_else(|| (path == "~").then_some(""))
+    {
+        Some(rest) => home_dir()
+            .map(|h| h.join(rest))
+            .unwrap_or_else(|| PathBuf::from(path)),
         None => PathBuf::from(path),
     }
 }
@@ -437,7 +453,10 @@ mod tests {
         assert_eq!(a.grace_days, 7);
         assert_eq!(a.dev, Level::Warn);
         assert_eq!(a.ignore[0].id, "RUSTSEC-2023-0071");
-        assert_eq!(a.ignore[0].until.map(|d| d.to_string()), Some("2027-01-31".into()));
+        assert_eq!(
+            a.ignore[0].until.map(|d| d.to_string()),
+            Some("2027-01-31".into())
+        );
         assert_eq!(a.ignore[0].source, "readiness.toml:8");
     }
 

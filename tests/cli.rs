@@ -265,8 +265,11 @@ fn manifest_path_and_both_invocations_work() {
         stderr(&out)
     );
     // Direct invocation, without the `readiness` subcommand name cargo adds.
-    let out = std::process::Command::new(common::bin())
+    let mut cmd = std::process::Command::new(common::bin());
+    common::isolate(&mut cmd);
+    let out = cmd
         .args(["--offline", "--manifest-path", manifest.to_str().unwrap()])
+        .current_dir(elsewhere.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -353,9 +356,7 @@ fn version_and_help() {
 #[test]
 fn without_git_the_run_degrades_instead_of_failing() {
     let dir = fixture("good");
-    let out = std::process::Command::new(common::bin())
-        .args(["readiness", "--offline", "--format", "json"])
-        .current_dir(dir.path())
+    let out = common::command(dir.path(), &["--offline", "--format", "json"])
         .env("CARGO_READINESS_GIT", "/nonexistent/git")
         .output()
         .unwrap();

@@ -30,7 +30,11 @@ impl Target {
     /// Parses a target triple known to rustc.
     pub fn parse(triple: &str) -> Option<Target> {
         let p = platforms::Platform::find(triple)?;
-        Some(Target { triple: triple.to_string(), os: p.target_os.as_str().to_string(), arch: p.target_arch.as_str().to_string() })
+        Some(Target {
+            triple: triple.to_string(),
+            os: p.target_os.as_str().to_string(),
+            arch: p.target_arch.as_str().to_string(),
+        })
     }
 }
 
@@ -163,19 +167,32 @@ pub struct Report {
 impl Report {
     /// Vulnerabilities that fail the gate.
     pub fn denied(&self) -> impl Iterator<Item = &Vulnerability> {
-        self.vulnerabilities.iter().filter(|v| v.gating == Gating::Deny)
+        self.vulnerabilities
+            .iter()
+            .filter(|v| v.gating == Gating::Deny)
     }
 }
 
 fn advisory_date(a: &Advisory) -> Option<Date> {
     let d = &a.metadata.date;
-    Date::new(i16::try_from(d.year()).ok()?, i8::try_from(d.month()).ok()?, i8::try_from(d.day()).ok()?).ok()
+    Date::new(
+        i16::try_from(d.year()).ok()?,
+        i8::try_from(d.month()).ok()?,
+        i8::try_from(d.day()).ok()?,
+    )
+    .ok()
 }
 
 fn affects_target(a: &Advisory, target: Option<&Target>) -> bool {
-    let (Some(t), Some(affected)) = (target, &a.affected) else { return true };
+    let (Some(t), Some(affected)) = (target, &a.affected) else {
+        return true;
+    };
     (affected.os.is_empty() || affected.os.iter().any(|o| o.eq_ignore_ascii_case(&t.os)))
-        && (affected.arch.is_empty() || affected.arch.iter().any(|x| x.eq_ignore_ascii_case(&t.arch)))
+        && (affected.arch.is_empty()
+            || affected
+                .arch
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&t.arch)))
 }
 
 /// The smallest version above `current` that a `patched` requirement admits.
@@ -185,7 +202,10 @@ pub fn minimal_fix(current: &Version, patched: &[VersionReq]) -> Option<Version>
         .filter_map(|req| {
             let lower = req.comparators.iter().find_map(|c| {
                 let v = Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0));
-                let v = Version { pre: c.pre.clone(), ..v };
+                let v = Version {
+                    pre: c.pre.clone(),
+                    ..v
+                };
                 match c.op {
                     Op::GreaterEq | Op::Caret | Op::Tilde | Op::Exact | Op::Wildcard => Some(v),
                     Op::Greater => Some(Version::new(v.major, v.minor, v.patch + 1)),
@@ -208,7 +228,10 @@ pub fn audit(
     let mut by_crate: BTreeMap<&str, Vec<&Advisory>> = BTreeMap::new();
     for a in advisories {
         if a.metadata.withdrawn.is_none() {
-            by_crate.entry(a.metadata.package.as_str()).or_default().push(a);
+            by_crate
+                .entry(a.metadata.package.as_str())
+                .or_default()
+                .push(a);
         }
     }
     let reach = graph.reach();
@@ -222,16 +245,26 @@ pub fn audit(
         dependency_count: lock.packages.len(),
     };
     for package in &lock.packages {
-        if !package.source.as_ref().is_some_and(|s| s.is_default_registry()) {
+        if !package
+            .source
+            .as_ref()
+            .is_some_and(|s| s.is_default_registry())
+        {
             continue;
         }
         let name = package.name.as_str();
         let node = graph.find(name, &package.version.to_string());
-        let kinds = node.map(|n| reach[n]).filter(|k| !k.is_empty()).unwrap_or(Kinds::UNKNOWN);
+        let kinds = node
+            .map(|n| reach[n])
+            .filter(|k| !k.is_empty())
+            .unwrap_or(Kinds::UNKNOWN);
         let path = node.and_then(|n| graph.path_to(n));
 
         if let Some(y) = yanked {
-            match y.status.get(&(name.to_string(), package.version.to_string())) {
+            match y
+                .status
+                .get(&(name.to_string(), package.version.to_string()))
+            {
                 Some(YankStatus::Yanked) => report.warnings.push(Warning {
                     kind: WarningKind::Yanked,
                     package: package.clone(),
@@ -239,15 +272,19 @@ pub fn audit(
                     kinds,
                     path: path.clone(),
                 }),
-                Some(YankStatus::Unknown(why)) => {
-                    report.yanked_unknown.push((name.to_string(), package.version.to_string(), why.clone()))
-                }
+                Some(YankStatus::Unknown(why)) => report.yanked_unknown.push((
+                    name.to_string(),
+                    package.version.to_string(),
+                    why.clone(),
+                )),
                 _ => {}
             }
         }
 
         for advisory in by_crate.get(name).into_iter().flatten() {
-            if !advisory.versions.is_vulnerable(&package.version) || !affects_target(advisory, settings.target.as_ref()) {
+            if !advisory.versions.is_vulnerable(&package.version)
+                || !affects_target(advisory, settings.target.as_ref())
+            {
                 continue;
             }
             let mut expired_ignore = None;
@@ -274,11 +311,12 @@ pub fn audit(
                 continue;
             }
             if let Some(info) = &advisory.metadata.informational {
+                // cargo-audit reports these three kinds and skips others.
                 let kind = match info {
                     Informational::Unmaintained => WarningKind::Unmaintained,
                     Informational::Unsound => WarningKind::Unsound,
-                    Informational::Notice | Informational::Other(_) => WarningKind::Notice,
-                    _ => WarningKind::Notice,
+                    Informational::Notice => WarningKind::Notice,
+                    _ => continue,
                 };
                 report.warnings.push(Warning {
                     kind,
@@ -290,8 +328,13 @@ pub fn audit(
                 continue;
             }
             let published = advisory_date(advisory);
-            let gating = match published.and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(settings.grace_days))).ok()) {
-                Some(fails_on) if settings.grace_days > 0 && settings.today < fails_on => Gating::Grace { fails_on },
+            let gating = match published.and_then(|d| {
+                d.checked_add(jiff::Span::new().days(i64::from(settings.grace_days)))
+                    .ok()
+            }) {
+                Some(fails_on) if settings.grace_days > 0 && settings.today < fails_on => {
+                    Gating::Grace { fails_on }
+                }
                 _ if kinds.dev_only() && settings.dev_level != Level::Deny => Gating::DevOnly,
                 _ => Gating::Deny,
             };
@@ -314,12 +357,30 @@ pub fn audit(
         .map(|(_, r)| r.clone())
         .collect();
     report.vulnerabilities.sort_by(|a, b| {
-        (a.package.name.as_str(), &a.package.version, a.advisory.metadata.id.as_str())
-            .cmp(&(b.package.name.as_str(), &b.package.version, b.advisory.metadata.id.as_str()))
+        (
+            a.package.name.as_str(),
+            &a.package.version,
+            a.advisory.metadata.id.as_str(),
+        )
+            .cmp(&(
+                b.package.name.as_str(),
+                &b.package.version,
+                b.advisory.metadata.id.as_str(),
+            ))
     });
     report.warnings.sort_by(|a, b| {
-        (a.kind, a.package.name.as_str(), &a.package.version, a.advisory.as_ref().map(|x| x.metadata.id.as_str()))
-            .cmp(&(b.kind, b.package.name.as_str(), &b.package.version, b.advisory.as_ref().map(|x| x.metadata.id.as_str())))
+        (
+            a.kind,
+            a.package.name.as_str(),
+            &a.package.version,
+            a.advisory.as_ref().map(|x| x.metadata.id.as_str()),
+        )
+            .cmp(&(
+                b.kind,
+                b.package.name.as_str(),
+                &b.package.version,
+                b.advisory.as_ref().map(|x| x.metadata.id.as_str()),
+            ))
     });
     report
 }
@@ -330,11 +391,23 @@ mod tests {
 
     #[test]
     fn minimal_fix_picks_the_lowest_patched_above_current() {
-        let reqs: Vec<VersionReq> = [">= 0.4.2, < 0.5.0", ">= 0.5.1"].iter().map(|r| r.parse().unwrap()).collect();
-        assert_eq!(minimal_fix(&Version::new(0, 4, 0), &reqs), Some(Version::new(0, 4, 2)));
-        assert_eq!(minimal_fix(&Version::new(0, 5, 0), &reqs), Some(Version::new(0, 5, 1)));
+        let reqs: Vec<VersionReq> = [">= 0.4.2, < 0.5.0", ">= 0.5.1"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        assert_eq!(
+            minimal_fix(&Version::new(0, 4, 0), &reqs),
+            Some(Version::new(0, 4, 2))
+        );
+        assert_eq!(
+            minimal_fix(&Version::new(0, 5, 0), &reqs),
+            Some(Version::new(0, 5, 1))
+        );
         let caret: Vec<VersionReq> = ["^1.2.3"].iter().map(|r| r.parse().unwrap()).collect();
-        assert_eq!(minimal_fix(&Version::new(1, 2, 0), &caret), Some(Version::new(1, 2, 3)));
+        assert_eq!(
+            minimal_fix(&Version::new(1, 2, 0), &caret),
+            Some(Version::new(1, 2, 3))
+        );
         assert_eq!(minimal_fix(&Version::new(1, 2, 0), &[]), None);
     }
 

@@ -28,7 +28,11 @@ pub fn default_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("LOCALAPPDATA").filter(|d| !d.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os("LOCALAPPDATA")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        })
         .or_else(|| crate::config::home_dir().map(|h| h.join(".cache")))?;
     Some(base.join("cargo-readiness"))
 }
@@ -76,18 +80,30 @@ pub fn read(dir: &Path, key: &str) -> Option<Cached> {
     }
     Some(Cached {
         advisories: entry.advisories,
-        bad: entry.bad.into_iter().map(|(path, message)| BadAdvisory { path, message }).collect(),
+        bad: entry
+            .bad
+            .into_iter()
+            .map(|(path, message)| BadAdvisory { path, message })
+            .collect(),
     })
 }
 
 /// Writes the cache atomically (temp file + rename).
-pub fn write(dir: &Path, key: &str, advisories: &[Advisory], bad: &[BadAdvisory]) -> std::io::Result<()> {
+pub fn write(
+    dir: &Path,
+    key: &str,
+    advisories: &[Advisory],
+    bad: &[BadAdvisory],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let entry = Entry {
         format: FORMAT,
         key: key.to_string(),
         advisories: advisories.to_vec(),
-        bad: bad.iter().map(|b| (b.path.clone(), b.message.clone())).collect(),
+        bad: bad
+            .iter()
+            .map(|b| (b.path.clone(), b.message.clone()))
+            .collect(),
     };
     let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
     crate::util::write_atomic(&file(dir), &bytes)

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rustsec::Advisory;
-use rustsec::advisory::Id;
 use rustsec::Collection;
+use rustsec::advisory::Id;
 
 use super::cache;
 
@@ -48,15 +48,27 @@ pub struct DbLocation {
 /// then `[advisories] db`, then `~/.cargo/advisory-db` (cargo-audit's).
 pub fn locate(flag: Option<&Path>, config: Option<&Path>) -> DbLocation {
     if let Some(p) = flag {
-        return DbLocation { path: p.to_path_buf(), origin: DbOrigin::Flag };
+        return DbLocation {
+            path: p.to_path_buf(),
+            origin: DbOrigin::Flag,
+        };
     }
     if let Some(p) = std::env::var_os("CARGO_READINESS_ADVISORY_DB").filter(|p| !p.is_empty()) {
-        return DbLocation { path: PathBuf::from(p), origin: DbOrigin::Env };
+        return DbLocation {
+            path: PathBuf::from(p),
+            origin: DbOrigin::Env,
+        };
     }
     if let Some(p) = config {
-        return DbLocation { path: p.to_path_buf(), origin: DbOrigin::Config };
+        return DbLocation {
+            path: p.to_path_buf(),
+            origin: DbOrigin::Config,
+        };
     }
-    DbLocation { path: cargo_home().join("advisory-db"), origin: DbOrigin::Default }
+    DbLocation {
+        path: cargo_home().join("advisory-db"),
+        origin: DbOrigin::Default,
+    }
 }
 
 /// `$CARGO_HOME`, or `~/.cargo`.
@@ -123,10 +135,15 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
         return Err(DbError::Missing(root.to_path_buf()));
     }
     let crates = root.join(Collection::Crates.as_str());
-    let io = |p: &Path, e: std::io::Error| DbError::Io { path: p.to_path_buf(), reason: e.to_string() };
+    let io = |p: &Path, e: std::io::Error| DbError::Io {
+        path: p.to_path_buf(),
+        reason: e.to_string(),
+    };
     let dirs = match std::fs::read_dir(&crates) {
         Ok(d) => d,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DbError::NotADatabase(root.to_path_buf())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DbError::NotADatabase(root.to_path_buf()));
+        }
         Err(e) => return Err(io(&crates, e)),
     };
     let mut files = Vec::new();
@@ -162,7 +179,10 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
 pub fn parse_advisory(path: &Path) -> Result<Option<Advisory>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let mut advisory: Advisory = text.parse().map_err(|e: rustsec::Error| e.to_string())?;
-    let dir = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
     if dir.as_deref() != Some(advisory.metadata.package.as_str()) {
         return Err(format!(
             "advisory {} is for `{}` but sits in the `{}` directory",
@@ -201,12 +221,23 @@ pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> 
         (None, None)
     };
     let last_updated = last_updated.or_else(|| newest_advisory_date(&advisories));
-    Ok(LoadedDb { path: root.to_path_buf(), advisories, bad, is_git, last_commit, last_updated, from_cache })
+    Ok(LoadedDb {
+        path: root.to_path_buf(),
+        advisories,
+        bad,
+        is_git,
+        last_commit,
+        last_updated,
+        from_cache,
+    })
 }
 
 /// Parses every file, on all cores: the database has ~1 000 files.
 fn parse_all(files: &[(PathBuf, u64, u128)]) -> (Vec<Advisory>, Vec<BadAdvisory>) {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
     let chunk = files.len().div_ceil(threads).max(1);
     let results: Vec<(Vec<Advisory>, Vec<BadAdvisory>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
@@ -219,7 +250,10 @@ fn parse_all(files: &[(PathBuf, u64, u128)]) -> (Vec<Advisory>, Vec<BadAdvisory>
                         match parse_advisory(path) {
                             Ok(Some(a)) => ok.push(a),
                             Ok(None) => {}
-                            Err(message) => bad.push(BadAdvisory { path: path.clone(), message }),
+                            Err(message) => bad.push(BadAdvisory {
+                                path: path.clone(),
+                                message,
+                            }),
                         }
                     }
                     (ok, bad)
@@ -241,7 +275,14 @@ fn parse_all(files: &[(PathBuf, u64, u128)]) -> (Vec<Advisory>, Vec<BadAdvisory>
 fn newest_advisory_date(advisories: &[Advisory]) -> Option<jiff::Timestamp> {
     advisories
         .iter()
-        .filter_map(|a| jiff::civil::Date::new(a.metadata.date.year() as i16, a.metadata.date.month() as i8, a.metadata.date.day() as i8).ok())
+        .filter_map(|a| {
+            jiff::civil::Date::new(
+                a.metadata.date.year() as i16,
+                a.metadata.date.month() as i8,
+                a.metadata.date.day() as i8,
+            )
+            .ok()
+        })
         .max()
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|z| z.timestamp())

@@ -50,7 +50,11 @@ fn managed(path: &Path) -> bool {
 pub fn last_fetch(path: &Path) -> Option<SystemTime> {
     [".git/FETCH_HEAD", ARCHIVE_MARKER, ".git/HEAD"]
         .iter()
-        .find_map(|f| std::fs::metadata(path.join(f)).and_then(|m| m.modified()).ok())
+        .find_map(|f| {
+            std::fs::metadata(path.join(f))
+                .and_then(|m| m.modified())
+                .ok()
+        })
 }
 
 /// Makes sure a database is at `path`, fetching or updating it from `url`
@@ -61,7 +65,9 @@ pub fn ensure(path: &Path, url: &str, max_age: Duration, allowed: bool) -> Fetch
         return FetchOutcome::UserManaged;
     }
     if exists {
-        let age = last_fetch(path).and_then(|t| t.elapsed().ok()).unwrap_or(Duration::MAX);
+        let age = last_fetch(path)
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or(Duration::MAX);
         if age <= max_age {
             return FetchOutcome::Fresh;
         }
@@ -80,23 +86,49 @@ pub fn ensure(path: &Path, url: &str, max_age: Duration, allowed: bool) -> Fetch
         Ok(via) => via,
         Err(e) => return FetchOutcome::Failed(e),
     };
-    if exists { FetchOutcome::Updated(via) } else { FetchOutcome::Created(via) }
+    if exists {
+        FetchOutcome::Updated(via)
+    } else {
+        FetchOutcome::Created(via)
+    }
 }
 
 fn git_update(path: &Path, url: &str) -> Result<(), String> {
-    run_git(Some(path), &["fetch", "--quiet", "--depth", "1", url, "HEAD"])?;
+    run_git(
+        Some(path),
+        &["fetch", "--quiet", "--depth", "1", url, "HEAD"],
+    )?;
     run_git(Some(path), &["reset", "--quiet", "--hard", "FETCH_HEAD"])
 }
 
 fn clone_or_download(path: &Path, url: &str) -> Result<&'static str, String> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".advisory-db-")
         .tempdir_in(parent)
-        .map_err(|e| format!("cannot create a temporary directory in {}: {e}", parent.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot create a temporary directory in {}: {e}",
+                parent.display()
+            )
+        })?;
     let target = staging.path().join("db");
-    let git_error = match run_git(None, &["clone", "--quiet", "--depth", "1", url, &target.to_string_lossy()]) {
+    let git_error = match run_git(
+        None,
+        &[
+            "clone",
+            "--quiet",
+            "--depth",
+            "1",
+            url,
+            &target.to_string_lossy(),
+        ],
+    ) {
         Ok(()) => {
             swap_in(&target, path)?;
             return Ok("git");
@@ -109,7 +141,9 @@ fn clone_or_download(path: &Path, url: &str) -> Result<&'static str, String> {
             swap_in(&target, path)?;
             Ok("archive")
         }
-        Err(archive_error) => Err(format!("git: {git_error}; archive download: {archive_error}")),
+        Err(archive_error) => Err(format!(
+            "git: {git_error}; archive download: {archive_error}"
+        )),
     }
 }
 
@@ -119,7 +153,8 @@ fn swap_in(fresh: &Path, path: &Path) -> Result<(), String> {
     let old: Option<PathBuf> = path.exists().then(|| path.with_extension("old"));
     if let Some(old) = &old {
         let _ = std::fs::remove_dir_all(old);
-        std::fs::rename(path, old).map_err(|e| format!("cannot move {} aside: {e}", path.display()))?;
+        std::fs::rename(path, old)
+            .map_err(|e| format!("cannot move {} aside: {e}", path.display()))?;
     }
     match std::fs::rename(fresh, path) {
         Ok(()) => {
@@ -133,7 +168,11 @@ fn swap_in(fresh: &Path, path: &Path) -> Result<(), String> {
                 let _ = std::fs::rename(old, path);
             }
             // Another process may have created it meanwhile: use theirs.
-            if path.join("crates").is_dir() { Ok(()) } else { Err(format!("cannot create {}: {e}", path.display())) }
+            if path.join("crates").is_dir() {
+                Ok(())
+            } else {
+                Err(format!("cannot create {}: {e}", path.display()))
+            }
         }
     }
 }
@@ -162,13 +201,21 @@ fn run_git(dir: Option<&Path>, args: &[&str]) -> Result<(), String> {
                 if let Some(mut s) = child.stderr.take() {
                     let _ = s.read_to_string(&mut err);
                 }
-                let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim();
+                let first = err
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("failed")
+                    .trim();
                 return Err(first.trim_start_matches("fatal: ").to_string());
             }
             Ok(None) if started.elapsed() > NETWORK_DEADLINE => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("git {} timed out after {}s", args[0], NETWORK_DEADLINE.as_secs()));
+                return Err(format!(
+                    "git {} timed out after {}s",
+                    args[0],
+                    NETWORK_DEADLINE.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(e.to_string()),
@@ -193,13 +240,18 @@ pub fn archive_url(repo: &str) -> Option<String> {
 fn download_archive(repo: &str, target: &Path) -> Result<(), String> {
     let url = archive_url(repo).ok_or_else(|| format!("no archive download for {repo}"))?;
     let agent = super::http::agent(NETWORK_DEADLINE);
-    let response = agent.get(&url).call().map_err(|e| super::http::describe(&url, &e))?;
+    let response = agent
+        .get(&url)
+        .call()
+        .map_err(|e| super::http::describe(&url, &e))?;
     let reader = response.into_body().into_reader();
     let gz = flate2::read::GzDecoder::new(reader);
     let mut archive = tar::Archive::new(gz);
     let unpack = target.with_extension("unpack");
     std::fs::create_dir_all(&unpack).map_err(|e| e.to_string())?;
-    archive.unpack(&unpack).map_err(|e| format!("cannot unpack {url}: {e}"))?;
+    archive
+        .unpack(&unpack)
+        .map_err(|e| format!("cannot unpack {url}: {e}"))?;
     // The archive holds one top-level directory (`advisory-db-<sha>/`).
     let top = std::fs::read_dir(&unpack)
         .map_err(|e| e.to_string())?
@@ -230,13 +282,19 @@ mod tests {
     fn plain_directories_are_never_fetched_into() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("crates")).unwrap();
-        assert_eq!(ensure(dir.path(), "file:///nowhere", Duration::ZERO, true), FetchOutcome::UserManaged);
+        assert_eq!(
+            ensure(dir.path(), "file:///nowhere", Duration::ZERO, true),
+            FetchOutcome::UserManaged
+        );
     }
 
     #[test]
     fn missing_database_with_fetch_disabled() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
-        assert_eq!(ensure(&db, "file:///nowhere", Duration::ZERO, false), FetchOutcome::Disabled);
+        assert_eq!(
+            ensure(&db, "file:///nowhere", Duration::ZERO, false),
+            FetchOutcome::Disabled
+        );
     }
 }

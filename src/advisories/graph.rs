@@ -46,11 +46,16 @@ impl Kinds {
 
     /// The names, in a fixed order.
     pub fn names(self) -> Vec<&'static str> {
-        [(Kinds::NORMAL, "normal"), (Kinds::BUILD, "build"), (Kinds::DEV, "dev"), (Kinds::UNKNOWN, "unknown")]
-            .into_iter()
-            .filter(|(k, _)| self.contains(*k))
-            .map(|(_, n)| n)
-            .collect()
+        [
+            (Kinds::NORMAL, "normal"),
+            (Kinds::BUILD, "build"),
+            (Kinds::DEV, "dev"),
+            (Kinds::UNKNOWN, "unknown"),
+        ]
+        .into_iter()
+        .filter(|(k, _)| self.contains(*k))
+        .map(|(_, n)| n)
+        .collect()
     }
 }
 
@@ -90,31 +95,45 @@ impl DepGraph {
             return i;
         }
         let i = self.nodes.len();
-        self.nodes.push(Node { name: name.to_string(), version: version.to_string(), member });
+        self.nodes.push(Node {
+            name: name.to_string(),
+            version: version.to_string(),
+            member,
+        });
         self.edges.push(Vec::new());
-        self.by_key.insert((name.to_string(), version.to_string()), i);
+        self.by_key
+            .insert((name.to_string(), version.to_string()), i);
         i
     }
 
     /// The node of `name` at `version`.
     pub fn find(&self, name: &str, version: &str) -> Option<usize> {
-        self.by_key.get(&(name.to_string(), version.to_string())).copied()
+        self.by_key
+            .get(&(name.to_string(), version.to_string()))
+            .copied()
     }
 
     /// From `cargo metadata`'s resolve graph (exact kinds, per edge).
     pub fn from_metadata(meta: &cargo_metadata::Metadata) -> DepGraph {
         let mut g = DepGraph::default();
-        let members: std::collections::BTreeSet<&cargo_metadata::PackageId> = meta.workspace_members.iter().collect();
+        let members: std::collections::BTreeSet<&cargo_metadata::PackageId> =
+            meta.workspace_members.iter().collect();
         let mut index: BTreeMap<&cargo_metadata::PackageId, usize> = BTreeMap::new();
         for p in &meta.packages {
             let i = g.add(&p.name, &p.version.to_string(), members.contains(&p.id));
             index.insert(&p.id, i);
         }
-        let Some(resolve) = &meta.resolve else { return g };
+        let Some(resolve) = &meta.resolve else {
+            return g;
+        };
         for node in &resolve.nodes {
-            let Some(&from) = index.get(&node.id) else { continue };
+            let Some(&from) = index.get(&node.id) else {
+                continue;
+            };
             for dep in &node.deps {
-                let Some(&to) = index.get(&dep.pkg) else { continue };
+                let Some(&to) = index.get(&dep.pkg) else {
+                    continue;
+                };
                 let mut kinds = Kinds::default();
                 for k in &dep.dep_kinds {
                     kinds = kinds.union(match k.kind {
@@ -143,21 +162,32 @@ impl DepGraph {
     ) -> DepGraph {
         let mut g = DepGraph::default();
         let is_member = |p: &cargo_lock::Package| {
-            p.source.is_none() && (member_kinds.is_empty() || member_kinds.contains_key(p.name.as_str()))
+            p.source.is_none()
+                && (member_kinds.is_empty() || member_kinds.contains_key(p.name.as_str()))
         };
         for p in &lock.packages {
             g.add(p.name.as_str(), &p.version.to_string(), is_member(p));
         }
         for p in &lock.packages {
-            let Some(from) = g.find(p.name.as_str(), &p.version.to_string()) else { continue };
-            let manifest_kinds = member_kinds.get(p.name.as_str()).filter(|_| g.nodes[from].member);
+            let Some(from) = g.find(p.name.as_str(), &p.version.to_string()) else {
+                continue;
+            };
+            let manifest_kinds = member_kinds
+                .get(p.name.as_str())
+                .filter(|_| g.nodes[from].member);
             for dep in &p.dependencies {
-                let Some(to) = g.find(dep.name.as_str(), &dep.version.to_string()) else { continue };
+                let Some(to) = g.find(dep.name.as_str(), &dep.version.to_string()) else {
+                    continue;
+                };
                 let kinds = if g.nodes[from].member {
                     manifest_kinds
                         .and_then(|m| m.get(dep.name.as_str()))
                         .copied()
-                        .unwrap_or(if manifest_kinds.is_some() { Kinds::NORMAL } else { Kinds::UNKNOWN })
+                        .unwrap_or(if manifest_kinds.is_some() {
+                            Kinds::NORMAL
+                        } else {
+                            Kinds::UNKNOWN
+                        })
                 } else {
                     Kinds::NORMAL
                 };
@@ -219,7 +249,11 @@ impl DepGraph {
                     at = p;
                 }
                 path.reverse();
-                return Some(path.iter().map(|&n| format!("{} {}", self.nodes[n].name, self.nodes[n].version)).collect());
+                return Some(
+                    path.iter()
+                        .map(|&n| format!("{} {}", self.nodes[n].name, self.nodes[n].version))
+                        .collect(),
+                );
             }
             for &(to, edge) in &self.edges[i] {
                 if !seen[to] && !(edge == Kinds::DEV && !self.nodes[i].member) {
@@ -237,7 +271,10 @@ impl DepGraph {
 /// from `[dependencies]`, `[build-dependencies]`, `[dev-dependencies]` and
 /// their `[target.'cfg'.…]` forms, resolving `package = "…"` renames and
 /// `workspace = true` entries through `workspace_deps`.
-pub fn manifest_kinds(manifest: &toml::Table, workspace_deps: Option<&toml::Table>) -> BTreeMap<String, Kinds> {
+pub fn manifest_kinds(
+    manifest: &toml::Table,
+    workspace_deps: Option<&toml::Table>,
+) -> BTreeMap<String, Kinds> {
     let mut out: BTreeMap<String, Kinds> = BTreeMap::new();
     let mut add_section = |table: &toml::Table| {
         for (section, kinds) in [
@@ -247,10 +284,17 @@ pub fn manifest_kinds(manifest: &toml::Table, workspace_deps: Option<&toml::Tabl
             ("dev-dependencies", Kinds::DEV),
             ("dev_dependencies", Kinds::DEV),
         ] {
-            let Some(deps) = table.get(section).and_then(|d| d.as_table()) else { continue };
+            let Some(deps) = table.get(section).and_then(|d| d.as_table()) else {
+                continue;
+            };
             for (key, spec) in deps {
-                let mut package = spec.get("package").and_then(|p| p.as_str()).map(str::to_string);
-                if package.is_none() && spec.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+                let mut package = spec
+                    .get("package")
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string);
+                if package.is_none()
+                    && spec.get("workspace").and_then(|w| w.as_bool()) == Some(true)
+                {
                     package = workspace_deps
                         .and_then(|w| w.get(key))
                         .and_then(|s| s.get("package"))
@@ -313,7 +357,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
     #[test]
     fn kinds_follow_the_first_hop() {
-        let manifest: toml::Table = "[dependencies]\nweb = \"1\"\n[dev-dependencies]\ntestkit = \"2\"\n".parse().unwrap();
+        let manifest: toml::Table =
+            "[dependencies]\nweb = \"1\"\n[dev-dependencies]\ntestkit = \"2\"\n"
+                .parse()
+                .unwrap();
         let mut members = BTreeMap::new();
         members.insert("app".to_string(), manifest_kinds(&manifest, None));
         let g = DepGraph::from_lockfile(&lock(LOCK), &members);

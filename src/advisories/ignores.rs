@@ -6,7 +6,12 @@
 use crate::config::{IgnoreRule, is_advisory_id};
 
 /// Files read for ignores, relative to the workspace root.
-pub const FILES: &[&str] = &[".cargo/audit.toml", "deny.toml", ".deny.toml", "osv-scanner.toml"];
+pub const FILES: &[&str] = &[
+    ".cargo/audit.toml",
+    "deny.toml",
+    ".deny.toml",
+    "osv-scanner.toml",
+];
 
 /// Ignores found in one file, and entries that were skipped with the reason.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -40,9 +45,15 @@ pub fn parse(path: &str, text: &str) -> Parsed {
         }
     };
     if path.ends_with("osv-scanner.toml") {
-        for entry in table.get("IgnoredVulns").and_then(|v| v.as_array()).into_iter().flatten() {
+        for entry in table
+            .get("IgnoredVulns")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
             let Some(id) = entry.get("id").and_then(|v| v.as_str()) else {
-                out.problems.push(format!("{path}: an [[IgnoredVulns]] entry has no `id`"));
+                out.problems
+                    .push(format!("{path}: an [[IgnoredVulns]] entry has no `id`"));
                 continue;
             };
             let until = entry.get("ignoreUntil").and_then(|v| match v {
@@ -53,36 +64,55 @@ pub fn parse(path: &str, text: &str) -> Parsed {
             let until = until.and_then(|u| u.parse::<jiff::civil::Date>().ok());
             out.rules.push(IgnoreRule {
                 id: id.to_string(),
-                reason: entry.get("reason").and_then(|v| v.as_str()).map(str::to_string),
+                reason: entry
+                    .get("reason")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
                 until,
                 source: line_of(id),
             });
         }
         return out;
     }
-    let list = table.get("advisories").and_then(|a| a.get("ignore")).and_then(|i| i.as_array());
+    let list = table
+        .get("advisories")
+        .and_then(|a| a.get("ignore"))
+        .and_then(|i| i.as_array());
     for entry in list.into_iter().flatten() {
         let (id, reason) = match entry {
             toml::Value::String(s) => (s.as_str(), None),
             toml::Value::Table(t) => match t.get("id").and_then(|v| v.as_str()) {
-                Some(id) => (id, t.get("reason").and_then(|v| v.as_str()).map(str::to_string)),
+                Some(id) => (
+                    id,
+                    t.get("reason").and_then(|v| v.as_str()).map(str::to_string),
+                ),
                 None => {
                     // cargo-deny also ignores whole crates (`{ crate = "x" }`):
                     // that is not an advisory id.
-                    out.problems.push(format!("{path}: ignore entry {entry} names no advisory id; skipped"));
+                    out.problems.push(format!(
+                        "{path}: ignore entry {entry} names no advisory id; skipped"
+                    ));
                     continue;
                 }
             },
             other => {
-                out.problems.push(format!("{path}: ignore entry {other} is not an advisory id; skipped"));
+                out.problems.push(format!(
+                    "{path}: ignore entry {other} is not an advisory id; skipped"
+                ));
                 continue;
             }
         };
         if !is_advisory_id(id) {
-            out.problems.push(format!("{path}: `{id}` is not an advisory id; skipped"));
+            out.problems
+                .push(format!("{path}: `{id}` is not an advisory id; skipped"));
             continue;
         }
-        out.rules.push(IgnoreRule { id: id.to_string(), reason, until: None, source: line_of(id) });
+        out.rules.push(IgnoreRule {
+            id: id.to_string(),
+            reason,
+            until: None,
+            source: line_of(id),
+        });
     }
     out
 }
@@ -93,7 +123,10 @@ mod tests {
 
     #[test]
     fn cargo_audit_toml() {
-        let p = parse(".cargo/audit.toml", "[advisories]\nignore = [\"RUSTSEC-2020-0071\"]\n");
+        let p = parse(
+            ".cargo/audit.toml",
+            "[advisories]\nignore = [\"RUSTSEC-2020-0071\"]\n",
+        );
         assert_eq!(p.rules.len(), 1);
         assert_eq!(p.rules[0].source, ".cargo/audit.toml:2");
         assert_eq!(p.rules[0].reason, None);
@@ -114,7 +147,10 @@ mod tests {
         let text = "[[IgnoredVulns]]\nid = \"GHSA-xxxx-yyyy-zzzz\"\nignoreUntil = 2026-12-31T00:00:00Z\nreason = \"vendor fix pending\"\n";
         let p = parse("osv-scanner.toml", text);
         assert_eq!(p.rules[0].id, "GHSA-xxxx-yyyy-zzzz");
-        assert_eq!(p.rules[0].until.map(|d| d.to_string()), Some("2026-12-31".into()));
+        assert_eq!(
+            p.rules[0].until.map(|d| d.to_string()),
+            Some("2026-12-31".into())
+        );
     }
 
     #[test]

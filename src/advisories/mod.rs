@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod cache;
+pub mod collect;
 pub mod db;
 pub mod fetch;
 pub mod graph;

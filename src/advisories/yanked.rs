@@ -79,15 +79,26 @@ pub fn crates_io_packages(lock: &cargo_lock::Lockfile) -> Vec<(String, String)> 
 /// Looks every package up: online unless `offline`.
 pub fn collect(packages: &[(String, String)], offline: bool) -> YankedFacts {
     if offline {
-        YankedFacts { source: YankSource::LocalCache, status: from_local_cache(packages, &cache_dirs()) }
+        YankedFacts {
+            source: YankSource::LocalCache,
+            status: from_local_cache(packages, &cache_dirs()),
+        }
     } else {
-        YankedFacts { source: YankSource::Online, status: from_index(packages, &index_url()) }
+        YankedFacts {
+            source: YankSource::Online,
+            status: from_index(packages, &index_url()),
+        }
     }
 }
 
 fn index_url() -> String {
-    let url = std::env::var("CARGO_READINESS_INDEX_URL").unwrap_or_else(|_| CRATES_IO_SPARSE.to_string());
-    if url.ends_with('/') { url } else { format!("{url}/") }
+    let url =
+        std::env::var("CARGO_READINESS_INDEX_URL").unwrap_or_else(|_| CRATES_IO_SPARSE.to_string());
+    if url.ends_with('/') {
+        url
+    } else {
+        format!("{url}/")
+    }
 }
 
 /// Cargo's crates.io index cache directories, newest first (cargo changed
@@ -98,17 +109,32 @@ pub fn cache_dirs() -> Vec<PathBuf> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("index.crates.io-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("index.crates.io-")
+        })
         .map(|e| e.path())
         .filter(|p| p.join(".cache").is_dir())
-        .map(|p| (std::fs::metadata(p.join(".cache")).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), p))
+        .map(|p| {
+            (
+                std::fs::metadata(p.join(".cache"))
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                p,
+            )
+        })
         .collect();
     dirs.sort_by(|a, b| b.0.cmp(&a.0));
     dirs.into_iter().map(|(_, p)| p).collect()
 }
 
 fn status_in(krate: &IndexKrate, version: &str) -> YankStatus {
-    match krate.versions.iter().find(|v| v.version.as_str() == version) {
+    match krate
+        .versions
+        .iter()
+        .find(|v| v.version.as_str() == version)
+    {
         Some(v) if v.yanked => YankStatus::Yanked,
         Some(_) => YankStatus::Live,
         None => YankStatus::Unknown(format!("version {version} is not in the index")),
@@ -116,31 +142,74 @@ fn status_in(krate: &IndexKrate, version: &str) -> YankStatus {
 }
 
 /// Reads cargo's local index cache.
-pub fn from_local_cache(packages: &[(String, String)], dirs: &[PathBuf]) -> BTreeMap<(String, String), YankStatus> {
-    let lock = tame_index::index::FileLock::unlocked();
+///
+/// Only the entries for the locked versions are parsed (a popular crate's
+/// cache file holds hundreds of versions with their dependency lists).
+pub fn from_local_cache(
+    packages: &[(String, String)],
+    dirs: &[PathBuf],
+) -> BTreeMap<(String, String), YankStatus> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(default)]
+        yanked: bool,
+    }
     let caches: Vec<tame_index::index::IndexCache> = dirs
         .iter()
         .filter_map(|d| tame_index::PathBuf::from_path_buf(d.clone()).ok())
         .map(tame_index::index::IndexCache::at_path)
         .collect();
-    let mut krates: BTreeMap<&str, Option<IndexKrate>> = BTreeMap::new();
-    let mut out = BTreeMap::new();
+    let mut wanted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (name, version) in packages {
-        let krate = krates.entry(name.as_str()).or_insert_with(|| {
-            let kname = KrateName::crates_io(name).ok()?;
-            caches.iter().find_map(|c| c.cached_krate(kname, None, &lock).ok().flatten())
+        wanted
+            .entry(name.as_str())
+            .or_default()
+            .push(version.as_str());
+    }
+    let mut out = BTreeMap::new();
+    for (name, versions) in wanted {
+        let bytes = KrateName::crates_io(name).ok().and_then(|k| {
+            caches
+                .iter()
+                .find_map(|c| std::fs::read(c.cache_path(k)).ok())
         });
-        let status = match krate {
-            Some(k) => status_in(k, version),
-            None => YankStatus::Unknown("not in cargo's local index cache".into()),
-        };
-        out.insert((name.clone(), version.clone()), status);
+        let mut found: BTreeMap<&str, bool> = BTreeMap::new();
+        let readable = bytes
+            .as_deref()
+            .and_then(|b| tame_index::index::cache::ValidCacheEntry::read(b).ok());
+        if let Some(entry) = &readable {
+            let mut parts = tame_index::index::cache::split(entry.version_entries, 0);
+            while let (Some(v), Some(json)) = (parts.next(), parts.next()) {
+                let Ok(v) = std::str::from_utf8(v) else {
+                    continue;
+                };
+                if let Some(want) = versions.iter().find(|w| **w == v) {
+                    if let Ok(e) = serde_json::from_slice::<Entry>(json) {
+                        found.insert(want, e.yanked);
+                    }
+                }
+            }
+        }
+        for version in versions {
+            let status = match (found.get(version), &readable) {
+                (Some(true), _) => YankStatus::Yanked,
+                (Some(false), _) => YankStatus::Live,
+                (None, Some(_)) => YankStatus::Unknown(format!(
+                    "version {version} is not in cargo's local index cache"
+                )),
+                (None, None) => YankStatus::Unknown("not in cargo's local index cache".into()),
+            };
+            out.insert((name.to_string(), version.to_string()), status);
+        }
     }
     out
 }
 
 /// Asks the sparse index at `base` (with trailing `/`).
-pub fn from_index(packages: &[(String, String)], base: &str) -> BTreeMap<(String, String), YankStatus> {
+pub fn from_index(
+    packages: &[(String, String)],
+    base: &str,
+) -> BTreeMap<(String, String), YankStatus> {
     from_index_with(packages, base, &super::http::agent(Duration::from_secs(15)))
 }
 
@@ -150,7 +219,12 @@ pub fn from_index_with(
     base: &str,
     agent: &ureq::Agent,
 ) -> BTreeMap<(String, String), YankStatus> {
-    let names: Vec<&str> = packages.iter().map(|(n, _)| n.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+    let names: Vec<&str> = packages
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let queue = Mutex::new(names.clone());
     let answers: Mutex<BTreeMap<String, Result<IndexKrate, String>>> = Mutex::new(BTreeMap::new());
     let abort: Mutex<Option<String>> = Mutex::new(None);
@@ -166,12 +240,16 @@ pub fn from_index_with(
                     }
                     if started.elapsed() > TOTAL_DEADLINE {
                         if let Ok(mut a) = abort.lock() {
-                            a.get_or_insert_with(|| format!("the index lookup exceeded {}s", TOTAL_DEADLINE.as_secs()));
+                            a.get_or_insert_with(|| {
+                                format!("the index lookup exceeded {}s", TOTAL_DEADLINE.as_secs())
+                            });
                         }
                         stop.store(true, Ordering::Relaxed);
                         return;
                     }
-                    let Some(name) = queue.lock().ok().and_then(|mut q| q.pop()) else { return };
+                    let Some(name) = queue.lock().ok().and_then(|mut q| q.pop()) else {
+                        return;
+                    };
                     let result = fetch_one(agent, base, name);
                     if let Err(Fatal(why)) = &result {
                         // The network is unreachable: the other requests would
@@ -198,7 +276,9 @@ pub fn from_index_with(
             let status = match answers.get(name) {
                 Some(Ok(k)) => status_in(k, version),
                 Some(Err(e)) => YankStatus::Unknown(e.clone()),
-                None => YankStatus::Unknown(abort.clone().unwrap_or_else(|| "not looked up".into())),
+                None => {
+                    YankStatus::Unknown(abort.clone().unwrap_or_else(|| "not looked up".into()))
+                }
             };
             ((name.clone(), version.clone()), status)
         })
@@ -208,14 +288,22 @@ pub fn from_index_with(
 /// A failure that means every other request would fail too.
 struct Fatal(String);
 
-fn fetch_one(agent: &ureq::Agent, base: &str, name: &str) -> Result<Result<IndexKrate, String>, Fatal> {
+fn fetch_one(
+    agent: &ureq::Agent,
+    base: &str,
+    name: &str,
+) -> Result<Result<IndexKrate, String>, Fatal> {
     let Ok(kname) = KrateName::crates_io(name) else {
         return Ok(Err(format!("`{name}` is not a valid crate name")));
     };
     let url = format!("{base}{}", kname.relative_path(Some('/')));
     match agent.get(&url).call() {
         Ok(response) => {
-            let body = response.into_body().with_config().limit(64 * 1024 * 1024).read_to_vec();
+            let body = response
+                .into_body()
+                .with_config()
+                .limit(64 * 1024 * 1024)
+                .read_to_vec();
             match body {
                 Ok(bytes) => Ok(IndexKrate::from_slice(&bytes).map_err(|e| format!("{url}: {e}"))),
                 Err(e) => Err(Fatal(super::http::describe(&url, &e))),
@@ -247,14 +335,20 @@ mod tests {
                 held.push(c);
             }
         });
-        let packages: Vec<(String, String)> = (0..40).map(|i| (format!("crate{i}"), "1.0.0".to_string())).collect();
+        let packages: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("crate{i}"), "1.0.0".to_string()))
+            .collect();
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_millis(500)))
             .build()
             .into();
         let started = Instant::now();
         let status = from_index_with(&packages, &format!("http://{addr}/"), &agent);
-        assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
         assert_eq!(status.len(), 40);
         assert!(status.values().all(|s| matches!(s, YankStatus::Unknown(_))));
     }
@@ -265,10 +359,16 @@ mod tests {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let packages: Vec<(String, String)> = (0..200).map(|i| (format!("crate{i}"), "1.0.0".to_string())).collect();
+        let packages: Vec<(String, String)> = (0..200)
+            .map(|i| (format!("crate{i}"), "1.0.0".to_string()))
+            .collect();
         let started = Instant::now();
         let status = from_index(&packages, &format!("http://127.0.0.1:{port}/"));
-        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
         assert_eq!(status.len(), 200);
         assert!(status.values().all(|s| matches!(s, YankStatus::Unknown(_))));
     }
@@ -282,8 +382,12 @@ mod tests {
 "#,
         )
         .unwrap();
-        let cache = tame_index::index::IndexCache::at_path(tame_index::PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap());
-        cache.write_to_cache(&krate, "etag: x", &tame_index::index::FileLock::unlocked()).unwrap();
+        let cache = tame_index::index::IndexCache::at_path(
+            tame_index::PathBuf::from_path_buf(dir.path().to_path_buf()).unwrap(),
+        );
+        cache
+            .write_to_cache(&krate, "etag: x", &tame_index::index::FileLock::unlocked())
+            .unwrap();
         let packages = vec![
             ("demo".to_string(), "1.0.0".to_string()),
             ("demo".to_string(), "1.0.1".to_string()),
@@ -292,6 +396,9 @@ mod tests {
         let s = from_local_cache(&packages, &[dir.path().to_path_buf()]);
         assert_eq!(s[&("demo".into(), "1.0.0".into())], YankStatus::Live);
         assert_eq!(s[&("demo".into(), "1.0.1".into())], YankStatus::Yanked);
-        assert!(matches!(s[&("absent".into(), "0.1.0".into())], YankStatus::Unknown(_)));
+        assert!(matches!(
+            s[&("absent".into(), "0.1.0".into())],
+            YankStatus::Unknown(_)
+        ));
     }
 }

@@ -5,6 +5,7 @@
 //! parallel. `list`, `explain`, `docs/checks.md` (and later SARIF rules) are
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
+mod advisories;
 mod changelog;
 mod ci_present;
 mod license_files;
@@ -12,6 +13,7 @@ mod lockfile;
 mod readme;
 mod security_policy;
 pub mod support;
+mod yanked;
 
 use serde::Serialize;
 
@@ -19,8 +21,10 @@ use crate::facts::Facts;
 
 /// Every check, in report order. The only list of checks.
 pub static ALL: &[&dyn Check] = &[
+    &advisories::Advisories,
     &security_policy::SecurityPolicy,
     &lockfile::Lockfile,
+    &yanked::Yanked,
     &ci_present::CiPresent,
     &changelog::Changelog,
     &license_files::LicenseFiles,

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use cargo_metadata::Metadata;
 
+use crate::advisories::collect::{self, AdvisoryFacts, AdvisoryOptions};
+use crate::advisories::graph::{self, DepGraph, Kinds};
 use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
@@ -42,6 +44,8 @@ pub struct Facts {
     pub workflows: Vec<Workflow>,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
+    /// The advisory database and audit inputs (`None` when not requested).
+    pub advisories: Option<AdvisoryFacts>,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -55,28 +59,113 @@ pub struct LockfileFacts {
     pub path: String,
     /// The parsed lockfile or the parser's message.
     pub parsed: std::result::Result<cargo_lock::Lockfile, String>,
+    /// The text (for locating packages by line).
+    pub text: String,
+    /// Whether cargo generated it for this run (there is no committed one).
+    pub generated: bool,
+}
+
+impl LockfileFacts {
+    /// Parses lockfile text (or keeps the read error).
+    pub fn new(
+        path: &str,
+        text: std::result::Result<String, String>,
+        generated: bool,
+    ) -> LockfileFacts {
+        let (parsed, text) = match text {
+            Ok(t) => (
+                t.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()),
+                t,
+            ),
+            Err(e) => (Err(e), String::new()),
+        };
+        LockfileFacts {
+            path: path.to_string(),
+            parsed,
+            text,
+            generated,
+        }
+    }
+
+    /// 1-based line of the `[[package]]` entry for `name` at `version`.
+    pub fn package_line(&self, name: &str, version: &str) -> Option<usize> {
+        let name_line = format!("name = \"{name}\"");
+        let version_line = format!("version = \"{version}\"");
+        let lines: Vec<&str> = self.text.lines().collect();
+        lines
+            .iter()
+            .enumerate()
+            .find(|(i, l)| {
+                l.trim() == name_line && lines.get(i + 1).is_some_and(|n| n.trim() == version_line)
+            })
+            .map(|(i, _)| i + 1)
+    }
+}
+
+/// First-hop dependency kinds of each member, read from its manifest.
+fn member_kinds(
+    root: &std::path::Path,
+    members: &[Member],
+) -> BTreeMap<String, BTreeMap<String, Kinds>> {
+    let ws_deps: Option<toml::Table> = workspace::read_manifest(&root.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.get("workspace")?.get("dependencies")?.as_table().cloned());
+    members
+        .iter()
+        .filter_map(|m| {
+            let table = workspace::read_manifest(&root.join(&m.manifest)).ok()?;
+            Some((
+                m.name.clone(),
+                graph::manifest_kinds(&table, ws_deps.as_ref()),
+            ))
+        })
+        .collect()
+}
+
+/// What to collect beyond the repository itself.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    /// Flags passed to `cargo metadata`.
+    pub flags: CargoFlags,
+    /// Load the advisory database and audit settings (`None`: skip).
+    pub advisories: Option<AdvisoryOptions>,
 }
 
 impl Facts {
     /// Collects every fact for the workspace at `loc`.
-    pub fn collect(loc: &Location, flags: CargoFlags) -> Result<Facts> {
+    pub fn collect(loc: &Location, opts: &CollectOptions) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
-        // git and cargo metadata are independent processes: run them together.
-        let (metadata, guessed_git, git_time, metadata_time) = std::thread::scope(|scope| {
+        // cargo metadata, git and the advisory database are independent:
+        // collect them at the same time.
+        let (run, guessed_git, prepared, times) = std::thread::scope(|scope| {
             let git_thread = scope.spawn(|| {
                 let t = Instant::now();
                 (git::collect(&loc.root), t.elapsed())
             });
+            let db_thread = opts.advisories.as_ref().map(|a| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    (collect::prepare_db(a), t.elapsed())
+                })
+            });
             let t = Instant::now();
-            let metadata = workspace::metadata(loc, flags, &mut notes);
+            let run = workspace::metadata(loc, opts.flags, &mut notes);
             let metadata_time = t.elapsed();
             let (git, git_time) = git_thread.join().unwrap_or((None, Duration::ZERO));
-            (metadata, git, git_time, metadata_time)
+            let (prepared, db_time) = match db_thread.map(|h| h.join()) {
+                Some(Ok((p, d))) => (Some(p), d),
+                _ => (None, Duration::ZERO),
+            };
+            (run, git, prepared, (metadata_time, git_time, db_time))
         });
-        let metadata = metadata?;
-        timings.push(("cargo metadata", metadata_time));
-        timings.push(("git (concurrent)", git_time));
+        let run = run?;
+        timings.push(("cargo metadata", times.0));
+        timings.push(("git (concurrent)", times.1));
+        if opts.advisories.is_some() {
+            timings.push(("advisory db (concurrent)", times.2));
+        }
+        let metadata = run.result;
 
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
@@ -107,13 +196,32 @@ impl Facts {
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
-        let lockfile = files.contains("Cargo.lock").then(|| LockfileFacts {
-            path: "Cargo.lock".into(),
-            parsed: std::fs::read_to_string(root.join("Cargo.lock"))
-                .map_err(|e| e.to_string())
-                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
-        });
+        let lockfile = if files.contains("Cargo.lock") {
+            let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
+            Some(LockfileFacts::new("Cargo.lock", text, false))
+        } else {
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        };
         timings.push(("read files", t.elapsed()));
+
+        let advisories = match (&opts.advisories, prepared) {
+            (Some(a), Some(prepared)) => {
+                let t = Instant::now();
+                let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
+                let graph = match (&metadata, lock) {
+                    (Ok(m), _) => DepGraph::from_metadata(m),
+                    (Err(_), Some(lock)) => {
+                        DepGraph::from_lockfile(lock, &member_kinds(&root, &members))
+                    }
+                    (Err(_), None) => DepGraph::default(),
+                };
+                let facts = AdvisoryFacts::new(prepared, a, &root, lock, graph);
+                timings.push(("yank status", t.elapsed()));
+                Some(facts)
+            }
+            _ => None,
+        };
 
         Ok(Facts {
             root,
@@ -124,6 +232,7 @@ impl Facts {
             texts,
             workflows,
             git,
+            advisories,
             notes,
             timings,
         })
@@ -171,6 +280,7 @@ impl Facts {
             texts,
             workflows,
             git: None,
+            advisories: None,
             notes: Vec::new(),
             timings: Vec::new(),
         }

@@ -1,5 +1,6 @@
 //! Renderers: pure functions from a [`Scorecard`] to text.
 
+pub mod audit;
 pub mod human;
 pub mod json;
 
