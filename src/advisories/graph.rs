@@ -256,7 +256,8 @@ impl DepGraph {
                 );
             }
             for &(to, edge) in &self.edges[i] {
-                if !seen[to] && !(edge == Kinds::DEV && !self.nodes[i].member) {
+                let followed = edge != Kinds::DEV || self.nodes[i].member;
+                if !seen[to] && followed {
                     seen[to] = true;
                     prev[to] = Some(i);
                     queue.push_back(to);

@@ -125,7 +125,7 @@ pub fn cache_dirs() -> Vec<PathBuf> {
             )
         })
         .collect();
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     dirs.into_iter().map(|(_, p)| p).collect()
 }
 
