@@ -64,29 +64,72 @@ fn warnings(report: &Value) -> BTreeSet<Triple> {
 
 fn conform(fixture: &str) {
     let Some(shared) = shared() else { return };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/conformance").join(fixture);
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected-cargo-audit.json")).unwrap()).unwrap();
-    let out = common::command(&dir, &["audit", "--offline", "--format", "json", "--lockfile", "Cargo.lock"])
-        .env("CARGO_READINESS_ADVISORY_DB", shared.join("advisory-db"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/conformance")
+        .join(fixture);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected-cargo-audit.json")).unwrap(),
+    )
+    .unwrap();
+    let out = common::command(
+        &dir,
+        &[
+            "audit",
+            "--offline",
+            "--format",
+            "json",
+            "--lockfile",
+            "Cargo.lock",
+        ],
+    )
+    .env("CARGO_READINESS_ADVISORY_DB", shared.join("advisory-db"))
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(vulnerabilities(&ours), vulnerabilities(&expected), "vulnerabilities differ from cargo-audit's");
-    assert_eq!(warnings(&ours), warnings(&expected), "warnings differ from cargo-audit's");
-    assert_eq!(ours["vulnerabilities"]["count"], expected["vulnerabilities"]["count"]);
-    assert_eq!(ours["lockfile"]["dependency-count"], expected["lockfile"]["dependency-count"]);
-    assert_eq!(ours["database"]["advisory-count"], expected["database"]["advisory-count"]);
+    assert_eq!(
+        vulnerabilities(&ours),
+        vulnerabilities(&expected),
+        "vulnerabilities differ from cargo-audit's"
+    );
+    assert_eq!(
+        warnings(&ours),
+        warnings(&expected),
+        "warnings differ from cargo-audit's"
+    );
+    assert_eq!(
+        ours["vulnerabilities"]["count"],
+        expected["vulnerabilities"]["count"]
+    );
+    assert_eq!(
+        ours["lockfile"]["dependency-count"],
+        expected["lockfile"]["dependency-count"]
+    );
+    assert_eq!(
+        ours["database"]["advisory-count"],
+        expected["database"]["advisory-count"]
+    );
     // Every key cargo-audit writes is in ours, at every level we share.
     for key in expected.as_object().unwrap().keys() {
         assert!(ours.get(key).is_some(), "missing top-level key {key}");
     }
-    let (theirs, mine) = (&expected["vulnerabilities"]["list"][0], &ours["vulnerabilities"]["list"][0]);
+    let (theirs, mine) = (
+        &expected["vulnerabilities"]["list"][0],
+        &ours["vulnerabilities"]["list"][0],
+    );
     for key in theirs.as_object().unwrap().keys() {
         assert!(mine.get(key).is_some(), "missing vulnerability key {key}");
     }
     for key in theirs["advisory"].as_object().unwrap().keys() {
-        assert!(mine["advisory"].get(key).is_some(), "missing advisory key {key}");
+        assert!(
+            mine["advisory"].get(key).is_some(),
+            "missing advisory key {key}"
+        );
     }
 }
 

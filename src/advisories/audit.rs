@@ -227,7 +227,9 @@ pub fn audit(
 ) -> Report {
     let mut by_crate: BTreeMap<&str, Vec<&Advisory>> = BTreeMap::new();
     for a in advisories {
-        if a.metadata.withdrawn.is_none() {
+        if a.metadata.withdrawn.is_none()
+            && a.metadata.collection != Some(rustsec::Collection::Rust)
+        {
             by_crate
                 .entry(a.metadata.package.as_str())
                 .or_default()

@@ -94,7 +94,8 @@ pub struct BadAdvisory {
 pub struct LoadedDb {
     /// Where it was loaded from.
     pub path: PathBuf,
-    /// Every advisory of the `crates` collection (withdrawn and informational included).
+    /// Every advisory (withdrawn and informational included; the `rust`
+    /// collection too, which is never matched against a lockfile).
     pub advisories: Vec<Advisory>,
     /// Files that could not be parsed: their crates are not fully checked.
     pub bad: Vec<BadAdvisory>,
@@ -139,16 +140,20 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
         path: p.to_path_buf(),
         reason: e.to_string(),
     };
-    let dirs = match std::fs::read_dir(&crates) {
-        Ok(d) => d,
+    let mut dirs: Vec<std::fs::DirEntry> = match std::fs::read_dir(&crates) {
+        Ok(d) => d.collect::<Result<_, _>>().map_err(|e| io(&crates, e))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(DbError::NotADatabase(root.to_path_buf()));
         }
         Err(e) => return Err(io(&crates, e)),
     };
+    // The `rust` collection (advisories about the toolchain) is loaded and
+    // counted like cargo-audit does, but never matched against a lockfile.
+    if let Ok(rust) = std::fs::read_dir(root.join(Collection::Rust.as_str())) {
+        dirs.extend(rust.flatten());
+    }
     let mut files = Vec::new();
     for dir in dirs {
-        let dir = dir.map_err(|e| io(&crates, e))?;
         if !dir.file_type().map(|t| t.is_dir()).unwrap_or(false) {
             continue;
         }
@@ -194,18 +199,52 @@ pub fn parse_advisory(path: &Path) -> Result<Option<Advisory>, String> {
     if advisory.metadata.id.is_placeholder() {
         return Ok(None);
     }
-    advisory.metadata.collection = Some(Collection::Crates);
+    let collection = path
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    advisory.metadata.collection = Some(
+        if collection.as_deref() == Some(Collection::Rust.as_str()) {
+            Collection::Rust
+        } else {
+            Collection::Crates
+        },
+    );
     Ok(Some(advisory))
 }
 
 /// Loads the database at `root`, through the cache in `cache_dir` when given.
 pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> {
-    let files = advisory_files(root)?;
-    let key = cache::key(root, &files);
+    if !root.exists() {
+        return Err(DbError::Missing(root.to_path_buf()));
+    }
+    if !root.join(Collection::Crates.as_str()).is_dir() {
+        return Err(DbError::NotADatabase(root.to_path_buf()));
+    }
+    let is_git = root.join(".git").exists();
+    let commit = if is_git { git_last_commit(root) } else { None };
+    // A git checkout is keyed by its commit (and the time its files were last
+    // rewritten); a plain directory, which its owner may edit in place, by
+    // every file's size and modification time.
+    let mut files = None;
+    let key = match &commit {
+        Some((id, _)) => cache::commit_key(root, id),
+        None => {
+            let listed = advisory_files(root)?;
+            let key = cache::key(root, &listed);
+            files = Some(listed);
+            key
+        }
+    };
     let cached = cache_dir.and_then(|dir| cache::read(dir, &key));
     let (advisories, bad, from_cache) = match cached {
         Some(entry) => (entry.advisories, entry.bad, true),
         None => {
+            let files = match files {
+                Some(f) => f,
+                None => advisory_files(root)?,
+            };
             let (advisories, bad) = parse_all(&files);
             if let Some(dir) = cache_dir {
                 // A cache that cannot be written only costs speed.
@@ -214,12 +253,7 @@ pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> 
             (advisories, bad, false)
         }
     };
-    let is_git = root.join(".git").exists();
-    let (last_commit, last_updated) = if is_git {
-        git_last_commit(root).map_or((None, None), |(id, t)| (Some(id), Some(t)))
-    } else {
-        (None, None)
-    };
+    let (last_commit, last_updated) = commit.map_or((None, None), |(id, t)| (Some(id), Some(t)));
     let last_updated = last_updated.or_else(|| newest_advisory_date(&advisories));
     Ok(LoadedDb {
         path: root.to_path_buf(),

@@ -149,11 +149,6 @@ pub fn from_local_cache(
     packages: &[(String, String)],
     dirs: &[PathBuf],
 ) -> BTreeMap<(String, String), YankStatus> {
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        #[serde(default)]
-        yanked: bool,
-    }
     let caches: Vec<tame_index::index::IndexCache> = dirs
         .iter()
         .filter_map(|d| tame_index::PathBuf::from_path_buf(d.clone()).ok())
@@ -166,31 +161,65 @@ pub fn from_local_cache(
             .or_default()
             .push(version.as_str());
     }
-    let mut out = BTreeMap::new();
-    for (name, versions) in wanted {
-        let bytes = KrateName::crates_io(name).ok().and_then(|k| {
-            caches
-                .iter()
-                .find_map(|c| std::fs::read(c.cache_path(k)).ok())
-        });
-        let mut found: BTreeMap<&str, bool> = BTreeMap::new();
-        let readable = bytes
-            .as_deref()
-            .and_then(|b| tame_index::index::cache::ValidCacheEntry::read(b).ok());
-        if let Some(entry) = &readable {
-            let mut parts = tame_index::index::cache::split(entry.version_entries, 0);
-            while let (Some(v), Some(json)) = (parts.next(), parts.next()) {
-                let Ok(v) = std::str::from_utf8(v) else {
-                    continue;
-                };
-                if let Some(want) = versions.iter().find(|w| **w == v) {
-                    if let Ok(e) = serde_json::from_slice::<Entry>(json) {
-                        found.insert(want, e.yanked);
-                    }
+    let wanted: Vec<(&str, Vec<&str>)> = wanted.into_iter().collect();
+    // Hundreds of small files: read them on every core.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
+    let chunk = wanted.len().div_ceil(threads).max(1);
+    let parts: Vec<BTreeMap<(String, String), YankStatus>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .flat_map(|(n, v)| lookup_cached(&caches, n, v))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    parts.into_iter().flatten().collect()
+}
+
+/// The status of `versions` of `name` in the first cache holding the crate.
+fn lookup_cached(
+    caches: &[tame_index::index::IndexCache],
+    name: &str,
+    versions: &[&str],
+) -> Vec<((String, String), YankStatus)> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(default)]
+        yanked: bool,
+    }
+    let bytes = KrateName::crates_io(name).ok().and_then(|k| {
+        caches
+            .iter()
+            .find_map(|c| std::fs::read(c.cache_path(k)).ok())
+    });
+    let mut found: BTreeMap<&str, bool> = BTreeMap::new();
+    let readable = bytes
+        .as_deref()
+        .and_then(|b| tame_index::index::cache::ValidCacheEntry::read(b).ok());
+    if let Some(entry) = &readable {
+        let mut parts = tame_index::index::cache::split(entry.version_entries, 0);
+        while let (Some(v), Some(json)) = (parts.next(), parts.next()) {
+            let Ok(v) = std::str::from_utf8(v) else {
+                continue;
+            };
+            if let Some(want) = versions.iter().find(|w| **w == v) {
+                if let Ok(e) = serde_json::from_slice::<Entry>(json) {
+                    found.insert(want, e.yanked);
                 }
             }
         }
-        for version in versions {
+    }
+    versions
+        .iter()
+        .map(|version| {
             let status = match (found.get(version), &readable) {
                 (Some(true), _) => YankStatus::Yanked,
                 (Some(false), _) => YankStatus::Live,
@@ -199,10 +228,9 @@ pub fn from_local_cache(
                 )),
                 (None, None) => YankStatus::Unknown("not in cargo's local index cache".into()),
             };
-            out.insert((name.to_string(), version.to_string()), status);
-        }
-    }
-    out
+            ((name.to_string(), version.to_string()), status)
+        })
+        .collect()
 }
 
 /// Asks the sparse index at `base` (with trailing `/`).
