@@ -51,6 +51,34 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Audit(args)) => audit(&args, cli.color),
+        Some(Command::Licenses {
+            workspace: ws,
+            format,
+            include_dev,
+        }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let loc = workspace::locate(ws.manifest_path.as_deref(), &cwd)?;
+            let flags = CargoFlags {
+                offline: ws.offline,
+                locked: ws.locked,
+                frozen: ws.frozen,
+            };
+            let run = workspace::metadata(&loc, flags, &mut Vec::new())?;
+            let meta = run
+                .result
+                .map_err(|e| Error::Usage(format!("cargo metadata failed: {}", e.reason)))?;
+            let inventory = crate::report::licenses::inventory(&meta, include_dev);
+            let text = match format {
+                Format::Json => crate::report::licenses::json(&inventory),
+                Format::Human => crate::report::licenses::human(&inventory),
+            };
+            print(&text, cli.color)?;
+            Ok(exit::OK)
+        }
         None => score_workspace(&cli.run, cli.color),
     }
 }
@@ -172,7 +200,7 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             DepGraph::from_lockfile(&lock, &kinds)
         }
     };
-    let adv = AdvisoryFacts::new(prepared, &yanked_opts, &root, Some(&lock), graph);
+    let adv = AdvisoryFacts::new(prepared, &yanked_opts, &root, Some(&lock));
     let db = match &adv.prepared.db {
         Ok(db) => db,
         Err(e) => {
@@ -186,7 +214,7 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             )));
         }
     };
-    let Some(report) = adv.report(&lock) else {
+    let Some(report) = adv.report(&lock, &graph) else {
         return Err(Error::Usage(
             "the advisory database could not be loaded".into(),
         ));
@@ -262,6 +290,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     let offline = args.workspace.offline || args.workspace.frozen;
     let opts = CollectOptions {
         flags,
+        config: cfg.clone(),
         advisories: wants_advisories.then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
     };
     let facts = Facts::collect(&loc, &opts)?;

@@ -63,6 +63,18 @@ pub enum Command {
     /// denied warnings, 2 could not run (no database, unreadable lockfile).
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// List the licenses of the dependency graph: each license with its crates.
+    Licenses {
+        /// Workspace location and cargo flags.
+        #[command(flatten)]
+        workspace: WorkspaceArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include crates reached only through dev-dependencies.
+        #[arg(long)]
+        include_dev: bool,
+    },
 }
 
 const AUDIT_EXAMPLES: &str = "\

@@ -32,6 +32,10 @@ pub struct Config {
     pub weights: BTreeMap<Category, u32>,
     /// `[advisories]`: the RustSec audit.
     pub advisories: AdvisoriesConfig,
+    /// `[licenses]`, `[sources]`, `[bans]` (or those of `deny.toml`).
+    pub policy: crate::policy::Policy,
+    /// Parts of `deny.toml` that could not be read.
+    pub policy_problems: Vec<String>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
 }
@@ -94,6 +98,9 @@ struct RawConfig {
     checks: Option<BTreeMap<String, Spanned<String>>>,
     weights: Option<BTreeMap<String, Spanned<i64>>>,
     advisories: Option<RawAdvisories>,
+    licenses: Option<Spanned<toml::Value>>,
+    sources: Option<Spanned<toml::Value>>,
+    bans: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +142,33 @@ struct ReadinessHolder {
 /// Loads the configuration for the workspace at `root`: `explicit` if given,
 /// else `readiness.toml`, else the root `Cargo.toml`'s metadata tables.
 pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+    let mut config = load_own(root, explicit)?;
+    // Teams already on cargo-deny keep one policy: what readiness does not
+    // configure itself is read from deny.toml.
+    let deny = root.join("deny.toml");
+    let unconfigured = config.policy.licenses.source.is_none()
+        || config.policy.sources.source.is_none()
+        || config.policy.bans.source.is_none();
+    if unconfigured {
+        if let Ok(text) = std::fs::read_to_string(&deny) {
+            let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+            let p = &mut config.policy;
+            if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
+                p.licenses = from_deny.licenses;
+            }
+            if p.sources.source.is_none() && from_deny.sources.source.is_some() {
+                p.sources = from_deny.sources;
+            }
+            if p.bans.source.is_none() && from_deny.bans.source.is_some() {
+                p.bans = from_deny.bans;
+            }
+            config.policy_problems = problems;
+        }
+    }
+    Ok(config)
+}
+
+fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     if let Some(path) = explicit {
         return load_file(path, &read(path)?);
     }
@@ -268,6 +302,28 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
                 )
             })?;
         config.weights.insert(category, w);
+    }
+    let source_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    if let Some(v) = raw.licenses {
+        let span = v.span();
+        let mut p = crate::policy::licenses(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.licenses = p;
+    }
+    if let Some(v) = raw.sources {
+        let span = v.span();
+        let mut p = crate::policy::sources(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.sources = p;
+    }
+    if let Some(v) = raw.bans {
+        let span = v.span();
+        let mut p = crate::policy::bans(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.bans = p;
     }
     if let Some(adv) = raw.advisories {
         let source_name = path

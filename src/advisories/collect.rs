@@ -94,8 +94,6 @@ pub struct AdvisoryFacts {
     pub max_age: Duration,
     /// Whether fetching was allowed.
     pub fetch_allowed: bool,
-    /// The dependency graph used for kinds and paths.
-    pub graph: DepGraph,
     report: OnceLock<Option<Report>>,
 }
 
@@ -106,7 +104,6 @@ impl AdvisoryFacts {
         opts: &AdvisoryOptions,
         root: &Path,
         lock: Option<&cargo_lock::Lockfile>,
-        graph: DepGraph,
     ) -> AdvisoryFacts {
         let (external, ignore_problems) = external_ignores(root);
         let mut ignores = opts.config.ignore.clone();
@@ -137,20 +134,19 @@ impl AdvisoryFacts {
             yanked,
             max_age: opts.config.max_age,
             fetch_allowed: opts.allow_fetch,
-            graph,
             report: OnceLock::new(),
         }
     }
 
-    /// The audit of `lock`, computed once.
-    pub fn report(&self, lock: &cargo_lock::Lockfile) -> Option<&Report> {
+    /// The audit of `lock` (kinds and paths from `graph`), computed once.
+    pub fn report(&self, lock: &cargo_lock::Lockfile, graph: &DepGraph) -> Option<&Report> {
         self.report
             .get_or_init(|| {
                 let db = self.prepared.db.as_ref().ok()?;
                 Some(audit::audit(
                     &db.advisories,
                     lock,
-                    &self.graph,
+                    graph,
                     self.yanked.as_ref(),
                     &self.settings,
                 ))

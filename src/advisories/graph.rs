@@ -106,6 +106,16 @@ impl DepGraph {
         i
     }
 
+    /// The packages that depend directly on node `i`, as `name version`.
+    pub fn dependents(&self, i: usize) -> Vec<String> {
+        let mut out: Vec<String> = (0..self.nodes.len())
+            .filter(|&from| self.edges[from].iter().any(|(to, _)| *to == i))
+            .map(|from| format!("{} {}", self.nodes[from].name, self.nodes[from].version))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The node of `name` at `version`.
     pub fn find(&self, name: &str, version: &str) -> Option<usize> {
         self.by_key
@@ -201,13 +211,24 @@ impl DepGraph {
     /// it is reached. Dev-dependencies of non-members are not followed:
     /// cargo never builds them.
     pub fn reach(&self) -> Vec<Kinds> {
+        self.reach_from(&self.members())
+    }
+
+    /// Indices of the workspace members.
+    pub fn members(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].member)
+            .collect()
+    }
+
+    /// [`reach`](Self::reach) from the given roots only (e.g. the members
+    /// that build a binary).
+    pub fn reach_from(&self, roots: &[usize]) -> Vec<Kinds> {
         let mut reach = vec![Kinds::default(); self.nodes.len()];
         let mut queue: VecDeque<(usize, Kinds)> = VecDeque::new();
-        for (i, node) in self.nodes.iter().enumerate() {
-            if node.member {
-                for &(to, kinds) in &self.edges[i] {
-                    queue.push_back((to, kinds));
-                }
+        for &i in roots {
+            for &(to, kinds) in &self.edges[i] {
+                queue.push_back((to, kinds));
             }
         }
         while let Some((i, kinds)) = queue.pop_front() {
@@ -231,14 +252,17 @@ impl DepGraph {
 
     /// A shortest path from a member to `target`, as `name version` strings.
     pub fn path_to(&self, target: usize) -> Option<Vec<String>> {
+        self.path_from(&self.members(), target)
+    }
+
+    /// A shortest path from one of `roots` to `target`.
+    pub fn path_from(&self, roots: &[usize], target: usize) -> Option<Vec<String>> {
         let mut prev: Vec<Option<usize>> = vec![None; self.nodes.len()];
         let mut seen = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
-        for (i, n) in self.nodes.iter().enumerate() {
-            if n.member {
-                seen[i] = true;
-                queue.push_back(i);
-            }
+        for &i in roots {
+            seen[i] = true;
+            queue.push_back(i);
         }
         while let Some(i) = queue.pop_front() {
             if i == target {

@@ -94,7 +94,7 @@ ignore with a `reason` and an `until` date to review it again.
             Ok(l) => l,
             Err(e) => return Outcome::error(format!("{} cannot be parsed: {e}", lockfile.path)),
         };
-        let Some(report) = adv.report(lock) else {
+        let Some(report) = adv.report(lock, &facts.graph) else {
             return Outcome::error("the advisory database was not loaded");
         };
         let mut findings = Vec::new();

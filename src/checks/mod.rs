@@ -6,13 +6,19 @@
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
 mod advisories;
+mod bans;
 mod changelog;
 mod ci_present;
+mod dependency_licenses;
+mod duplicate_versions;
 mod license_files;
 mod lockfile;
+pub mod manifest_deps;
 mod readme;
 mod security_policy;
+mod sources;
 pub mod support;
+mod wildcard_requirements;
 mod yanked;
 
 use serde::Serialize;
@@ -24,7 +30,12 @@ pub static ALL: &[&dyn Check] = &[
     &advisories::Advisories,
     &security_policy::SecurityPolicy,
     &lockfile::Lockfile,
+    &sources::Sources,
+    &dependency_licenses::DependencyLicenses,
+    &bans::Bans,
     &yanked::Yanked,
+    &duplicate_versions::DuplicateVersions,
+    &wildcard_requirements::WildcardRequirements,
     &ci_present::CiPresent,
     &changelog::Changelog,
     &license_files::LicenseFiles,

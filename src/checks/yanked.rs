@@ -66,7 +66,7 @@ lockfile that still pins it ships that release.
         }
         let mut findings = Vec::new();
         let mut yanked_count = 0usize;
-        if let Some(report) = adv.report(lock) {
+        if let Some(report) = adv.report(lock, &facts.graph) {
             for w in report
                 .warnings
                 .iter()

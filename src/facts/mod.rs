@@ -18,6 +18,7 @@ use cargo_metadata::Metadata;
 
 use crate::advisories::collect::{self, AdvisoryFacts, AdvisoryOptions};
 use crate::advisories::graph::{self, DepGraph, Kinds};
+use crate::config::Config;
 use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
@@ -46,6 +47,11 @@ pub struct Facts {
     pub git: Option<GitFacts>,
     /// The advisory database and audit inputs (`None` when not requested).
     pub advisories: Option<AdvisoryFacts>,
+    /// The dependency graph with edge kinds: from `cargo metadata`, or from
+    /// `Cargo.lock` and the manifests when cargo could not resolve.
+    pub graph: DepGraph,
+    /// The configuration in force (policies checks evaluate against).
+    pub config: Config,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -127,6 +133,8 @@ fn member_kinds(
 pub struct CollectOptions {
     /// Flags passed to `cargo metadata`.
     pub flags: CargoFlags,
+    /// The configuration, handed to the checks through the facts.
+    pub config: Config,
     /// Load the advisory database and audit settings (`None`: skip).
     pub advisories: Option<AdvisoryOptions>,
 }
@@ -205,18 +213,16 @@ impl Facts {
         };
         timings.push(("read files", t.elapsed()));
 
+        let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
+        let graph = match (&metadata, lock) {
+            (Ok(m), _) => DepGraph::from_metadata(m),
+            (Err(_), Some(lock)) => DepGraph::from_lockfile(lock, &member_kinds(&root, &members)),
+            (Err(_), None) => DepGraph::default(),
+        };
         let advisories = match (&opts.advisories, prepared) {
             (Some(a), Some(prepared)) => {
                 let t = Instant::now();
-                let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
-                let graph = match (&metadata, lock) {
-                    (Ok(m), _) => DepGraph::from_metadata(m),
-                    (Err(_), Some(lock)) => {
-                        DepGraph::from_lockfile(lock, &member_kinds(&root, &members))
-                    }
-                    (Err(_), None) => DepGraph::default(),
-                };
-                let facts = AdvisoryFacts::new(prepared, a, &root, lock, graph);
+                let facts = AdvisoryFacts::new(prepared, a, &root, lock);
                 timings.push(("yank status", t.elapsed()));
                 Some(facts)
             }
@@ -233,6 +239,8 @@ impl Facts {
             workflows,
             git,
             advisories,
+            graph,
+            config: opts.config.clone(),
             notes,
             timings,
         })
@@ -281,6 +289,8 @@ impl Facts {
             workflows,
             git: None,
             advisories: None,
+            graph: DepGraph::default(),
+            config: Config::default(),
             notes: Vec::new(),
             timings: Vec::new(),
         }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod human;
 pub mod json;
+pub mod licenses;
 
 use std::path::Path;
 
