@@ -323,6 +323,13 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
             "checks",
             checks_time.as_secs_f64() * 1000.0
         );
+        for r in &card.checks {
+            eprintln!(
+                "timing:   check {:<24} {:>8.2} ms",
+                r.check.id(),
+                r.elapsed.as_secs_f64() * 1000.0
+            );
+        }
         eprintln!(
             "timing: {:<16} {:>8.1} ms",
             "total",

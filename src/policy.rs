@@ -390,8 +390,98 @@ pub enum LicenseVerdict {
     },
 }
 
-/// Evaluates `license` (a package's `license` field) or `license_file`
-/// for crate `name@version` against `policy`.
+/// A license policy prepared for evaluating many packages: the allow and
+/// deny lists parsed once.
+pub struct LicenseMatcher<'p> {
+    policy: &'p LicensePolicy,
+    allowed: Vec<spdx::Licensee>,
+    denied: Vec<spdx::Licensee>,
+    exceptions: Vec<(&'p PackageSpec, Vec<spdx::Licensee>)>,
+}
+
+fn licensees<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<spdx::Licensee> {
+    texts
+        .into_iter()
+        .filter_map(|t| {
+            // `GPL-3.0` (deprecated) means `GPL-3.0-only`: canonicalise.
+            let canonical = spdx::Expression::canonicalize(t).ok().flatten();
+            spdx::Licensee::parse_mode(canonical.as_deref().unwrap_or(t), spdx::ParseMode::LAX).ok()
+        })
+        .collect()
+}
+
+impl<'p> LicenseMatcher<'p> {
+    /// Prepares `policy`.
+    pub fn new(policy: &'p LicensePolicy) -> Self {
+        let allowed = match &policy.allow {
+            Some(list) => licensees(list.iter().map(String::as_str)),
+            None => licensees(DEFAULT_ALLOW.iter().copied()),
+        };
+        LicenseMatcher {
+            policy,
+            allowed,
+            denied: licensees(policy.deny.iter().map(String::as_str)),
+            exceptions: policy
+                .exceptions
+                .iter()
+                .map(|(spec, extra)| (spec, licensees(extra.iter().map(String::as_str))))
+                .collect(),
+        }
+    }
+
+    /// Evaluates `license` (a package's `license` field) or `license_file`
+    /// for crate `name@version`.
+    pub fn evaluate(
+        &self,
+        license: Option<&str>,
+        license_file: Option<&str>,
+        name: &str,
+        version: &Version,
+    ) -> LicenseVerdict {
+        let Some(text) = license.map(str::trim).filter(|l| !l.is_empty()) else {
+            return match license_file {
+                Some(f) => LicenseVerdict::FileOnly(f.to_string()),
+                None => LicenseVerdict::Missing,
+            };
+        };
+        // `GPL-2.0+` means `GPL-2.0-or-later`: canonicalise so the allow
+        // list matches either spelling.
+        let canonical = spdx::Expression::canonicalize(text).ok().flatten();
+        let text = canonical.as_deref().unwrap_or(text);
+        let expr = match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
+            Ok(e) => e,
+            Err(e) => return LicenseVerdict::Unparsable(e.reason.to_string()),
+        };
+        let extra: Vec<&spdx::Licensee> = self
+            .exceptions
+            .iter()
+            .filter(|(spec, _)| spec.matches(name, version))
+            .flat_map(|(_, l)| l.iter())
+            .collect();
+        let ok = |req: &spdx::LicenseReq| {
+            (self.allowed.iter().any(|l| l.satisfies(req))
+                || extra.iter().any(|l| l.satisfies(req)))
+                && !self.denied.iter().any(|l| l.satisfies(req))
+        };
+        match expr.evaluate_with_failures(ok) {
+            Ok(()) => LicenseVerdict::Allowed,
+            Err(failures) => {
+                let failed: Vec<String> = failures.iter().map(|f| f.req.to_string()).collect();
+                // Copyleft when allowing every copyleft license would satisfy it.
+                let copyleft = expr
+                    .evaluate(|req| ok(req) || req.license.id().is_some_and(|id| id.is_copyleft()));
+                LicenseVerdict::NotAllowed { failed, copyleft }
+            }
+        }
+    }
+
+    /// The policy being applied.
+    pub fn policy(&self) -> &LicensePolicy {
+        self.policy
+    }
+}
+
+/// Evaluates one package against `policy` (see [`LicenseMatcher`] for many).
 pub fn evaluate_license(
     license: Option<&str>,
     license_file: Option<&str>,
@@ -399,61 +489,7 @@ pub fn evaluate_license(
     version: &Version,
     policy: &LicensePolicy,
 ) -> LicenseVerdict {
-    let Some(text) = license.map(str::trim).filter(|l| !l.is_empty()) else {
-        return match license_file {
-            Some(f) => LicenseVerdict::FileOnly(f.to_string()),
-            None => LicenseVerdict::Missing,
-        };
-    };
-    // `GPL-3.0` (deprecated) means `GPL-3.0-only`, `GPL-2.0+` means
-    // `GPL-2.0-or-later`: canonicalise so the allow list matches either.
-    let canonical = spdx::Expression::canonicalize(text).ok().flatten();
-    let text = canonical.as_deref().unwrap_or(text);
-    let expr = match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
-        Ok(e) => e,
-        Err(e) => return LicenseVerdict::Unparsable(e.reason.to_string()),
-    };
-    let allow_texts: Vec<&str> = match &policy.allow {
-        Some(list) => list.iter().map(String::as_str).collect(),
-        None => DEFAULT_ALLOW.to_vec(),
-    };
-    let licensees = |texts: &[&str]| -> Vec<spdx::Licensee> {
-        texts
-            .iter()
-            .filter_map(|t| {
-                let canonical = spdx::Expression::canonicalize(t).ok().flatten();
-                spdx::Licensee::parse_mode(canonical.as_deref().unwrap_or(t), spdx::ParseMode::LAX)
-                    .ok()
-            })
-            .collect()
-    };
-    let mut allowed = licensees(&allow_texts);
-    for (spec, extra) in &policy.exceptions {
-        if spec.matches(name, version) {
-            allowed.extend(licensees(
-                &extra.iter().map(String::as_str).collect::<Vec<_>>(),
-            ));
-        }
-    }
-    let denied = licensees(&policy.deny.iter().map(String::as_str).collect::<Vec<_>>());
-    let ok = |req: &spdx::LicenseReq| {
-        allowed.iter().any(|l| l.satisfies(req)) && !denied.iter().any(|l| l.satisfies(req))
-    };
-    match expr.evaluate_with_failures(ok) {
-        Ok(()) => LicenseVerdict::Allowed,
-        Err(failures) => {
-            let failed: Vec<String> = failures.iter().map(|f| f.req.to_string()).collect();
-            // Copyleft when the expression cannot be satisfied without one:
-            // treat every copyleft license as allowed and see if it passes.
-            let copyleft_needed = !expr.evaluate(|req| ok(req))
-                && expr
-                    .evaluate(|req| ok(req) || req.license.id().is_some_and(|id| id.is_copyleft()));
-            LicenseVerdict::NotAllowed {
-                failed,
-                copyleft: copyleft_needed,
-            }
-        }
-    }
+    LicenseMatcher::new(policy).evaluate(license, license_file, name, version)
 }
 
 #[cfg(test)]

@@ -220,6 +220,7 @@ mod tests {
             level,
             weight: check.weight(),
             outcome,
+            elapsed: std::time::Duration::ZERO,
         }
     }
 

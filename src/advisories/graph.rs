@@ -106,14 +106,17 @@ impl DepGraph {
         i
     }
 
-    /// The packages that depend directly on node `i`, as `name version`.
-    pub fn dependents(&self, i: usize) -> Vec<String> {
-        let mut out: Vec<String> = (0..self.nodes.len())
-            .filter(|&from| self.edges[from].iter().any(|(to, _)| *to == i))
-            .map(|from| format!("{} {}", self.nodes[from].name, self.nodes[from].version))
-            .collect();
-        out.sort();
-        out
+    /// For every node, the nodes that depend on it directly.
+    pub fn reverse_edges(&self) -> Vec<Vec<usize>> {
+        let mut rev = vec![Vec::new(); self.nodes.len()];
+        for (from, edges) in self.edges.iter().enumerate() {
+            for &(to, _) in edges {
+                if !rev[to].contains(&from) {
+                    rev[to].push(from);
+                }
+            }
+        }
+        rev
     }
 
     /// The node of `name` at `version`.

@@ -92,6 +92,7 @@ or a per-crate `exceptions` entry.
                 .as_ref()
                 .and_then(|l| l.package_line(name, version))
         };
+        let matcher = policy::LicenseMatcher::new(policy);
         let mut findings = Vec::new();
         let mut checked = 0usize;
         let mut ok = 0usize;
@@ -112,13 +113,16 @@ or a per-crate `exceptions` entry.
                 continue;
             }
             checked += 1;
-            let verdict = policy::evaluate_license(
+            let verdict = matcher.evaluate(
                 p.license.as_deref(),
                 p.license_file.as_ref().map(|f| f.as_str()),
                 &p.name,
                 &p.version,
-                policy,
             );
+            if verdict == LicenseVerdict::Allowed {
+                ok += 1;
+                continue;
+            }
             let name = p.name.as_str();
             let key = format!("{name}@{version}");
             let via_binary = !from_binaries[node].is_empty()
@@ -133,10 +137,7 @@ or a per-crate `exceptions` entry.
                 .map(|p| format!(" (path: {})", p.join(" → ")))
                 .unwrap_or_default();
             let finding = match verdict {
-                LicenseVerdict::Allowed => {
-                    ok += 1;
-                    continue;
-                }
+                LicenseVerdict::Allowed => continue,
                 LicenseVerdict::Missing => Finding::error(key, format!("{name} {version} declares no license{path_text}"))
                     .help("ask the authors to add one, or replace the dependency; without a license you have no right to use it"),
                 LicenseVerdict::FileOnly(file) => {

@@ -69,6 +69,15 @@ reason it cannot be unified yet.
                 by_name.entry(node.name.as_str()).or_default().push(i);
             }
         }
+        let reverse = graph.reverse_edges();
+        let dependents = |i: usize| -> Vec<String> {
+            let mut out: Vec<String> = reverse[i]
+                .iter()
+                .map(|&from| format!("{} {}", graph.nodes[from].name, graph.nodes[from].version))
+                .collect();
+            out.sort();
+            out
+        };
         let mut findings = Vec::new();
         let total = by_name.len();
         for (name, mut nodes) in by_name {
@@ -89,7 +98,7 @@ reason it cannot be unified yet.
             let detail: Vec<String> = nodes
                 .iter()
                 .map(|&i| {
-                    let pulled = graph.dependents(i);
+                    let pulled = dependents(i);
                     let shown: Vec<&str> = pulled.iter().take(3).map(String::as_str).collect();
                     let more = pulled.len().saturating_sub(3);
                     format!(

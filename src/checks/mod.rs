@@ -346,6 +346,8 @@ pub struct CheckResult {
     pub weight: u32,
     /// What it found.
     pub outcome: Outcome,
+    /// How long it took to run.
+    pub elapsed: std::time::Duration,
 }
 
 impl std::fmt::Debug for dyn Check {
@@ -378,6 +380,7 @@ pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -
 }
 
 fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
+    let started = std::time::Instant::now();
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
@@ -395,6 +398,7 @@ fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResul
         level,
         weight: check.weight(),
         outcome,
+        elapsed: started.elapsed(),
     }
 }
 

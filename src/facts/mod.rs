@@ -69,6 +69,8 @@ pub struct LockfileFacts {
     pub text: String,
     /// Whether cargo generated it for this run (there is no committed one).
     pub generated: bool,
+    /// Byte offsets of the line starts, built on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl LockfileFacts {
@@ -90,21 +92,23 @@ impl LockfileFacts {
             parsed,
             text,
             generated,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
-    /// 1-based line of the `[[package]]` entry for `name` at `version`.
+    /// 1-based line of the `[[package]]` entry for `name` at `version`
+    /// (its `name = …` line).
     pub fn package_line(&self, name: &str, version: &str) -> Option<usize> {
-        let name_line = format!("name = \"{name}\"");
-        let version_line = format!("version = \"{version}\"");
-        let lines: Vec<&str> = self.text.lines().collect();
-        lines
-            .iter()
-            .enumerate()
-            .find(|(i, l)| {
-                l.trim() == name_line && lines.get(i + 1).is_some_and(|n| n.trim() == version_line)
-            })
-            .map(|(i, _)| i + 1)
+        ["\n", "\r\n"].iter().find_map(|nl| {
+            let needle = format!("{nl}name = \"{name}\"{nl}version = \"{version}\"{nl}");
+            let at = self.text.find(&needle)? + nl.len();
+            let starts = self.line_starts.get_or_init(|| {
+                std::iter::once(0)
+                    .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect()
+            });
+            Some(starts.partition_point(|&s| s <= at))
+        })
     }
 }
 

@@ -51,6 +51,7 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("run") => {}
         Some("audit") => return bench_audit(root, args),
+        Some("checks") => return bench_checks(root, args),
         _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
@@ -255,6 +256,73 @@ fn bench_audit(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&cache);
     println!("\nratio = ours (warm) / cargo-audit; target ≤ 0.5");
+    Ok(())
+}
+
+/// `cargo xtask bench checks [--repo PATH] [--runs N]`: collects the facts
+/// of a repository once (offline), then runs every check N times in this
+/// process and prints each check's median time — the cost of the checks
+/// alone, without `cargo metadata` or the disk.
+fn bench_checks(root: &Path, args: &[String]) -> Result<(), String> {
+    use cargo_readiness::checks::{self, CheckConfig, Level};
+    use cargo_readiness::facts::{CollectOptions, Facts, workspace};
+    let repo = flag(args, "--repo")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(21);
+    let loc = workspace::locate(None, &repo).map_err(|e| e.to_string())?;
+    let config = cargo_readiness::config::load(&loc.root, None).map_err(|e| e.to_string())?;
+    let opts = CollectOptions {
+        flags: workspace::CargoFlags {
+            offline: true,
+            ..Default::default()
+        },
+        config,
+        advisories: None,
+    };
+    let facts = Facts::collect(&loc, &opts).map_err(|e| e.to_string())?;
+    println!(
+        "repository: {} ({} packages in the graph)",
+        facts.root.display(),
+        facts.graph.nodes.len()
+    );
+    println!("runs: {runs} per check (median), one thread\n");
+    let mut policy_total = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    for check in checks::ALL {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let _ = check.run(&facts, &CheckConfig { level: Level::Deny });
+            times.push(t.elapsed());
+        }
+        let m = median(&mut times);
+        total += m;
+        let policy = matches!(
+            check.id(),
+            "dependency-licenses"
+                | "sources"
+                | "bans"
+                | "duplicate-versions"
+                | "wildcard-requirements"
+        );
+        if policy {
+            policy_total += m;
+        }
+        println!(
+            "{:<26} {:>9.3} ms{}",
+            check.id(),
+            ms(m),
+            if policy { "  (dependency policy)" } else { "" }
+        );
+    }
+    println!(
+        "\nall checks: {:.2} ms; dependency-policy checks: {:.2} ms (target < 20 ms)",
+        ms(total),
+        ms(policy_total)
+    );
     Ok(())
 }
 
