@@ -14,6 +14,7 @@ pub mod docs;
 pub mod error;
 pub mod facts;
 pub mod license_text;
+pub mod parse;
 pub mod report;
 pub mod score;
 pub mod util;

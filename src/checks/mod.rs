@@ -6,12 +6,21 @@
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
 mod changelog;
+mod changelog_links;
 mod ci_present;
+mod code_of_conduct;
+mod codeowners;
+mod contributing;
+pub mod crates_io_categories;
+mod issue_templates;
 mod license_files;
 mod lockfile;
+mod manifest_metadata;
+mod pr_template;
 mod readme;
 mod security_policy;
 pub mod support;
+mod version_tags;
 
 use serde::Serialize;
 
@@ -23,8 +32,16 @@ pub static ALL: &[&dyn Check] = &[
     &lockfile::Lockfile,
     &ci_present::CiPresent,
     &changelog::Changelog,
+    &changelog_links::ChangelogLinks,
+    &version_tags::VersionTags,
     &license_files::LicenseFiles,
+    &manifest_metadata::ManifestMetadata,
     &readme::Readme,
+    &codeowners::Codeowners,
+    &contributing::Contributing,
+    &code_of_conduct::CodeOfConduct,
+    &issue_templates::IssueTemplates,
+    &pr_template::PrTemplate,
 ];
 
 /// Looks a check up by id.
