@@ -137,7 +137,7 @@ files in the other locations.
         let parsed = codeowners::parse(text, flavor);
         for e in &parsed.errors {
             findings.push(
-                Finding::error(format!("invalid:{}", e.message), format!("{path}:{}: {}", e.line, e.message))
+                Finding::error(format!("invalid:{}", e.message), e.message.clone())
                     .at(path, Some(e.line))
                     .help("write `PATTERN @user @org/team email@domain`; GitHub ignores this line until it is fixed"),
             );
