@@ -413,6 +413,48 @@ mod tests {
     }
 
     #[test]
+    fn release_entries_use_the_dominant_level_and_flag_unreleased() {
+        let text = "# Changelog\n## [Unreleased] - ReleaseDate\n## 2.0.0 - TBD\n## [1.2.0] - 2024\n### Bump foo to 3.4.5\n## tokio-util 0.7.1\n";
+        let got: Vec<(usize, Option<String>, bool, String)> = release_entries(text)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.line,
+                    e.version.map(|v| v.to_string()),
+                    e.released,
+                    e.prefix,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, None, false, String::new()),
+                (3, Some("2.0.0".into()), false, String::new()),
+                (4, Some("1.2.0".into()), true, String::new()),
+                (6, Some("0.7.1".into()), true, "tokio-util".into()),
+            ]
+        );
+        assert_eq!(version_in("clap_lex-v0.2.3"), Version::parse("0.2.3").ok());
+        assert_eq!(version_in("main"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn entries_never_panic(text in "\\PC{0,300}") {
+            let _ = entries(&text);
+            let _ = release_entries(&text);
+            let _ = version_in(&text);
+        }
+
+        #[test]
+        fn heading_soup_never_panics(lines in proptest::collection::vec("[#=\\-\\[\\] v0-9.a-zA-Z()\\r\\t`~]{0,30}", 0..40)) {
+            let text = lines.join("\n");
+            let _ = release_entries(&text);
+        }
+    }
+
+    #[test]
     fn entry_for_version_passes() {
         assert_eq!(
             run("1.2.0", "## [1.2.0] - 2024\n", Some(&[])).status,

@@ -274,6 +274,7 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
     }
 
     // Reference definitions for versions and Unreleased.
+    let label_uses = label_uses(text);
     for d in &defs {
         let subject_version;
         let subject = if is_unreleased_label(&d.label) {
@@ -286,7 +287,10 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
         };
         check_url(&mut ctx, subject, &d.url, d.line, latest_release, findings);
         let label = markdown::normalize_label(&d.label);
-        let used = used_labels.contains(&label) || text_uses_label(text, &label, d.line);
+        let used = used_labels.contains(&label)
+            || label_uses
+                .get(&label)
+                .is_some_and(|lines| lines.iter().any(|l| *l != d.line));
         if !used {
             findings.push(
                 Finding::warning(
@@ -352,15 +356,26 @@ fn older<'v>(a: Option<&'v Version>, b: Option<&'v Version>) -> Option<&'v Versi
     }
 }
 
-/// Whether `[label]` appears in the text anywhere but its own definition line.
-fn text_uses_label(text: &str, label: &str, def_line: usize) -> bool {
-    text.lines().enumerate().any(|(i, line)| {
-        i + 1 != def_line
-            && markdown::links_in(line).iter().any(|l| {
-                !matches!(l.target, Target::Inline(_))
-                    && l.label().map(markdown::normalize_label).as_deref() == Some(label)
-            })
-    })
+/// The lines on which each label is used as a reference (`[label]`,
+/// `[text][label]`), in one pass over the text.
+fn label_uses(text: &str) -> BTreeMap<String, Vec<usize>> {
+    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.contains('[') {
+            continue;
+        }
+        for l in markdown::links_in(line) {
+            if matches!(l.target, Target::Inline(_)) {
+                continue;
+            }
+            if let Some(label) = l.label() {
+                out.entry(markdown::normalize_label(label))
+                    .or_default()
+                    .push(i + 1);
+            }
+        }
+    }
+    out
 }
 
 fn check_url(

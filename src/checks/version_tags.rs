@@ -260,15 +260,17 @@ fn check_member(
         .map(|o| o.name.as_str())
         .filter(|n| n != who)
         .collect();
+    // Known crate-specific shapes, then the bare ones for the crate(s) they
+    // belong to, and only then a prefix discovered from the changelog.
     let scheme = pick(false)
-        .or_else(|| discover(tags, &released, &other_names))
         .or_else(|| {
             if primary || together {
                 pick(true)
             } else {
                 None
             }
-        });
+        })
+        .or_else(|| discover(tags, &released, &other_names));
     let Ok(current) = Version::parse(&m.version) else {
         return;
     };
@@ -452,7 +454,8 @@ fn check_member(
 
 /// A scheme the known shapes miss (`@scope/pkg-v1.2.0`), found from the
 /// tags that end with the changelog's released versions: the prefix most of
-/// them share, when it covers at least two versions or half of them. Bare
+/// them share, when it covers at least half of them (and two, unless only
+/// one version is released). Bare
 /// prefixes and other members' prefixes are not taken.
 fn discover(
     tags: &BTreeSet<String>,
@@ -479,7 +482,7 @@ fn discover(
     let (prefix, n) = counts
         .into_iter()
         .max_by_key(|(p, n)| (*n, std::cmp::Reverse(*p)))?;
-    (n >= 2 || n * 2 >= released.len()).then(|| Scheme {
+    (n * 2 >= released.len() && (n >= 2 || released.len() == 1)).then(|| Scheme {
         prefix: prefix.to_string(),
     })
 }
@@ -602,6 +605,19 @@ mod tests {
             "{:?}",
             o.findings
         );
+    }
+
+    #[test]
+    fn bare_tags_of_the_root_crate_beat_a_former_members_prefix() {
+        // ripgrep: `15.2.0` is the root crate's tag; `termcolor-*` tags belong
+        // to a crate that left the workspace and happen to share versions.
+        let f = facts(
+            vec![Member::named("ripgrep", "15.2.0", "")],
+            &[("CHANGELOG.md", "## 15.2.0\n## 15.1.0\n")],
+            &["15.1.0", "15.2.0", "termcolor-15.1.0", "termcolor-15.2.0"],
+        );
+        let o = run(&f);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
     #[test]
