@@ -704,6 +704,9 @@ mod tests {
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         let o = run("## 0.1.0\n## 0.2.0\n## 0.3.0\n## 0.4.0\n", None);
         assert_eq!(keys(&o)[1], ("oldest-first".to_string(), Some(1)));
+        // Pre-releases are not ordered (tauri: beta-rc before beta).
+        let o = run("## 1.0.0-beta.0\n## 1.0.0-beta-rc.1\n## 0.9.0\n", None);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         let o = run("## 1.0.0\n## [Unreleased]\n", None);
         assert!(keys(&o).contains(&("unreleased-below".to_string(), Some(2))));
     }

@@ -705,6 +705,26 @@ mod tests {
     }
 
     #[test]
+    fn a_named_file_with_two_copyright_blocks_counts_as_shipped() {
+        // tauri-bundler: License_MIT.md holds the MIT text twice.
+        let manifest = "[package]\nname = \"a\"\nlicense = \"MIT\"\n";
+        let doubled = format!(
+            "Copyright 2017 A\n\n{}\n---\nCopyright 2019 B\n\n{}",
+            text("MIT"),
+            text("MIT")
+        );
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("LICENSE_MIT", text("MIT")),
+                ("crates/a/License_MIT.md", &doubled),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
     fn license_file_outside_the_member_ships() {
         let o = run_member(
             member_in("crates/a", None, Some("../../LICENSE")),

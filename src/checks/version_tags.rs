@@ -621,6 +621,57 @@ mod tests {
     }
 
     #[test]
+    fn members_released_with_the_lead_version_share_its_tags() {
+        // clap: clap_builder (no tags of its own) is released with clap.
+        let root = Member::named("clap", "4.6.6", "");
+        let builder = Member::named("clap_builder", "4.6.6", "clap_builder");
+        let derive = Member::named("clap_derive", "4.6.4", "clap_derive");
+        let f = facts(
+            vec![root, builder, derive],
+            &[("CHANGELOG.md", "## [4.6.6]\n")],
+            &["v4.6.6"],
+        );
+        let o = run(&f);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            o.note
+                .unwrap_or_default()
+                .contains("`clap_derive` 4.6.4: no release tags of its own")
+        );
+        // serde: a virtual workspace whose crates share the highest version.
+        let a = Member::named("serde", "1.0.228", "serde");
+        let b = Member::named("serde_core", "1.0.228", "serde_core");
+        let c = Member::named("serde_derive_internals", "0.29.1", "serde_derive_internals");
+        let f = facts(vec![a, b, c], &[], &["v1.0.227", "v1.0.228"]);
+        let o = run(&f);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn older_release_lines_are_summed_up_and_placeholders_skipped() {
+        let f = facts(
+            vec![Member::named("clap", "4.1.0", "")],
+            &[(
+                "CHANGELOG.md",
+                "## 4.1.0\n## 4.0.0\n## 3.2.1\n## 3.2.0\n## 2.0.0\n",
+            )],
+            &["v2.0.0", "v4.0.0", "v4.1.0"],
+        );
+        let o = run(&f);
+        assert_eq!(o.findings.len(), 1, "{:?}", o.findings);
+        assert_eq!(o.findings[0].key, "clap:missing-old");
+        assert_eq!(o.findings[0].line, Some(3));
+        assert!(o.findings[0].message.contains("2 older release(s)"));
+        // `0.0.0`: versioned elsewhere (an npm package), not a release.
+        let f = facts(
+            vec![Member::named("cli-node", "0.0.0", "")],
+            &[],
+            &["v1.0.0"],
+        );
+        assert_eq!(run(&f).status, Status::Pass);
+    }
+
+    #[test]
     fn other_scheme_is_named() {
         let f = facts(
             vec![Member::named("widget", "1.2.0", "")],
