@@ -15,6 +15,7 @@ pub mod docs;
 pub mod error;
 pub mod facts;
 pub mod license_text;
+pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod score;

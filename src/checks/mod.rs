@@ -8,16 +8,25 @@
 mod advisories;
 mod bans;
 mod changelog;
+mod changelog_links;
 mod ci_present;
+mod code_of_conduct;
+mod codeowners;
+mod contributing;
+pub mod crates_io_categories;
 mod dependency_licenses;
 mod duplicate_versions;
+mod issue_templates;
 mod license_files;
 mod lockfile;
 pub mod manifest_deps;
+mod manifest_metadata;
+mod pr_template;
 mod readme;
 mod security_policy;
 mod sources;
 pub mod support;
+mod version_tags;
 mod wildcard_requirements;
 mod yanked;
 
@@ -38,8 +47,16 @@ pub static ALL: &[&dyn Check] = &[
     &wildcard_requirements::WildcardRequirements,
     &ci_present::CiPresent,
     &changelog::Changelog,
+    &changelog_links::ChangelogLinks,
+    &version_tags::VersionTags,
     &license_files::LicenseFiles,
+    &manifest_metadata::ManifestMetadata,
     &readme::Readme,
+    &codeowners::Codeowners,
+    &contributing::Contributing,
+    &code_of_conduct::CodeOfConduct,
+    &issue_templates::IssueTemplates,
+    &pr_template::PrTemplate,
 ];
 
 /// Looks a check up by id.

@@ -319,6 +319,21 @@ const GOVERNANCE_STEMS: &[&str] = &[
     "SUPPORT",
     "NOTICE",
     "AUTHORS",
+    "PULL_REQUEST_TEMPLATE",
+    "ISSUE_TEMPLATE",
+];
+
+/// Directories whose every file is a template a check reads (GitHub issue
+/// forms and templates, multiple PR templates, GitLab templates).
+pub const TEMPLATE_DIRS: &[&str] = &[
+    ".github/ISSUE_TEMPLATE",
+    ".github/PULL_REQUEST_TEMPLATE",
+    "docs/ISSUE_TEMPLATE",
+    "docs/PULL_REQUEST_TEMPLATE",
+    "ISSUE_TEMPLATE",
+    "PULL_REQUEST_TEMPLATE",
+    ".gitlab/issue_templates",
+    ".gitlab/merge_request_templates",
 ];
 
 /// License files are matched by prefix: `LICENSE-MIT`, `COPYING.LESSER`, …
@@ -331,8 +346,9 @@ pub fn is_governance_name(name: &str) -> bool {
     LICENSE_PREFIXES.iter().any(|p| upper.starts_with(p)) || GOVERNANCE_STEMS.contains(&stem)
 }
 
-/// Every file to read: governance files at the root, in `.github/`, `docs/`
-/// and each member directory; `LICENSES/`; CI files; and what manifests name.
+/// Every file to read: governance files at the root, in `.github/`, `docs/`,
+/// `.gitlab/` and each member directory; `LICENSES/`; issue and pull
+/// request templates; CI files; and what manifests name.
 fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
     let mut dirs: BTreeSet<String> = [".github", "docs", ".gitlab"].map(String::from).into();
     dirs.insert(String::new());
@@ -345,6 +361,7 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
             files::file_name(dir) == "LICENSES" && dirs.contains(files::parent_dir(dir));
         if (dirs.contains(dir) && is_governance_name(name))
             || in_licenses_dir
+            || TEMPLATE_DIRS.iter().any(|t| t.eq_ignore_ascii_case(dir))
             || workflows::is_ci_file(&entry.path)
         {
             wanted.insert(entry.path.clone());

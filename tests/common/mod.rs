@@ -94,6 +94,19 @@ pub fn git_commit_all(dir: &Path) {
     git(dir, &["commit", "-q", "-m", "initial"]);
 }
 
+/// Tags HEAD with each of `tags` (lightweight tags, like most release tools).
+pub fn git_tag(dir: &Path, tags: &[&str]) {
+    for tag in tags {
+        git(dir, &["tag", tag]);
+    }
+}
+
+/// `git init` + commit everything + tag HEAD with `tags`.
+pub fn git_commit_all_tagged(dir: &Path, tags: &[&str]) {
+    git_commit_all(dir);
+    git_tag(dir, tags);
+}
+
 /// Runs git with a fixed identity; panics on failure.
 pub fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
