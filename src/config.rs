@@ -36,8 +36,29 @@ pub struct Config {
     pub policy: crate::policy::Policy,
     /// Parts of `deny.toml` that could not be read.
     pub policy_problems: Vec<String>,
+    /// `[scan]`: reading the Rust sources.
+    pub scan: ScanConfig,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
+}
+
+/// `[scan]` settings: how the Rust sources are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanConfig {
+    /// `max-file-size`: larger `.rs` files are skipped with a note.
+    pub max_file_size: u64,
+}
+
+/// Default `[scan] max-file-size`: 10 MB, far above hand-written code, so
+/// only generated tables and data files are skipped.
+pub const DEFAULT_MAX_SCAN_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            max_file_size: DEFAULT_MAX_SCAN_FILE_SIZE,
+        }
+    }
 }
 
 /// The default advisory database repository.
@@ -101,6 +122,13 @@ struct RawConfig {
     licenses: Option<Spanned<toml::Value>>,
     sources: Option<Spanned<toml::Value>>,
     bans: Option<Spanned<toml::Value>>,
+    scan: Option<RawScan>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawScan {
+    max_file_size: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -325,6 +353,19 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         p.source = Some(source_name.clone());
         config.policy.bans = p;
     }
+    if let Some(scan) = raw.scan {
+        if let Some(v) = scan.max_file_size {
+            config.scan.max_file_size = parse_size(v.get_ref()).ok_or_else(|| {
+                err(
+                    v.span(),
+                    format!(
+                        "[scan] `max-file-size = {}`: expected a size such as \"10 MB\", \"512 KB\" or a number of bytes (at least 1 KB)",
+                        v.get_ref()
+                    ),
+                )
+            })?;
+        }
+    }
     if let Some(adv) = raw.advisories {
         let source_name = path
             .file_name()
@@ -438,6 +479,30 @@ pub fn home_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
+/// A size: a number of bytes, or a string `"10 MB"`, `"512KB"`, `"1 GB"`,
+/// `"2048 B"` (1 KB = 1024 bytes); at least 1 KB.
+pub fn parse_size(v: &toml::Value) -> Option<u64> {
+    let bytes = match v {
+        toml::Value::Integer(n) => u64::try_from(*n).ok()?,
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            let n: u64 = s[..split].parse().ok()?;
+            let unit = s[split..].trim().to_ascii_uppercase();
+            let factor: u64 = match unit.as_str() {
+                "" | "B" => 1,
+                "K" | "KB" | "KIB" => 1024,
+                "M" | "MB" | "MIB" => 1024 * 1024,
+                "G" | "GB" | "GIB" => 1024 * 1024 * 1024,
+                _ => return None,
+            };
+            n.checked_mul(factor)?
+        }
+        _ => return None,
+    };
+    (bytes >= 1024).then_some(bytes)
+}
+
 /// `"1d"`, `"12h"`, `"30m"`, `"45s"` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
     let s = s.trim();
@@ -525,6 +590,23 @@ mod tests {
         assert!(e.to_string().contains("not a date"), "{e}");
         assert!(parse("[advisories]\nignore = [{ id = \"nope\", reason = \"x\" }]\n").is_err());
         assert!(parse("[advisories]\nmax-age = \"soon\"\n").is_err());
+    }
+
+    #[test]
+    fn scan_section() {
+        let c = parse("[scan]\nmax-file-size = \"32 MB\"\n").unwrap();
+        assert_eq!(c.scan.max_file_size, 32 * 1024 * 1024);
+        let c = parse("[scan]\nmax-file-size = 4096\n").unwrap();
+        assert_eq!(c.scan.max_file_size, 4096);
+        assert_eq!(
+            Config::default().scan.max_file_size,
+            DEFAULT_MAX_SCAN_FILE_SIZE
+        );
+        let e = parse("\n[scan]\nmax-file-size = \"lots\"\n").unwrap_err();
+        assert!(e.to_string().contains("max-file-size"), "{e}");
+        assert_eq!(line_of(e), Some(3));
+        assert!(parse("[scan]\nmax-file-size = 10\n").is_err());
+        assert!(parse("[scan]\nmax-size = 10\n").is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod license_text;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod scan;
 pub mod score;
 pub mod util;
 

@@ -737,7 +737,10 @@ mod tests {
     fn unreadable_changelog_is_a_finding() {
         let mut f = facts("", Some(&[]));
         if let Some(t) = f.texts.get_mut("CHANGELOG.md") {
-            t.content = Err(crate::facts::files::TextProblem::TooLarge { size: 50 << 20 });
+            t.content = Err(crate::facts::files::TextProblem::TooLarge {
+                size: 50 << 20,
+                limit: crate::facts::files::MAX_TEXT_BYTES,
+            });
         }
         let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
         assert_eq!(o.status, Status::Fail);

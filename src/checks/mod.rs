@@ -7,25 +7,36 @@
 
 mod advisories;
 mod bans;
+mod benches;
 mod changelog;
 mod changelog_links;
 mod ci_present;
+pub mod code;
 mod code_of_conduct;
 mod codeowners;
 mod contributing;
 pub mod crates_io_categories;
 mod dependency_licenses;
 mod duplicate_versions;
+mod integration_tests;
 mod issue_templates;
 mod license_files;
+mod lints_configured;
 mod lockfile;
 pub mod manifest_deps;
 mod manifest_metadata;
+mod network_timeouts;
 mod pr_template;
+mod property_tests;
 mod readme;
 mod security_policy;
 mod sources;
 pub mod support;
+mod tests_present;
+mod tls_verification;
+mod undeclared_test_deps;
+mod unfinished_code;
+mod unsafe_hygiene;
 mod version_tags;
 mod wildcard_requirements;
 mod yanked;
@@ -38,6 +49,9 @@ use crate::facts::Facts;
 pub static ALL: &[&dyn Check] = &[
     &advisories::Advisories,
     &security_policy::SecurityPolicy,
+    &tls_verification::TlsVerification,
+    &unsafe_hygiene::UnsafeHygiene,
+    &network_timeouts::NetworkTimeouts,
     &lockfile::Lockfile,
     &sources::Sources,
     &dependency_licenses::DependencyLicenses,
@@ -46,9 +60,16 @@ pub static ALL: &[&dyn Check] = &[
     &duplicate_versions::DuplicateVersions,
     &wildcard_requirements::WildcardRequirements,
     &ci_present::CiPresent,
+    &lints_configured::LintsConfigured,
     &changelog::Changelog,
     &changelog_links::ChangelogLinks,
     &version_tags::VersionTags,
+    &tests_present::TestsPresent,
+    &integration_tests::IntegrationTests,
+    &undeclared_test_deps::UndeclaredTestDeps,
+    &unfinished_code::UnfinishedCode,
+    &benches::Benches,
+    &property_tests::PropertyTests,
     &license_files::LicenseFiles,
     &manifest_metadata::ManifestMetadata,
     &readme::Readme,

@@ -179,10 +179,13 @@ fn io_reason(err: &walkdir::Error) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum TextProblem {
-    /// Bigger than [`MAX_TEXT_BYTES`].
+    /// Bigger than the limit ([`MAX_TEXT_BYTES`] for governance and CI
+    /// files, `[scan] max-file-size` for Rust sources).
     TooLarge {
         /// Its size in bytes.
         size: u64,
+        /// The limit it exceeds, in bytes.
+        limit: u64,
     },
     /// Contains NUL bytes: not a text file.
     Binary,
@@ -206,11 +209,11 @@ pub enum TextProblem {
 impl std::fmt::Display for TextProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TextProblem::TooLarge { size } => write!(
+            TextProblem::TooLarge { size, limit } => write!(
                 f,
-                "is {} MB, over the {} MB limit for text files; not read",
-                size / (1024 * 1024),
-                MAX_TEXT_BYTES / (1024 * 1024)
+                "is {}, over the {} limit for text files; not read",
+                human_size(*size),
+                human_size(*limit)
             ),
             TextProblem::Binary => f.write_str("is a binary file, not text"),
             TextProblem::NotUtf8 { line } => write!(f, "is not valid UTF-8 (line {line})"),
@@ -256,7 +259,36 @@ pub fn read_texts(
         .collect()
 }
 
+/// A byte count as people read it: `20 MB`, `512 KB`, `12 bytes`
+/// (1 MB = 1024 × 1024 bytes).
+pub fn human_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        if bytes % MB == 0 || bytes >= 10 * MB {
+            format!("{} MB", (bytes + MB / 2) / MB)
+        } else {
+            format!("{:.1} MB", bytes as f64 / MB as f64)
+        }
+    } else if bytes >= KB {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 fn read_text(canonical_root: &Path, abs: &Path) -> Result<String, TextProblem> {
+    read_text_limited(canonical_root, abs, MAX_TEXT_BYTES)
+}
+
+/// Reads the text of `abs` if it is at most `limit` bytes, inside
+/// `canonical_root` (symlinks are followed only within it), free of NUL
+/// bytes and valid UTF-8.
+pub fn read_text_limited(
+    canonical_root: &Path,
+    abs: &Path,
+    limit: u64,
+) -> Result<String, TextProblem> {
     let unreadable = |e: std::io::Error| TextProblem::Unreadable {
         reason: e.to_string(),
     };
@@ -273,8 +305,8 @@ fn read_text(canonical_root: &Path, abs: &Path) -> Result<String, TextProblem> {
         abs.to_path_buf()
     };
     let size = fs::metadata(&target).map_err(unreadable)?.len();
-    if size > MAX_TEXT_BYTES {
-        return Err(TextProblem::TooLarge { size });
+    if size > limit {
+        return Err(TextProblem::TooLarge { size, limit });
     }
     let bytes = fs::read(&target).map_err(unreadable)?;
     decode(bytes)
@@ -316,6 +348,15 @@ mod tests {
             decode(b"ok\nok\n\xff".to_vec()),
             Err(TextProblem::NotUtf8 { line: 3 })
         );
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(human_size(50 * 1024 * 1024 + 70), "50 MB");
+        assert_eq!(human_size(1536 * 1024), "1.5 MB");
+        assert_eq!(human_size(4096), "4 KB");
+        assert_eq!(human_size(12), "12 bytes");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod files;
 pub mod git;
+pub mod sources;
 pub mod workflows;
 pub mod workspace;
 pub mod yaml;
@@ -52,6 +53,8 @@ pub struct Facts {
     pub graph: DepGraph,
     /// The configuration in force (policies checks evaluate against).
     pub config: Config,
+    /// The members' Rust sources, scanned.
+    pub sources: sources::SourceFacts,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -217,6 +220,18 @@ impl Facts {
         };
         timings.push(("read files", t.elapsed()));
 
+        let t = Instant::now();
+        let sources = sources::collect(
+            &root,
+            &members,
+            metadata.as_ref().ok(),
+            &files,
+            &texts,
+            opts.config.scan.max_file_size,
+        );
+        notes.extend(sources.notes());
+        timings.push(("scan sources", t.elapsed()));
+
         let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
         let graph = match (&metadata, lock) {
             (Ok(m), _) => DepGraph::from_metadata(m),
@@ -245,6 +260,7 @@ impl Facts {
             advisories,
             graph,
             config: opts.config.clone(),
+            sources,
             notes,
             timings,
         })
@@ -281,6 +297,7 @@ impl Facts {
             })
             .collect();
         let workflows = workflows::collect(&texts);
+        let sources = sources::from_texts(&members, &files, &texts);
         Facts {
             root: PathBuf::from("/in-memory"),
             members,
@@ -295,6 +312,7 @@ impl Facts {
             advisories: None,
             graph: DepGraph::default(),
             config: Config::default(),
+            sources,
             notes: Vec::new(),
             timings: Vec::new(),
         }

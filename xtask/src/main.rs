@@ -7,6 +7,12 @@
 //! - `cargo xtask bench audit [--db PATH] [--runs N]` times `cargo readiness
 //!   audit` (cold and warm cache) beside `cargo audit` on the same lockfiles
 //!   and database.
+//! - `cargo xtask bench scan [--path DIR] [--runs N]` measures the source
+//!   scanner's throughput (MB/s): on a generated 50 000-line crate and on a
+//!   real crate's sources (default: the newest tokio, then regex, in
+//!   `~/.cargo/registry/src`), single-threaded and as collected (parallel
+//!   read + scan).
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -40,6 +46,8 @@ fn docs(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+mod bench_scan;
+
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter()
         .position(|a| a == name)
@@ -52,7 +60,8 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         Some("run") => {}
         Some("audit") => return bench_audit(root, args),
         Some("checks") => return bench_checks(root, args),
-        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N]".into()),
+        Some("scan") => return bench_scan::run(args),
+        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench scan [--path DIR] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
         .map(PathBuf::from)

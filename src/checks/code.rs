@@ -1,0 +1,225 @@
+//! Helpers shared by the checks that read the scanned Rust sources
+//! (`facts.sources`): which code ships, stable keys for located sites,
+//! declared dependency names, manifest lint tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Finding, Outcome, manifest_deps};
+use crate::facts::Facts;
+use crate::facts::sources::SourceFile;
+use crate::facts::workspace::Member;
+
+/// The outcome when there is nothing to look at: `skip` without sources,
+/// `error` when every source file was unreadable.
+pub fn nothing_to_scan(facts: &Facts) -> Option<Outcome> {
+    if !facts.sources.files.is_empty() {
+        return None;
+    }
+    if let Some(first) = facts.sources.skipped.first() {
+        return Some(Outcome::error(format!(
+            "no Rust source could be read ({} {})",
+            first.path, first.reason
+        )));
+    }
+    Some(Outcome::skip(
+        "no Rust sources found in the workspace members",
+    ))
+}
+
+/// Whether an occurrence (flagged `test_region` by the scanner) in `file`
+/// is in code that ships: a library, binary or build script, outside
+/// test-only code.
+pub fn ships(file: &SourceFile, test_region: bool) -> bool {
+    file.role.ships() && !file.is_test(test_region)
+}
+
+/// Numbers sites that share a `what:item` in one file, in file order, so
+/// each gets a key that survives edits elsewhere (never the line).
+#[derive(Debug, Default)]
+pub struct Keys(BTreeMap<String, usize>);
+
+impl Keys {
+    /// The next key for `what` inside `item` (a function name, or empty).
+    pub fn next(&mut self, what: &str, item: &str) -> String {
+        let base = format!("{what}:{item}");
+        let n = self.0.entry(base.clone()).or_insert(0);
+        *n += 1;
+        format!("{base}:{n}")
+    }
+}
+
+/// One line for a skipped-files note on an outcome.
+pub fn skipped_note(facts: &Facts) -> Option<String> {
+    match facts.sources.skipped.as_slice() {
+        [] => None,
+        [one] => Some(format!("{} was not scanned: {}", one.path, one.reason)),
+        [first, rest @ ..] => Some(format!(
+            "{} files were not scanned ({} {}, and {} more)",
+            rest.len() + 1,
+            first.path,
+            first.reason,
+            rest.len()
+        )),
+    }
+}
+
+/// Appends the skipped-files note (if any) to an outcome's note.
+pub fn with_skipped(outcome: Outcome, facts: &Facts) -> Outcome {
+    match (skipped_note(facts), outcome.note.clone()) {
+        (Some(s), Some(n)) => outcome.with_note(format!("{n}; {s}")),
+        (Some(s), None) => outcome.with_note(s),
+        (None, _) => outcome,
+    }
+}
+
+/// Normalises a crate or package name to the identifier code uses.
+pub fn ident(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+/// Names a member's code may use for crates it declares (normal and dev
+/// dependencies, all targets; renames applied; `-` → `_`): from `cargo
+/// metadata` when it ran, else from the manifest.
+pub fn declared_names(facts: &Facts, member: &Member) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    if let Ok(meta) = &facts.metadata {
+        let root = &facts.root;
+        let package = meta.workspace_packages().into_iter().find(|p| {
+            crate::facts::files::relative(root, p.manifest_path.as_std_path()) == member.manifest
+        });
+        if let Some(p) = package {
+            for d in &p.dependencies {
+                if d.kind == cargo_metadata::DependencyKind::Build {
+                    continue;
+                }
+                names.insert(ident(d.rename.as_deref().unwrap_or(&d.name)));
+                // A library target named differently from its package.
+                if d.rename.is_none() {
+                    use cargo_metadata::TargetKind as K;
+                    for q in meta.packages.iter().filter(|q| q.name == d.name) {
+                        let libs = q.targets.iter().filter(|t| {
+                            t.kind.iter().any(|k| {
+                                matches!(
+                                    k,
+                                    K::Lib
+                                        | K::RLib
+                                        | K::DyLib
+                                        | K::CDyLib
+                                        | K::StaticLib
+                                        | K::ProcMacro
+                                )
+                            })
+                        });
+                        for t in libs {
+                            names.insert(ident(&t.name));
+                        }
+                    }
+                }
+            }
+            if let Some(node) = meta
+                .resolve
+                .as_ref()
+                .and_then(|r| r.nodes.iter().find(|n| n.id == p.id))
+            {
+                for d in &node.deps {
+                    let build_only = !d.dep_kinds.is_empty()
+                        && d.dep_kinds
+                            .iter()
+                            .all(|k| k.kind == cargo_metadata::DependencyKind::Build);
+                    if !build_only && !d.name.is_empty() {
+                        names.insert(ident(&d.name));
+                    }
+                }
+            }
+            return names;
+        }
+    }
+    if let Some(text) = facts.text(&member.manifest).and_then(|t| t.text()) {
+        for dep in manifest_deps::parse(&member.manifest, text) {
+            let table = dep.table.as_str();
+            let usable = table == "dependencies"
+                || table == "dev-dependencies"
+                || (table.starts_with("target.")
+                    && (table.ends_with(".dependencies") || table.ends_with(".dev-dependencies")));
+            if usable {
+                names.insert(ident(&dep.key));
+            }
+        }
+    }
+    names
+}
+
+/// Whether the member's manifest sets `[lints]` (its own, or `workspace =
+/// true` with a non-empty `[workspace.lints]` at the root).
+pub fn manifest_lints(facts: &Facts, member: &Member) -> Option<toml::Table> {
+    let table: toml::Table = facts.text(&member.manifest)?.text()?.parse().ok()?;
+    let lints = table.get("lints")?.as_table()?;
+    if lints.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+        let root: toml::Table = facts.text("Cargo.toml")?.text()?.parse().ok()?;
+        let ws = root.get("workspace")?.get("lints")?.as_table()?;
+        return (!ws.is_empty()).then(|| ws.clone());
+    }
+    (!lints.is_empty()).then(|| lints.clone())
+}
+
+/// Whether a lints table sets `rust.unsafe_code` to `forbid` or `deny`.
+pub fn lints_forbid_unsafe(lints: &toml::Table) -> bool {
+    let Some(level) = lints.get("rust").and_then(|r| r.get("unsafe_code")) else {
+        return false;
+    };
+    let level = match level {
+        toml::Value::String(s) => s.as_str(),
+        other => other.get("level").and_then(|l| l.as_str()).unwrap_or(""),
+    };
+    matches!(level, "forbid" | "deny")
+}
+
+/// A finding's location for a member as a whole: its manifest.
+pub fn at_manifest(finding: Finding, member: &Member) -> Finding {
+    finding.at(member.manifest.clone(), None)
+}
+
+/// Members that are project tooling, not a product: `xtask` (the cargo
+/// xtask convention) and cargo-fuzz crates.
+pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
+    let dir_name = crate::facts::files::file_name(&member.dir);
+    if member.name == "xtask" || dir_name == "xtask" || dir_name == "fuzz" {
+        return true;
+    }
+    facts
+        .text(&member.manifest)
+        .and_then(|t| t.text())
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("package")?
+                .get("metadata")?
+                .get("cargo-fuzz")?
+                .as_bool()
+        })
+        == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_number_repeats_per_item() {
+        let mut k = Keys::default();
+        assert_eq!(k.next("todo", "f"), "todo:f:1");
+        assert_eq!(k.next("todo", "g"), "todo:g:1");
+        assert_eq!(k.next("todo", "f"), "todo:f:2");
+    }
+
+    #[test]
+    fn unsafe_code_levels() {
+        let t: toml::Table = "[rust]\nunsafe_code = \"forbid\"\n".parse().unwrap();
+        assert!(lints_forbid_unsafe(&t));
+        let t: toml::Table = "[rust]\nunsafe_code = { level = \"deny\", priority = 1 }\n"
+            .parse()
+            .unwrap();
+        assert!(lints_forbid_unsafe(&t));
+        let t: toml::Table = "[rust]\nunsafe_code = \"warn\"\n".parse().unwrap();
+        assert!(!lints_forbid_unsafe(&t));
+    }
+}

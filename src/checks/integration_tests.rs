@@ -1,0 +1,180 @@
+//! `integration-tests`: binaries and services have a `tests/` suite;
+//! libraries at least runnable doc examples.
+
+use super::code::{self, at_manifest};
+use super::tests_present::counts;
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::facts::Facts;
+use crate::facts::sources::TargetKind;
+
+/// See [`Check::docs`].
+pub struct IntegrationTests;
+
+impl Check for IntegrationTests {
+    fn id(&self) -> &'static str {
+        "integration-tests"
+    }
+    fn category(&self) -> Category {
+        Category::Testing
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn weight(&self) -> u32 {
+        2
+    }
+    fn summary(&self) -> &'static str {
+        "binaries have an integration test suite; libraries at least doctests"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+For each member with a library or binary (tooling members — `xtask`,
+cargo-fuzz crates — are left out):
+
+- a member with a binary target (a CLI, a service) needs an integration
+  test target (`tests/*.rs`, or a `[[test]]`): a warning without one;
+- a library-only member passes with integration tests, gets half marks and
+  a note with runnable doctests only, and a warning with neither.
+
+An integration test target counts even when it has no `#[test]` function
+(`harness = false` suites run their own `main`).
+
+## Why
+Unit tests check functions; integration tests check what users run — the
+binary's command line, the service's endpoints, the library's public API
+from outside the crate. Reviews of production services keep finding "no
+integration or failure-path tests".
+
+## Passing example
+```text
+my-service/
+  src/main.rs
+  tests/api.rs      # starts the service, calls it, checks the answers
+```
+
+## How to fix
+Add `tests/` with tests that drive the binary (e.g. with `assert_cmd`) or
+the public API; for a library, runnable examples in the docs of public
+items are a start.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(outcome) = code::nothing_to_scan(facts) {
+            return outcome;
+        }
+        let mut findings = Vec::new();
+        let mut scores = Vec::new();
+        for (i, member) in facts.members.iter().enumerate() {
+            let Some(src) = facts.sources.members.get(i) else {
+                continue;
+            };
+            if code::is_tooling(facts, member) {
+                continue;
+            }
+            let has_bin = src.has(TargetKind::Bin);
+            let has_lib = src.has(TargetKind::Lib) || src.has(TargetKind::ProcMacro);
+            if !has_bin && !has_lib {
+                continue;
+            }
+            let suites = src
+                .targets
+                .iter()
+                .filter(|t| t.kind == TargetKind::Test)
+                .count();
+            let c = counts(facts, i);
+            if suites > 0 {
+                scores.push(1.0);
+            } else if has_bin {
+                scores.push(0.0);
+                findings.push(
+                    at_manifest(
+                        Finding::warning(
+                            "no-integration-tests",
+                            format!(
+                                "`{}` builds a binary but has no integration tests (no tests/ target)",
+                                member.name
+                            ),
+                        ),
+                        member,
+                    )
+                    .help("add tests/*.rs that run the binary (e.g. with assert_cmd) or exercise its public API"),
+                );
+            } else if c.doctests > 0 {
+                scores.push(0.5);
+                findings.push(
+                    at_manifest(
+                        Finding::note(
+                            "doctests-only",
+                            format!(
+                                "library `{}` has {} doctests but no integration tests (tests/)",
+                                member.name, c.doctests
+                            ),
+                        ),
+                        member,
+                    )
+                    .help("add tests/*.rs that use the public API as a dependent crate would"),
+                );
+            } else {
+                scores.push(0.0);
+                findings.push(
+                    at_manifest(
+                        Finding::warning(
+                            "no-integration-tests",
+                            format!(
+                                "library `{}` has neither integration tests (tests/) nor runnable doctests",
+                                member.name
+                            ),
+                        ),
+                        member,
+                    )
+                    .help("add tests/*.rs, or runnable examples in the docs of public items"),
+                );
+            }
+        }
+        if scores.is_empty() {
+            return Outcome::skip("no member builds a library or a binary");
+        }
+        let score = scores.iter().sum::<f64>() / scores.len() as f64;
+        code::with_skipped(Outcome::from_findings(findings, score), facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::facts::workspace::Member;
+
+    fn run(texts: &[(&str, &str)]) -> Outcome {
+        let facts = Facts::in_memory(vec![Member::named("a", "0.1.0", "")], texts);
+        IntegrationTests.run(&facts, &CheckConfig { level: Level::Warn })
+    }
+
+    #[test]
+    fn binary_without_tests_dir_warns() {
+        let o = run(&[("Cargo.toml", ""), ("src/main.rs", "fn main() {}\n")]);
+        assert_eq!(o.status, Status::Warn);
+        let o = run(&[
+            ("Cargo.toml", ""),
+            ("src/main.rs", "fn main() {}\n"),
+            ("tests/cli.rs", "#[test]\nfn runs() {}\n"),
+        ]);
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn library_with_doctests_gets_half() {
+        let o = run(&[
+            ("Cargo.toml", ""),
+            (
+                "src/lib.rs",
+                "/// ```\n/// a::f();\n/// ```\npub fn f() {}\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.score, 0.5);
+        let o = run(&[("Cargo.toml", ""), ("src/lib.rs", "pub fn f() {}\n")]);
+        assert_eq!(o.status, Status::Warn);
+    }
+}

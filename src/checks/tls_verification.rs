@@ -1,0 +1,125 @@
+//! `tls-verification`: shipped code never switches off certificate or
+//! hostname verification.
+
+use super::code::{self, Keys};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::facts::Facts;
+
+/// See [`Check::docs`].
+pub struct TlsVerification;
+
+impl Check for TlsVerification {
+    fn id(&self) -> &'static str {
+        "tls-verification"
+    }
+    fn category(&self) -> Category {
+        Category::Security
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn weight(&self) -> u32 {
+        3
+    }
+    fn summary(&self) -> &'static str {
+        "shipped code does not disable TLS certificate or hostname verification"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+In code that ships (libraries, binaries, build scripts; not tests,
+benches, examples or `#[cfg(test)]` code), each of these is an error at its
+line:
+
+- `danger_accept_invalid_certs(true)` and
+  `danger_accept_invalid_hostnames(true)` (reqwest, native-tls,
+  tokio-native-tls and the crates built on them);
+- `disable_verification(true)` (ureq 3's TLS config);
+- `SslVerifyMode::NONE` / `SslVerifyMode::empty()` (openssl, boring —
+  e.g. `set_verify(SslVerifyMode::NONE)`), `set_verify_hostname(false)`,
+  `verify_hostname(false)`;
+- `ssl_verify_peer(false)`, `ssl_verify_host(false)` (curl);
+- `SslOption::DANGER_ACCEPT_INVALID_CERTS` / `_HOSTS` (isahc);
+- a rustls verifier that accepts everything: a `verify_server_cert` or
+  `verify_client_cert` whose whole body is
+  `Ok(ServerCertVerified::assertion())` (or `ClientCertVerified`), the
+  usual `NoVerifier` installed with `.dangerous().set_certificate_verifier(…)`.
+
+Limits: only literal `true`/`false` arguments are recognised — a flag read
+from configuration (`danger_accept_invalid_certs(cfg.insecure)`) is not
+reported; a custom verifier that does some checking is not judged.
+
+## Why
+Without certificate verification TLS stops authenticating the server:
+anyone on the network path can impersonate it and read or change the
+traffic. Such switches are added "temporarily" to talk to a test server
+with a self-signed certificate and then ship.
+
+## How to fix
+Remove the switch. To trust a private or self-signed CA, add its
+certificate to the client's roots (`add_root_certificate` in reqwest, a
+`RootCertStore` in rustls); for tests, keep the insecure client in test
+code.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(outcome) = code::nothing_to_scan(facts) {
+            return outcome;
+        }
+        let mut findings = Vec::new();
+        for f in &facts.sources.files {
+            let mut keys = Keys::default();
+            for site in &f.scan.tls {
+                if !code::ships(f, site.test) {
+                    continue;
+                }
+                findings.push(
+                    Finding::error(
+                        keys.next(site.what, ""),
+                        format!(
+                            "`{}` switches off TLS verification in shipped code",
+                            site.what
+                        ),
+                    )
+                    .at(f.path.clone(), Some(site.line as usize))
+                    .help("remove it; to trust a private CA, add its certificate to the client's root store"),
+                );
+            }
+        }
+        let score = if findings.is_empty() { 1.0 } else { 0.0 };
+        code::with_skipped(Outcome::from_findings(findings, score), facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::facts::workspace::Member;
+
+    #[test]
+    fn shipped_code_fails_test_code_does_not() {
+        let facts = Facts::in_memory(
+            vec![Member::named("a", "0.1.0", "")],
+            &[
+                ("Cargo.toml", ""),
+                (
+                    "src/lib.rs",
+                    "pub fn client() {\n    let c = reqwest::Client::builder()\n        .danger_accept_invalid_certs(true)\n        .build();\n}\n#[cfg(test)]\nmod tests {\n    fn t() { b.danger_accept_invalid_hostnames(true); }\n}\n",
+                ),
+                (
+                    "examples/e.rs",
+                    "fn main() { b.danger_accept_invalid_certs(true); }\n",
+                ),
+            ],
+        );
+        let o = TlsVerification.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+        let at: Vec<(Option<&str>, Option<usize>)> = o
+            .findings
+            .iter()
+            .map(|f| (f.path.as_deref(), f.line))
+            .collect();
+        assert_eq!(at, vec![(Some("src/lib.rs"), Some(3))]);
+    }
+}

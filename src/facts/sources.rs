@@ -1,0 +1,795 @@
+//! The workspace's Rust sources: which files each member compiles, read
+//! and scanned in parallel (see [`crate::scan`]).
+//!
+//! Which files: every target of every member (`cargo metadata`'s
+//! `src_path`, so non-standard layouts work; without metadata, cargo's
+//! auto-discovery under `src/`, `tests/`, `benches/`, `examples/` plus the
+//! manifest's `[lib]`/`[[bin]]`/… paths), then the module tree from each
+//! target's root: `mod x;` declarations (with `#[path]`) resolved the way
+//! rustc resolves them. A file nothing declares is not compiled and is not
+//! scanned; neither are fixture crates under `tests/`.
+//!
+//! Files over `[scan] max-file-size`, not UTF-8 or unreadable are skipped
+//! with a note naming the file (and the line of the first invalid byte).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cargo_metadata::Metadata;
+use serde::Serialize;
+
+use super::files::{self, FileIndex, TextFile, TextProblem};
+use super::workspace::Member;
+use crate::scan::{self, FileScan};
+
+/// What kind of target a file is compiled into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetKind {
+    /// The library (`rlib`, `cdylib`, …).
+    Lib,
+    /// A procedural-macro library.
+    ProcMacro,
+    /// A binary.
+    Bin,
+    /// The build script.
+    Build,
+    /// An integration test (`tests/`).
+    Test,
+    /// A benchmark (`benches/`).
+    Bench,
+    /// An example (`examples/`).
+    Example,
+}
+
+impl TargetKind {
+    /// Whether code of this target ships (libraries, binaries, build
+    /// scripts) rather than only being run by developers.
+    pub fn ships(self) -> bool {
+        matches!(
+            self,
+            TargetKind::Lib | TargetKind::ProcMacro | TargetKind::Bin | TargetKind::Build
+        )
+    }
+
+    /// Lower is visited first: a file shared by a library and a test is
+    /// library code.
+    fn priority(self) -> u8 {
+        match self {
+            TargetKind::Lib | TargetKind::ProcMacro => 0,
+            TargetKind::Bin => 1,
+            TargetKind::Build => 2,
+            TargetKind::Test => 3,
+            TargetKind::Bench => 4,
+            TargetKind::Example => 5,
+        }
+    }
+
+    /// The cargo name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Lib => "lib",
+            TargetKind::ProcMacro => "proc-macro",
+            TargetKind::Bin => "bin",
+            TargetKind::Build => "build-script",
+            TargetKind::Test => "test",
+            TargetKind::Bench => "bench",
+            TargetKind::Example => "example",
+        }
+    }
+}
+
+/// One target of a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// The target name.
+    pub name: String,
+    /// Its kind.
+    pub kind: TargetKind,
+    /// Its root file, relative to the workspace root.
+    pub root: String,
+    /// Whether `cargo test` runs its doctests (libraries only).
+    pub doctest: bool,
+}
+
+/// A member's targets and what the checks need to know about its crate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberSources {
+    /// Package name.
+    pub name: String,
+    /// The library's crate name (`-` → `_`), if it has a library.
+    pub lib_name: Option<String>,
+    /// Rust edition (`2015` when the manifest says nothing).
+    pub edition: String,
+    /// Its targets, sorted by kind then root.
+    pub targets: Vec<Target>,
+}
+
+impl MemberSources {
+    /// Whether it has a target of `kind`.
+    pub fn has(&self, kind: TargetKind) -> bool {
+        self.targets.iter().any(|t| t.kind == kind)
+    }
+}
+
+/// One scanned source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceFile {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// Index of its member in [`SourceFacts::members`] (and `Facts::members`).
+    pub member: usize,
+    /// The kind of target it is compiled into.
+    pub role: TargetKind,
+    /// The whole file is test-only: an integration test, bench or example,
+    /// a module declared `#[cfg(test)] mod x;`, or `#![cfg(test)]`.
+    pub test: bool,
+    /// It is a target's root (where crate-level attributes live).
+    pub crate_root: bool,
+    /// What the scanner found.
+    pub scan: FileScan,
+}
+
+impl SourceFile {
+    /// Whether an occurrence flagged `test_region` by the scanner is in
+    /// test-only code.
+    pub fn is_test(&self, test_region: bool) -> bool {
+        self.test || test_region
+    }
+}
+
+/// A source file that could not be scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// Index of its member.
+    pub member: usize,
+    /// Why, as a sentence fragment after the path.
+    pub reason: String,
+}
+
+/// The Rust sources of the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceFacts {
+    /// Per member, in the order of `Facts::members`.
+    pub members: Vec<MemberSources>,
+    /// Scanned files, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Files that could not be scanned, sorted by path.
+    pub skipped: Vec<Skipped>,
+    /// Bytes scanned.
+    pub bytes: u64,
+}
+
+impl SourceFacts {
+    /// Files of member `index`.
+    pub fn member_files(&self, index: usize) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().filter(move |f| f.member == index)
+    }
+
+    /// Notes for the user: each skipped file and why.
+    pub fn notes(&self) -> Vec<String> {
+        self.skipped
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}; the source checks did not look inside it",
+                    s.path, s.reason
+                )
+            })
+            .collect()
+    }
+}
+
+/// Reads a file for the scanner: its text, or why not.
+pub type Reader<'r> = dyn Fn(&str) -> Result<String, TextProblem> + Sync + 'r;
+
+/// Collects the sources of `members` under `root`, reading at most
+/// `max_file_size` bytes per file.
+pub fn collect(
+    root: &Path,
+    members: &[Member],
+    metadata: Option<&Metadata>,
+    index: &FileIndex,
+    texts: &BTreeMap<String, TextFile>,
+    max_file_size: u64,
+) -> SourceFacts {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let read =
+        |path: &str| files::read_text_limited(&canonical_root, &root.join(path), max_file_size);
+    let member_sources = members
+        .iter()
+        .map(|m| match metadata {
+            Some(meta) => {
+                from_metadata(meta, root, m).unwrap_or_else(|| from_manifest(m, index, texts))
+            }
+            None => from_manifest(m, index, texts),
+        })
+        .collect();
+    scan_members(member_sources, index, &read)
+}
+
+/// Sources of in-memory facts (for tests): targets discovered from the
+/// file names, texts from the map.
+pub fn from_texts(
+    members: &[Member],
+    index: &FileIndex,
+    texts: &BTreeMap<String, TextFile>,
+) -> SourceFacts {
+    let read = |path: &str| match texts.get(path).map(|t| &t.content) {
+        Some(Ok(text)) => Ok(text.clone()),
+        Some(Err(problem)) => Err(problem.clone()),
+        None => Err(TextProblem::Unreadable {
+            reason: "not in the in-memory facts".into(),
+        }),
+    };
+    let member_sources = members
+        .iter()
+        .map(|m| from_manifest(m, index, texts))
+        .collect();
+    scan_members(member_sources, index, &read)
+}
+
+/// A member's targets as `cargo metadata` reports them.
+fn from_metadata(meta: &Metadata, root: &Path, member: &Member) -> Option<MemberSources> {
+    let package = meta
+        .workspace_packages()
+        .into_iter()
+        .find(|p| files::relative(root, p.manifest_path.as_std_path()) == member.manifest)?;
+    use cargo_metadata::TargetKind as K;
+    let mut targets = Vec::new();
+    let mut lib_name = None;
+    for t in &package.targets {
+        let kind = if t.kind.contains(&K::ProcMacro) {
+            TargetKind::ProcMacro
+        } else if t
+            .kind
+            .iter()
+            .any(|k| matches!(k, K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib))
+        {
+            TargetKind::Lib
+        } else if t.kind.contains(&K::Bin) {
+            TargetKind::Bin
+        } else if t.kind.contains(&K::Test) {
+            TargetKind::Test
+        } else if t.kind.contains(&K::Bench) {
+            TargetKind::Bench
+        } else if t.kind.contains(&K::Example) {
+            TargetKind::Example
+        } else if t.kind.contains(&K::CustomBuild) {
+            TargetKind::Build
+        } else {
+            continue;
+        };
+        if matches!(kind, TargetKind::Lib | TargetKind::ProcMacro) {
+            lib_name = Some(t.name.replace('-', "_"));
+        }
+        targets.push(Target {
+            name: t.name.clone(),
+            kind,
+            root: files::relative(root, t.src_path.as_std_path()),
+            doctest: t.doctest && matches!(kind, TargetKind::Lib | TargetKind::ProcMacro),
+        });
+    }
+    targets.sort_by(|a, b| (a.kind, &a.root).cmp(&(b.kind, &b.root)));
+    Some(MemberSources {
+        name: package.name.to_string(),
+        lib_name,
+        edition: package.edition.as_str().to_string(),
+        targets,
+    })
+}
+
+/// A member's targets from its manifest and cargo's auto-discovery rules,
+/// when `cargo metadata` is unavailable.
+fn from_manifest(
+    member: &Member,
+    index: &FileIndex,
+    texts: &BTreeMap<String, TextFile>,
+) -> MemberSources {
+    let table: toml::Table = texts
+        .get(&member.manifest)
+        .and_then(|t| t.text())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_default();
+    let root_table: toml::Table = texts
+        .get("Cargo.toml")
+        .and_then(|t| t.text())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_default();
+    let dir = member.dir.as_str();
+    let at = |p: &str| files::join(dir, p);
+    let mut targets: Vec<Target> = Vec::new();
+    let mut push = |name: String, kind: TargetKind, root: String, doctest: bool| {
+        if index.contains(&root) && !targets.iter().any(|t| t.root == root) {
+            targets.push(Target {
+                name,
+                kind,
+                root,
+                doctest,
+            });
+        }
+    };
+    let package = table.get("package").and_then(|p| p.as_table());
+    let crate_name = member.name.replace('-', "_");
+
+    // The library.
+    let lib = table.get("lib").and_then(|l| l.as_table());
+    let lib_path = lib
+        .and_then(|l| l.get("path"))
+        .and_then(|p| p.as_str())
+        .map(at)
+        .unwrap_or_else(|| at("src/lib.rs"));
+    let proc_macro = lib
+        .and_then(|l| l.get("proc-macro"))
+        .and_then(|p| p.as_bool())
+        == Some(true);
+    let lib_name = lib
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str())
+        .map(|n| n.replace('-', "_"))
+        .unwrap_or_else(|| crate_name.clone());
+    let doctest = lib.and_then(|l| l.get("doctest")).and_then(|d| d.as_bool()) != Some(false);
+    let has_lib = index.contains(&lib_path);
+    push(
+        lib_name.clone(),
+        if proc_macro {
+            TargetKind::ProcMacro
+        } else {
+            TargetKind::Lib
+        },
+        lib_path,
+        doctest,
+    );
+
+    // Declared targets, then auto-discovered ones.
+    for (key, kind) in [
+        ("bin", TargetKind::Bin),
+        ("test", TargetKind::Test),
+        ("bench", TargetKind::Bench),
+        ("example", TargetKind::Example),
+    ] {
+        for t in table
+            .get(key)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let name = t.get("name").and_then(|n| n.as_str()).unwrap_or("");
+            let path = t.get("path").and_then(|p| p.as_str()).map(at);
+            let default_dir = match kind {
+                TargetKind::Bin => "src/bin",
+                TargetKind::Test => "tests",
+                TargetKind::Bench => "benches",
+                _ => "examples",
+            };
+            let path = path.unwrap_or_else(|| at(&format!("{default_dir}/{name}.rs")));
+            push(name.to_string(), kind, path, false);
+        }
+    }
+    push(
+        member.name.clone(),
+        TargetKind::Bin,
+        at("src/main.rs"),
+        false,
+    );
+    for (sub, kind) in [
+        ("src/bin", TargetKind::Bin),
+        ("tests", TargetKind::Test),
+        ("benches", TargetKind::Bench),
+        ("examples", TargetKind::Example),
+    ] {
+        let sub_dir = at(sub);
+        let prefix = format!("{sub_dir}/");
+        let found: Vec<String> = index
+            .iter()
+            .filter_map(|e| {
+                let rest = e.path.strip_prefix(&prefix)?;
+                match rest.split('/').collect::<Vec<_>>().as_slice() {
+                    [file] if file.ends_with(".rs") => Some(e.path.clone()),
+                    [_, "main.rs"] => Some(e.path.clone()),
+                    _ => None,
+                }
+            })
+            .collect();
+        for path in found {
+            let name = path
+                .strip_prefix(&prefix)
+                .unwrap_or(&path)
+                .trim_end_matches("/main.rs")
+                .trim_end_matches(".rs")
+                .to_string();
+            push(name, kind, path, false);
+        }
+    }
+    let build = package.and_then(|p| p.get("build"));
+    match build {
+        Some(toml::Value::String(p)) => {
+            push("build-script-build".into(), TargetKind::Build, at(p), false)
+        }
+        Some(toml::Value::Boolean(false)) => {}
+        _ => push(
+            "build-script-build".into(),
+            TargetKind::Build,
+            at("build.rs"),
+            false,
+        ),
+    }
+    targets.sort_by(|a, b| (a.kind, &a.root).cmp(&(b.kind, &b.root)));
+
+    let edition = match package.and_then(|p| p.get("edition")) {
+        Some(toml::Value::String(e)) => e.clone(),
+        Some(v) if v.get("workspace").and_then(|w| w.as_bool()) == Some(true) => root_table
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("edition"))
+            .and_then(|e| e.as_str())
+            .unwrap_or("2015")
+            .to_string(),
+        _ => "2015".to_string(),
+    };
+    MemberSources {
+        name: member.name.clone(),
+        lib_name: has_lib.then_some(lib_name),
+        edition,
+        targets,
+    }
+}
+
+/// What the module-tree walk knows about a file.
+#[derive(Debug, Clone, Copy)]
+struct Visit {
+    member: usize,
+    role: TargetKind,
+    test: bool,
+}
+
+/// Scans every target's module tree, in waves: each wave's files are read
+/// and scanned in parallel; their `mod` declarations give the next wave.
+fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_>) -> SourceFacts {
+    let roots: Vec<(usize, &Target)> = members
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| m.targets.iter().map(move |t| (i, t)))
+        .collect();
+    let root_paths: std::collections::HashSet<&str> =
+        roots.iter().map(|(_, t)| t.root.as_str()).collect();
+
+    // Reachability: scan root files, then what they declare, wave by wave.
+    let mut scanned: HashMap<String, Result<FileScan, TextProblem>> = HashMap::new();
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut wave: Vec<String> = Vec::new();
+    for (m, t) in &roots {
+        if !owner.contains_key(&t.root) {
+            owner.insert(t.root.clone(), *m);
+            wave.push(t.root.clone());
+        }
+    }
+    let mut bytes = 0u64;
+    while !wave.is_empty() {
+        let results = scan_parallel(&wave, read);
+        let mut next = Vec::new();
+        for (path, result) in wave.iter().zip(results) {
+            if let Ok((scan, len)) = &result {
+                bytes += *len as u64;
+                let is_root = root_paths.contains(path.as_str());
+                for decl in &scan.mods {
+                    if let Some(child) = resolve_mod(path, is_root, decl, index) {
+                        if !owner.contains_key(&child) {
+                            owner.insert(child.clone(), owner.get(path).copied().unwrap_or(0));
+                            next.push(child);
+                        }
+                    }
+                }
+            }
+            scanned.insert(path.clone(), result.map(|(s, _)| s));
+        }
+        wave = next;
+    }
+
+    // Roles: walk each tree again, shipping targets first, so a file
+    // shared by a library and a test counts as library code.
+    let mut visits: HashMap<String, Visit> = HashMap::new();
+    let mut ordered = roots.clone();
+    ordered.sort_by_key(|(m, t)| (t.kind.priority(), *m, t.root.clone()));
+    for (m, t) in &ordered {
+        let start = Visit {
+            member: *m,
+            role: t.kind,
+            test: !t.kind.ships(),
+        };
+        let mut stack = vec![(t.root.as_str(), start)];
+        while let Some((path, visit)) = stack.pop() {
+            let improves = match visits.get(path) {
+                None => true,
+                Some(old) => old.test && !visit.test,
+            };
+            if !improves {
+                continue;
+            }
+            visits.insert(path.to_string(), visit);
+            let Some(Ok(scan)) = scanned.get(path) else {
+                continue;
+            };
+            let is_root = root_paths.contains(path);
+            for decl in &scan.mods {
+                if let Some(child) = resolve_mod(path, is_root, decl, index) {
+                    if let Some((key, _)) = scanned.get_key_value(child.as_str()) {
+                        stack.push((
+                            key.as_str(),
+                            Visit {
+                                test: visit.test || decl.test || scan.all_test,
+                                ..visit
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for (path, result) in scanned {
+        let Some(visit) = visits.get(path.as_str()) else {
+            continue;
+        };
+        let crate_root = root_paths.contains(path.as_str());
+        match result {
+            Ok(scan) => files.push(SourceFile {
+                member: visit.member,
+                role: visit.role,
+                test: visit.test || scan.all_test,
+                crate_root,
+                scan,
+                path,
+            }),
+            Err(problem) => skipped.push(Skipped {
+                path,
+                member: visit.member,
+                reason: problem.to_string(),
+            }),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    SourceFacts {
+        members,
+        files,
+        skipped,
+        bytes,
+    }
+}
+
+/// A file's scan and its size in bytes, or why it could not be read.
+type Scanned = Result<(FileScan, usize), TextProblem>;
+
+/// Reads and scans `paths` on all cores; results in the same order.
+fn scan_parallel(paths: &[String], read: &Reader<'_>) -> Vec<Scanned> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            let result = read(path).map(|text| (scan::scan(&text), text.len()));
+            done.push((i, result));
+        }
+        done
+    };
+    let mut all: Vec<(usize, Scanned)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    all.sort_by_key(|(i, _)| *i);
+    let mut out: Vec<Scanned> = all.into_iter().map(|(_, r)| r).collect();
+    // A worker that panicked loses its files; say so rather than misalign.
+    while out.len() < paths.len() {
+        out.push(Err(TextProblem::Unreadable {
+            reason: "the scanner failed on it".into(),
+        }));
+    }
+    out
+}
+
+/// The file a `mod` declaration in `parent` refers to, if it is indexed.
+///
+/// rustc's rules: in a crate root or a `mod.rs` file, `mod x;` is `x.rs`
+/// or `x/mod.rs` beside it; in any other file `a.rs`, it is under `a/`.
+/// Inline modules add directories; `#[path]` is relative to the file's
+/// directory (plus the inline modules' directories, when inside them).
+pub fn resolve_mod(
+    parent: &str,
+    parent_is_root: bool,
+    decl: &scan::ModDecl,
+    index: &FileIndex,
+) -> Option<String> {
+    let dir = files::parent_dir(parent);
+    let name = files::file_name(parent);
+    let mod_rs = parent_is_root || name == "mod.rs";
+    let mut base = if mod_rs {
+        dir.to_string()
+    } else {
+        files::join(dir, name.trim_end_matches(".rs"))
+    };
+    for inline in &decl.inline_path {
+        base = files::join(&base, inline);
+    }
+    let candidates = match &decl.path_attr {
+        Some(p) if decl.inline_path.is_empty() => vec![files::join(dir, p)],
+        Some(p) => vec![files::join(&base, p)],
+        None => vec![
+            files::join(&base, &format!("{}.rs", decl.name)),
+            files::join(&base, &format!("{}/mod.rs", decl.name)),
+        ],
+    };
+    candidates.into_iter().find(|c| index.contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::files::FileEntry;
+
+    fn facts(members: &[Member], texts: &[(&str, &str)]) -> SourceFacts {
+        let index = FileIndex::from_entries(
+            texts
+                .iter()
+                .map(|(p, t)| FileEntry {
+                    path: p.to_string(),
+                    size: t.len() as u64,
+                    symlink: false,
+                })
+                .collect(),
+        );
+        let map = texts
+            .iter()
+            .map(|(p, t)| {
+                (
+                    p.to_string(),
+                    TextFile {
+                        path: p.to_string(),
+                        content: Ok(t.to_string()),
+                    },
+                )
+            })
+            .collect();
+        from_texts(members, &index, &map)
+    }
+
+    fn roles(s: &SourceFacts) -> Vec<(&str, TargetKind, bool)> {
+        s.files
+            .iter()
+            .map(|f| (f.path.as_str(), f.role, f.test))
+            .collect()
+    }
+
+    #[test]
+    fn module_tree_decides_roles_and_test_code() {
+        let member = Member::named("app", "0.1.0", "");
+        let s = facts(
+            &[member],
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"app\"\nedition = \"2021\"\n",
+                ),
+                (
+                    "src/lib.rs",
+                    "mod a;\n#[cfg(test)]\nmod tests;\nmod nested { mod inner; }\n",
+                ),
+                ("src/a.rs", "mod b;\n"),
+                ("src/a/b.rs", "fn f() {}\n"),
+                ("src/tests.rs", "mod deeper;\n"),
+                ("src/tests/deeper.rs", ""),
+                ("src/nested/inner.rs", ""),
+                ("src/orphan.rs", "fn never_compiled() {}\n"),
+                ("src/main.rs", "mod a;\n"),
+                ("tests/it.rs", "mod common;\n"),
+                ("tests/common/mod.rs", ""),
+                ("tests/fixtures/crate/src/lib.rs", "todo!()"),
+                ("benches/b.rs", ""),
+                ("build.rs", "fn main() {}\n"),
+            ],
+        );
+        assert_eq!(
+            roles(&s),
+            vec![
+                ("benches/b.rs", TargetKind::Bench, true),
+                ("build.rs", TargetKind::Build, false),
+                ("src/a.rs", TargetKind::Lib, false),
+                ("src/a/b.rs", TargetKind::Lib, false),
+                ("src/lib.rs", TargetKind::Lib, false),
+                ("src/main.rs", TargetKind::Bin, false),
+                ("src/nested/inner.rs", TargetKind::Lib, false),
+                ("src/tests.rs", TargetKind::Lib, true),
+                ("src/tests/deeper.rs", TargetKind::Lib, true),
+                ("tests/common/mod.rs", TargetKind::Test, true),
+                ("tests/it.rs", TargetKind::Test, true),
+            ]
+        );
+        let m = &s.members[0];
+        assert_eq!(m.edition, "2021");
+        assert_eq!(m.lib_name.as_deref(), Some("app"));
+        assert!(
+            s.files
+                .iter()
+                .find(|f| f.path == "src/lib.rs")
+                .unwrap()
+                .crate_root
+        );
+        assert!(
+            !s.files
+                .iter()
+                .find(|f| f.path == "src/a.rs")
+                .unwrap()
+                .crate_root
+        );
+    }
+
+    #[test]
+    fn non_standard_layout_and_path_attributes() {
+        let member = Member::named("odd", "0.1.0", "crates/odd");
+        let s = facts(
+            &[member],
+            &[
+                (
+                    "crates/odd/Cargo.toml",
+                    "[package]\nname = \"odd\"\n[lib]\npath = \"lib.rs\"\n",
+                ),
+                (
+                    "crates/odd/lib.rs",
+                    "mod x;\n#[path = \"gen/y_impl.rs\"]\nmod y;\n",
+                ),
+                ("crates/odd/x.rs", ""),
+                ("crates/odd/gen/y_impl.rs", ""),
+            ],
+        );
+        let paths: Vec<&str> = s.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "crates/odd/gen/y_impl.rs",
+                "crates/odd/lib.rs",
+                "crates/odd/x.rs"
+            ]
+        );
+        assert_eq!(s.members[0].edition, "2015");
+    }
+
+    #[test]
+    fn unreadable_files_are_skipped_with_a_reason() {
+        let member = Member::named("app", "0.1.0", "");
+        let index = FileIndex::from_entries(vec![FileEntry {
+            path: "src/lib.rs".into(),
+            size: 3,
+            symlink: false,
+        }]);
+        let mut map = BTreeMap::new();
+        map.insert(
+            "src/lib.rs".to_string(),
+            TextFile {
+                path: "src/lib.rs".into(),
+                content: Err(TextProblem::NotUtf8 { line: 7 }),
+            },
+        );
+        let s = from_texts(&[member], &index, &map);
+        assert!(s.files.is_empty());
+        assert_eq!(s.skipped.len(), 1);
+        assert!(s.notes()[0].contains("src/lib.rs is not valid UTF-8 (line 7)"));
+    }
+}

@@ -1,0 +1,1267 @@
+//! One pass over a file's tokens producing its [`FileScan`].
+//!
+//! The analyzer is a set of small state machines fed one token at a time,
+//! sharing a stack of open delimiters and a window of the last few
+//! significant tokens. It never backtracks and allocates only for what it
+//! records, so it keeps pace with the lexer.
+
+use std::collections::{BTreeSet, HashMap};
+
+use memchr::memmem;
+
+use super::lexer::{self, Comment, Kind, Lexer, Token};
+use super::usetree;
+use super::{
+    CrateRef, FileScan, HttpClient, ModDecl, RefKind, TlsSite, Unfinished, UnfinishedKind,
+    UnsafeKind, UnsafeSite,
+};
+
+/// Scans the text of one Rust source file.
+pub fn scan(src: &str) -> FileScan {
+    let mut a = Analyzer::new(src);
+    let mut lexer = Lexer::new(src);
+    for t in lexer.by_ref() {
+        a.token(t);
+    }
+    let mut lines = lexer.line();
+    if src.ends_with('\n') || src.is_empty() {
+        lines -= 1;
+    }
+    a.finish(lines)
+}
+
+/// Names that are never crates a manifest must declare.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "std"
+            | "core"
+            | "alloc"
+            | "proc_macro"
+            | "test"
+            | "crate"
+            | "self"
+            | "super"
+            | "Self"
+            // Primitive types: `u8::MAX`, `str::from_utf8`.
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f16"
+            | "f32"
+            | "f64"
+            | "f128"
+            | "bool"
+            | "char"
+            | "str"
+            // Tool attribute namespaces: `#[rustfmt::skip]`, `clippy::…`.
+            | "rustfmt"
+            | "clippy"
+            | "rustdoc"
+            | "rust_analyzer"
+            | "diagnostic"
+            | "miri"
+    ) || name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Keywords that may stand before a leading `::` (`impl ::std::fmt::Debug`).
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
+
+/// Attribute names (last path segment) that make a function a test.
+fn is_test_attr(last: &str) -> bool {
+    matches!(
+        last,
+        "test" | "rstest" | "test_case" | "wasm_bindgen_test" | "quickcheck" | "proptest"
+    )
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// This `{` opened a test-only region.
+    test: bool,
+    /// Index into `inline_mods` when this `{` opened `mod name { … }`.
+    inline_mod: bool,
+}
+
+/// The item an attribute applies to has not ended yet.
+#[derive(Debug, Clone, Copy)]
+struct PendingItem {
+    depth: usize,
+    tests: u32,
+    bench: bool,
+}
+
+#[derive(Debug)]
+struct Attr<'a> {
+    depth: usize,
+    inner: bool,
+    /// Its `#` was the first code on a line counted as non-test.
+    new_line: bool,
+    toks: Vec<(Kind, &'a str)>,
+    refs: Vec<(&'a str, u32)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UnsafeStage {
+    None,
+    AfterUnsafe,
+    AfterFn,
+    AfterExtern,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum MacroStage {
+    None,
+    Name(UnfinishedKind),
+    Bang(UnfinishedKind),
+    PanicParen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    None,
+    ModName,
+    FnName,
+    TypeName,
+    ExternCrate,
+    CrateName,
+    CrateAlias,
+}
+
+#[derive(Debug)]
+struct Verifier<'a> {
+    depth: usize,
+    line: u32,
+    body: Option<usize>,
+    toks: Vec<&'a str>,
+    complex: bool,
+}
+
+#[derive(Debug)]
+struct Chain {
+    site: usize,
+    depth: usize,
+    after_dot: bool,
+}
+
+#[derive(Debug)]
+struct ClientSite<'a> {
+    path: Vec<&'a str>,
+    method: &'a str,
+    line: u32,
+    test: bool,
+    has_timeout: bool,
+    built: bool,
+}
+
+#[derive(Debug)]
+struct UseCollect<'a> {
+    depth: usize,
+    toks: Vec<usetree::UseTok<'a>>,
+    test: bool,
+}
+
+/// Upper bounds that keep pathological input linear.
+const RING: usize = 8;
+const MAX_ATTR_TOKENS: usize = 256;
+const MAX_USE_TOKENS: usize = 4096;
+const MAX_VERIFIER_TOKENS: usize = 24;
+
+struct Analyzer<'a> {
+    src: &'a str,
+    out: FileScan,
+    stack: Vec<Frame>,
+    inline_mods: Vec<&'a str>,
+    test_frames: u32,
+    /// The last significant tokens, a ring indexed by `sig` (see `prev`).
+    ring: [(Kind, &'a str); RING],
+    sig: u64,
+    last_code_line: u32,
+    // Comments.
+    safety_finder: memmem::Finder<'static>,
+    safety_finder_upper: memmem::Finder<'static>,
+    safety_since_boundary: bool,
+    safety_doc_since_boundary: bool,
+    fence: Option<(u8, usize)>,
+    first_inside: Option<usize>,
+    // Attributes and the items they apply to.
+    hash_at: Option<u64>,
+    hash_new_line: bool,
+    bang_at: Option<u64>,
+    attr: Option<Attr<'a>>,
+    pending: Option<PendingItem>,
+    pending_path: Option<(u64, String)>,
+    boundaries: u64,
+    // Items.
+    expect: Expect,
+    mod_name: Option<(&'a str, u32, bool)>,
+    extern_crate: Option<&'a str>,
+    last_fn: &'a str,
+    local_names: BTreeSet<&'a str>,
+    refs: HashMap<(&'a str, bool), (u32, RefKind)>,
+    pending_ref: Option<(&'a str, u32, bool)>,
+    leading_root: bool,
+    uses: Option<UseCollect<'a>>,
+    imports: HashMap<&'a str, String>,
+    // Sites.
+    unsafe_stage: UnsafeStage,
+    unsafe_snapshot: (u32, bool, bool, bool),
+    macro_stage: (MacroStage, u32, bool),
+    tls_stage: Option<(&'static str, &'static str, u32, bool, u8)>,
+    verifier: Option<Verifier<'a>>,
+    clients: Vec<ClientSite<'a>>,
+    chains: Vec<Chain>,
+}
+
+impl<'a> Analyzer<'a> {
+    fn new(src: &'a str) -> Self {
+        Analyzer {
+            src,
+            out: FileScan::default(),
+            stack: Vec::with_capacity(32),
+            inline_mods: Vec::new(),
+            test_frames: 0,
+            ring: [(Kind::Punct(b';'), ""); RING],
+            sig: 0,
+            last_code_line: 0,
+            safety_finder: memmem::Finder::new("afety"),
+            safety_finder_upper: memmem::Finder::new("AFETY"),
+            safety_since_boundary: false,
+            safety_doc_since_boundary: false,
+            fence: None,
+            first_inside: None,
+            hash_at: None,
+            hash_new_line: false,
+            bang_at: None,
+            attr: None,
+            pending: None,
+            pending_path: None,
+            boundaries: 0,
+            expect: Expect::None,
+            mod_name: None,
+            extern_crate: None,
+            last_fn: "",
+            local_names: BTreeSet::new(),
+            refs: HashMap::new(),
+            pending_ref: None,
+            leading_root: false,
+            uses: None,
+            imports: HashMap::new(),
+            unsafe_stage: UnsafeStage::None,
+            unsafe_snapshot: (0, false, false, false),
+            macro_stage: (MacroStage::None, 0, false),
+            tls_stage: None,
+            verifier: None,
+            clients: Vec::new(),
+            chains: Vec::new(),
+        }
+    }
+
+    /// The `n`-th last significant token (0: the one before the current).
+    fn prev(&self, n: usize) -> (Kind, &'a str) {
+        self.ring[(self.sig as usize).wrapping_sub(n) % RING]
+    }
+
+    fn in_test(&self) -> bool {
+        self.out.all_test || self.test_frames > 0 || self.pending.is_some()
+    }
+
+    fn token(&mut self, t: Token) {
+        match t.kind {
+            Kind::Comment(doc) => self.comment(t, doc),
+            _ => self.significant(t),
+        }
+    }
+
+    // ---- comments -------------------------------------------------------
+
+    fn comment(&mut self, t: Token, doc: Comment) {
+        let bytes = &self.src.as_bytes()[t.start..t.end];
+        if self.has_safety(bytes) {
+            if let Some(i) = self.first_inside.take() {
+                if let Some(site) = self.out.unsafe_sites.get_mut(i) {
+                    site.documented = true;
+                }
+            } else if let Some(site) = self
+                .out
+                .unsafe_sites
+                .last_mut()
+                .filter(|s| s.line == t.line && !s.documented)
+            {
+                site.documented = true;
+            } else {
+                self.safety_since_boundary = true;
+            }
+        }
+        if doc == Comment::Plain {
+            return;
+        }
+        let text = &self.src[t.start..t.end];
+        let is_block = text.starts_with("/*");
+        let body = if is_block {
+            text.get(3..text.len().saturating_sub(2)).unwrap_or("")
+        } else {
+            text.get(3..).unwrap_or("")
+        };
+        let maybe_fence = self.fence.is_some() || memchr::memchr2(b'`', b'~', bytes).is_some();
+        let maybe_safety = self.safety_finder.find(bytes).is_some()
+            || self.safety_finder_upper.find(bytes).is_some();
+        if !maybe_fence && !maybe_safety {
+            return;
+        }
+        for line in body.lines() {
+            let line = if is_block {
+                line.trim_start().trim_start_matches('*')
+            } else {
+                line
+            };
+            let line = line.trim();
+            if maybe_safety && is_safety_heading(line) {
+                self.safety_doc_since_boundary = true;
+            }
+            if maybe_fence {
+                self.fence_line(line);
+            }
+        }
+    }
+
+    /// `SAFETY:` in any case (`// Safety: …` too), or the word `SAFETY`
+    /// in capitals.
+    fn has_safety(&self, bytes: &[u8]) -> bool {
+        let check = |at: usize, upper: bool| {
+            if at == 0 || !matches!(bytes[at - 1], b's' | b'S') {
+                return false;
+            }
+            let rest = &bytes[at + 5..];
+            let after = rest.iter().find(|b| **b != b' ').copied();
+            after == Some(b':') || (upper && bytes[at - 1] == b'S')
+        };
+        self.safety_finder
+            .find_iter(bytes)
+            .any(|at| check(at, false))
+            || self
+                .safety_finder_upper
+                .find_iter(bytes)
+                .any(|at| check(at, true))
+    }
+
+    fn fence_line(&mut self, line: &str) {
+        let b = line.as_bytes();
+        let Some(&c) = b.first().filter(|c| **c == b'`' || **c == b'~') else {
+            return;
+        };
+        let run = b.iter().take_while(|x| **x == c).count();
+        if run < 3 {
+            return;
+        }
+        let info = line[run..].trim();
+        match self.fence {
+            Some((open, len)) => {
+                if open == c && run >= len && info.is_empty() {
+                    self.fence = None;
+                }
+            }
+            None => {
+                self.fence = Some((c, run));
+                if runnable_doctest(info) && !self.in_test() {
+                    self.out.doctests += 1;
+                }
+            }
+        }
+    }
+
+    // ---- significant tokens ---------------------------------------------
+
+    fn text(&self, t: &Token) -> &'a str {
+        self.src.get(t.start..t.end).unwrap_or("")
+    }
+
+    fn is_raw(&self, t: &Token) -> bool {
+        t.start >= 2 && self.src.as_bytes().get(t.start - 2..t.start) == Some(b"r#")
+    }
+
+    fn significant(&mut self, t: Token) {
+        let text = self.text(&t);
+        let kind = t.kind;
+        let in_test = self.in_test();
+        let new_line = t.line != self.last_code_line;
+        if new_line {
+            self.out.code_lines += 1;
+            if in_test {
+                self.out.test_code_lines += 1;
+            }
+            self.last_code_line = t.line;
+        }
+        self.fence = None;
+        self.first_inside = None;
+        let depth = self.stack.len();
+
+        // Attributes: `#[…]` and `#![…]`.
+        if let Some(attr) = &mut self.attr {
+            if kind == Kind::Punct(b']') && depth == attr.depth + 1 {
+                self.end_attr();
+            } else if attr.toks.len() < MAX_ATTR_TOKENS {
+                attr.toks.push((kind, text));
+            }
+        } else if kind == Kind::Punct(b'[') {
+            let inner = self.bang_at.is_some_and(|b| b + 1 == self.sig)
+                && self.hash_at.is_some_and(|h| h + 2 == self.sig);
+            if inner || self.hash_at.is_some_and(|h| h + 1 == self.sig) {
+                self.attr = Some(Attr {
+                    depth,
+                    inner,
+                    new_line: self.hash_new_line,
+                    toks: Vec::new(),
+                    refs: Vec::new(),
+                });
+            }
+        }
+        match kind {
+            Kind::Punct(b'#') => {
+                self.hash_at = Some(self.sig);
+                self.hash_new_line = new_line && !in_test;
+            }
+            Kind::Punct(b'!') => self.bang_at = Some(self.sig),
+            _ => {}
+        }
+
+        // `use` declarations.
+        let mut in_use = false;
+        if let Some(u) = &mut self.uses {
+            in_use = true;
+            if u.toks.is_empty() && kind == Kind::Punct(b'<') {
+                // `impl Trait + use<'a>`: not a declaration.
+                self.uses = None;
+            } else if kind == Kind::Punct(b';') && depth == u.depth {
+                self.end_use();
+            } else if depth < u.depth
+                || (depth == u.depth && matches!(kind, Kind::Punct(b')' | b']' | b'}')))
+                || u.toks.len() >= MAX_USE_TOKENS
+            {
+                self.uses = None;
+            } else {
+                u.toks.push((kind, text, t.line));
+            }
+        }
+
+        // Crate references in paths.
+        if let Some((name, line, test)) = self.pending_ref.take() {
+            if kind != Kind::Punct(b'<') {
+                self.add_ref(name, line, test, RefKind::Path);
+            }
+        }
+        if self.leading_root {
+            self.leading_root = false;
+            if kind == Kind::Ident && !in_use {
+                self.add_ref(text, t.line, in_test, RefKind::Path);
+            }
+        }
+        if kind == Kind::PathSep && !in_use {
+            let (k0, t0) = self.prev(0);
+            let (k1, _) = self.prev(1);
+            let first_segment = k0 == Kind::Ident && !is_keyword(t0);
+            if first_segment {
+                if !matches!(k1, Kind::PathSep | Kind::Punct(b'.') | Kind::Punct(b'$')) {
+                    self.pending_ref = Some((t0, t.line, in_test));
+                }
+            } else if !matches!(k0, Kind::Punct(b'>' | b')' | b'$')) {
+                // `::name` after a keyword or punctuation: a crate.
+                self.leading_root = true;
+            }
+        }
+
+        // Sites that look at the tokens right after a keyword.
+        if self.unsafe_stage != UnsafeStage::None {
+            self.step_unsafe(kind, text);
+        }
+        if self.macro_stage.0 != MacroStage::None {
+            self.step_macro(kind, text);
+        }
+        if self.tls_stage.is_some() {
+            self.step_tls(kind, text);
+        }
+        if !self.chains.is_empty() {
+            self.step_chains(kind, text, depth);
+        }
+        if self.verifier.is_some() {
+            self.step_verifier(kind, text, depth);
+        }
+        if self.mod_name.is_some() && !matches!(kind, Kind::Punct(b'{' | b';')) {
+            self.mod_name = None;
+        }
+        if kind == Kind::Punct(b';') {
+            self.end_mod_decl();
+        }
+        self.step_expect(kind, text, &t, in_test);
+
+        if kind == Kind::Ident && !self.is_raw(&t) {
+            self.ident(text, &t, in_test, in_use, depth);
+        }
+
+        // Delimiters, test regions, boundaries.
+        match kind {
+            Kind::Punct(c @ (b'(' | b'[' | b'{')) => {
+                let mut frame = Frame {
+                    test: false,
+                    inline_mod: false,
+                };
+                if c == b'{' {
+                    if self.pending.is_some_and(|p| p.depth == depth) {
+                        frame.test = true;
+                        self.pending = None;
+                        self.test_frames += 1;
+                    }
+                    if let Some((name, _, _)) = self.mod_name.take() {
+                        frame.inline_mod = true;
+                        self.inline_mods.push(name);
+                    }
+                }
+                self.stack.push(frame);
+            }
+            Kind::Punct(b')' | b']' | b'}') => {
+                // Closing the item's parent ends a pending test item too.
+                if self.pending.is_some_and(|p| p.depth == depth) {
+                    self.pending = None;
+                }
+                if let Some(frame) = self.stack.pop() {
+                    if frame.test {
+                        self.test_frames = self.test_frames.saturating_sub(1);
+                    }
+                    if frame.inline_mod {
+                        self.inline_mods.pop();
+                    }
+                }
+            }
+            Kind::Punct(b';' | b',') if self.pending.is_some_and(|p| p.depth == depth) => {
+                self.pending = None;
+            }
+            _ => {}
+        }
+        if matches!(kind, Kind::Punct(b';' | b'{' | b'}')) {
+            self.safety_since_boundary = false;
+            self.safety_doc_since_boundary = false;
+            self.boundaries += 1;
+        }
+        self.sig += 1;
+        self.ring[(self.sig as usize) % RING] = (kind, text);
+    }
+
+    fn add_ref(&mut self, name: &'a str, line: u32, test: bool, how: RefKind) {
+        if is_builtin(name) || name.is_empty() {
+            return;
+        }
+        if let Some(attr) = &mut self.attr {
+            attr.refs.push((name, line));
+        }
+        self.refs.entry((name, test)).or_insert((line, how));
+    }
+
+    fn ident(&mut self, text: &'a str, t: &Token, in_test: bool, in_use: bool, depth: usize) {
+        match text {
+            "unsafe" => {
+                self.unsafe_stage = UnsafeStage::AfterUnsafe;
+                self.unsafe_snapshot = (
+                    t.line,
+                    in_test,
+                    self.safety_since_boundary,
+                    self.safety_doc_since_boundary,
+                );
+            }
+            "fn" => {
+                self.expect = Expect::FnName;
+                if let Some(p) = self.pending.as_mut().filter(|p| p.depth == depth) {
+                    self.out.test_fns += p.tests;
+                    p.tests = 0;
+                    if p.bench {
+                        self.out.bench_fns += 1;
+                        p.bench = false;
+                    }
+                }
+            }
+            "mod" => self.expect = Expect::ModName,
+            "struct" | "enum" | "union" | "trait" | "type" => self.expect = Expect::TypeName,
+            "extern" => self.expect = Expect::ExternCrate,
+            "use" if !in_use && self.attr.is_none() => {
+                self.uses = Some(UseCollect {
+                    depth,
+                    toks: Vec::new(),
+                    test: in_test,
+                });
+            }
+            "todo" => self.macro_stage = (MacroStage::Name(UnfinishedKind::Todo), t.line, in_test),
+            "unimplemented" => {
+                self.macro_stage = (
+                    MacroStage::Name(UnfinishedKind::Unimplemented),
+                    t.line,
+                    in_test,
+                )
+            }
+            "dbg" => self.macro_stage = (MacroStage::Name(UnfinishedKind::Dbg), t.line, in_test),
+            "panic" => {
+                self.macro_stage = (
+                    MacroStage::Name(UnfinishedKind::PanicNotImplemented),
+                    t.line,
+                    in_test,
+                )
+            }
+            "danger_accept_invalid_certs" => {
+                self.tls_stage = Some((
+                    "danger_accept_invalid_certs(true)",
+                    "true",
+                    t.line,
+                    in_test,
+                    0,
+                ))
+            }
+            "danger_accept_invalid_hostnames" => {
+                self.tls_stage = Some((
+                    "danger_accept_invalid_hostnames(true)",
+                    "true",
+                    t.line,
+                    in_test,
+                    0,
+                ))
+            }
+            "disable_verification" => {
+                self.tls_stage = Some(("disable_verification(true)", "true", t.line, in_test, 0))
+            }
+            "ssl_verify_peer" => {
+                self.tls_stage = Some(("ssl_verify_peer(false)", "false", t.line, in_test, 0))
+            }
+            "ssl_verify_host" => {
+                self.tls_stage = Some(("ssl_verify_host(false)", "false", t.line, in_test, 0))
+            }
+            "set_verify_hostname" => {
+                self.tls_stage = Some(("set_verify_hostname(false)", "false", t.line, in_test, 0))
+            }
+            "verify_hostname" => {
+                self.tls_stage = Some(("verify_hostname(false)", "false", t.line, in_test, 0))
+            }
+            _ => {}
+        }
+        // Paths: `SslVerifyMode::NONE`, `Client::builder()`, …
+        if self.prev(0).0 == Kind::PathSep && self.prev(1).0 == Kind::Ident {
+            let owner = self.prev(1).1;
+            let what = match (owner, text) {
+                ("SslVerifyMode", "NONE") => Some("SslVerifyMode::NONE"),
+                ("SslVerifyMode", "empty") => Some("SslVerifyMode::empty()"),
+                ("SslOption", "DANGER_ACCEPT_INVALID_CERTS") => {
+                    Some("SslOption::DANGER_ACCEPT_INVALID_CERTS")
+                }
+                ("SslOption", "DANGER_ACCEPT_INVALID_HOSTS") => {
+                    Some("SslOption::DANGER_ACCEPT_INVALID_HOSTS")
+                }
+                _ => None,
+            };
+            if let Some(what) = what {
+                self.out.tls.push(TlsSite {
+                    what,
+                    line: t.line,
+                    test: in_test,
+                });
+            }
+            let client = matches!(
+                (owner, text),
+                ("Client", "new" | "builder")
+                    | ("ClientBuilder", "new")
+                    | ("reqwest", "get")
+                    | ("ureq", "agent")
+                    | ("Agent", "new_with_defaults" | "config_builder")
+                    | ("AgentBuilder", "new")
+            );
+            if client {
+                let mut path = vec![owner];
+                if self.prev(2).0 == Kind::PathSep && self.prev(3).0 == Kind::Ident {
+                    path.insert(0, self.prev(3).1);
+                    if self.prev(4).0 == Kind::PathSep && self.prev(5).0 == Kind::Ident {
+                        path.insert(0, self.prev(5).1);
+                    }
+                }
+                let builder = matches!(text, "builder" | "config_builder")
+                    || (text == "new" && owner.ends_with("Builder"));
+                self.clients.push(ClientSite {
+                    path,
+                    method: text,
+                    line: t.line,
+                    test: in_test,
+                    has_timeout: false,
+                    built: !builder,
+                });
+                if builder {
+                    self.chains.push(Chain {
+                        site: self.clients.len() - 1,
+                        depth,
+                        after_dot: false,
+                    });
+                }
+            }
+        }
+    }
+
+    fn step_expect(&mut self, kind: Kind, text: &'a str, t: &Token, in_test: bool) {
+        let expect = std::mem::replace(&mut self.expect, Expect::None);
+        if kind != Kind::Ident {
+            if expect == Expect::CrateAlias {
+                self.end_extern_crate(None);
+            }
+            return;
+        }
+        match expect {
+            Expect::None => {}
+            Expect::ModName => {
+                self.local_names.insert(text);
+                self.mod_name = Some((text, t.line, in_test));
+            }
+            Expect::FnName => {
+                self.last_fn = text;
+                if matches!(text, "verify_server_cert" | "verify_client_cert") {
+                    self.verifier = Some(Verifier {
+                        depth: self.stack.len(),
+                        line: t.line,
+                        body: None,
+                        toks: Vec::new(),
+                        complex: false,
+                    });
+                }
+            }
+            Expect::TypeName => {
+                self.local_names.insert(text);
+            }
+            Expect::ExternCrate => {
+                if text == "crate" {
+                    self.expect = Expect::CrateName;
+                }
+            }
+            Expect::CrateName => {
+                self.extern_crate = Some(text);
+                self.add_ref(text, t.line, in_test, RefKind::ExternCrate);
+                self.expect = Expect::CrateAlias;
+            }
+            Expect::CrateAlias => {
+                if text == "as" {
+                    self.expect = Expect::CrateAlias;
+                } else {
+                    self.end_extern_crate(Some(text));
+                }
+            }
+        }
+        // `mod name` followed by `;`: handled when the `;` arrives.
+        let _ = t;
+    }
+
+    fn end_extern_crate(&mut self, alias: Option<&'a str>) {
+        // `extern crate foo as bar;` makes `bar` a local name; plain
+        // `extern crate foo;` refers to the crate itself.
+        if self.extern_crate.take().is_some() {
+            if let Some(alias) = alias.filter(|a| *a != "_") {
+                self.local_names.insert(alias);
+            }
+        }
+    }
+
+    fn step_unsafe(&mut self, kind: Kind, text: &'a str) {
+        let (line, test, safety, doc) = self.unsafe_snapshot;
+        let site = |kind: UnsafeKind, documented: bool, item: &str| UnsafeSite {
+            kind,
+            line,
+            test,
+            documented,
+            item: item.to_string(),
+        };
+        let next = match (self.unsafe_stage, kind, text) {
+            (UnsafeStage::AfterUnsafe | UnsafeStage::AfterExtern, Kind::Punct(b'{'), _) => {
+                let k = if self.unsafe_stage == UnsafeStage::AfterUnsafe {
+                    UnsafeKind::Block
+                } else {
+                    UnsafeKind::ExternBlock
+                };
+                self.out.unsafe_sites.push(site(k, safety, self.last_fn));
+                if k == UnsafeKind::Block && !safety {
+                    self.first_inside = Some(self.out.unsafe_sites.len() - 1);
+                }
+                UnsafeStage::None
+            }
+            (UnsafeStage::AfterUnsafe, Kind::Ident, "impl") => {
+                self.out
+                    .unsafe_sites
+                    .push(site(UnsafeKind::Impl, safety, self.last_fn));
+                UnsafeStage::None
+            }
+            (UnsafeStage::AfterUnsafe, Kind::Ident, "trait" | "auto") => {
+                self.out
+                    .unsafe_sites
+                    .push(site(UnsafeKind::Trait, safety || doc, self.last_fn));
+                UnsafeStage::None
+            }
+            (UnsafeStage::AfterUnsafe | UnsafeStage::AfterExtern, Kind::Ident, "fn") => {
+                UnsafeStage::AfterFn
+            }
+            (UnsafeStage::AfterUnsafe, Kind::Ident, "extern") => UnsafeStage::AfterExtern,
+            (UnsafeStage::AfterExtern, Kind::Str, _) => UnsafeStage::AfterExtern,
+            (UnsafeStage::AfterFn, Kind::Ident, name) => {
+                self.out
+                    .unsafe_sites
+                    .push(site(UnsafeKind::Fn, safety || doc, name));
+                UnsafeStage::None
+            }
+            _ => UnsafeStage::None,
+        };
+        self.unsafe_stage = next;
+    }
+
+    fn step_macro(&mut self, kind: Kind, text: &'a str) {
+        let (stage, line, test) = self.macro_stage;
+        let record = |k: UnfinishedKind, this: &mut Self| {
+            this.out.unfinished.push(Unfinished {
+                kind: k,
+                line,
+                test,
+                item: this.last_fn.to_string(),
+            })
+        };
+        let next = match (stage, kind) {
+            (MacroStage::Name(k), Kind::Punct(b'!')) => MacroStage::Bang(k),
+            (MacroStage::Bang(UnfinishedKind::PanicNotImplemented), Kind::Punct(b'(')) => {
+                MacroStage::PanicParen
+            }
+            (MacroStage::Bang(k), Kind::Punct(b'(' | b'[' | b'{'))
+                if k != UnfinishedKind::PanicNotImplemented =>
+            {
+                record(k, self);
+                MacroStage::None
+            }
+            (MacroStage::PanicParen, Kind::Str) => {
+                let msg = lexer::str_content(text).to_ascii_lowercase();
+                if msg.contains("not implemented")
+                    || msg.contains("not yet implemented")
+                    || msg.starts_with("unimplemented")
+                    || msg.starts_with("todo")
+                {
+                    record(UnfinishedKind::PanicNotImplemented, self);
+                }
+                MacroStage::None
+            }
+            _ => MacroStage::None,
+        };
+        self.macro_stage.0 = next;
+    }
+
+    fn step_tls(&mut self, kind: Kind, text: &'a str) {
+        let Some((what, want, line, test, stage)) = self.tls_stage else {
+            return;
+        };
+        self.tls_stage = match (stage, kind) {
+            (0, Kind::Punct(b'(')) => Some((what, want, line, test, 1)),
+            (1, Kind::Ident) if text == want => {
+                self.out.tls.push(TlsSite { what, line, test });
+                None
+            }
+            _ => None,
+        };
+    }
+
+    fn step_chains(&mut self, kind: Kind, text: &'a str, depth: usize) {
+        while let Some(chain) = self.chains.last_mut() {
+            if depth > chain.depth {
+                return;
+            }
+            let ok = depth == chain.depth
+                && match kind {
+                    Kind::Punct(b'(' | b'?') | Kind::PathSep => true,
+                    Kind::Punct(b'.') => {
+                        chain.after_dot = true;
+                        true
+                    }
+                    Kind::Ident => {
+                        if chain.after_dot {
+                            chain.after_dot = false;
+                            if let Some(site) = self.clients.get_mut(chain.site) {
+                                if text.contains("timeout") {
+                                    site.has_timeout = true;
+                                }
+                                if text == "build" {
+                                    site.built = true;
+                                }
+                            }
+                        }
+                        true
+                    }
+                    _ => false,
+                };
+            if ok {
+                return;
+            }
+            self.chains.pop();
+        }
+    }
+
+    fn step_verifier(&mut self, kind: Kind, text: &'a str, depth: usize) {
+        let Some(v) = &mut self.verifier else { return };
+        match v.body {
+            None => {
+                if depth == v.depth && kind == Kind::Punct(b'{') {
+                    v.body = Some(depth + 1);
+                } else if depth == v.depth && kind == Kind::Punct(b';') || depth < v.depth {
+                    self.verifier = None;
+                }
+            }
+            Some(body) => {
+                if depth == body && kind == Kind::Punct(b'}') {
+                    if !v.complex && accepts_everything(&v.toks) {
+                        self.out.tls.push(TlsSite {
+                            what: "a certificate verifier that accepts every certificate",
+                            line: v.line,
+                            test: self.in_test(),
+                        });
+                    }
+                    self.verifier = None;
+                } else if depth < body {
+                    self.verifier = None;
+                } else if v.toks.len() < MAX_VERIFIER_TOKENS {
+                    v.toks.push(text);
+                } else {
+                    v.complex = true;
+                }
+            }
+        }
+    }
+
+    fn end_attr(&mut self) {
+        let Some(attr) = self.attr.take() else { return };
+        let toks = &attr.toks;
+        let mut path: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while let Some((Kind::Ident, s)) = toks.get(i) {
+            path.push(s);
+            i += 1;
+            if toks.get(i).map(|t| t.0) == Some(Kind::PathSep) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let rest = &toks[i.min(toks.len())..];
+        let first = path.first().copied().unwrap_or("");
+        let last = path.last().copied().unwrap_or("");
+        if attr.inner {
+            let cfg_test = first == "cfg" && path.len() == 1 && cfg_requires_test(rest);
+            if cfg_test {
+                if attr.depth == 0 {
+                    self.out.all_test = true;
+                } else if let Some(frame) = self.stack.last_mut() {
+                    if !frame.test {
+                        frame.test = true;
+                        self.test_frames += 1;
+                    }
+                }
+            }
+            if attr.depth == 0 {
+                let levels = ["deny", "warn", "forbid", "expect"];
+                let lint = if path.len() == 1 && levels.contains(&first) {
+                    true
+                } else if first == "cfg_attr" {
+                    rest.windows(2).any(|w| {
+                        w[0].0 == Kind::Ident
+                            && levels.contains(&w[0].1)
+                            && w[1].0 == Kind::Punct(b'(')
+                    })
+                } else {
+                    false
+                };
+                if lint {
+                    self.out.lint_attrs = true;
+                    let strong = toks
+                        .iter()
+                        .any(|t| t.0 == Kind::Ident && (t.1 == "forbid" || t.1 == "deny"));
+                    let unsafe_code = toks
+                        .iter()
+                        .any(|t| t.0 == Kind::Ident && t.1 == "unsafe_code");
+                    if strong && unsafe_code {
+                        self.out.forbids_unsafe = true;
+                    }
+                }
+            }
+            return;
+        }
+        let mut test_item = false;
+        if first == "cfg" && path.len() == 1 && cfg_requires_test(rest) {
+            self.pend(attr.depth, 0, false);
+            test_item = true;
+        } else if is_test_attr(last) {
+            self.pend(attr.depth, 1, false);
+            test_item = true;
+        } else if path == ["bench"] {
+            self.pend(attr.depth, 0, true);
+            test_item = true;
+        } else if path == ["path"] {
+            if let (Some((Kind::Punct(b'='), _)), Some((Kind::Str, s))) =
+                (rest.first(), rest.get(1))
+            {
+                self.pending_path = Some((self.boundaries, lexer::str_content(s).to_string()));
+            }
+        }
+        if test_item {
+            // The attribute's own line is test code too.
+            if attr.new_line {
+                self.out.test_code_lines += 1;
+            }
+            for (name, line) in attr.refs {
+                self.refs
+                    .entry((name, true))
+                    .or_insert((line, RefKind::Path));
+            }
+        }
+    }
+
+    fn pend(&mut self, depth: usize, tests: u32, bench: bool) {
+        let p = self.pending.get_or_insert(PendingItem {
+            depth,
+            tests: 0,
+            bench: false,
+        });
+        p.tests += tests;
+        p.bench |= bench;
+    }
+
+    fn end_use(&mut self) {
+        let Some(u) = self.uses.take() else { return };
+        let decl = usetree::parse(&u.toks);
+        for (root, line) in decl.roots {
+            self.add_ref(root, line, u.test, RefKind::Use);
+        }
+        for (name, full) in decl.imports {
+            // `use serde_json;` names the crate itself, not a local item.
+            if full != name {
+                self.local_names.insert(name);
+            }
+            if full.starts_with("reqwest") || full.starts_with("ureq") {
+                self.imports.insert(name, full);
+            }
+        }
+    }
+
+    fn finish(mut self, lines: u32) -> FileScan {
+        if self.expect == Expect::CrateAlias {
+            self.end_extern_crate(None);
+        }
+        let mut out = self.out;
+        out.lines = lines;
+        let mut refs: Vec<CrateRef> = self
+            .refs
+            .into_iter()
+            .map(|((name, test), (line, kind))| CrateRef {
+                name: name.to_string(),
+                test,
+                line,
+                kind,
+            })
+            .collect();
+        refs.sort();
+        out.crate_refs = refs;
+        out.local_names = self.local_names.iter().map(|s| s.to_string()).collect();
+        for site in &self.clients {
+            if let Some(constructor) = resolve_client(site, &self.imports) {
+                out.http_clients.push(HttpClient {
+                    constructor,
+                    line: site.line,
+                    test: site.test,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Extends `step_expect`: a `mod name` is complete at `{` (inline, pushed
+/// with the frame) or `;` (out of line, recorded here).
+impl Analyzer<'_> {
+    fn end_mod_decl(&mut self) {
+        if let Some((name, line, test)) = self.mod_name.take() {
+            let path_attr = match self.pending_path.take() {
+                Some((at, p)) if at == self.boundaries => Some(p),
+                _ => None,
+            };
+            self.out.mods.push(ModDecl {
+                name: name.to_string(),
+                inline_path: self.inline_mods.iter().map(|s| s.to_string()).collect(),
+                path_attr,
+                test,
+                line,
+            });
+        }
+    }
+}
+
+/// Whether a `verify_*_cert` body is just `Ok(…Verified::assertion())`.
+fn accepts_everything(toks: &[&str]) -> bool {
+    let toks: Vec<&str> = toks
+        .iter()
+        .copied()
+        .filter(|t| *t != "return" && *t != ";")
+        .collect();
+    let joined: String = toks.concat();
+    joined.starts_with("Ok(")
+        && (joined.ends_with("ServerCertVerified::assertion())")
+            || joined.ends_with("ClientCertVerified::assertion())"))
+        && joined.matches('(').count() == 2
+}
+
+/// The resolved constructor of an HTTP client that has no timeout, or
+/// `None` (it has one, it escapes the chain, or it is not a known client).
+fn resolve_client(site: &ClientSite<'_>, imports: &HashMap<&str, String>) -> Option<String> {
+    let mut path: Vec<String> = site.path.iter().map(|s| s.to_string()).collect();
+    if let Some(full) = path.first().and_then(|first| imports.get(first.as_str())) {
+        let rest = path.split_off(1);
+        path = full.split("::").map(str::to_string).chain(rest).collect();
+    }
+    let joined = path.join("::");
+    let known = matches!(
+        (joined.as_str(), site.method),
+        ("reqwest::Client", "new" | "builder")
+            | ("reqwest::ClientBuilder", "new")
+            | ("reqwest", "get")
+            | ("ureq", "agent")
+            | ("ureq::Agent", "new_with_defaults" | "config_builder")
+            | ("ureq::AgentBuilder", "new")
+    );
+    if !known || site.has_timeout || !site.built {
+        return None;
+    }
+    Some(format!("{joined}::{}()", site.method))
+}
+
+/// Whether a `cfg(…)` predicate (the tokens after `cfg`) holds only under
+/// `cfg(test)`: `test`, `all(test, …)`, `any(test, all(test, x))`.
+pub fn cfg_requires_test(toks: &[(Kind, &str)]) -> bool {
+    if toks.first().map(|t| t.0) != Some(Kind::Punct(b'(')) {
+        return false;
+    }
+    let mut i = 1;
+    predicate(toks, &mut i, 0)
+}
+
+fn predicate(toks: &[(Kind, &str)], i: &mut usize, depth: u32) -> bool {
+    let Some(&(kind, text)) = toks.get(*i) else {
+        return false;
+    };
+    *i += 1;
+    if kind != Kind::Ident {
+        return false;
+    }
+    let is_list = toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'('));
+    if !is_list {
+        if toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'=')) {
+            *i += 2;
+            return false;
+        }
+        return text == "test";
+    }
+    *i += 1;
+    let mut values = Vec::new();
+    while *i < toks.len() && toks[*i].0 != Kind::Punct(b')') {
+        let before = *i;
+        if depth < 16 {
+            values.push(predicate(toks, i, depth + 1));
+        } else {
+            *i += 1;
+        }
+        if toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b',')) {
+            *i += 1;
+        }
+        if *i == before {
+            *i += 1;
+        }
+    }
+    *i += 1;
+    match text {
+        "all" => values.iter().any(|v| *v),
+        "any" => !values.is_empty() && values.iter().all(|v| *v),
+        _ => false,
+    }
+}
+
+/// Whether a doc code block with this info string is a doctest that runs
+/// (rustdoc's rules: no language or Rust attributes only; not `ignore`,
+/// `no_run` or `compile_fail`).
+pub fn runnable_doctest(info: &str) -> bool {
+    let (mut rust, mut other, mut skipped) = (false, false, false);
+    for tok in info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        match tok {
+            "rust" | "should_panic" | "test_harness" | "standalone_crate" => rust = true,
+            "ignore" | "no_run" | "compile_fail" => {
+                rust = true;
+                skipped = true;
+            }
+            t if t.starts_with("ignore-")
+                || t.starts_with("edition")
+                || t.starts_with('{')
+                || t.starts_with('.')
+                || (t.len() == 5
+                    && t.starts_with('E')
+                    && t[1..].bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                rust = true
+            }
+            _ => other = true,
+        }
+    }
+    (rust || !other) && !skipped
+}
+
+/// A doc line that is a `# Safety` heading.
+fn is_safety_heading(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('#') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches('#').trim();
+    rest.len() >= 6 && rest[..6].eq_ignore_ascii_case("safety") && rest[6..].trim().is_empty()
+}

@@ -1,0 +1,428 @@
+//! Unit tests of the analyzer: each heuristic on small sources, the tricky
+//! lexing cases, and no panics on arbitrary input.
+
+use super::*;
+
+fn unsafe_lines(src: &str) -> Vec<(u32, UnsafeKind, bool)> {
+    scan(src)
+        .unsafe_sites
+        .iter()
+        .map(|s| (s.line, s.kind, s.documented))
+        .collect()
+}
+
+fn unfinished(src: &str) -> Vec<(u32, UnfinishedKind, bool)> {
+    scan(src)
+        .unfinished
+        .iter()
+        .map(|u| (u.line, u.kind, u.test))
+        .collect()
+}
+
+fn refs(src: &str) -> Vec<(String, bool, u32)> {
+    let s = scan(src);
+    s.crate_refs
+        .iter()
+        .filter(|r| !s.local_names.contains(&r.name))
+        .map(|r| (r.name.clone(), r.test, r.line))
+        .collect()
+}
+
+#[test]
+fn nothing_inside_strings_or_comments_counts() {
+    let src = r####"
+const DOC: &str = r#"unsafe { todo!() } "quoted" "#;
+// todo!() in a comment
+/* outer /* nested unsafe { } */ still comment todo!() */
+/// dbg!(x) in a doc comment
+fn f<'a>(x: &'a str) -> char {
+    let c = 'a';
+    let s = "unimplemented!() \" unsafe {";
+    let b = b"dbg!(1)";
+    c
+}
+"####;
+    let s = scan(src);
+    assert!(s.unsafe_sites.is_empty(), "{:?}", s.unsafe_sites);
+    assert!(s.unfinished.is_empty(), "{:?}", s.unfinished);
+    assert_eq!(s.lines, 11);
+}
+
+#[test]
+fn char_literal_versus_lifetime_keeps_the_lexer_in_sync() {
+    // Were `'a'` taken for a lifetime, the `"` after it would open a string
+    // and swallow the `todo!()`.
+    let src = "fn f<'a>(x: &'a u8) { let c = '\"'; let d = 'a'; todo!() }\n";
+    assert_eq!(unfinished(src), vec![(1, UnfinishedKind::Todo, false)]);
+}
+
+#[test]
+fn test_regions_and_test_functions() {
+    let src = r#"pub fn shipped() { dbg!(1); }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn one() { dbg!(2); }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn two() {}
+    #[test_case(1)]
+    #[test_case(2)]
+    fn three(x: u8) {}
+}
+
+#[test]
+fn outside_cfg_test() { todo!() }
+
+#[cfg(all(test, feature = "x"))]
+fn helper() { todo!() }
+
+#[cfg(any(test, feature = "x"))]
+fn maybe_shipped() { todo!() }
+
+#[cfg(not(test))]
+fn not_test() { unimplemented!() }
+"#;
+    let s = scan(src);
+    assert_eq!(s.test_fns, 5);
+    assert_eq!(
+        unfinished(src),
+        vec![
+            (1, UnfinishedKind::Dbg, false),
+            (7, UnfinishedKind::Dbg, true),
+            (16, UnfinishedKind::Todo, true),
+            (19, UnfinishedKind::Todo, true),
+            (22, UnfinishedKind::Todo, false),
+            (25, UnfinishedKind::Unimplemented, false),
+        ]
+    );
+    assert!(s.test_code_lines >= 12, "{}", s.test_code_lines);
+    assert!(s.code_lines > s.test_code_lines);
+}
+
+#[test]
+fn cfg_test_region_ends_with_the_item() {
+    let src = "struct S {\n    #[cfg(test)]\n    a: u8,\n    b: u8,\n}\nfn g() { todo!() }\n#[cfg(test)]\nuse foo::bar;\nfn h() { todo!() }\n";
+    assert_eq!(
+        unfinished(src),
+        vec![
+            (6, UnfinishedKind::Todo, false),
+            (9, UnfinishedKind::Todo, false)
+        ]
+    );
+    assert_eq!(refs(src), vec![("foo".to_string(), true, 8)]);
+}
+
+#[test]
+fn inner_cfg_test_makes_the_file_test_only() {
+    let s = scan("#![cfg(test)]\nfn f() { todo!() }\n");
+    assert!(s.all_test);
+    assert!(s.unfinished[0].test);
+}
+
+#[test]
+fn unsafe_sites_and_their_safety_comments() {
+    let src = r#"
+// SAFETY: the pointer is valid
+let a = unsafe { *p };
+let b = unsafe { *p };
+let c = unsafe { *p }; // SAFETY: trailing, same line
+let d = unsafe {
+    // SAFETY: first thing inside the block
+    *p
+};
+/// Does things.
+///
+/// # Safety
+/// The caller upholds X.
+pub unsafe fn documented() {}
+pub unsafe fn undocumented() {}
+// SAFETY: Send is fine, no interior pointers
+unsafe impl Send for X {}
+unsafe impl Sync for X {}
+// Safety: lowercase style accepted
+unsafe extern "C" { fn abs(x: i32) -> i32; }
+type F = unsafe fn(u8);
+type G = unsafe extern "C" fn(u8);
+#[unsafe(no_mangle)]
+pub extern "C" fn exported() {}
+unsafe trait Marker {}
+"#;
+    assert_eq!(
+        unsafe_lines(src),
+        vec![
+            (3, UnsafeKind::Block, true),
+            (4, UnsafeKind::Block, false),
+            (5, UnsafeKind::Block, true),
+            (6, UnsafeKind::Block, true),
+            (14, UnsafeKind::Fn, true),
+            (15, UnsafeKind::Fn, false),
+            (17, UnsafeKind::Impl, true),
+            (18, UnsafeKind::Impl, false),
+            (20, UnsafeKind::ExternBlock, true),
+            (25, UnsafeKind::Trait, false),
+        ]
+    );
+    let s = scan(src);
+    assert_eq!(s.unsafe_sites[4].item, "documented");
+}
+
+#[test]
+fn a_safety_comment_covers_one_statement_only() {
+    let src = "// SAFETY: covers a\nlet a = unsafe { x() };\nlet b = unsafe { y() };\n";
+    assert_eq!(
+        unsafe_lines(src),
+        vec![(2, UnsafeKind::Block, true), (3, UnsafeKind::Block, false)]
+    );
+}
+
+#[test]
+fn unfinished_macros() {
+    let src = r#"fn a() { todo!() }
+fn b() { std::unimplemented!("later") }
+fn c() { panic!("not implemented yet") }
+fn d() { panic!("index out of range") }
+fn e() { dbg![x]; }
+macro_rules! todo { () => {} }
+fn f() { let todo = 1; todo != 2; }
+"#;
+    assert_eq!(
+        unfinished(src),
+        vec![
+            (1, UnfinishedKind::Todo, false),
+            (2, UnfinishedKind::Unimplemented, false),
+            (3, UnfinishedKind::PanicNotImplemented, false),
+            (5, UnfinishedKind::Dbg, false),
+        ]
+    );
+    assert_eq!(scan(src).unfinished[0].item, "a");
+}
+
+#[test]
+fn tls_verification_switched_off() {
+    let src = r#"
+let c = reqwest::Client::builder().danger_accept_invalid_certs(true).build()?;
+let ok = reqwest::Client::builder().danger_accept_invalid_certs(false);
+let cfg = builder.danger_accept_invalid_hostnames(true);
+ctx.set_verify(SslVerifyMode::NONE);
+easy.ssl_verify_peer(false)?;
+let fine = easy.ssl_verify_peer(true);
+impl ServerCertVerifier for NoVerifier {
+    fn verify_server_cert(&self, _e: &CertificateDer<'_>) -> Result<ServerCertVerified, Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+}
+impl ServerCertVerifier for Pinned {
+    fn verify_server_cert(&self, e: &CertificateDer<'_>) -> Result<ServerCertVerified, Error> {
+        check_pin(e)?;
+        Ok(ServerCertVerified::assertion())
+    }
+}
+"#;
+    let s = scan(src);
+    let found: Vec<(u32, &str)> = s.tls.iter().map(|t| (t.line, t.what)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (2, "danger_accept_invalid_certs(true)"),
+            (4, "danger_accept_invalid_hostnames(true)"),
+            (5, "SslVerifyMode::NONE"),
+            (6, "ssl_verify_peer(false)"),
+            (9, "a certificate verifier that accepts every certificate"),
+        ]
+    );
+}
+
+#[test]
+fn http_clients_without_timeouts() {
+    let src = r#"use reqwest::Client;
+use ureq::AgentBuilder;
+use reqwest::blocking;
+fn a() { let c = Client::new(); }
+fn b() { let c = Client::builder().user_agent("x").build()?; }
+fn c() { let c = Client::builder().timeout(Duration::from_secs(5)).build()?; }
+fn d() { let c = reqwest::Client::builder()
+    .connect_timeout(Duration::from_secs(1))
+    .build()
+    .unwrap(); }
+fn e() -> reqwest::ClientBuilder { Client::builder().user_agent("escapes") }
+fn f() { let c = blocking::Client::new(); }
+fn g() { let a = AgentBuilder::new().build(); }
+fn h() { let a = AgentBuilder::new().timeout_read(d).build(); }
+fn i() { let body = reqwest::get(url).await?; }
+fn j() { let c = hyper::Client::new(); }
+"#;
+    let s = scan(src);
+    let found: Vec<(u32, &str)> = s
+        .http_clients
+        .iter()
+        .map(|c| (c.line, c.constructor.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (4, "reqwest::Client::new()"),
+            (5, "reqwest::Client::builder()"),
+            (13, "ureq::AgentBuilder::new()"),
+            (15, "reqwest::get()"),
+        ]
+    );
+}
+
+#[test]
+fn crate_references() {
+    let src = r#"extern crate rand as rnd;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use self::inner::thing;
+mod helpers;
+fn f() {
+    fs::read("x");
+    helpers::go();
+    rnd::random::<u8>();
+    ::tempfile::tempdir();
+    let v = Vec::<u8>::new();
+    x.parse::<u32>();
+    u8::MAX;
+    $crate::foo();
+}
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn t() {
+        insta::assert_snapshot!(x);
+        let _: serde_json::Value = todo!();
+    }
+}
+#[derive(serde_derive::Serialize)]
+struct S;
+impl ::core::fmt::Debug for S {}
+"#;
+    assert_eq!(
+        refs(src),
+        vec![
+            ("insta".into(), true, 20),
+            ("rand".into(), false, 1),
+            ("serde".into(), false, 2),
+            ("serde_derive".into(), false, 24),
+            ("serde_json".into(), true, 21),
+            ("tempfile".into(), false, 10),
+            ("tokio".into(), true, 18),
+        ]
+    );
+    let s = scan(src);
+    for name in ["rnd", "Deserialize", "fs", "thing", "helpers", "S"] {
+        assert!(s.local_names.iter().any(|n| n == name), "{name}");
+    }
+}
+
+#[test]
+fn module_declarations() {
+    let src = r#"mod a;
+pub(crate) mod b { mod c; }
+#[cfg(test)]
+mod tests;
+#[path = "other/x.rs"]
+mod x;
+mod inline { }
+"#;
+    let mods = scan(src).mods;
+    let got: Vec<String> = mods
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {:?} {:?} {} {}",
+                m.name, m.inline_path, m.path_attr, m.test, m.line
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "a [] None false 1",
+            "c [\"b\"] None false 2",
+            "tests [] None true 4",
+            "x [] Some(\"other/x.rs\") false 6",
+        ]
+    );
+}
+
+#[test]
+fn doctests_that_run() {
+    let src = r#"
+/// ```
+/// assert!(true);
+/// ```
+///
+/// ```rust,no_run
+/// loop {}
+/// ```
+///
+/// ```text
+/// not rust
+/// ```
+///
+/// ```should_panic
+/// panic!();
+/// ```
+///
+/// ~~~ignore
+/// ~~~
+pub fn f() {}
+/** ```
+ * x();
+ * ``` */
+pub fn g() {}
+#[cfg(test)]
+mod tests {
+    /// ```
+    /// not collected by rustdoc
+    /// ```
+    fn h() {}
+}
+"#;
+    assert_eq!(scan(src).doctests, 3);
+}
+
+#[test]
+fn crate_level_attributes() {
+    let s = scan("#![forbid(unsafe_code)]\n#![warn(missing_docs)]\nfn f() {}\n");
+    assert!(s.forbids_unsafe && s.lint_attrs);
+    let s = scan("#![cfg_attr(not(test), deny(clippy::unwrap_used))]\n");
+    assert!(s.lint_attrs && !s.forbids_unsafe);
+    let s = scan("#![doc(test(attr(deny(warnings))))]\n#![allow(dead_code)]\n");
+    assert!(!s.lint_attrs);
+    let s = scan("mod m {\n#![forbid(unsafe_code)]\n}\n");
+    assert!(!s.forbids_unsafe);
+}
+
+#[test]
+fn lines_of_code() {
+    let s = scan("// comment\n\nfn f() {\n    1\n}\n/* block\n */\n");
+    assert_eq!((s.lines, s.code_lines), (7, 3));
+    assert_eq!(scan("").lines, 0);
+    assert_eq!(scan("fn f() {}").lines, 1);
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics_on_rust_shaped_input(src in "[a-z_'\"#r/*!\\\\{}()\\[\\]:;,.<>= \n0-9]{0,400}") {
+        let _ = scan(&src);
+    }
+
+    #[test]
+    fn never_panics_on_keyword_soup(words in proptest::collection::vec(proptest::sample::select(vec![
+        "unsafe", "fn", "mod", "use", "extern", "crate", "#", "!", "[", "]", "(", ")", "{", "}",
+        ";", ",", "::", "cfg", "test", "todo", "panic", "\"not implemented\"", "Client",
+        "builder", ".", "timeout", "build", "verify_server_cert", "Ok", "as", "self", "*",
+        "// SAFETY: x\n", "/// ```\n", "r#\"x\"#", "'a", "'b'", "\n", "path", "=", "\"x.rs\"",
+    ]), 0..200)) {
+        let _ = scan(&words.join(" "));
+    }
+
+    #[test]
+    fn never_panics_on_any_text(src in "\\PC{0,300}") {
+        let _ = scan(&src);
+    }
+}
