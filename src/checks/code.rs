@@ -179,11 +179,24 @@ pub fn at_manifest(finding: Finding, member: &Member) -> Finding {
     finding.at(member.manifest.clone(), None)
 }
 
-/// Members that are project tooling, not a product: `xtask` (the cargo
-/// xtask convention) and cargo-fuzz crates.
+/// Words in a member's name or directory that mark it as support for the
+/// project rather than a product.
+const SUPPORT_WORDS: &[&str] = &[
+    "xtask", "test", "tests", "testing", "bench", "benches", "fuzz", "example", "examples",
+];
+
+/// Members that support the project rather than ship as a product:
+/// `xtask`, test-support crates (`test_utils`, `tests-integration`),
+/// benchmark and example crates, cargo-fuzz crates — by a word of the name
+/// (split at `-`/`_`), a directory (`examples/…`, `crates/tests/…`), or
+/// `package.metadata.cargo-fuzz`.
 pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
-    let dir_name = crate::facts::files::file_name(&member.dir);
-    if member.name == "xtask" || dir_name == "xtask" || dir_name == "fuzz" {
+    let named = member
+        .name
+        .split(['-', '_'])
+        .any(|w| SUPPORT_WORDS.contains(&w));
+    let placed = member.dir.split('/').any(|d| SUPPORT_WORDS.contains(&d));
+    if named || placed {
         return true;
     }
     facts
@@ -209,6 +222,34 @@ mod tests {
         assert_eq!(k.next("todo", "f"), "todo:f:1");
         assert_eq!(k.next("todo", "g"), "todo:g:1");
         assert_eq!(k.next("todo", "f"), "todo:f:2");
+    }
+
+    #[test]
+    fn support_members() {
+        let facts = Facts::in_memory(Vec::new(), &[]);
+        for (name, dir) in [
+            ("xtask", "xtask"),
+            ("crates_io_test_utils", "crates/test_utils"),
+            ("tests-integration", "tests-integration"),
+            ("acl-tests", "crates/tests/acl"),
+            ("api", "examples/api/src-tauri"),
+            ("tauri_bench", "bench"),
+        ] {
+            assert!(
+                is_tooling(&facts, &Member::named(name, "0.1.0", dir)),
+                "{name}"
+            );
+        }
+        for (name, dir) in [
+            ("tokio", "tokio"),
+            ("contest", "crates/contest"),
+            ("app", ""),
+        ] {
+            assert!(
+                !is_tooling(&facts, &Member::named(name, "0.1.0", dir)),
+                "{name}"
+            );
+        }
     }
 
     #[test]

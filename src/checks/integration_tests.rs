@@ -2,7 +2,7 @@
 //! libraries at least runnable doc examples.
 
 use super::code::{self, at_manifest};
-use super::tests_present::counts;
+use super::tests_present::{MIN_CODE_LINES, counts};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::sources::TargetKind;
@@ -28,8 +28,10 @@ impl Check for IntegrationTests {
     }
     fn docs(&self) -> &'static str {
         r#"## What it checks
-For each member with a library or binary (tooling members — `xtask`,
-cargo-fuzz crates — are left out):
+For each member with a library or binary (support members — `xtask`,
+test-support, benchmark, example and fuzz crates, by a name word or
+directory such as `test_utils`, `tests-integration`, `bench`,
+`examples/…`, `fuzz` — are left out):
 
 - a member with a binary target (a CLI, a service) needs an integration
   test target (`tests/*.rs`, or a `[[test]]`): a warning without one;
@@ -37,7 +39,10 @@ cargo-fuzz crates — are left out):
   a note with runnable doctests only, and a warning with neither.
 
 An integration test target counts even when it has no `#[test]` function
-(`harness = false` suites run their own `main`).
+(`harness = false` suites run their own `main`), and so do the test
+targets of an unpublished member that depends on this one (a
+`test_suite` crate). Members with fewer than 50 lines of non-test code are
+left out.
 
 ## Why
 Unit tests check functions; integration tests check what users run — the
@@ -63,6 +68,28 @@ items are a start.
         if let Some(outcome) = code::nothing_to_scan(facts) {
             return outcome;
         }
+        let suites_of = |i: usize| {
+            facts.sources.members.get(i).map_or(0, |m| {
+                m.targets
+                    .iter()
+                    .filter(|t| t.kind == TargetKind::Test)
+                    .count()
+            })
+        };
+        // Unpublished members with test targets (a `test_suite` crate) test
+        // the members they depend on.
+        let mut external = vec![0usize; facts.members.len()];
+        for (j, tester) in facts.members.iter().enumerate() {
+            if tester.publish || suites_of(j) == 0 {
+                continue;
+            }
+            let uses = code::declared_names(facts, tester);
+            for (i, src) in facts.sources.members.iter().enumerate() {
+                if i != j && src.lib_name.as_ref().is_some_and(|l| uses.contains(l)) {
+                    external[i] += suites_of(j);
+                }
+            }
+        }
         let mut findings = Vec::new();
         let mut scores = Vec::new();
         for (i, member) in facts.members.iter().enumerate() {
@@ -77,13 +104,11 @@ items are a start.
             if !has_bin && !has_lib {
                 continue;
             }
-            let suites = src
-                .targets
-                .iter()
-                .filter(|t| t.kind == TargetKind::Test)
-                .count();
             let c = counts(facts, i);
-            if suites > 0 {
+            if c.code_lines < MIN_CODE_LINES {
+                continue;
+            }
+            if suites_of(i) + external[i] > 0 {
                 scores.push(1.0);
             } else if has_bin {
                 scores.push(0.0);
@@ -151,13 +176,18 @@ mod tests {
         IntegrationTests.run(&facts, &CheckConfig { level: Level::Warn })
     }
 
+    fn code(first: &str) -> String {
+        format!("{first}{}", "fn g() {}\n".repeat(60))
+    }
+
     #[test]
     fn binary_without_tests_dir_warns() {
-        let o = run(&[("Cargo.toml", ""), ("src/main.rs", "fn main() {}\n")]);
+        let main = code("fn main() {}\n");
+        let o = run(&[("Cargo.toml", ""), ("src/main.rs", &main)]);
         assert_eq!(o.status, Status::Warn);
         let o = run(&[
             ("Cargo.toml", ""),
-            ("src/main.rs", "fn main() {}\n"),
+            ("src/main.rs", &main),
             ("tests/cli.rs", "#[test]\nfn runs() {}\n"),
         ]);
         assert_eq!(o.status, Status::Pass);
@@ -165,16 +195,11 @@ mod tests {
 
     #[test]
     fn library_with_doctests_gets_half() {
-        let o = run(&[
-            ("Cargo.toml", ""),
-            (
-                "src/lib.rs",
-                "/// ```\n/// a::f();\n/// ```\npub fn f() {}\n",
-            ),
-        ]);
+        let lib = code("/// ```\n/// a::f();\n/// ```\npub fn f() {}\n");
+        let o = run(&[("Cargo.toml", ""), ("src/lib.rs", &lib)]);
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.score, 0.5);
-        let o = run(&[("Cargo.toml", ""), ("src/lib.rs", "pub fn f() {}\n")]);
+        let o = run(&[("Cargo.toml", ""), ("src/lib.rs", &code(""))]);
         assert_eq!(o.status, Status::Warn);
     }
 }

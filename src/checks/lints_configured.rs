@@ -37,7 +37,8 @@ Each member with Rust code configures lints in at least one of these ways:
   workspace root.
 
 Each member without any is a warning at its manifest; the score is the
-share of members that have one.
+share of members that have one. Support members (`xtask`, test-support,
+benchmark, example and fuzz crates) are left out.
 
 ## Why
 Lint levels written down in the repository are the team's rules, applied
@@ -74,6 +75,9 @@ Add `[lints.rust]` / `[lints.clippy]` tables (Rust 1.74+), or
         let mut findings = Vec::new();
         let (mut total, mut configured) = (0usize, 0usize);
         for (i, member) in facts.members.iter().enumerate() {
+            if code::is_tooling(facts, member) {
+                continue;
+            }
             let roots: Vec<_> = facts
                 .sources
                 .member_files(i)

@@ -11,6 +11,10 @@ pub struct TestsPresent;
 /// Tests per 1 000 lines of non-test code that earn full marks.
 pub const FULL_MARKS_DENSITY: f64 = 10.0;
 
+/// Members with fewer lines of non-test code than this (facades that
+/// re-export, tiny shims) have nothing worth requiring tests for.
+pub const MIN_CODE_LINES: u64 = 50;
+
 /// The score for a density of `d` tests per 1 000 lines: `sqrt(d / 10)`,
 /// capped at 1 — the first tests count most.
 pub fn density_score(d: f64) -> f64 {
@@ -28,12 +32,15 @@ pub struct Counts {
     pub doctests: u32,
     /// Lines of code outside test-only code, in shipping targets.
     pub code_lines: u64,
+    /// Tests in unpublished members that depend on this one (a
+    /// `test_suite` crate beside the library it tests).
+    pub external: u32,
 }
 
 impl Counts {
     /// All tests.
     pub fn total(&self) -> u32 {
-        self.unit + self.integration + self.doctests
+        self.unit + self.integration + self.doctests + self.external
     }
 
     /// Tests per 1 000 lines of non-test code.
@@ -71,6 +78,26 @@ pub fn counts(facts: &Facts, index: usize) -> Counts {
     c
 }
 
+/// Counts of every member, crediting the tests of unpublished members
+/// (test suites) to the members they depend on.
+pub fn all_counts(facts: &Facts) -> Vec<Counts> {
+    let mut all: Vec<Counts> = (0..facts.members.len()).map(|i| counts(facts, i)).collect();
+    for (j, tester) in facts.members.iter().enumerate() {
+        let own = all[j].unit + all[j].integration;
+        if tester.publish || own == 0 {
+            continue;
+        }
+        let uses = code::declared_names(facts, tester);
+        for (i, src) in facts.sources.members.iter().enumerate() {
+            let tested = i != j && src.lib_name.as_ref().is_some_and(|lib| uses.contains(lib));
+            if tested {
+                all[i].external += own;
+            }
+        }
+    }
+    all
+}
+
 impl Check for TestsPresent {
     fn id(&self) -> &'static str {
         "tests-present"
@@ -101,7 +128,13 @@ Counts, for each workspace member, without compiling:
   `compile_fail` (and not when the library sets `doctest = false`);
 
 against the lines of non-test code (lines with code, outside `#[cfg(test)]`
-items, tests, benches and examples).
+items, tests, benches and examples). Tests in an unpublished member (a
+`test_suite` or `tests-integration` crate) count for every member it
+depends on. Members with fewer than 50 lines of non-test code (facades
+that re-export) are left out, and so are support members: `xtask`,
+test-support, benchmark, example and fuzz crates (a name word or directory
+such as `test_utils`, `tests-integration`, `bench`, `examples/…`,
+`fuzz`).
 
 A publishable member with code and no test at all is a warning; any other
 member with none gets a note. The score is the code-weighted mean over
@@ -145,13 +178,16 @@ Add unit tests in a `#[cfg(test)] mod tests`, integration tests in
         let mut findings = Vec::new();
         let (mut weighted, mut weight) = (0.0, 0.0);
         let mut all = Counts::default();
-        for (i, member) in facts.members.iter().enumerate() {
-            let c = counts(facts, i);
+        let per_member = all_counts(facts);
+        for (member, c) in facts.members.iter().zip(per_member) {
+            if code::is_tooling(facts, member) {
+                continue;
+            }
             all.unit += c.unit;
             all.integration += c.integration;
             all.doctests += c.doctests;
             all.code_lines += c.code_lines;
-            if c.code_lines == 0 {
+            if c.code_lines < MIN_CODE_LINES {
                 continue;
             }
             let score = density_score(c.density());
@@ -175,12 +211,17 @@ Add unit tests in a `#[cfg(test)] mod tests`, integration tests in
                     Finding::note(
                         "few-tests",
                         format!(
-                            "`{}`: {} tests ({} unit, {} integration, {} doctests) for {} lines of code — {:.1} per 1 000 lines; full marks from {}",
+                            "`{}`: {} tests ({} unit, {} integration, {} doctests{}) for {} lines of code — {:.1} per 1 000 lines; full marks from {}",
                             member.name,
                             c.total(),
                             c.unit,
                             c.integration,
                             c.doctests,
+                            if c.external > 0 {
+                                format!(", {} in test-suite members", c.external)
+                            } else {
+                                String::new()
+                            },
                             c.code_lines,
                             c.density(),
                             FULL_MARKS_DENSITY
@@ -233,7 +274,10 @@ mod tests {
             vec![Member::named("a", "0.1.0", "")],
             &[
                 ("Cargo.toml", "[package]\nname = \"a\"\n"),
-                ("src/lib.rs", "pub fn f() -> u8 {\n    1\n}\n"),
+                (
+                    "src/lib.rs",
+                    "pub fn f() -> u8 {\n    1\n}\n".repeat(20).as_str(),
+                ),
             ],
         );
         assert_eq!(o.status, Status::Warn);
@@ -244,25 +288,59 @@ mod tests {
 
     #[test]
     fn counts_unit_integration_and_doctests() {
+        let lib = format!(
+            "/// ```\n/// a::f();\n/// ```\npub fn f() {{}}\n{}#[cfg(test)]\nmod tests {{\n    #[test]\n    fn t() {{}}\n}}\n",
+            "fn g() {}\n".repeat(59)
+        );
         let facts = Facts::in_memory(
             vec![Member::named("a", "0.1.0", "")],
             &[
                 ("Cargo.toml", "[package]\nname = \"a\"\n"),
-                (
-                    "src/lib.rs",
-                    "/// ```\n/// a::f();\n/// ```\npub fn f() {}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n",
-                ),
+                ("src/lib.rs", &lib),
                 ("tests/it.rs", "#[test]\nfn a() {}\n#[test]\nfn b() {}\n"),
             ],
         );
         let c = counts(&facts, 0);
         assert_eq!(
             (c.unit, c.integration, c.doctests, c.code_lines),
-            (1, 2, 1, 1)
+            (1, 2, 1, 60)
         );
         let o = TestsPresent.run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.score, 1.0);
+    }
+
+    #[test]
+    fn tests_in_a_test_suite_member_count_for_the_library() {
+        // serde: the tests of `serde` live in the unpublished `test_suite`.
+        let mut suite = Member::named("test_suite", "0.0.0", "test_suite");
+        suite.publish = false;
+        let lib = "pub fn f() {}\n".repeat(100);
+        let facts = Facts::in_memory(
+            vec![Member::named("serde", "1.0.0", "serde"), suite],
+            &[
+                ("serde/Cargo.toml", "[package]\nname = \"serde\"\n"),
+                ("serde/src/lib.rs", &lib),
+                (
+                    "test_suite/Cargo.toml",
+                    "[package]\nname = \"test_suite\"\npublish = false\n[dev-dependencies]\nserde = { path = \"../serde\" }\n",
+                ),
+                ("test_suite/tests/de.rs", "#[test]\nfn a() {}\n"),
+            ],
+        );
+        let all = all_counts(&facts);
+        assert_eq!((all[0].external, all[0].total()), (1, 1));
+        let o = TestsPresent.run(&facts, &CheckConfig { level: Level::Warn });
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn tiny_facades_are_left_out() {
+        let o = run(
+            vec![Member::named("a", "0.1.0", "")],
+            &[("Cargo.toml", ""), ("src/lib.rs", "pub use inner::*;\n")],
+        );
+        assert_eq!(o.status, Status::Skip);
     }
 
     #[test]

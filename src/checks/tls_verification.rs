@@ -2,7 +2,7 @@
 //! hostname verification.
 
 use super::code::{self, Keys};
-use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 
 /// See [`Check::docs`].
@@ -44,6 +44,10 @@ line:
   `Ok(ServerCertVerified::assertion())` (or `ClientCertVerified`), the
   usual `NoVerifier` installed with `.dangerous().set_certificate_verifier(…)`.
 
+A switch inside an `if`, `else` or `match` branch — an opt-in
+"insecure" option — is a warning rather than an error: the capability
+exists, but only under some condition.
+
 Limits: only literal `true`/`false` arguments are recognised — a flag read
 from configuration (`danger_accept_invalid_certs(cfg.insecure)`) is not
 reported; a custom verifier that does some checking is not judged.
@@ -73,20 +77,36 @@ code.
                 if !code::ships(f, site.test) {
                     continue;
                 }
-                findings.push(
+                let key = keys.next(site.what, "");
+                let finding = if site.conditional {
+                    Finding::warning(
+                        key,
+                        format!(
+                            "`{}` switches off TLS verification when its branch is taken (an \"insecure\" option?)",
+                            site.what
+                        ),
+                    )
+                    .help("make sure production configuration can never take this branch, or drop the option and trust a private CA instead")
+                } else {
                     Finding::error(
-                        keys.next(site.what, ""),
+                        key,
                         format!(
                             "`{}` switches off TLS verification in shipped code",
                             site.what
                         ),
                     )
-                    .at(f.path.clone(), Some(site.line as usize))
-                    .help("remove it; to trust a private CA, add its certificate to the client's root store"),
-                );
+                    .help("remove it; to trust a private CA, add its certificate to the client's root store")
+                };
+                findings.push(finding.at(f.path.clone(), Some(site.line as usize)));
             }
         }
-        let score = if findings.is_empty() { 1.0 } else { 0.0 };
+        let score = if findings.iter().any(|f| f.severity == Severity::Error) {
+            0.0
+        } else if findings.is_empty() {
+            1.0
+        } else {
+            0.5
+        };
         code::with_skipped(Outcome::from_findings(findings, score), facts)
     }
 }

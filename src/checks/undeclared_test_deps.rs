@@ -39,12 +39,15 @@ renamed dependency counts under its new name, and a library target named
 differently from its package under the library's name), a workspace member,
 the member's own library, or `std`, `core`, `alloc`, `proc_macro`, `test`.
 Names the member's own code declares or imports anywhere (modules, `use`
-imports, `extern crate … as` aliases, types) are not crates.
+imports, `extern crate … as` aliases, types) are not crates, nor are names
+its shipped code also uses (they resolve in a normal build: a dependency,
+or an item made by a macro, such as a diesel `table!` module).
 
 Each finding is at the first use in a file, with the command that fixes it.
 With `cargo metadata` the declared names are the resolved ones; without it
-they are read from the manifest (a library renamed in its own manifest is
-then missed). Edition 2015 members are checked only for `extern crate`
+they are read from the manifest, and a library named differently from its
+package is matched by the end of the package name (`astral-tokio-tar`
+provides `tokio_tar`). Edition 2015 members are checked only for `extern crate`
 (their paths are relative to the crate root).
 
 ## Why
@@ -85,11 +88,22 @@ with `-`), or remove the use.
             };
             let edition_2015 = src.edition == "2015";
             let declared = code::declared_names(facts, member);
+            // Names the member declares, and names its shipped code uses:
+            // those resolve in a normal build (a dependency, or an item —
+            // e.g. a module made by a macro such as diesel's `table!`).
             let mut local: BTreeSet<&str> = BTreeSet::new();
             for f in facts.sources.member_files(i) {
                 local.extend(f.scan.local_names.iter().map(String::as_str));
                 local.extend(f.scan.mods.iter().map(|m| m.name.as_str()));
+                local.extend(
+                    f.scan
+                        .crate_refs
+                        .iter()
+                        .filter(|r| code::ships(f, r.test))
+                        .map(|r| r.name.as_str()),
+                );
             }
+            let guessed = facts.metadata.is_err();
             let many_members = facts.members.len() > 1;
             for f in facts.sources.member_files(i) {
                 let is_test_target = matches!(
@@ -109,9 +123,14 @@ with `-`), or remove the use.
                     if edition_2015 && r.kind != RefKind::ExternCrate {
                         continue;
                     }
+                    // Without metadata, a library named differently from its
+                    // package is guessed from the name's tail
+                    // (`astral-tokio-tar` → `tokio_tar`).
+                    let suffix = format!("_{}", r.name);
                     let known = declared.contains(&r.name)
                         || workspace_crates.contains(&r.name)
-                        || local.contains(r.name.as_str());
+                        || local.contains(r.name.as_str())
+                        || (guessed && declared.iter().any(|d| d.ends_with(&suffix)));
                     if known {
                         continue;
                     }
@@ -197,6 +216,24 @@ mod tests {
             ("tests/common/mod.rs", "pub fn h() {}\n"),
         ]);
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn names_shipped_code_uses_and_guessed_library_names_are_fine() {
+        // crates.io: a diesel `table!` module used in tests and in the
+        // model code; `astral-tokio-tar` used as `tokio_tar` (no metadata).
+        let o = run(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nedition = \"2021\"\n[dependencies]\nastral-tokio-tar = \"0.6\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "pub fn q() { keywords::table.load(); }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n        keywords::table.count();\n        tokio_tar::Archive::new(x);\n        uncommon::thing();\n    }\n}\n",
+            ),
+        ]);
+        let keys: Vec<&str> = o.findings.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, vec!["uncommon"]);
     }
 
     #[test]

@@ -144,6 +144,9 @@ fn kind_key(kind: UnsafeKind) -> &'static str {
 fn forbid_suggestions(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, member) in facts.members.iter().enumerate() {
+        if code::is_tooling(facts, member) {
+            continue;
+        }
         let files: Vec<_> = facts.sources.member_files(i).collect();
         let roots: Vec<_> = files
             .iter()

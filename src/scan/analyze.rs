@@ -123,6 +123,15 @@ fn is_test_attr(last: &str) -> bool {
 
 #[derive(Debug, Clone, Copy)]
 struct Frame {
+    /// This delimiter opened a `quote!`-style template: code for another
+    /// crate.
+    template: bool,
+    /// This `{` opened the branch of an `if`, `else` or `match` arm.
+    conditional: bool,
+    /// This `{` opened the body of `impl Trait for Type`.
+    trait_impl: bool,
+    /// This `{` opened the body of an `unsafe fn` with a safety argument.
+    documented_unsafe_fn: bool,
     /// This `{` opened a test-only region.
     test: bool,
     /// Index into `inline_mods` when this `{` opened `mod name { … }`.
@@ -251,7 +260,21 @@ struct Analyzer<'a> {
     imports: HashMap<&'a str, String>,
     // Sites.
     unsafe_stage: UnsafeStage,
-    unsafe_snapshot: (u32, bool, bool, bool),
+    /// 1 after `quote`, 2 after `quote!`: the next delimiter opens a
+    /// template.
+    template_stage: u8,
+    template_frames: u32,
+    /// `if`/`else`/`=>` seen at this depth: the next `{` is a branch.
+    branch: Option<usize>,
+    conditional_frames: u32,
+    /// `impl` seen at this depth; whether a `for` followed.
+    impl_block: Option<(usize, bool)>,
+    /// An `unsafe fn` declared at this depth, documented or not: its body
+    /// is next.
+    unsafe_fn_body: Option<(usize, bool)>,
+    /// Line, test-only, SAFETY comment, `# Safety` doc, directly inside
+    /// a documented `unsafe fn`, inside a trait impl.
+    unsafe_snapshot: (u32, bool, bool, bool, bool, bool),
     macro_stage: (MacroStage, u32, bool),
     tls_stage: Option<(&'static str, &'static str, u32, bool, u8)>,
     verifier: Option<Verifier<'a>>,
@@ -294,7 +317,13 @@ impl<'a> Analyzer<'a> {
             uses: None,
             imports: HashMap::new(),
             unsafe_stage: UnsafeStage::None,
-            unsafe_snapshot: (0, false, false, false),
+            template_stage: 0,
+            template_frames: 0,
+            branch: None,
+            conditional_frames: 0,
+            impl_block: None,
+            unsafe_fn_body: None,
+            unsafe_snapshot: (0, false, false, false, false, false),
             macro_stage: (MacroStage::None, 0, false),
             tls_stage: None,
             verifier: None,
@@ -548,10 +577,27 @@ impl<'a> Analyzer<'a> {
         match kind {
             Kind::Punct(c @ (b'(' | b'[' | b'{')) => {
                 let mut frame = Frame {
+                    template: self.template_stage == 2,
+                    conditional: false,
                     test: false,
                     inline_mod: false,
+                    trait_impl: false,
+                    documented_unsafe_fn: false,
                 };
+                if frame.template {
+                    self.template_frames += 1;
+                }
                 if c == b'{' {
+                    if self.branch.take() == Some(depth) {
+                        frame.conditional = true;
+                        self.conditional_frames += 1;
+                    }
+                    if let Some((d, has_for)) = self.impl_block.take() {
+                        frame.trait_impl = d == depth && has_for;
+                    }
+                    if let Some((d, documented)) = self.unsafe_fn_body.take() {
+                        frame.documented_unsafe_fn = d == depth && documented;
+                    }
                     if self.pending.is_some_and(|p| p.depth == depth) {
                         frame.test = true;
                         self.pending = None;
@@ -573,6 +619,12 @@ impl<'a> Analyzer<'a> {
                     if frame.test {
                         self.test_frames = self.test_frames.saturating_sub(1);
                     }
+                    if frame.template {
+                        self.template_frames = self.template_frames.saturating_sub(1);
+                    }
+                    if frame.conditional {
+                        self.conditional_frames = self.conditional_frames.saturating_sub(1);
+                    }
                     if frame.inline_mod {
                         self.inline_mods.pop();
                     }
@@ -582,6 +634,33 @@ impl<'a> Analyzer<'a> {
                 self.pending = None;
             }
             _ => {}
+        }
+        self.template_stage = match (self.template_stage, kind) {
+            (_, Kind::Ident)
+                if matches!(
+                    text,
+                    "quote" | "quote_spanned" | "parse_quote" | "parse_quote_spanned"
+                ) =>
+            {
+                1
+            }
+            (1, Kind::Punct(b'!')) => 2,
+            _ => 0,
+        };
+        if kind == Kind::Punct(b'>') && self.prev(0).0 == Kind::Punct(b'=') {
+            // A match arm: `pattern => { … }`.
+            self.branch = Some(depth);
+        }
+        if kind == Kind::Punct(b';') {
+            if self.branch == Some(depth) {
+                self.branch = None;
+            }
+            if self.impl_block.is_some_and(|(d, _)| d == depth) {
+                self.impl_block = None;
+            }
+            if self.unsafe_fn_body.is_some_and(|(d, _)| d == depth) {
+                self.unsafe_fn_body = None;
+            }
         }
         if matches!(kind, Kind::Punct(b';' | b'{' | b'}')) {
             self.safety_since_boundary = false;
@@ -593,7 +672,8 @@ impl<'a> Analyzer<'a> {
     }
 
     fn add_ref(&mut self, name: &'a str, line: u32, test: bool, how: RefKind) {
-        if is_builtin(name) || name.is_empty() {
+        // Paths in a template name the expanding crate's dependencies.
+        if is_builtin(name) || name.is_empty() || self.template_frames > 0 {
             return;
         }
         if let Some(attr) = &mut self.attr {
@@ -603,15 +683,34 @@ impl<'a> Analyzer<'a> {
     }
 
     fn ident(&mut self, text: &'a str, t: &Token, in_test: bool, in_use: bool, depth: usize) {
+        if matches!(text, "if" | "else") {
+            self.branch = Some(depth);
+        }
+        // Code in a `quote!` template is another crate's: record nothing.
+        if self.template_frames > 0 {
+            return;
+        }
         match text {
             "unsafe" => {
                 self.unsafe_stage = UnsafeStage::AfterUnsafe;
+                let frame = self.stack.last();
                 self.unsafe_snapshot = (
                     t.line,
                     in_test,
                     self.safety_since_boundary,
                     self.safety_doc_since_boundary,
+                    self.prev(0).0 == Kind::Punct(b'{')
+                        && frame.is_some_and(|f| f.documented_unsafe_fn),
+                    frame.is_some_and(|f| f.trait_impl),
                 );
+            }
+            "impl" => self.impl_block = Some((depth, false)),
+            "for" => {
+                if let Some((d, has_for)) = &mut self.impl_block {
+                    if *d == depth {
+                        *has_for = true;
+                    }
+                }
             }
             "fn" => {
                 self.expect = Expect::FnName;
@@ -704,6 +803,7 @@ impl<'a> Analyzer<'a> {
                     what,
                     line: t.line,
                     test: in_test,
+                    conditional: self.conditional_frames > 0,
                 });
             }
             let client = matches!(
@@ -746,6 +846,9 @@ impl<'a> Analyzer<'a> {
 
     fn step_expect(&mut self, kind: Kind, text: &'a str, t: &Token, in_test: bool) {
         let expect = std::mem::replace(&mut self.expect, Expect::None);
+        if self.template_frames > 0 {
+            return;
+        }
         if kind != Kind::Ident {
             if expect == Expect::CrateAlias {
                 self.end_extern_crate(None);
@@ -806,7 +909,8 @@ impl<'a> Analyzer<'a> {
     }
 
     fn step_unsafe(&mut self, kind: Kind, text: &'a str) {
-        let (line, test, safety, doc) = self.unsafe_snapshot;
+        let (line, test, safety, doc, whole_body, in_trait_impl) = self.unsafe_snapshot;
+        let depth = self.stack.len();
         let site = |kind: UnsafeKind, documented: bool, item: &str| UnsafeSite {
             kind,
             line,
@@ -821,8 +925,11 @@ impl<'a> Analyzer<'a> {
                 } else {
                     UnsafeKind::ExternBlock
                 };
-                self.out.unsafe_sites.push(site(k, safety, self.last_fn));
-                if k == UnsafeKind::Block && !safety {
+                let documented = safety || (k == UnsafeKind::Block && whole_body);
+                self.out
+                    .unsafe_sites
+                    .push(site(k, documented, self.last_fn));
+                if k == UnsafeKind::Block && !documented {
                     self.first_inside = Some(self.out.unsafe_sites.len() - 1);
                 }
                 UnsafeStage::None
@@ -845,9 +952,14 @@ impl<'a> Analyzer<'a> {
             (UnsafeStage::AfterUnsafe, Kind::Ident, "extern") => UnsafeStage::AfterExtern,
             (UnsafeStage::AfterExtern, Kind::Str, _) => UnsafeStage::AfterExtern,
             (UnsafeStage::AfterFn, Kind::Ident, name) => {
-                self.out
-                    .unsafe_sites
-                    .push(site(UnsafeKind::Fn, safety || doc, name));
+                // In `impl Trait for T` the contract is the trait's.
+                let documented = safety || doc || in_trait_impl;
+                if !in_trait_impl {
+                    self.out
+                        .unsafe_sites
+                        .push(site(UnsafeKind::Fn, documented, name));
+                }
+                self.unsafe_fn_body = Some((depth, documented));
                 UnsafeStage::None
             }
             _ => UnsafeStage::None,
@@ -899,7 +1011,12 @@ impl<'a> Analyzer<'a> {
         self.tls_stage = match (stage, kind) {
             (0, Kind::Punct(b'(')) => Some((what, want, line, test, 1)),
             (1, Kind::Ident) if text == want => {
-                self.out.tls.push(TlsSite { what, line, test });
+                self.out.tls.push(TlsSite {
+                    what,
+                    line,
+                    test,
+                    conditional: self.conditional_frames > 0,
+                });
                 None
             }
             _ => None,
@@ -958,6 +1075,7 @@ impl<'a> Analyzer<'a> {
                             what: "a certificate verifier that accepts every certificate",
                             line: v.line,
                             test: self.in_test(),
+                            conditional: false,
                         });
                     }
                     self.verifier = None;
@@ -1060,6 +1178,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn pend(&mut self, depth: usize, tests: u32, bench: bool) {
+        if self.template_frames > 0 {
+            return;
+        }
         let p = self.pending.get_or_insert(PendingItem {
             depth,
             tests: 0,
@@ -1197,10 +1318,14 @@ fn predicate(toks: &[(Kind, &str)], i: &mut usize, depth: u32) -> bool {
     let is_list = toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'('));
     if !is_list {
         if toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'=')) {
+            let value = toks.get(*i + 1).map_or("", |t| lexer::str_content(t.1));
             *i += 2;
-            return false;
+            // Features that exist to support tests (tauri's `test`, tokio's
+            // `test-util`): code behind them is for users' test suites.
+            return text == "feature" && is_test_feature(value);
         }
-        return text == "test";
+        // Test-only and documentation-only code do not ship.
+        return matches!(text, "test" | "doc" | "docsrs");
     }
     *i += 1;
     let mut values = Vec::new();
@@ -1224,6 +1349,24 @@ fn predicate(toks: &[(Kind, &str)], i: &mut usize, depth: u32) -> bool {
         "any" => !values.is_empty() && values.iter().all(|v| *v),
         _ => false,
     }
+}
+
+/// Feature names that switch on test support.
+fn is_test_feature(name: &str) -> bool {
+    matches!(
+        name,
+        "test"
+            | "tests"
+            | "testing"
+            | "test-util"
+            | "test-utils"
+            | "test_utils"
+            | "test-support"
+            | "test-helpers"
+            | "mock"
+            | "mocks"
+            | "mocking"
+    )
 }
 
 /// Whether a doc code block with this info string is a doctest that runs

@@ -197,6 +197,9 @@ pub struct TlsSite {
     pub line: u32,
     /// In test-only code.
     pub test: bool,
+    /// Inside an `if`, `else` or `match` branch: switched off only under
+    /// some condition (an "insecure" option).
+    pub conditional: bool,
 }
 
 /// An HTTP client built without a timeout.

@@ -169,6 +169,107 @@ unsafe trait Marker {}
 }
 
 #[test]
+fn trait_impl_methods_and_whole_body_blocks() {
+    // Found on regex and tokio: the contract of an `unsafe fn` in a trait
+    // impl is the trait's; a block that is the whole body of a documented
+    // `unsafe fn` is covered by its `# Safety` section.
+    let src = r#"unsafe impl<'a, A: Automaton> Automaton for &'a A {
+    unsafe fn next_state_unchecked(&self) -> u8 { 0 }
+}
+impl Task {
+    /// # Safety
+    /// The caller synchronizes.
+    unsafe fn will_wake(&self) -> bool {
+        unsafe { self.with_task() }
+    }
+    unsafe fn undocumented(&self) {
+        unsafe { x() }
+    }
+}
+"#;
+    assert_eq!(
+        unsafe_lines(src),
+        vec![
+            (1, UnsafeKind::Impl, false),
+            (7, UnsafeKind::Fn, true),
+            (8, UnsafeKind::Block, true),
+            (10, UnsafeKind::Fn, false),
+            (11, UnsafeKind::Block, false),
+        ]
+    );
+}
+
+#[test]
+fn documentation_only_code_does_not_ship() {
+    // tokio: `#[cfg(doc)]` macro stubs and `#[cfg(docsrs)]` shims.
+    let src = "#[cfg(doc)]
+macro_rules! join { () => { unimplemented!() } }
+#[cfg(all(docsrs, unix))]
+fn shim() { todo!() }
+#[cfg(not(docsrs))]
+fn real() { todo!() }
+#[cfg(any(test, feature = \"test\"))]
+fn mock() { unimplemented!() }
+#[cfg(feature = \"std\")]
+fn shipped() { todo!() }
+";
+    assert_eq!(
+        unfinished(src),
+        vec![
+            (2, UnfinishedKind::Unimplemented, true),
+            (4, UnfinishedKind::Todo, true),
+            (6, UnfinishedKind::Todo, false),
+            (8, UnfinishedKind::Unimplemented, true),
+            (10, UnfinishedKind::Todo, false),
+        ]
+    );
+}
+
+#[test]
+fn quote_templates_are_another_crates_code() {
+    // clap_derive: dummy impls generated for the user's crate.
+    let src = r#"pub fn into_app(name: &Ident) -> TokenStream {
+    quote! {
+        impl clap::CommandFactory for #name {
+            fn command<'b>() -> clap::Command { unimplemented!() }
+        }
+        unsafe impl Send for #name {}
+        #[test]
+        fn generated() {}
+    }
+}
+fn real() { todo!() }
+"#;
+    let s = scan(src);
+    assert_eq!(unfinished(src), vec![(11, UnfinishedKind::Todo, false)]);
+    assert!(s.unsafe_sites.is_empty());
+    assert!(s.crate_refs.is_empty(), "{:?}", s.crate_refs);
+    assert_eq!(s.test_fns, 0);
+}
+
+#[test]
+fn tls_switches_in_branches_are_conditional() {
+    // sentry: an `accept_invalid_certs` option.
+    let src = "fn f() {
+    if accept_invalid_certs {
+        b = b.danger_accept_invalid_certs(true);
+    }
+    let c = match mode {
+        Mode::Insecure => { h.ssl_verify_peer(false) }
+        _ => {}
+    };
+    x.danger_accept_invalid_hostnames(true);
+}
+";
+    let found: Vec<(u32, bool)> = scan(src)
+        .tls
+        .iter()
+        .map(|t| (t.line, t.conditional))
+        .collect();
+    assert_eq!(found, vec![(3, true), (6, true), (9, false)]);
+}
+
+#[test]
 fn a_safety_comment_covers_one_statement_only() {
     let src = "// SAFETY: covers a\nlet a = unsafe { x() };\nlet b = unsafe { y() };\n";
     assert_eq!(
