@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cargo_metadata::Metadata;
 use serde::Serialize;
@@ -457,37 +456,20 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
     let root_paths: std::collections::HashSet<&str> =
         roots.iter().map(|(_, t)| t.root.as_str()).collect();
 
-    // Reachability: scan root files, then what they declare, wave by wave.
-    let mut scanned: HashMap<String, Result<FileScan, TextProblem>> = HashMap::new();
-    let mut owner: HashMap<String, usize> = HashMap::new();
-    let mut wave: Vec<String> = Vec::new();
-    for (m, t) in &roots {
-        if !owner.contains_key(&t.root) {
-            owner.insert(t.root.clone(), *m);
-            wave.push(t.root.clone());
+    // Reachability: scan the root files, then what they declare.
+    let mut first: Vec<String> = Vec::new();
+    for (_, t) in &roots {
+        if !first.contains(&t.root) {
+            first.push(t.root.clone());
         }
     }
-    let mut bytes = 0u64;
-    while !wave.is_empty() {
-        let results = scan_parallel(&wave, read);
-        let mut next = Vec::new();
-        for (path, result) in wave.iter().zip(results) {
-            if let Ok((scan, len)) = &result {
-                bytes += *len as u64;
-                let is_root = root_paths.contains(path.as_str());
-                for decl in &scan.mods {
-                    if let Some(child) = resolve_mod(path, is_root, decl, index) {
-                        if !owner.contains_key(&child) {
-                            owner.insert(child.clone(), owner.get(path).copied().unwrap_or(0));
-                            next.push(child);
-                        }
-                    }
-                }
-            }
-            scanned.insert(path.clone(), result.map(|(s, _)| s));
-        }
-        wave = next;
-    }
+    let (scanned, bytes) = scan_trees(first, read, &|path: &str, scan: &FileScan| {
+        let is_root = root_paths.contains(path);
+        scan.mods
+            .iter()
+            .filter_map(|decl| resolve_mod(path, is_root, decl, index))
+            .collect()
+    });
 
     // Roles: walk each tree again, shipping targets first, so a file
     // shared by a library and a test counts as library code.
@@ -563,47 +545,97 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
     }
 }
 
-/// A file's scan and its size in bytes, or why it could not be read.
-type Scanned = Result<(FileScan, usize), TextProblem>;
+/// A file's scan, or why it could not be read.
+type Scanned = Result<FileScan, TextProblem>;
 
-/// Reads and scans `paths` on all cores; results in the same order.
-fn scan_parallel(paths: &[String], read: &Reader<'_>) -> Vec<Scanned> {
+/// The work shared by the scanning threads.
+#[derive(Default)]
+struct Queue {
+    todo: Vec<String>,
+    seen: std::collections::HashSet<String>,
+    in_flight: usize,
+    done: HashMap<String, Scanned>,
+    bytes: u64,
+}
+
+/// Reads and scans `first` and every file their module declarations reach
+/// (`children` names them), on all cores. Threads take files from one
+/// queue and add what each file declares, so no thread waits for a
+/// directory level to finish.
+fn scan_trees(
+    first: Vec<String>,
+    read: &Reader<'_>,
+    children: &(dyn Fn(&str, &FileScan) -> Vec<String> + Sync),
+) -> (HashMap<String, Scanned>, u64) {
+    use std::sync::{Condvar, Mutex, PoisonError};
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(paths.len())
         .max(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else { break };
-            let result = read(path).map(|text| (scan::scan(&text), text.len()));
-            done.push((i, result));
+    let queue = Mutex::new(Queue {
+        seen: first.iter().cloned().collect(),
+        todo: first,
+        ..Queue::default()
+    });
+    let wake = Condvar::new();
+    let work = || loop {
+        let path = {
+            let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(path) = q.todo.pop() {
+                    q.in_flight += 1;
+                    break Some(path);
+                }
+                if q.in_flight == 0 {
+                    break None;
+                }
+                q = wake.wait(q).unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        let Some(path) = path else {
+            wake.notify_all();
+            return;
+        };
+        // A scanner bug must not leave the other threads waiting for this
+        // file forever: it becomes a skipped file instead.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read(&path).map(|text| (scan::scan(&text), text.len()))
+        }))
+        .unwrap_or_else(|_| {
+            Err(TextProblem::Unreadable {
+                reason: "the scanner failed on it (a bug in cargo-readiness)".into(),
+            })
+        });
+        let found = match &result {
+            Ok((scan, _)) => children(&path, scan),
+            Err(_) => Vec::new(),
+        };
+        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+        for child in found {
+            if q.seen.insert(child.clone()) {
+                q.todo.push(child);
+            }
         }
-        done
+        q.in_flight -= 1;
+        let scanned = result.map(|(scan, len)| {
+            q.bytes += len as u64;
+            scan
+        });
+        q.done.insert(path, scanned);
+        drop(q);
+        wake.notify_all();
     };
-    let mut all: Vec<(usize, Scanned)> = if threads == 1 {
-        work()
+    if threads == 1 {
+        work();
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    };
-    all.sort_by_key(|(i, _)| *i);
-    let mut out: Vec<Scanned> = all.into_iter().map(|(_, r)| r).collect();
-    // A worker that panicked loses its files; say so rather than misalign.
-    while out.len() < paths.len() {
-        out.push(Err(TextProblem::Unreadable {
-            reason: "the scanner failed on it".into(),
-        }));
+            for _ in 0..threads {
+                scope.spawn(work);
+            }
+        });
     }
-    out
+    let q = queue.into_inner().unwrap_or_else(PoisonError::into_inner);
+    (q.done, q.bytes)
 }
 
 /// The file a `mod` declaration in `parent` refers to, if it is indexed.

@@ -218,6 +218,7 @@ struct UseCollect<'a> {
 
 /// Upper bounds that keep pathological input linear.
 const RING: usize = 8;
+const MAX_REMEMBERED_COMMENTS: usize = 256;
 const MAX_ATTR_TOKENS: usize = 256;
 const MAX_USE_TOKENS: usize = 4096;
 const MAX_VERIFIER_TOKENS: usize = 24;
@@ -235,8 +236,8 @@ struct Analyzer<'a> {
     // Comments.
     safety_finder: memmem::Finder<'static>,
     safety_finder_upper: memmem::Finder<'static>,
-    safety_since_boundary: bool,
-    safety_doc_since_boundary: bool,
+    /// Comments (start, end, is doc) since the last `;`, `{` or `}`.
+    since_boundary: Vec<(usize, usize, bool)>,
     fence: Option<(u8, usize)>,
     first_inside: Option<usize>,
     // Attributes and the items they apply to.
@@ -295,8 +296,7 @@ impl<'a> Analyzer<'a> {
             last_code_line: 0,
             safety_finder: memmem::Finder::new("afety"),
             safety_finder_upper: memmem::Finder::new("AFETY"),
-            safety_since_boundary: false,
-            safety_doc_since_boundary: false,
+            since_boundary: Vec::new(),
             fence: None,
             first_inside: None,
             hash_at: None,
@@ -350,54 +350,54 @@ impl<'a> Analyzer<'a> {
 
     // ---- comments -------------------------------------------------------
 
+    /// Comments are looked into lazily: a comment only matters for safety
+    /// when an `unsafe` follows before the next `;`, `{` or `}`, so it is
+    /// remembered and searched then (most comments never are).
     fn comment(&mut self, t: Token, doc: Comment) {
         let bytes = &self.src.as_bytes()[t.start..t.end];
-        if self.has_safety(bytes) {
-            if let Some(i) = self.first_inside.take() {
-                if let Some(site) = self.out.unsafe_sites.get_mut(i) {
-                    site.documented = true;
-                }
-            } else if let Some(site) = self
-                .out
-                .unsafe_sites
-                .last_mut()
-                .filter(|s| s.line == t.line && !s.documented)
-            {
+        // The first thing inside an undocumented `unsafe {`, or a comment on
+        // the same line as the last `unsafe`: decided now.
+        let same_line = self
+            .out
+            .unsafe_sites
+            .last()
+            .is_some_and(|s| s.line == t.line && !s.documented);
+        if (self.first_inside.is_some() || same_line) && self.has_safety(bytes) {
+            let i = self
+                .first_inside
+                .take()
+                .unwrap_or(self.out.unsafe_sites.len().saturating_sub(1));
+            if let Some(site) = self.out.unsafe_sites.get_mut(i) {
                 site.documented = true;
-            } else {
-                self.safety_since_boundary = true;
             }
-        }
-        if doc == Comment::Plain {
             return;
         }
-        let text = &self.src[t.start..t.end];
-        let is_block = text.starts_with("/*");
-        let body = if is_block {
-            text.get(3..text.len().saturating_sub(2)).unwrap_or("")
-        } else {
-            text.get(3..).unwrap_or("")
-        };
-        let maybe_fence = self.fence.is_some() || memchr::memchr2(b'`', b'~', bytes).is_some();
-        let maybe_safety = self.safety_finder.find(bytes).is_some()
-            || self.safety_finder_upper.find(bytes).is_some();
-        if !maybe_fence && !maybe_safety {
-            return;
+        if self.since_boundary.len() >= MAX_REMEMBERED_COMMENTS {
+            self.since_boundary.remove(0);
         }
-        for line in body.lines() {
-            let line = if is_block {
-                line.trim_start().trim_start_matches('*')
-            } else {
-                line
-            };
-            let line = line.trim();
-            if maybe_safety && is_safety_heading(line) {
-                self.safety_doc_since_boundary = true;
-            }
-            if maybe_fence {
+        self.since_boundary
+            .push((t.start, t.end, doc != Comment::Plain));
+        if doc != Comment::Plain
+            && (self.fence.is_some() || memchr::memchr2(b'`', b'~', bytes).is_some())
+        {
+            for line in doc_lines(&self.src[t.start..t.end]) {
                 self.fence_line(line);
             }
         }
+    }
+
+    /// Whether the comments since the last boundary hold a `SAFETY:`
+    /// comment, and a `# Safety` doc section.
+    fn safety_since_boundary(&self) -> (bool, bool) {
+        let (mut safety, mut heading) = (false, false);
+        for &(start, end, doc) in &self.since_boundary {
+            let bytes = &self.src.as_bytes()[start..end];
+            safety = safety || self.has_safety(bytes);
+            if doc && !heading {
+                heading = doc_lines(&self.src[start..end]).any(is_safety_heading);
+            }
+        }
+        (safety, heading)
     }
 
     /// `SAFETY:` in any case (`// Safety: …` too), or the word `SAFETY`
@@ -567,7 +567,9 @@ impl<'a> Analyzer<'a> {
         if kind == Kind::Punct(b';') {
             self.end_mod_decl();
         }
-        self.step_expect(kind, text, &t, in_test);
+        if self.expect != Expect::None {
+            self.step_expect(kind, text, &t, in_test);
+        }
 
         if kind == Kind::Ident && !self.is_raw(&t) {
             self.ident(text, &t, in_test, in_use, depth);
@@ -663,8 +665,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         if matches!(kind, Kind::Punct(b';' | b'{' | b'}')) {
-            self.safety_since_boundary = false;
-            self.safety_doc_since_boundary = false;
+            self.since_boundary.clear();
             self.boundaries += 1;
         }
         self.sig += 1;
@@ -693,12 +694,13 @@ impl<'a> Analyzer<'a> {
         match text {
             "unsafe" => {
                 self.unsafe_stage = UnsafeStage::AfterUnsafe;
+                let (safety, heading) = self.safety_since_boundary();
                 let frame = self.stack.last();
                 self.unsafe_snapshot = (
                     t.line,
                     in_test,
-                    self.safety_since_boundary,
-                    self.safety_doc_since_boundary,
+                    safety,
+                    heading,
                     self.prev(0).0 == Kind::Punct(b'{')
                         && frame.is_some_and(|f| f.documented_unsafe_fn),
                     frame.is_some_and(|f| f.trait_impl),
@@ -1398,6 +1400,25 @@ pub fn runnable_doctest(info: &str) -> bool {
         }
     }
     (rust || !other) && !skipped
+}
+
+/// The lines of a doc comment's text without the comment markers
+/// (`///`, `//!`, `/**`, `*/`, leading `*`), trimmed.
+fn doc_lines(text: &str) -> impl Iterator<Item = &str> {
+    let is_block = text.starts_with("/*");
+    let body = if is_block {
+        text.get(3..text.len().saturating_sub(2)).unwrap_or("")
+    } else {
+        text.get(3..).unwrap_or("")
+    };
+    body.lines().map(move |line| {
+        let line = if is_block {
+            line.trim_start().trim_start_matches('*')
+        } else {
+            line
+        };
+        line.trim()
+    })
 }
 
 /// A doc line that is a `# Safety` heading.

@@ -34,11 +34,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    println!("runs: at least {runs} and 1 s per measurement; {threads} threads for collect");
-    println!("CPU = MB per CPU-second (robust on a busy machine); wall = best run\n");
+    println!("runs: at least {runs} and 2 s per measurement; {threads} threads for collect");
+    println!("MB/s as best / median run; lex and scan on one thread, files in memory;");
     println!(
-        "{:<30} {:>6} {:>8} {:>7} {:>11} {:>11} {:>11} {:>11}",
-        "corpus", "files", "lines", "MB", "lex CPU", "scan CPU", "collect CPU", "collect wall"
+        "collect = facts::sources::collect: module trees read from disk (warm cache) and scanned on all cores\n"
+    );
+    println!(
+        "{:<30} {:>6} {:>8} {:>7} {:>15} {:>15} {:>15}",
+        "corpus", "files", "lines", "MB", "lex", "scan", "collect"
     );
 
     let generated = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -103,72 +106,51 @@ fn measure(label: &str, dir: &Path, runs: usize) -> Result<(), String> {
         ));
     });
     println!(
-        "{:<30} {:>6} {:>8} {:>7.2} {:>11} {:>11} {:>11} {:>11}",
+        "{:<30} {:>6} {:>8} {:>7.2} {:>15} {:>15} {:>15}",
         label,
         facts.files.len(),
         lines,
         mb,
-        lex.cpu_rate(mb),
-        scan.cpu_rate(mb),
-        collect.cpu_rate(mb),
-        collect.wall_rate(mb),
+        lex.rates(mb),
+        scan.rates(mb),
+        collect.rates(mb),
     );
     Ok(())
 }
 
-/// Wall and CPU time of repeated runs.
+/// Wall times of repeated runs.
 struct Timing {
-    /// Fastest single run (wall clock).
+    /// Fastest run.
     best: Duration,
-    /// Process CPU time per run (all threads), when /proc says.
-    cpu_per_run: Option<Duration>,
+    /// Median run.
+    median: Duration,
 }
 
 impl Timing {
-    fn cpu_rate(&self, mb: f64) -> String {
-        match self.cpu_per_run {
-            Some(d) => format!("{:.0} MB/s", mb / d.as_secs_f64().max(f64::EPSILON)),
-            None => "-".into(),
-        }
-    }
-
-    fn wall_rate(&self, mb: f64) -> String {
-        format!("{:.0} MB/s", mb / self.best.as_secs_f64().max(f64::EPSILON))
+    /// `best / median` throughput in MB/s.
+    fn rates(&self, mb: f64) -> String {
+        let rate = |d: Duration| mb / d.as_secs_f64().max(f64::EPSILON);
+        format!("{:.0} / {:.0}", rate(self.best), rate(self.median))
     }
 }
 
-/// Runs `f` at least `runs` times and for at least one second of wall
-/// time; the best wall time and the mean CPU time per run.
+/// Runs `f` at least `runs` times and for at least two seconds; the best
+/// and median wall times. On a shared machine the best run is the one
+/// least disturbed by other processes.
 fn timed(runs: usize, mut f: impl FnMut()) -> Timing {
     f(); // warm-up
-    let cpu_start = process_cpu();
     let started = Instant::now();
-    let mut best = Duration::MAX;
-    let mut n = 0u32;
-    while (n as usize) < runs || started.elapsed() < Duration::from_secs(1) {
+    let mut times = Vec::new();
+    while times.len() < runs || started.elapsed() < Duration::from_secs(2) {
         let t = Instant::now();
         f();
-        best = best.min(t.elapsed());
-        n += 1;
+        times.push(t.elapsed());
     }
-    let cpu_per_run = match (cpu_start, process_cpu()) {
-        (Some(a), Some(b)) if b > a => Some((b - a) / n),
-        _ => None,
-    };
-    Timing { best, cpu_per_run }
-}
-
-/// CPU time used by this process so far (user + system, all threads),
-/// from `/proc/self/stat`; `None` off Linux.
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may contain spaces) in parens.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    // USER_HZ is 100 on every Linux configuration cargo supports.
-    Some(Duration::from_millis((utime + stime) * 10))
+    times.sort();
+    Timing {
+        best: times[0],
+        median: times[times.len() / 2],
+    }
 }
 
 /// The newest `NAME-VERSION` directory of the first of `names` found in

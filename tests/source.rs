@@ -1,0 +1,285 @@
+//! The testing and code-hygiene checks end to end: a fixture workspace
+//! with the exact findings expected (check, path, line, severity), tricky
+//! lexing that must produce none, and bad input — a file that is not
+//! UTF-8, a 20 MB generated file — that must give a note, never a crash.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{check, fixture, run_json};
+
+/// `(path, line, severity)` of every finding of `id`, sorted.
+fn located(report: &serde_json::Value, id: &str) -> Vec<(String, Option<u64>, String)> {
+    let mut out: Vec<(String, Option<u64>, String)> = check(report, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn expect(rows: &[(&str, Option<u64>, &str)]) -> Vec<(String, Option<u64>, String)> {
+    let mut out: Vec<_> = rows
+        .iter()
+        .map(|(p, l, s)| (p.to_string(), *l, s.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn notes(report: &serde_json::Value) -> String {
+    report["notes"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_source_check_reports_exactly_what_the_fixture_contains() {
+    let dir = fixture("source-checks");
+    let (code, r) = run_json(dir.path(), &[]);
+    assert_ne!(code, 2, "{r:#}");
+
+    // `danger_accept_invalid_certs(true)` in the binary; the same text in a
+    // raw string in engine/src/tricky.rs is not code.
+    assert_eq!(
+        located(&r, "tls-verification"),
+        expect(&[("app/src/main.rs", Some(9), "error")])
+    );
+    // The builder chain at line 8 sets `.timeout(..)`; the one at line 4
+    // does not.
+    assert_eq!(
+        located(&r, "network-timeouts"),
+        expect(&[("app/src/main.rs", Some(4), "warning")])
+    );
+    // `dbg!` in a #[cfg(test)] module and `todo!()` in comments and strings
+    // are not findings.
+    assert_eq!(
+        located(&r, "unfinished-code"),
+        expect(&[
+            ("app/src/main.rs", Some(17), "warning"),
+            ("app/src/main.rs", Some(22), "warning"),
+        ])
+    );
+    // Documented: the block under `// SAFETY:` (line 11), `unsafe fn at`
+    // with `# Safety` and its whole-body block. Not: line 16, `raw`.
+    assert_eq!(
+        located(&r, "unsafe-hygiene"),
+        expect(&[
+            ("app/src/main.rs", Some(1), "note"),
+            ("engine/src/lib.rs", Some(16), "warning"),
+            ("engine/src/lib.rs", Some(28), "warning"),
+            ("helper/src/lib.rs", Some(1), "note"),
+        ])
+    );
+    // `insta` in a test and `criterion` in a bench are not declared; the
+    // renamed dev-dependency `pretty` (package `helper`) and the member's
+    // own crate are.
+    assert_eq!(
+        located(&r, "undeclared-test-deps"),
+        expect(&[
+            ("engine/benches/speed.rs", Some(1), "error"),
+            ("engine/tests/snapshots.rs", Some(5), "error"),
+        ])
+    );
+    let help = check(&r, "undeclared-test-deps")["findings"][1]["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(help.contains("cargo add --dev insta -p engine"), "{help}");
+    assert_eq!(
+        located(&r, "lints-configured"),
+        expect(&[("app/Cargo.toml", None, "warning")])
+    );
+    // app and engine are under 50 lines of code; helper has 92 and no test.
+    assert_eq!(
+        located(&r, "tests-present"),
+        expect(&[("helper/Cargo.toml", None, "warning")])
+    );
+    assert_eq!(
+        located(&r, "integration-tests"),
+        expect(&[("helper/Cargo.toml", None, "warning")])
+    );
+    assert_eq!(check(&r, "benches")["status"], "skip");
+    assert_eq!(check(&r, "property-tests")["status"], "skip");
+}
+
+#[test]
+fn strict_profile_turns_on_benches_and_property_tests() {
+    let dir = fixture("source-checks");
+    let (_, r) = run_json(dir.path(), &["--profile", "strict"]);
+    assert_eq!(check(&r, "benches")["status"], "pass");
+    assert!(
+        check(&r, "benches")["note"]
+            .as_str()
+            .unwrap_or("")
+            .contains("criterion"),
+        "{:#}",
+        check(&r, "benches")
+    );
+    assert_eq!(
+        located(&r, "property-tests"),
+        expect(&[("Cargo.toml", None, "warning")])
+    );
+    assert_eq!(check(&r, "tls-verification")["level"], "deny");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_skipped_with_a_note() {
+    let dir = fixture("source-checks");
+    let lib = dir.path().join("engine/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("\nmod latin1;\n");
+    std::fs::write(&lib, text).unwrap();
+    std::fs::write(
+        dir.path().join("engine/src/latin1.rs"),
+        b"// caf\xe9 au lait\nfn f() { todo!() }\n",
+    )
+    .unwrap();
+    let (code, r) = run_json(dir.path(), &[]);
+    assert_ne!(code, 2, "{r:#}");
+    let n = notes(&r);
+    assert!(
+        n.contains("engine/src/latin1.rs is not valid UTF-8 (line 1)"),
+        "{n}"
+    );
+    // The rest of the workspace is still scanned.
+    assert_eq!(located(&r, "unfinished-code").len(), 2);
+    assert!(
+        check(&r, "unfinished-code")["note"]
+            .as_str()
+            .unwrap_or("")
+            .contains("engine/src/latin1.rs was not scanned"),
+        "{:#}",
+        check(&r, "unfinished-code")
+    );
+}
+
+/// A crate whose `src/big.rs` is `mb` MB of generated code ending in a
+/// `todo!()`; returns the line of the `todo!()`.
+fn big_crate(dir: &std::path::Path, mb: usize) -> usize {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"big\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "mod big;\n").unwrap();
+    let chunk = "/// A generated table entry.\npub const ENTRY: &str = r#\"unsafe { todo!() }\"#; // SAFETY: not code\nfn generated<'a>(x: &'a str) -> char { let _ = x; 'x' }\n";
+    let mut text = String::with_capacity(mb * 1024 * 1024 + 1024);
+    let mut i = 0usize;
+    while text.len() < mb * 1024 * 1024 {
+        text.push_str(&format!("mod m{i} {{\n{chunk}}}\n"));
+        i += 1;
+    }
+    text.push_str("pub fn unfinished() {\n    todo!()\n}\n");
+    let line = text.lines().count() - 1;
+    std::fs::write(dir.join("src/big.rs"), text).unwrap();
+    line
+}
+
+#[test]
+fn a_twenty_megabyte_file_is_skipped_beyond_the_limit_and_scanned_within_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = big_crate(dir.path(), 20);
+
+    // Default limit (10 MB): skipped, with a note naming the file and size.
+    let started = std::time::Instant::now();
+    let (code, r) = run_json(dir.path(), &[]);
+    assert_ne!(code, 2, "{r:#}");
+    let n = notes(&r);
+    assert!(
+        n.contains("src/big.rs is 20 MB, over the 10 MB limit"),
+        "{n}"
+    );
+    assert!(located(&r, "unfinished-code").is_empty());
+    assert!(started.elapsed().as_secs() < 30);
+
+    // Raised limit: scanned, the last line found, within the time budget
+    // (a debug build; the release build scans this in well under a second).
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "[scan]\nmax-file-size = \"32 MB\"\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (code, r) = run_json(dir.path(), &[]);
+    let elapsed = started.elapsed();
+    assert_ne!(code, 2, "{r:#}");
+    assert_eq!(
+        located(&r, "unfinished-code"),
+        vec![(
+            "src/big.rs".to_string(),
+            Some(line as u64),
+            "warning".to_string()
+        )]
+    );
+    assert!(
+        check(&r, "unsafe-hygiene")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "note")
+    );
+    assert!(elapsed.as_secs() < 30, "took {elapsed:?}");
+}
+
+#[test]
+fn without_cargo_metadata_the_source_checks_still_run() {
+    let dir = fixture("source-checks");
+    let manifest = dir.path().join("helper/Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\n[dependencies]\nnot-fetched = { git = \"https://example.invalid/not-fetched.git\" }\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let (code, r) = run_json(dir.path(), &[]);
+    assert_ne!(code, 2, "{r:#}");
+    assert!(notes(&r).contains("cargo metadata failed"), "{}", notes(&r));
+    assert_eq!(
+        located(&r, "undeclared-test-deps"),
+        expect(&[
+            ("engine/benches/speed.rs", Some(1), "error"),
+            ("engine/tests/snapshots.rs", Some(5), "error"),
+        ])
+    );
+    assert_eq!(
+        located(&r, "tls-verification"),
+        expect(&[("app/src/main.rs", Some(9), "error")])
+    );
+}
+
+#[test]
+fn bad_scan_configuration_names_the_key_and_line() {
+    let dir = fixture("source-checks");
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "profile = \"production\"\n[scan]\nmax-file-size = \"huge\"\n",
+    )
+    .unwrap();
+    let out = common::run(dir.path(), &["--offline"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("readiness.toml") && stderr.contains("max-file-size"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":3") || stderr.contains("line 3"),
+        "{stderr}"
+    );
+}
