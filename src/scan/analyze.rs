@@ -458,6 +458,11 @@ impl<'a> Analyzer<'a> {
     fn significant(&mut self, t: Token) {
         let text = self.text(&t);
         let kind = t.kind;
+        // The punctuation byte, or 0: one byte compare per test below.
+        let punct = match kind {
+            Kind::Punct(c) => c,
+            _ => 0,
+        };
         let in_test = self.in_test();
         let new_line = t.line != self.last_code_line;
         if new_line {
@@ -473,12 +478,12 @@ impl<'a> Analyzer<'a> {
 
         // Attributes: `#[…]` and `#![…]`.
         if let Some(attr) = &mut self.attr {
-            if kind == Kind::Punct(b']') && depth == attr.depth + 1 {
+            if punct == b']' && depth == attr.depth + 1 {
                 self.end_attr();
             } else if attr.toks.len() < MAX_ATTR_TOKENS {
                 attr.toks.push((kind, text));
             }
-        } else if kind == Kind::Punct(b'[') {
+        } else if punct == b'[' {
             let inner = self.bang_at.is_some_and(|b| b + 1 == self.sig)
                 && self.hash_at.is_some_and(|h| h + 2 == self.sig);
             if inner || self.hash_at.is_some_and(|h| h + 1 == self.sig) {
@@ -504,13 +509,13 @@ impl<'a> Analyzer<'a> {
         let mut in_use = false;
         if let Some(u) = &mut self.uses {
             in_use = true;
-            if u.toks.is_empty() && kind == Kind::Punct(b'<') {
+            if u.toks.is_empty() && punct == b'<' {
                 // `impl Trait + use<'a>`: not a declaration.
                 self.uses = None;
-            } else if kind == Kind::Punct(b';') && depth == u.depth {
+            } else if punct == b';' && depth == u.depth {
                 self.end_use();
             } else if depth < u.depth
-                || (depth == u.depth && matches!(kind, Kind::Punct(b')' | b']' | b'}')))
+                || (depth == u.depth && matches!(punct, b')' | b']' | b'}'))
                 || u.toks.len() >= MAX_USE_TOKENS
             {
                 self.uses = None;
@@ -521,7 +526,7 @@ impl<'a> Analyzer<'a> {
 
         // Crate references in paths.
         if let Some((name, line, test)) = self.pending_ref.take() {
-            if kind != Kind::Punct(b'<') {
+            if punct != b'<' {
                 self.add_ref(name, line, test, RefKind::Path);
             }
         }
@@ -561,10 +566,10 @@ impl<'a> Analyzer<'a> {
         if self.verifier.is_some() {
             self.step_verifier(kind, text, depth);
         }
-        if self.mod_name.is_some() && !matches!(kind, Kind::Punct(b'{' | b';')) {
+        if self.mod_name.is_some() && !matches!(punct, b'{' | b';') {
             self.mod_name = None;
         }
-        if kind == Kind::Punct(b';') {
+        if punct == b';' {
             self.end_mod_decl();
         }
         if self.expect != Expect::None {
@@ -649,11 +654,11 @@ impl<'a> Analyzer<'a> {
             (1, Kind::Punct(b'!')) => 2,
             _ => 0,
         };
-        if kind == Kind::Punct(b'>') && self.prev(0).0 == Kind::Punct(b'=') {
+        if punct == b'>' && self.prev(0).0 == Kind::Punct(b'=') {
             // A match arm: `pattern => { … }`.
             self.branch = Some(depth);
         }
-        if kind == Kind::Punct(b';') {
+        if punct == b';' {
             if self.branch == Some(depth) {
                 self.branch = None;
             }
@@ -664,7 +669,7 @@ impl<'a> Analyzer<'a> {
                 self.unsafe_fn_body = None;
             }
         }
-        if matches!(kind, Kind::Punct(b';' | b'{' | b'}')) {
+        if matches!(punct, b';' | b'{' | b'}') {
             self.since_boundary.clear();
             self.boundaries += 1;
         }
