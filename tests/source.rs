@@ -283,3 +283,28 @@ fn bad_scan_configuration_names_the_key_and_line() {
         "{stderr}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_module_symlinked_out_of_the_repository_is_not_followed() {
+    let dir = fixture("source-checks");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.rs"), "fn f() { todo!() }\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.rs"),
+        dir.path().join("engine/src/linked.rs"),
+    )
+    .unwrap();
+    let lib = dir.path().join("engine/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("\nmod linked;\n");
+    std::fs::write(&lib, text).unwrap();
+    let (code, r) = run_json(dir.path(), &[]);
+    assert_ne!(code, 2, "{r:#}");
+    let n = notes(&r);
+    assert!(
+        n.contains("engine/src/linked.rs is a symlink to") && n.contains("outside the repository"),
+        "{n}"
+    );
+    assert_eq!(located(&r, "unfinished-code").len(), 2);
+}

@@ -196,8 +196,15 @@ pub fn collect(
     max_file_size: u64,
 ) -> SourceFacts {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let read =
-        |path: &str| files::read_text_limited(&canonical_root, &root.join(path), max_file_size);
+    let read = |path: &str| {
+        // Symlinks are resolved and kept inside the repository by the
+        // general reader; plain files take the short way (one open, one
+        // fstat, one read).
+        if index.get(path).is_none_or(|e| e.symlink) {
+            return files::read_text_limited(&canonical_root, &root.join(path), max_file_size);
+        }
+        read_plain(&root.join(path), max_file_size)
+    };
     let member_sources = members
         .iter()
         .map(|m| match metadata {
@@ -208,6 +215,31 @@ pub fn collect(
         })
         .collect();
     scan_members(member_sources, index, &read)
+}
+
+/// Reads a regular file of at most `limit` bytes as UTF-8 text.
+fn read_plain(path: &Path, limit: u64) -> Result<String, TextProblem> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| TextProblem::Unreadable {
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > limit {
+        return Err(TextProblem::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        // It grew while being read.
+        return Err(TextProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    files::decode(bytes)
 }
 
 /// Sources of in-memory facts (for tests): targets discovered from the

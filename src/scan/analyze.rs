@@ -5,7 +5,7 @@
 //! significant tokens. It never backtracks and allocates only for what it
 //! records, so it keeps pace with the lexer.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use memchr::memmem;
 
@@ -237,7 +237,7 @@ struct Analyzer<'a> {
     safety_finder: memmem::Finder<'static>,
     safety_finder_upper: memmem::Finder<'static>,
     /// Comments (start, end, is doc) since the last `;`, `{` or `}`.
-    since_boundary: Vec<(usize, usize, bool)>,
+    since_boundary: VecDeque<(usize, usize, bool)>,
     fence: Option<(u8, usize)>,
     first_inside: Option<usize>,
     // Attributes and the items they apply to.
@@ -296,7 +296,7 @@ impl<'a> Analyzer<'a> {
             last_code_line: 0,
             safety_finder: memmem::Finder::new("afety"),
             safety_finder_upper: memmem::Finder::new("AFETY"),
-            since_boundary: Vec::new(),
+            since_boundary: VecDeque::new(),
             fence: None,
             first_inside: None,
             hash_at: None,
@@ -373,10 +373,10 @@ impl<'a> Analyzer<'a> {
             return;
         }
         if self.since_boundary.len() >= MAX_REMEMBERED_COMMENTS {
-            self.since_boundary.remove(0);
+            self.since_boundary.pop_front();
         }
         self.since_boundary
-            .push((t.start, t.end, doc != Comment::Plain));
+            .push_back((t.start, t.end, doc != Comment::Plain));
         if doc != Comment::Plain
             && (self.fence.is_some() || memchr::memchr2(b'`', b'~', bytes).is_some())
         {

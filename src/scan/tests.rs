@@ -506,6 +506,24 @@ fn lines_of_code() {
     assert_eq!(scan("fn f() {}").lines, 1);
 }
 
+#[test]
+fn pathological_inputs_stay_linear() {
+    // Deep nesting, a long run of comments with no statement boundary, an
+    // enormous attribute and `use` tree: bounded state, no recursion blow-up.
+    let nested = format!("{}{}", "(".repeat(200_000), ")".repeat(200_000));
+    let _ = scan(&nested);
+    let comments = "// SAFETY: a comment\n".repeat(100_000) + "unsafe {}";
+    assert!(scan(&comments).unsafe_sites[0].documented);
+    let attr = format!(
+        "#[cfg({}test{})]\nfn f() {{}}",
+        "all(".repeat(5_000),
+        ")".repeat(5_000)
+    );
+    let _ = scan(&attr);
+    let tree = format!("use {}x{};", "a::{".repeat(5_000), "}".repeat(5_000));
+    let _ = scan(&tree);
+}
+
 proptest::proptest! {
     #[test]
     fn never_panics_on_rust_shaped_input(src in "[a-z_'\"#r/*!\\\\{}()\\[\\]:;,.<>= \n0-9]{0,400}") {
