@@ -33,6 +33,22 @@ pub fn ships(file: &SourceFile, test_region: bool) -> bool {
     file.role.ships() && !file.is_test(test_region)
 }
 
+/// Which members ship (by index): not support members (see
+/// [`is_tooling`]).
+pub fn shipping_members(facts: &Facts) -> Vec<bool> {
+    facts
+        .members
+        .iter()
+        .map(|m| !is_tooling(facts, m))
+        .collect()
+}
+
+/// Whether an occurrence in `file` is in shipped code of a shipping member
+/// (`shipping` from [`shipping_members`]).
+pub fn ships_in(shipping: &[bool], file: &SourceFile, test_region: bool) -> bool {
+    ships(file, test_region) && shipping.get(file.member).copied().unwrap_or(true)
+}
+
 /// Numbers sites that share a `what:item` in one file, in file order, so
 /// each gets a key that survives edits elsewhere (never the line).
 #[derive(Debug, Default)]

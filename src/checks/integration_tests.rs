@@ -41,7 +41,9 @@ directory such as `test_utils`, `tests-integration`, `bench`,
 An integration test target counts even when it has no `#[test]` function
 (`harness = false` suites run their own `main`), and so do the test
 targets of an unpublished member that depends on this one (a
-`test_suite` crate). Members with fewer than 50 lines of non-test code are
+`test_suite` crate) — and, for an internal library (`publish = false` or
+version `0.0.0`, the crates of a service's monorepo), the test targets of
+any member that uses it. Members with fewer than 50 lines of non-test code are
 left out.
 
 ## Why
@@ -76,16 +78,21 @@ items are a start.
                     .count()
             })
         };
-        // Unpublished members with test targets (a `test_suite` crate) test
-        // the members they depend on.
+        // An unpublished member with test targets (a `test_suite` crate)
+        // tests the members it depends on; any member's suite tests the
+        // internal libraries it uses (unpublished, or at version 0.0.0 —
+        // the crates of a service's monorepo).
+        let internal = |m: &crate::facts::workspace::Member| !m.publish || m.version == "0.0.0";
         let mut external = vec![0usize; facts.members.len()];
         for (j, tester) in facts.members.iter().enumerate() {
-            if tester.publish || suites_of(j) == 0 {
+            if suites_of(j) == 0 {
                 continue;
             }
             let uses = code::declared_names(facts, tester);
             for (i, src) in facts.sources.members.iter().enumerate() {
-                if i != j && src.lib_name.as_ref().is_some_and(|l| uses.contains(l)) {
+                let counts_for_i = !tester.publish || facts.members.get(i).is_some_and(internal);
+                if i != j && counts_for_i && src.lib_name.as_ref().is_some_and(|l| uses.contains(l))
+                {
                     external[i] += suites_of(j);
                 }
             }
@@ -191,6 +198,38 @@ mod tests {
             ("tests/cli.rs", "#[test]\nfn runs() {}\n"),
         ]);
         assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_services_suite_covers_its_internal_libraries() {
+        // crates.io: `crates/*` libraries at 0.0.0, tested through the
+        // root crate's integration suite.
+        let lib = code("pub fn f() {}\n");
+        let facts = Facts::in_memory(
+            vec![
+                Member::named("service", "0.0.0", ""),
+                Member::named("service_db", "0.0.0", "crates/db"),
+                Member::named("public_lib", "1.0.0", "crates/public"),
+            ],
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"service\"\n[dependencies]\nservice_db = { path = \"crates/db\" }\npublic_lib = { path = \"crates/public\" }\n",
+                ),
+                ("src/main.rs", &code("fn main() {}\n")),
+                ("tests/api.rs", "#[test]\nfn t() {}\n"),
+                ("crates/db/Cargo.toml", "[package]\nname = \"service_db\"\n"),
+                ("crates/db/src/lib.rs", &lib),
+                (
+                    "crates/public/Cargo.toml",
+                    "[package]\nname = \"public_lib\"\n",
+                ),
+                ("crates/public/src/lib.rs", &lib),
+            ],
+        );
+        let o = IntegrationTests.run(&facts, &CheckConfig { level: Level::Warn });
+        let flagged: Vec<Option<&str>> = o.findings.iter().map(|f| f.path.as_deref()).collect();
+        assert_eq!(flagged, vec![Some("crates/public/Cargo.toml")]);
     }
 
     #[test]

@@ -25,8 +25,9 @@ impl Check for NetworkTimeouts {
     }
     fn docs(&self) -> &'static str {
         r#"## What it checks
-In code that ships (not tests, benches, examples or `#[cfg(test)]` code),
-HTTP clients built without any timeout, each a warning at its line:
+In code that ships (not tests, benches, examples, `#[cfg(test)]` code or
+support crates such as `xtask` — see `docs/source-checks.md`), HTTP
+clients built without any timeout, each a warning at its line:
 
 - reqwest: `reqwest::Client::new()` and `reqwest::get(…)` (no way to set a
   timeout); `Client::builder()` / `ClientBuilder::new()` chains that end in
@@ -70,11 +71,12 @@ let client = reqwest::Client::builder()
         if let Some(outcome) = code::nothing_to_scan(facts) {
             return outcome;
         }
+        let shipping = code::shipping_members(facts);
         let mut findings = Vec::new();
         for f in &facts.sources.files {
             let mut keys = Keys::default();
             for c in &f.scan.http_clients {
-                if !code::ships(f, c.test) {
+                if !code::ships_in(&shipping, f, c.test) {
                     continue;
                 }
                 let help = if c.constructor.starts_with("ureq") {

@@ -27,8 +27,8 @@ impl Check for TlsVerification {
     fn docs(&self) -> &'static str {
         r#"## What it checks
 In code that ships (libraries, binaries, build scripts; not tests,
-benches, examples or `#[cfg(test)]` code), each of these is an error at its
-line:
+benches, examples, `#[cfg(test)]` code or support crates such as `xtask` —
+see `docs/source-checks.md`), each of these is an error at its line:
 
 - `danger_accept_invalid_certs(true)` and
   `danger_accept_invalid_hostnames(true)` (reqwest, native-tls,
@@ -70,11 +70,12 @@ code.
         if let Some(outcome) = code::nothing_to_scan(facts) {
             return outcome;
         }
+        let shipping = code::shipping_members(facts);
         let mut findings = Vec::new();
         for f in &facts.sources.files {
             let mut keys = Keys::default();
             for site in &f.scan.tls {
-                if !code::ships(f, site.test) {
+                if !code::ships_in(&shipping, f, site.test) {
                     continue;
                 }
                 let key = keys.next(site.what, "");

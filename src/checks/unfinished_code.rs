@@ -35,7 +35,8 @@ impl Check for UnfinishedCode {
     fn docs(&self) -> &'static str {
         r#"## What it checks
 In code that ships (libraries, binaries, build scripts; not tests,
-benches, examples or `#[cfg(test)]` code): calls of `todo!`,
+benches, examples, `#[cfg(test)]` code or support crates such as `xtask`
+— see `docs/source-checks.md`): calls of `todo!`,
 `unimplemented!` and `dbg!` (also path-qualified, `std::todo!`), and
 `panic!` whose message says the code is not written yet (`"not
 implemented"`, `"not yet implemented"`, or starting with `"todo"` or
@@ -62,12 +63,13 @@ Implement the path, or return an error the caller can handle; remove
         if let Some(outcome) = code::nothing_to_scan(facts) {
             return outcome;
         }
+        let shipping = code::shipping_members(facts);
         let mut findings = Vec::new();
         let mut per_kind: BTreeMap<UnfinishedKind, usize> = BTreeMap::new();
         for f in &facts.sources.files {
             let mut keys = Keys::default();
             for u in &f.scan.unfinished {
-                if !code::ships(f, u.test) {
+                if !code::ships_in(&shipping, f, u.test) {
                     continue;
                 }
                 *per_kind.entry(u.kind).or_default() += 1;

@@ -29,8 +29,9 @@ impl Check for UnsafeHygiene {
         r#"## What it checks
 Every `unsafe` block, `unsafe impl`, `unsafe extern` block, `unsafe fn`
 and `unsafe trait` in code that ships (libraries, binaries, build scripts;
-not tests, benches, examples or `#[cfg(test)]` code) must come with its
-safety argument:
+not tests, benches, examples, `#[cfg(test)]` code or support crates such
+as `xtask` — see `docs/source-checks.md`) must come with its safety
+argument:
 
 - a comment containing `SAFETY:` (any case: `// Safety: …` counts too)
   between the previous `;`, `{` or `}` and the `unsafe` keyword — above
@@ -83,12 +84,13 @@ it is established. If you cannot, that is the bug. Enable clippy's
         if let Some(outcome) = code::nothing_to_scan(facts) {
             return outcome;
         }
+        let shipping = code::shipping_members(facts);
         let mut findings = Vec::new();
         let (mut total, mut documented) = (0usize, 0usize);
         for f in &facts.sources.files {
             let mut keys = Keys::default();
             for site in &f.scan.unsafe_sites {
-                if !code::ships(f, site.test) {
+                if !code::ships_in(&shipping, f, site.test) {
                     continue;
                 }
                 total += 1;
