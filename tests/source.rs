@@ -103,16 +103,16 @@ fn every_source_check_reports_exactly_what_the_fixture_contains() {
     assert!(help.contains("cargo add --dev insta -p engine"), "{help}");
     assert_eq!(
         located(&r, "lints-configured"),
-        expect(&[("app/Cargo.toml", None, "warning")])
+        expect(&[("app/Cargo.toml", Some(2), "warning")])
     );
     // app and engine are under 50 lines of code; helper has 92 and no test.
     assert_eq!(
         located(&r, "tests-present"),
-        expect(&[("helper/Cargo.toml", None, "warning")])
+        expect(&[("helper/Cargo.toml", Some(2), "warning")])
     );
     assert_eq!(
         located(&r, "integration-tests"),
-        expect(&[("helper/Cargo.toml", None, "warning")])
+        expect(&[("helper/Cargo.toml", Some(2), "warning")])
     );
     assert_eq!(check(&r, "benches")["status"], "skip");
     assert_eq!(check(&r, "property-tests")["status"], "skip");

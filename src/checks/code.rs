@@ -190,9 +190,11 @@ pub fn lints_forbid_unsafe(lints: &toml::Table) -> bool {
     matches!(level, "forbid" | "deny")
 }
 
-/// A finding's location for a member as a whole: its manifest.
-pub fn at_manifest(finding: Finding, member: &Member) -> Finding {
-    finding.at(member.manifest.clone(), None)
+/// A finding's location for a member as a whole: its manifest, at the
+/// package's `name` line.
+pub fn at_manifest(facts: &Facts, finding: Finding, member: &Member) -> Finding {
+    let line = super::support::manifest_line(facts, member, "name");
+    finding.at(member.manifest.clone(), line)
 }
 
 /// Words in a member's name or directory that mark it as support for the

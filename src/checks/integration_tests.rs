@@ -121,6 +121,7 @@ items are a start.
                 scores.push(0.0);
                 findings.push(
                     at_manifest(
+                        facts,
                         Finding::warning(
                             "no-integration-tests",
                             format!(
@@ -136,6 +137,7 @@ items are a start.
                 scores.push(0.5);
                 findings.push(
                     at_manifest(
+                        facts,
                         Finding::note(
                             "doctests-only",
                             format!(
@@ -151,6 +153,7 @@ items are a start.
                 scores.push(0.0);
                 findings.push(
                     at_manifest(
+                        facts,
                         Finding::warning(
                             "no-integration-tests",
                             format!(

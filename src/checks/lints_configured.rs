@@ -97,6 +97,7 @@ Add `[lints.rust]` / `[lints.clippy]` tables (Rust 1.74+), or
             }
             findings.push(
                 at_manifest(
+                        facts,
                     Finding::warning(
                         format!("none:{}", member.name),
                         format!("`{}` configures no lints", member.name),

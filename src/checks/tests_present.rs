@@ -203,11 +203,12 @@ Add unit tests in a `#[cfg(test)] mod tests`, integration tests in
                 } else {
                     Finding::note("no-tests", message)
                 };
-                findings.push(at_manifest(finding, member).help(
+                findings.push(at_manifest(facts, finding, member).help(
                     "add #[test] functions in a #[cfg(test)] module, integration tests in tests/, or runnable doc examples",
                 ));
             } else if score < 1.0 {
                 findings.push(at_manifest(
+                        facts,
                     Finding::note(
                         "few-tests",
                         format!(
