@@ -10,6 +10,10 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use memchr::memmem;
 
 use super::lexer::{self, Comment, Kind, Lexer, Token};
+use super::rules::{
+    accepts_everything, cfg_requires_test, doc_lines, is_builtin, is_keyword, is_safety_heading,
+    is_test_attr, runnable_doctest,
+};
 use super::usetree;
 use super::{
     CrateRef, FileScan, HttpClient, ModDecl, RefKind, TlsSite, Unfinished, UnfinishedKind,
@@ -28,97 +32,6 @@ pub fn scan(src: &str) -> FileScan {
         lines -= 1;
     }
     a.finish(lines)
-}
-
-/// Names that are never crates a manifest must declare.
-fn is_builtin(name: &str) -> bool {
-    matches!(
-        name,
-        "std"
-            | "core"
-            | "alloc"
-            | "proc_macro"
-            | "test"
-            | "crate"
-            | "self"
-            | "super"
-            | "Self"
-            // Primitive types: `u8::MAX`, `str::from_utf8`.
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "u128"
-            | "usize"
-            | "i8"
-            | "i16"
-            | "i32"
-            | "i64"
-            | "i128"
-            | "isize"
-            | "f16"
-            | "f32"
-            | "f64"
-            | "f128"
-            | "bool"
-            | "char"
-            | "str"
-            // Tool attribute namespaces: `#[rustfmt::skip]`, `clippy::…`.
-            | "rustfmt"
-            | "clippy"
-            | "rustdoc"
-            | "rust_analyzer"
-            | "diagnostic"
-            | "miri"
-    ) || name.starts_with(|c: char| c.is_ascii_uppercase())
-}
-
-/// Keywords that may stand before a leading `::` (`impl ::std::fmt::Debug`).
-fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "as" | "async"
-            | "await"
-            | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "fn"
-            | "for"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "pub"
-            | "ref"
-            | "return"
-            | "static"
-            | "struct"
-            | "trait"
-            | "type"
-            | "unsafe"
-            | "use"
-            | "where"
-            | "while"
-            | "yield"
-    )
-}
-
-/// Attribute names (last path segment) that make a function a test.
-fn is_test_attr(last: &str) -> bool {
-    matches!(
-        last,
-        "test" | "rstest" | "test_case" | "wasm_bindgen_test" | "quickcheck" | "proptest"
-    )
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1266,20 +1179,6 @@ impl Analyzer<'_> {
     }
 }
 
-/// Whether a `verify_*_cert` body is just `Ok(…Verified::assertion())`.
-fn accepts_everything(toks: &[&str]) -> bool {
-    let toks: Vec<&str> = toks
-        .iter()
-        .copied()
-        .filter(|t| *t != "return" && *t != ";")
-        .collect();
-    let joined: String = toks.concat();
-    joined.starts_with("Ok(")
-        && (joined.ends_with("ServerCertVerified::assertion())")
-            || joined.ends_with("ClientCertVerified::assertion())"))
-        && joined.matches('(').count() == 2
-}
-
 /// The resolved constructor of an HTTP client that has no timeout, or
 /// `None` (it has one, it escapes the chain, or it is not a known client).
 fn resolve_client(site: &ClientSite<'_>, imports: &HashMap<&str, String>) -> Option<String> {
@@ -1302,135 +1201,4 @@ fn resolve_client(site: &ClientSite<'_>, imports: &HashMap<&str, String>) -> Opt
         return None;
     }
     Some(format!("{joined}::{}()", site.method))
-}
-
-/// Whether a `cfg(…)` predicate (the tokens after `cfg`) holds only under
-/// `cfg(test)`: `test`, `all(test, …)`, `any(test, all(test, x))`.
-pub fn cfg_requires_test(toks: &[(Kind, &str)]) -> bool {
-    if toks.first().map(|t| t.0) != Some(Kind::Punct(b'(')) {
-        return false;
-    }
-    let mut i = 1;
-    predicate(toks, &mut i, 0)
-}
-
-fn predicate(toks: &[(Kind, &str)], i: &mut usize, depth: u32) -> bool {
-    let Some(&(kind, text)) = toks.get(*i) else {
-        return false;
-    };
-    *i += 1;
-    if kind != Kind::Ident {
-        return false;
-    }
-    let is_list = toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'('));
-    if !is_list {
-        if toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b'=')) {
-            let value = toks.get(*i + 1).map_or("", |t| lexer::str_content(t.1));
-            *i += 2;
-            // Features that exist to support tests (tauri's `test`, tokio's
-            // `test-util`): code behind them is for users' test suites.
-            return text == "feature" && is_test_feature(value);
-        }
-        // Test-only and documentation-only code do not ship.
-        return matches!(text, "test" | "doc" | "docsrs");
-    }
-    *i += 1;
-    let mut values = Vec::new();
-    while *i < toks.len() && toks[*i].0 != Kind::Punct(b')') {
-        let before = *i;
-        if depth < 16 {
-            values.push(predicate(toks, i, depth + 1));
-        } else {
-            *i += 1;
-        }
-        if toks.get(*i).map(|t| t.0) == Some(Kind::Punct(b',')) {
-            *i += 1;
-        }
-        if *i == before {
-            *i += 1;
-        }
-    }
-    *i += 1;
-    match text {
-        "all" => values.iter().any(|v| *v),
-        "any" => !values.is_empty() && values.iter().all(|v| *v),
-        _ => false,
-    }
-}
-
-/// Feature names that switch on test support.
-fn is_test_feature(name: &str) -> bool {
-    matches!(
-        name,
-        "test"
-            | "tests"
-            | "testing"
-            | "test-util"
-            | "test-utils"
-            | "test_utils"
-            | "test-support"
-            | "test-helpers"
-            | "mock"
-            | "mocks"
-            | "mocking"
-    )
-}
-
-/// Whether a doc code block with this info string is a doctest that runs
-/// (rustdoc's rules: no language or Rust attributes only; not `ignore`,
-/// `no_run` or `compile_fail`).
-pub fn runnable_doctest(info: &str) -> bool {
-    let (mut rust, mut other, mut skipped) = (false, false, false);
-    for tok in info
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-    {
-        match tok {
-            "rust" | "should_panic" | "test_harness" | "standalone_crate" => rust = true,
-            "ignore" | "no_run" | "compile_fail" => {
-                rust = true;
-                skipped = true;
-            }
-            t if t.starts_with("ignore-")
-                || t.starts_with("edition")
-                || t.starts_with('{')
-                || t.starts_with('.')
-                || (t.len() == 5
-                    && t.starts_with('E')
-                    && t[1..].bytes().all(|b| b.is_ascii_digit())) =>
-            {
-                rust = true
-            }
-            _ => other = true,
-        }
-    }
-    (rust || !other) && !skipped
-}
-
-/// The lines of a doc comment's text without the comment markers
-/// (`///`, `//!`, `/**`, `*/`, leading `*`), trimmed.
-fn doc_lines(text: &str) -> impl Iterator<Item = &str> {
-    let is_block = text.starts_with("/*");
-    let body = if is_block {
-        text.get(3..text.len().saturating_sub(2)).unwrap_or("")
-    } else {
-        text.get(3..).unwrap_or("")
-    };
-    body.lines().map(move |line| {
-        let line = if is_block {
-            line.trim_start().trim_start_matches('*')
-        } else {
-            line
-        };
-        line.trim()
-    })
-}
-
-/// A doc line that is a `# Safety` heading.
-fn is_safety_heading(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('#') else {
-        return false;
-    };
-    let rest = rest.trim_start_matches('#').trim();
-    rest.len() >= 6 && rest[..6].eq_ignore_ascii_case("safety") && rest[6..].trim().is_empty()
 }

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod lexer;
+mod rules;
 mod usetree;
 
 pub use analyze::scan;
