@@ -12,7 +12,8 @@ use crate::advisories::fetch::FetchOutcome;
 use crate::advisories::graph::{self, DepGraph};
 use crate::checks::{self, Check, Level};
 use crate::cli::{
-    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, ListFormat, RunArgs,
+    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, ListFormat,
+    ReportFormat, RunArgs,
 };
 use crate::config;
 use crate::error::{Error, Result};
@@ -293,10 +294,17 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         config: cfg.clone(),
         advisories: wants_advisories.then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
     };
-    let facts = Facts::collect(&loc, &opts)?;
+    let progress = crate::progress::Progress::start(
+        "collecting facts (cargo metadata, git, advisory database)",
+        !args.quiet,
+    );
+    let facts = Facts::collect(&loc, &opts);
+    drop(progress);
+    let mut facts = facts?;
     if facts.root != loc.root && args.config.is_none() {
         // cargo placed the workspace root elsewhere than our guess.
         cfg = config::load(&facts.root, None)?;
+        facts.config = cfg.clone();
     }
     let min_score = args
         .min_score
@@ -304,17 +312,76 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         .unwrap_or(profile.min_score());
     let level_of = |c: &dyn Check| -> Level { level_of_with(&cfg, c) };
     let t = Instant::now();
-    let results = checks::run_all(&facts, &level_of);
+    let mut results = checks::run_all(&facts, &level_of);
     let checks_time = t.elapsed();
+
+    // Baselines: record the current findings, and/or accept recorded ones.
+    let mut known = std::collections::BTreeSet::new();
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| cfg.baseline.as_ref().map(|b| facts.root.join(b)));
+    if let Some(path) = &baseline_path {
+        known = crate::baseline::read(path)?;
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = crate::baseline::write(path, &results)?;
+        eprintln!(
+            "wrote {count} finding(s) to the baseline {}",
+            path.display()
+        );
+        known.extend(
+            results
+                .iter()
+                .flat_map(|r| r.outcome.findings.iter().map(|f| f.fingerprint.clone())),
+        );
+    }
+    let baselined = crate::baseline::apply(&mut results, &known);
     let card = score::score(results, &cfg.weights, profile, min_score);
 
+    let prefix = facts.git.as_ref().and_then(|g| g.prefix.clone());
+    let github = report::GithubLinks::from_env(prefix);
     let ctx = report::Context {
         root: &facts.root,
         notes: &facts.notes,
         config_source: cfg.source.as_deref(),
+        github: github.as_ref(),
+        baselined,
     };
-    print(&report::render(&card, &ctx, args.format), color)?;
-    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
+    for (format, path) in &args.outputs {
+        let text = report::render(&card, &ctx, *format);
+        let text = if *format == ReportFormat::Human {
+            strip_ansi(&text)
+        } else {
+            text
+        };
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        parent
+            .map(std::fs::create_dir_all)
+            .transpose()
+            .and_then(|_| crate::util::write_atomic(path, text.as_bytes()))
+            .map_err(|source| Error::Io {
+                action: "cannot write the report to",
+                path: path.clone(),
+                source,
+            })?;
+    }
+    if args.quiet {
+        if !card.gate.passed {
+            eprintln!(
+                "cargo-readiness: gate FAILED (score {:.1}, profile {})",
+                card.score,
+                card.profile.as_str()
+            );
+            for reason in &card.gate.reasons {
+                eprintln!("  - {reason}");
+            }
+            eprintln!("run `cargo readiness` for the findings");
+        }
+    } else {
+        print(&report::render(&card, &ctx, args.format), color)?;
+    }
+    if args.verbose || std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
         for (phase, d) in &facts.timings {
             eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
@@ -341,6 +408,14 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     } else {
         exit::GATE_FAILED
     })
+}
+
+/// Removes ANSI escape sequences (human reports written to files).
+fn strip_ansi(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut w = anstream::StripStream::new(&mut out);
+    let _ = w.write_all(text.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes to stdout, stripping ANSI styles when colour is off.

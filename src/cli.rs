@@ -183,9 +183,32 @@ pub struct RunArgs {
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub min_score: Option<f64>,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Report format written to stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=readiness.sarif`.
+    /// Files are written atomically.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(ReportFormat, PathBuf)>,
+
+    /// Only print the verdict, and the reasons when the gate fails.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print phase and per-check timings to stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Record every current finding in FILE: later runs with `--baseline FILE`
+    /// report them as known and gate only on new ones.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Findings recorded in FILE are known: reported, but not counted by the gate
+    /// (default: `baseline` in the configuration).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Configuration file (default: readiness.toml at the workspace root, or
     /// [workspace.metadata.readiness] / [package.metadata.readiness] in Cargo.toml).
@@ -205,6 +228,37 @@ pub enum Format {
     Human,
     /// The stable JSON contract (`schema_version` 1).
     Json,
+}
+
+/// Formats of the main report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary table and findings grouped by check, for people.
+    #[default]
+    Human,
+    /// The stable JSON contract (`schema_version` 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// Markdown, for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// JUnit XML, one test case per check.
+    Junit,
+    /// A shields.io endpoint badge.
+    Badge,
+}
+
+fn parse_output(s: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=readiness.sarif"))?;
+    let format = ReportFormat::from_str(format, true).map_err(|_| {
+        format!("`{format}`: expected one of human, json, sarif, markdown, junit, badge")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}`: the path is empty"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// Formats of `list`.

@@ -36,6 +36,8 @@ pub struct Config {
     pub policy: crate::policy::Policy,
     /// Parts of `deny.toml` that could not be read.
     pub policy_problems: Vec<String>,
+    /// `baseline`: a baseline file, relative to the workspace root.
+    pub baseline: Option<PathBuf>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
 }
@@ -101,6 +103,7 @@ struct RawConfig {
     licenses: Option<Spanned<toml::Value>>,
     sources: Option<Spanned<toml::Value>>,
     bans: Option<Spanned<toml::Value>>,
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +306,7 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             })?;
         config.weights.insert(category, w);
     }
+    config.baseline = raw.baseline.map(PathBuf::from);
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

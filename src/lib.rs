@@ -8,6 +8,7 @@
 
 pub mod advisories;
 pub mod app;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod facts;
 pub mod license_text;
 pub mod parse;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod score;
 pub mod util;

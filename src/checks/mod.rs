@@ -237,6 +237,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Stable identity for baselines and SARIF; independent of line numbers.
     pub fingerprint: String,
+    /// Recorded in the baseline: known, reported, but not counted by the gate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub baselined: bool,
     /// What identifies this finding within its check and file (not the line),
     /// hashed into the fingerprint.
     #[serde(skip)]
@@ -253,6 +256,7 @@ impl Finding {
             line: None,
             help: None,
             fingerprint: String::new(),
+            baselined: false,
             key: key.into(),
         }
     }
