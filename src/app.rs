@@ -12,7 +12,7 @@ use crate::advisories::fetch::FetchOutcome;
 use crate::advisories::graph::{self, DepGraph};
 use crate::checks::{self, Check, Level};
 use crate::cli::{
-    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, ListFormat,
+    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, HookAction, ListFormat,
     ReportFormat, RunArgs,
 };
 use crate::config;
@@ -52,6 +52,19 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Audit(args)) => audit(&args, cli.color),
+        Some(Command::Hook { action }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let message = match action {
+                HookAction::Install { force } => crate::hook::install(&cwd, force)?,
+                HookAction::Uninstall => crate::hook::uninstall(&cwd)?,
+            };
+            println!("{message}");
+            Ok(exit::OK)
+        }
         Some(Command::Licenses {
             workspace: ws,
             format,

@@ -63,6 +63,12 @@ pub enum Command {
     /// denied warnings, 2 could not run (no database, unreadable lockfile).
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Install or remove a git pre-push hook that runs the gate offline.
+    Hook {
+        /// What to do.
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// List the licenses of the dependency graph: each license with its crates.
     Licenses {
         /// Workspace location and cargo flags.
@@ -84,6 +90,20 @@ Examples:
   cargo readiness audit --format json > audit.json drop-in for `cargo audit --json`
   cargo readiness audit --lockfile path/Cargo.lock audit any lockfile, no workspace needed
   cargo readiness audit --db ../advisory-db --deny warnings";
+
+/// `hook` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum HookAction {
+    /// Install `.git/hooks/pre-push` (respects core.hooksPath) running
+    /// `cargo readiness --offline -q`; refuses to replace a foreign hook.
+    Install {
+        /// Replace an existing hook not written by cargo-readiness (kept as pre-push.bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook, if cargo-readiness installed it.
+    Uninstall,
+}
 
 /// Where the advisory database is and whether it may be fetched.
 #[derive(Debug, Clone, Default, Args)]

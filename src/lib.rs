@@ -15,6 +15,7 @@ pub mod config;
 pub mod docs;
 pub mod error;
 pub mod facts;
+pub mod hook;
 pub mod license_text;
 pub mod parse;
 pub mod policy;
