@@ -4,8 +4,12 @@
 //! asks git once, and reads every file a check may look at. Checks then work
 //! from this value alone.
 
+pub mod ci;
 pub mod files;
+pub mod gha;
 pub mod git;
+pub mod recipes;
+pub mod shell;
 pub mod workflows;
 pub mod workspace;
 pub mod yaml;
@@ -40,6 +44,8 @@ pub struct Facts {
     pub texts: BTreeMap<String, TextFile>,
     /// Parsed CI definitions.
     pub workflows: Vec<Workflow>,
+    /// What CI runs: jobs, steps, commands, toolchains, runners.
+    pub ci: ci::CiFacts,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
     /// Things collection did that the user should know.
@@ -107,6 +113,15 @@ impl Facts {
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
+        let read_more = |path: &str| {
+            files::read_texts(&root, [path.to_string()])
+                .remove(path)
+                .and_then(|t| t.content.ok())
+        };
+        let ci = ci::collect(
+            &workflows,
+            &mut ci::Sources::new(&texts, &files, &read_more),
+        );
         let lockfile = files.contains("Cargo.lock").then(|| LockfileFacts {
             path: "Cargo.lock".into(),
             parsed: std::fs::read_to_string(root.join("Cargo.lock"))
@@ -123,6 +138,7 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git,
             notes,
             timings,
@@ -160,6 +176,7 @@ impl Facts {
             })
             .collect();
         let workflows = workflows::collect(&texts);
+        let ci = ci::collect(&workflows, &mut ci::Sources::new(&texts, &files, &|_| None));
         Facts {
             root: PathBuf::from("/in-memory"),
             members,
@@ -170,6 +187,7 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git: None,
             notes: Vec::new(),
             timings: Vec::new(),
@@ -222,11 +240,21 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
         if (dirs.contains(dir) && is_governance_name(name))
             || in_licenses_dir
             || workflows::is_ci_file(&entry.path)
+            || ci::is_action_file(&entry.path)
         {
             wanted.insert(entry.path.clone());
         }
     }
-    for always in ["Cargo.toml", ".gitignore"] {
+    for always in [
+        "Cargo.toml",
+        ".gitignore",
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml",
+        "rust-toolchain.toml",
+        "rust-toolchain",
+        ".cargo/config.toml",
+        ".cargo/config",
+    ] {
         if files.contains(always) {
             wanted.insert(always.to_string());
         }
