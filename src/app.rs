@@ -77,7 +77,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
             .unwrap_or_else(|| profile.level_for(c))
     };
     let t = Instant::now();
-    let results = checks::run_all(&facts, &level_of);
+    let results = checks::run_all(&facts, &level_of, &cfg.settings);
     let checks_time = t.elapsed();
     let card = score::score(results, &cfg.weights, profile, min_score);
 

@@ -30,8 +30,18 @@ pub struct Config {
     pub checks: BTreeMap<String, Level>,
     /// Per-category weight overrides.
     pub weights: BTreeMap<Category, u32>,
+    /// Settings individual checks read.
+    pub settings: CheckSettings,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
+}
+
+/// Settings for individual checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckSettings {
+    /// `[pinned-actions] allow`: action patterns (`actions/*`,
+    /// `owner/repo`) that need not be pinned to a commit SHA.
+    pub pinned_actions_allow: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +51,13 @@ struct RawConfig {
     min_score: Option<Spanned<f64>>,
     checks: Option<BTreeMap<String, Spanned<String>>>,
     weights: Option<BTreeMap<String, Spanned<i64>>>,
+    pinned_actions: Option<RawPinnedActions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPinnedActions {
+    allow: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,7 +213,38 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             })?;
         config.weights.insert(category, w);
     }
+    for pattern in raw.pinned_actions.and_then(|p| p.allow).unwrap_or_default() {
+        if !is_action_pattern(pattern.get_ref()) {
+            return Err(err(
+                pattern.span(),
+                format!(
+                    "[pinned-actions] allow: `{}` is not an action pattern; expected `owner/*`, `owner/repo` or `owner/repo/path`",
+                    pattern.get_ref()
+                ),
+            ));
+        }
+        config
+            .settings
+            .pinned_actions_allow
+            .push(pattern.into_inner());
+    }
     Ok(config)
+}
+
+/// `owner/*`, `owner/repo`, `owner/repo/*`, `owner/repo/path` (no ref).
+fn is_action_pattern(p: &str) -> bool {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let mut parts = p.split('/');
+    let owner = parts.next().unwrap_or("");
+    let repo = parts.next().unwrap_or("");
+    name_ok(owner)
+        && (repo == "*" || name_ok(repo))
+        && !p.contains('@')
+        && !p.contains(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -236,6 +284,19 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("license-files"), "{msg}");
         assert_eq!(line_of(e), Some(3));
+    }
+
+    #[test]
+    fn pinned_actions_allow() {
+        let c = parse("[pinned-actions]\nallow = [\"actions/*\", \"github/codeql-action/*\"]\n")
+            .unwrap();
+        assert_eq!(
+            c.settings.pinned_actions_allow,
+            vec!["actions/*", "github/codeql-action/*"]
+        );
+        let e = parse("[pinned-actions]\nallow = [\n  \"actions/checkout@v4\",\n]\n").unwrap_err();
+        assert_eq!(line_of(e), Some(3));
+        assert!(parse("[pinned-actions]\ndeny = []\n").is_err());
     }
 
     #[test]

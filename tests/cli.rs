@@ -73,10 +73,16 @@ fn bare_repo_fails_with_exact_checks() {
         failed,
         [
             "changelog",
+            "ci-audit",
+            "ci-clippy",
+            "ci-fmt",
             "ci-present",
+            "ci-tests",
+            "dependency-update-tool",
             "license-files",
             "lockfile",
             "readme",
+            "sast",
             "security-policy"
         ]
     );
@@ -86,7 +92,13 @@ fn bare_repo_fails_with_exact_checks() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    for id in ["security-policy", "lockfile", "ci-present", "license-files"] {
+    for id in [
+        "security-policy",
+        "lockfile",
+        "ci-present",
+        "ci-tests",
+        "license-files",
+    ] {
         assert!(
             reasons.iter().any(|r| r.starts_with(id)),
             "{id} not in {reasons:?}"

@@ -327,7 +327,7 @@ mod tests {
             tags: t.iter().map(|s| s.to_string()).collect(),
             ..GitFacts::default()
         });
-        Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+        Changelog.run(&facts, &CheckConfig::new(Level::Deny))
     }
 
     #[test]
@@ -384,7 +384,7 @@ mod tests {
             vec![member("15.0.0"), lib.clone()],
             &[("CHANGELOG.md", "## 15.0.0\n")],
         );
-        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        let o = Changelog.run(&facts, &CheckConfig::new(Level::Deny));
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         assert!(o.note.as_deref().unwrap_or("").contains("globset 0.4.20"));
         // With its own changelog the member is checked against it.
@@ -395,7 +395,7 @@ mod tests {
                 ("crates/globset/CHANGELOG.md", "## 0.4.19\n"),
             ],
         );
-        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        let o = Changelog.run(&facts, &CheckConfig::new(Level::Deny));
         assert_eq!(o.status, Status::Fail);
         assert_eq!(
             o.findings[0].path.as_deref(),
@@ -406,7 +406,7 @@ mod tests {
     #[test]
     fn missing_changelog_fails() {
         let facts = Facts::in_memory(vec![member("1.0.0")], &[]);
-        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        let o = Changelog.run(&facts, &CheckConfig::new(Level::Deny));
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].key, "missing");
     }

@@ -367,7 +367,7 @@ mod tests {
         )];
         all.extend_from_slice(files);
         let facts = Facts::in_memory(vec![member(license)], &all);
-        LicenseFiles.run(&facts, &CheckConfig { level: Level::Deny })
+        LicenseFiles.run(&facts, &CheckConfig::new(Level::Deny))
     }
 
     #[test]

@@ -155,7 +155,7 @@ mod tests {
     }
 
     fn run(f: &Facts) -> Outcome {
-        Lockfile.run(f, &CheckConfig { level: Level::Deny })
+        Lockfile.run(f, &CheckConfig::new(Level::Deny))
     }
 
     #[test]

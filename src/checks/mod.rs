@@ -5,13 +5,31 @@
 //! parallel. `list`, `explain`, `docs/checks.md` (and later SARIF rules) are
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
+mod archived_uses;
+mod binary_artifacts;
 mod changelog;
+mod ci_audit;
+mod ci_clippy;
+mod ci_fmt;
+mod ci_msrv;
+mod ci_os_matrix;
 mod ci_present;
+pub mod ci_support;
+mod ci_tests;
+mod dangerous_workflow;
+mod dependency_update_tool;
+mod fuzzing;
+mod install_pinning;
 mod license_files;
 mod lockfile;
+mod maintained;
+mod pinned_actions;
 mod readme;
+mod release_workflow;
+mod sast;
 mod security_policy;
 pub mod support;
+mod token_permissions;
 
 use serde::Serialize;
 
@@ -20,11 +38,28 @@ use crate::facts::Facts;
 /// Every check, in report order. The only list of checks.
 pub static ALL: &[&dyn Check] = &[
     &security_policy::SecurityPolicy,
+    &token_permissions::TokenPermissions,
+    &dangerous_workflow::DangerousWorkflow,
+    &sast::Sast,
     &lockfile::Lockfile,
+    &pinned_actions::PinnedActions,
+    &archived_uses::ArchivedUses,
+    &ci_audit::CiAudit,
+    &install_pinning::InstallPinning,
+    &binary_artifacts::BinaryArtifacts,
+    &dependency_update_tool::DependencyUpdateTool,
     &ci_present::CiPresent,
+    &ci_tests::CiTests,
+    &ci_fmt::CiFmt,
+    &ci_clippy::CiClippy,
+    &ci_os_matrix::CiOsMatrix,
+    &ci_msrv::CiMsrv,
     &changelog::Changelog,
+    &release_workflow::ReleaseWorkflow,
+    &fuzzing::Fuzzing,
     &license_files::LicenseFiles,
     &readme::Readme,
+    &maintained::Maintained,
 ];
 
 /// Looks a check up by id.
@@ -55,6 +90,18 @@ pub trait Check: Sync {
 pub struct CheckConfig {
     /// The effective level (profile, then configuration).
     pub level: Level,
+    /// Check-specific settings from the configuration file.
+    pub settings: crate::config::CheckSettings,
+}
+
+impl CheckConfig {
+    /// A check at `level` with default settings.
+    pub fn new(level: Level) -> Self {
+        CheckConfig {
+            level,
+            settings: crate::config::CheckSettings::default(),
+        }
+    }
 }
 
 /// Score categories; weights sum to 100 by default.
@@ -342,7 +389,11 @@ impl std::fmt::Debug for dyn Check {
 /// Runs every check against `facts`, in parallel, in registry order.
 ///
 /// `level_of` gives each check's effective level; checks at `allow` are not run.
-pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -> Vec<CheckResult> {
+pub fn run_all(
+    facts: &Facts,
+    level_of: &(dyn Fn(&dyn Check) -> Level + Sync),
+    settings: &crate::config::CheckSettings,
+) -> Vec<CheckResult> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -354,7 +405,7 @@ pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -
         for (slots, checks) in results.chunks_mut(chunk).zip(ALL.chunks(chunk)) {
             scope.spawn(move || {
                 for (slot, check) in slots.iter_mut().zip(checks) {
-                    *slot = Some(run_one(*check, facts, level_of(*check)));
+                    *slot = Some(run_one(*check, facts, level_of(*check), settings));
                 }
             });
         }
@@ -362,11 +413,20 @@ pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -
     results.into_iter().flatten().collect()
 }
 
-fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
+fn run_one(
+    check: &'static dyn Check,
+    facts: &Facts,
+    level: Level,
+    settings: &crate::config::CheckSettings,
+) -> CheckResult {
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
-        let mut outcome = check.run(facts, &CheckConfig { level });
+        let cfg = CheckConfig {
+            level,
+            settings: settings.clone(),
+        };
+        let mut outcome = check.run(facts, &cfg);
         for finding in &mut outcome.findings {
             finding.fingerprint = fingerprint(check.id(), finding);
         }

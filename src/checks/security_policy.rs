@@ -206,7 +206,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         SecurityPolicy.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig { level: Level::Deny },
+            &CheckConfig::new(Level::Deny),
         )
     }
 

@@ -88,8 +88,9 @@ pub struct ResolvedJob {
     /// The workflow whose triggers start it (the caller, for a job of a
     /// reusable workflow).
     pub workflow: String,
-    /// Events that start it (`push`, `pull_request`, `schedule`, …; for
-    /// GitLab `push` unless restricted to tags or schedules).
+    /// Events that start it (`push`, `pull_request`, `schedule`, …; `tag`
+    /// for a `push` filtered to tags only; for GitLab `push` and
+    /// `merge_request` unless restricted to tags or schedules).
     pub events: Vec<String>,
     /// The job's id; `caller/called` for jobs of reusable workflows.
     pub id: String,
@@ -179,6 +180,9 @@ pub struct Cmd {
     pub via: Option<String>,
     /// Directory it runs in, relative to the workspace root.
     pub cwd: String,
+    /// Whether it hands over to a file that was followed (`make`, `just`,
+    /// a local script); what that file runs comes right after it.
+    pub followed: bool,
 }
 
 impl Cmd {
@@ -297,7 +301,18 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
             if wf.is_reusable_only() {
                 continue;
             }
-            let events: Vec<String> = wf.triggers.iter().map(|t| t.event.clone()).collect();
+            let events = event_names(&wf.triggers);
+            for job in &wf.jobs {
+                resolver.job(wf, wf, job, &events, "", &[Vec::new()], 0, &mut jobs);
+            }
+        }
+        // A reusable workflow no local workflow calls is called from
+        // elsewhere: it still runs, on `workflow_call`.
+        for wf in ci.workflows.iter().filter(|w| w.is_reusable_only()) {
+            if jobs.iter().any(|j| j.path == wf.path) {
+                continue;
+            }
+            let events = vec!["workflow_call".to_string()];
             for job in &wf.jobs {
                 resolver.job(wf, wf, job, &events, "", &[Vec::new()], 0, &mut jobs);
             }
@@ -324,6 +339,23 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
         .map(dependabot);
     ci.toolchain_file = toolchain_file(texts);
     ci
+}
+
+/// Event names of a workflow's triggers; a `push` filtered to tags only is
+/// `tag`, since it never runs for a change to a branch.
+fn event_names(triggers: &[super::workflows::Trigger]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in triggers {
+        let name = if t.event == "push" && !t.covers_branch("any-branch") && t.covers_tags() {
+            "tag".to_string()
+        } else {
+            t.event.clone()
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// How deep reusable workflows, composite actions and scripts are followed.
@@ -551,6 +583,7 @@ impl Resolver<'_> {
                         joiner: command.joiner,
                         via: None,
                         cwd: dir.clone(),
+                        followed: false,
                     });
                 }
             }
@@ -602,6 +635,7 @@ impl Resolver<'_> {
                 joiner: Joiner::Start,
                 via: Some(name.clone()),
                 cwd: cwd.clone(),
+                followed: false,
             });
         }
         let local = match &action {
@@ -841,12 +875,13 @@ pub fn is_cargo_program(program: &str) -> bool {
 
 /// Follows `make`, `just` and local scripts into what they run; the
 /// command itself is kept.
-fn expand(cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<Cmd>) {
+fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<Cmd>) {
     let followed = if depth < MAX_DEPTH {
         follow(&cmd, sources)
     } else {
         None
     };
+    cmd.followed = followed.is_some();
     out.push(cmd);
     if let Some((file, via, lines)) = followed {
         for (line, text) in lines {
@@ -864,6 +899,7 @@ fn expand(cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<Cmd>)
                     joiner: command.joiner,
                     via: Some(via.clone()),
                     cwd: files::parent_dir(&file).to_string(),
+                    followed: false,
                 };
                 expand(inner, sources, depth + 1, out);
             }
@@ -1144,6 +1180,7 @@ fn gitlab_script(path: &str, node: &Node, source: &str, steps: &mut Vec<Resolved
                     joiner: command.joiner,
                     via: None,
                     cwd: String::new(),
+                    followed: false,
                 });
             }
         }

@@ -28,6 +28,8 @@ pub struct Input {
     pub value: String,
     /// Line of the key.
     pub line: usize,
+    /// Line where the value starts (the first content line of a block).
+    pub value_line: usize,
 }
 
 /// A parsed GitHub Actions workflow.
@@ -365,6 +367,7 @@ pub fn local_action(path: &str, doc: &Node, source: &str) -> LocalAction {
                             name: k.as_key()?,
                             value: v.get("default").and_then(scalar_text).unwrap_or_default(),
                             line: k.line,
+                            value_line: v.line,
                         })
                     })
                     .collect()
@@ -477,6 +480,7 @@ fn map_inputs(node: Option<&Node>) -> Vec<Input> {
                     name: k.as_key()?,
                     value: scalar_text(v).unwrap_or_default(),
                     line: k.line,
+                    value_line: v.line,
                 })
             })
             .collect()

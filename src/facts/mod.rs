@@ -8,6 +8,7 @@ pub mod ci;
 pub mod files;
 pub mod gha;
 pub mod git;
+pub mod magic;
 pub mod recipes;
 pub mod shell;
 pub mod workflows;
@@ -48,6 +49,9 @@ pub struct Facts {
     pub ci: ci::CiFacts,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
+    /// The time of the run (Unix seconds): `SOURCE_DATE_EPOCH` when set,
+    /// so reports are reproducible, else the clock.
+    pub now: i64,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -140,6 +144,7 @@ impl Facts {
             workflows,
             ci,
             git,
+            now: now(),
             notes,
             timings,
         })
@@ -189,10 +194,23 @@ impl Facts {
             workflows,
             ci,
             git: None,
+            now: now(),
             notes: Vec::new(),
             timings: Vec::new(),
         }
     }
+}
+
+/// `SOURCE_DATE_EPOCH` when set and valid, else the system clock.
+fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
 }
 
 /// Names of files checks read, wherever they sit (compared upper-cased,
