@@ -120,6 +120,7 @@ variable (`"$TITLE"`) instead of expanding `${{ }}` in the script.
                 let envs: [&[Input]; 2] = [&job.env, &wf.env];
                 injections(&wf.path, &job.id, &job.steps, &envs, &mut findings);
                 uploaded_credentials(&wf.path, job, &mut findings);
+                tainted_inputs(facts, &wf.path, &job.steps, &envs, &mut findings);
             }
         }
         for action in &facts.ci.actions {
@@ -255,6 +256,64 @@ fn injections(
     }
 }
 
+/// Untrusted values passed into a local composite action whose scripts
+/// expand the input: the injection happens in the action's file.
+fn tainted_inputs(
+    facts: &Facts,
+    caller: &str,
+    steps: &[Step],
+    outer: &[&[Input]],
+    findings: &mut Vec<Finding>,
+) {
+    for step in steps {
+        let Some(uses) = &step.uses else { continue };
+        let ActionRef::Local(dir) = ActionRef::parse(&uses.value) else {
+            continue;
+        };
+        let Some(action) = facts
+            .ci
+            .actions
+            .iter()
+            .find(|a| crate::facts::files::parent_dir(&a.path) == dir && !a.steps.is_empty())
+        else {
+            continue;
+        };
+        let envs: Vec<&[Input]> = std::iter::once(step.env.as_slice())
+            .chain(outer.iter().copied())
+            .collect();
+        for input in &step.with {
+            let Some(why) = EXPRESSION
+                .captures_iter(&input.value)
+                .find_map(|c| untrusted(c.get(1).map_or("", |m| m.as_str()).trim(), &envs))
+            else {
+                continue;
+            };
+            let needle = format!("inputs.{}", input.name);
+            for inner in &action.steps {
+                let Some(run) = &inner.run else { continue };
+                for (i, text) in run.text.lines().enumerate() {
+                    let expands = EXPRESSION
+                        .captures_iter(text)
+                        .any(|c| c.get(1).is_some_and(|m| m.as_str().trim() == needle));
+                    if expands {
+                        findings.push(
+                            Finding::error(
+                                format!("injection-input:{}:{}", action.path, input.name),
+                                format!(
+                                    "`${{{{ {needle} }}}}` is expanded into a script, and {caller}:{} passes it untrusted text ({why})",
+                                    input.line
+                                ),
+                            )
+                            .at(action.path.clone(), Some(run.lines.get(i).copied().unwrap_or(run.line)))
+                            .help("in the action, pass the input through `env:` and use \"$VAR\" in the script"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Why an expression is attacker-controlled, if it is.
 fn untrusted(expr: &str, envs: &[&[Input]]) -> Option<String> {
     if let Some(m) = UNTRUSTED.find(expr) {
@@ -369,6 +428,27 @@ mod tests {
             o.findings[0].path.as_deref(),
             Some(".github/actions/greet/action.yml")
         );
+    }
+
+    #[test]
+    fn untrusted_input_into_a_composite_action() {
+        let o = run(&[
+            (
+                ".github/workflows/triage.yml",
+                "on: issues\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/say\n        with:\n          text: ${{ github.event.issue.title }}\n",
+            ),
+            (
+                ".github/actions/say/action.yml",
+                "inputs:\n  text: {}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: |\n        echo \"${{ inputs.text }}\"\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some(".github/actions/say/action.yml")
+        );
+        assert_eq!(o.findings[0].line, Some(8));
+        assert!(o.findings[0].message.contains("triage.yml:8"));
     }
 
     #[test]

@@ -102,12 +102,16 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
             let finding = if wf.is_reusable_only() {
                 Finding::note(
                     "no-top-level",
-                    format!("{path} has no top-level `permissions:`; as a reusable workflow it gets its caller's token"),
+                    format!(
+                        "{path} has no top-level `permissions:`; as a reusable workflow it gets its caller's token"
+                    ),
                 )
             } else if unscoped.is_empty() {
                 Finding::note(
                     "no-top-level",
-                    format!("{path} has no top-level `permissions:`, but every job declares its own"),
+                    format!(
+                        "{path} has no top-level `permissions:`, but every job declares its own"
+                    ),
                 )
             } else {
                 Finding::warning(
@@ -115,7 +119,12 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
                     format!(
                         "{path} has no top-level `permissions:`: {} {} the repository's default token permissions (read and write on repositories created before February 2023)",
                         if unscoped.len() == 1 { "job" } else { "jobs" },
-                        unscoped.iter().map(|j| format!("`{j}`")).collect::<Vec<_>>().join(", ") + if unscoped.len() == 1 { " gets" } else { " get" }
+                        unscoped
+                            .iter()
+                            .map(|j| format!("`{j}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                            + if unscoped.len() == 1 { " gets" } else { " get" }
                     ),
                 )
             };
@@ -125,30 +134,51 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
                     .help("add `permissions:\\n  contents: read` at the top level, above `jobs:`"),
             );
         }
-        Some(p) => match &p.set {
-            PermissionSet::WriteAll => findings.push(
-                Finding::error("write-all", format!("{path} grants `write-all` to every job"))
-                    .at(path.clone(), Some(p.line))
-                    .help("use `permissions: { contents: read }` and grant writes in the jobs that need them"),
-            ),
-            PermissionSet::Other(value) => findings.push(
-                Finding::warning("unreadable", format!("{path}: top-level `permissions: {value}` is not a permission set"))
+        Some(p) => {
+            // When every job declares its own permissions, the top level
+            // applies to none of them today: only a job added later would
+            // inherit it.
+            let inert = !wf.jobs.is_empty() && wf.jobs.iter().all(|j| j.permissions.is_some());
+            let demote = |f: Finding| {
+                if inert {
+                    let mut f = f;
+                    f.severity = Severity::Note;
+                    f.message.push_str(
+                        " (every job declares its own permissions, so none inherits it yet)",
+                    );
+                    f
+                } else {
+                    f
+                }
+            };
+            match &p.set {
+                PermissionSet::WriteAll => findings.push(demote(
+                    Finding::error("write-all", format!("{path} grants `write-all` to every job"))
+                        .at(path.clone(), Some(p.line))
+                        .help("use `permissions: { contents: read }` and grant writes in the jobs that need them"),
+                )),
+                PermissionSet::Other(value) => findings.push(
+                    Finding::warning(
+                        "unreadable",
+                        format!("{path}: top-level `permissions: {value}` is not a permission set"),
+                    )
                     .at(path.clone(), Some(p.line))
                     .help("use `read-all`, `{}` or a map of scopes"),
-            ),
-            _ => {
-                for scope in p.writes() {
-                    findings.push(
-                        Finding::warning(
-                            format!("top-write:{}", scope.name),
-                            format!("{path} grants `{}: write` at the top level, to every job", scope.name),
-                        )
-                        .at(path.clone(), Some(scope.line))
-                        .help("grant it in the job that needs it and keep the top level read-only"),
-                    );
+                ),
+                _ => {
+                    for scope in p.writes() {
+                        findings.push(demote(
+                            Finding::warning(
+                                format!("top-write:{}", scope.name),
+                                format!("{path} grants `{}: write` at the top level, to every job", scope.name),
+                            )
+                            .at(path.clone(), Some(scope.line))
+                            .help("grant it in the job that needs it and keep the top level read-only"),
+                        ));
+                    }
                 }
             }
-        },
+        }
     }
     for job in &wf.jobs {
         let Some(p) = &job.permissions else { continue };
@@ -377,6 +407,16 @@ mod tests {
             .find(|f| f.severity == Severity::Warning)
             .unwrap();
         assert_eq!(warning.line, Some(14));
+    }
+
+    #[test]
+    fn top_level_writes_are_inert_when_every_job_is_scoped() {
+        let o = run(
+            "on: push\npermissions: write-all\njobs:\n  a:\n    permissions:\n      contents: read\n    runs-on: x\n",
+        );
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.findings[0].severity, Severity::Note);
+        assert_eq!(o.findings[0].line, Some(2));
     }
 
     #[test]

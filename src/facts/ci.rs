@@ -215,9 +215,12 @@ pub struct Dependabot {
     pub problem: Option<(Option<usize>, String)>,
 }
 
-/// Whether `path` is a local action definition (`action.yml`).
+/// Whether `path` is a local action definition read up front: an
+/// `action.yml` at the root or under `.github/` (actions elsewhere are read
+/// when a workflow uses them).
 pub fn is_action_file(path: &str) -> bool {
     matches!(files::file_name(path), "action.yml" | "action.yaml")
+        && (!path.contains('/') || path.starts_with(".github/"))
 }
 
 /// Files outside CI definitions that resolution may read: Makefiles,
@@ -277,20 +280,41 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
         }
     }
     for (path, file) in texts.iter().filter(|(p, _)| is_action_file(p)) {
-        let Some(source) = file.text() else {
-            ci.action_problems
-                .push((path.clone(), None, "cannot be read as text".into()));
-            continue;
-        };
-        match yaml::parse(source) {
-            Ok(doc) => ci.actions.push(gha::local_action(path, &doc, source)),
-            Err(e) => ci.action_problems.push((
-                path.clone(),
-                Some(e.line),
-                format!("invalid YAML: {}", e.message),
-            )),
+        match file.text() {
+            Some(source) => add_action(&mut ci, path, source),
+            None => ci
+                .action_problems
+                .push((path.clone(), None, "cannot be read as text".into())),
         }
     }
+    // Local actions outside `.github/` are read when something uses them.
+    loop {
+        let wanted: BTreeSet<String> = local_uses(&ci)
+            .into_iter()
+            .filter(|dir| {
+                !ci.actions.iter().any(|a| files::parent_dir(&a.path) == dir)
+                    && !ci
+                        .action_problems
+                        .iter()
+                        .any(|(p, ..)| files::parent_dir(p) == dir)
+            })
+            .collect();
+        let mut added = false;
+        for dir in wanted {
+            for name in ["action.yml", "action.yaml"] {
+                let path = files::join(&dir, name);
+                if let Some(source) = sources.get(&path) {
+                    add_action(&mut ci, &path, &source);
+                    added = true;
+                    break;
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    ci.actions.sort_by(|a, b| a.path.cmp(&b.path));
     let mut jobs = Vec::new();
     {
         let resolver = Resolver {
@@ -339,6 +363,33 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
         .map(dependabot);
     ci.toolchain_file = toolchain_file(texts);
     ci
+}
+
+fn add_action(ci: &mut CiFacts, path: &str, source: &str) {
+    match yaml::parse(source) {
+        Ok(doc) => ci.actions.push(gha::local_action(path, &doc, source)),
+        Err(e) => ci.action_problems.push((
+            path.to_string(),
+            Some(e.line),
+            format!("invalid YAML: {}", e.message),
+        )),
+    }
+}
+
+/// Directories of every local action (`uses: ./dir`) steps use.
+fn local_uses(ci: &CiFacts) -> BTreeSet<String> {
+    let steps = ci
+        .workflows
+        .iter()
+        .flat_map(|w| w.jobs.iter().flat_map(|j| j.steps.iter()))
+        .chain(ci.actions.iter().flat_map(|a| a.steps.iter()));
+    steps
+        .filter_map(|s| s.uses.as_ref())
+        .filter_map(|u| match ActionRef::parse(&u.value) {
+            ActionRef::Local(dir) if !dir.starts_with(".github/workflows") => Some(dir),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Event names of a workflow's triggers; a `push` filtered to tags only is
@@ -447,7 +498,7 @@ impl Resolver<'_> {
         for inputs in caller_inputs {
             for combo in &job.matrix.combos {
                 if contexts.len() < MAX_CONTEXTS {
-                    contexts.push((inputs, combo));
+                    contexts.push((inputs.clone(), combo));
                 }
             }
         }
@@ -472,7 +523,6 @@ impl Resolver<'_> {
             }
         }
         let mut steps = Vec::new();
-        let first_inputs: &[Input] = caller_inputs.first().map_or(&[], |v| v.as_slice());
         let mut state = StepState {
             path: def.path.clone(),
             cwd: job
@@ -485,7 +535,6 @@ impl Resolver<'_> {
         let scope = StepScope {
             contexts: &contexts,
             envs: &envs,
-            inputs: first_inputs,
         };
         for step in &job.steps {
             self.step(step, &scope, &mut state, depth, &mut steps);
@@ -516,11 +565,15 @@ impl Resolver<'_> {
         let step_envs: Vec<&[Input]> = std::iter::once(step.env.as_slice())
             .chain(scope.envs.iter().copied())
             .collect();
-        let first_combo: &[(String, Node)] = scope.contexts.first().map_or(&[], |c| c.1);
+        // Commands are read in the first context; toolchains in every one.
+        let (first_inputs, first_combo): (&[Input], &[(String, Node)]) = scope
+            .contexts
+            .first()
+            .map_or((&[], &[]), |(i, c)| (i.as_slice(), *c));
         let cx = Context {
             combo: first_combo,
             envs: &step_envs,
-            inputs: scope.inputs,
+            inputs: first_inputs,
         };
         // The environment a command sees, outermost first: workflow, job,
         // what earlier steps wrote to $GITHUB_ENV, the step.
@@ -562,6 +615,18 @@ impl Resolver<'_> {
             let mut dir = cwd.clone();
             for logical in run.logical_lines() {
                 for command in logical.commands {
+                    if command.words.iter().any(|w| w.contains("${{")) {
+                        for (inputs, combo) in scope.contexts.iter().skip(1) {
+                            let other = Context {
+                                combo,
+                                envs: &step_envs,
+                                inputs,
+                            };
+                            let words: Vec<String> =
+                                command.words.iter().map(|w| other.substitute(w)).collect();
+                            resolved.toolchains.extend(command_toolchain(&words, &env));
+                        }
+                    }
                     let words: Vec<String> =
                         command.words.iter().map(|w| cx.substitute(w)).collect();
                     if let Some(written) = github_env_write(&words) {
@@ -648,17 +713,36 @@ impl Resolver<'_> {
         out.push(resolved);
         if let (Some(local), true) = (local, depth < MAX_DEPTH) {
             // A composite action: its steps run here, with its own file,
-            // its inputs from this step's `with:` over its defaults.
-            let mut inputs: Vec<Input> = with;
-            for default in &local.inputs {
-                if !inputs.iter().any(|i| i.name == default.name) {
-                    inputs.push(default.clone());
-                }
-            }
+            // its inputs from this step's `with:` (in each context) over its
+            // defaults.
+            let contexts: Vec<RunContext<'_>> = scope
+                .contexts
+                .iter()
+                .map(|(outer, combo)| {
+                    let cx = Context {
+                        combo,
+                        envs: &step_envs,
+                        inputs: outer,
+                    };
+                    let mut inputs: Vec<Input> = step
+                        .with
+                        .iter()
+                        .map(|i| Input {
+                            value: cx.substitute(&i.value),
+                            ..i.clone()
+                        })
+                        .collect();
+                    for default in &local.inputs {
+                        if !inputs.iter().any(|i| i.name == default.name) {
+                            inputs.push(default.clone());
+                        }
+                    }
+                    (inputs, *combo)
+                })
+                .collect();
             let inner_scope = StepScope {
-                contexts: scope.contexts,
+                contexts: &contexts,
                 envs: scope.envs,
-                inputs: &inputs,
             };
             let outer_path = std::mem::replace(&mut state.path, local.path.clone());
             for inner in &local.steps {
@@ -670,7 +754,7 @@ impl Resolver<'_> {
 }
 
 /// One (caller inputs, matrix combination) a job runs with.
-type RunContext<'a> = (&'a [Input], &'a [(String, Node)]);
+type RunContext<'a> = (Vec<Input>, &'a [(String, Node)]);
 
 /// Lines a followed command runs: (file, what led there, (line, text)).
 type Followed = (String, String, Vec<(usize, String)>);
@@ -678,7 +762,6 @@ type Followed = (String, String, Vec<(usize, String)>);
 struct StepScope<'a> {
     contexts: &'a [RunContext<'a>],
     envs: &'a [&'a [Input]],
-    inputs: &'a [Input],
 }
 
 struct StepState {
