@@ -1138,6 +1138,8 @@ fn script_path(words: &[String]) -> Option<&str> {
 /// lines (with `before_script:`/`after_script:` and one level of
 /// `extends:`), its image's Rust version, its runner tags.
 fn gitlab_jobs(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>) {
+    let source: Vec<&str> = source.lines().collect();
+    let source = source.as_slice();
     const RESERVED: &[&str] = &[
         "image",
         "services",
@@ -1235,7 +1237,7 @@ fn gitlab_jobs(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>)
     }
 }
 
-fn gitlab_script(path: &str, node: &Node, source: &str, steps: &mut Vec<ResolvedStep>) {
+fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<ResolvedStep>) {
     let items: Vec<&Node> = match &node.value {
         Value::Seq(items) => items
             .iter()

@@ -320,6 +320,8 @@ pub fn is_commit_sha(s: &str) -> bool {
 /// Reads a workflow's typed model; `None` when it did not parse.
 pub fn workflow(wf: &Workflow, source: &str) -> Option<GhWorkflow> {
     let doc = wf.doc.as_ref().ok()?;
+    let source: Vec<&str> = source.lines().collect();
+    let source = source.as_slice();
     let jobs_entry = doc.entry("jobs");
     let jobs = jobs_entry
         .map(|(_, jobs)| {
@@ -343,6 +345,8 @@ pub fn workflow(wf: &Workflow, source: &str) -> Option<GhWorkflow> {
 /// Reads a local action's `action.yml`.
 pub fn local_action(path: &str, doc: &Node, source: &str) -> LocalAction {
     let runs = doc.get("runs");
+    let source: Vec<&str> = source.lines().collect();
+    let source = source.as_slice();
     LocalAction {
         path: path.to_string(),
         using: runs.and_then(|r| r.get("using")).and_then(scalar_text),
@@ -383,7 +387,7 @@ fn run_default(node: &Node) -> Option<String> {
         .and_then(scalar_text)
 }
 
-fn job(id: String, line: usize, node: &Node, source: &str) -> Job {
+fn job(id: String, line: usize, node: &Node, source: &[&str]) -> Job {
     let strategy = node.get("strategy");
     Job {
         id,
@@ -412,7 +416,7 @@ fn job(id: String, line: usize, node: &Node, source: &str) -> Job {
     }
 }
 
-fn step(node: &Node, source: &str) -> Step {
+fn step(node: &Node, source: &[&str]) -> Step {
     // A step's line is that of its first key (the `- ` item line).
     let line = node.entries().first().map_or(node.line, |(k, _)| k.line);
     let run = node.get("run").and_then(|r| {

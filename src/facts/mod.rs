@@ -116,6 +116,15 @@ impl Facts {
 
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
+        let lockfile = files.contains("Cargo.lock").then(|| LockfileFacts {
+            path: "Cargo.lock".into(),
+            parsed: std::fs::read_to_string(root.join("Cargo.lock"))
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
+        });
+        timings.push(("read files", t.elapsed()));
+
+        let t = Instant::now();
         let workflows = workflows::collect(&texts);
         let read_more = |path: &str| {
             files::read_texts(&root, [path.to_string()])
@@ -126,13 +135,7 @@ impl Facts {
             &workflows,
             &mut ci::Sources::new(&texts, &files, &read_more),
         );
-        let lockfile = files.contains("Cargo.lock").then(|| LockfileFacts {
-            path: "Cargo.lock".into(),
-            parsed: std::fs::read_to_string(root.join("Cargo.lock"))
-                .map_err(|e| e.to_string())
-                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
-        });
-        timings.push(("read files", t.elapsed()));
+        timings.push(("CI files", t.elapsed()));
 
         Ok(Facts {
             root,

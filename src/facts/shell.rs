@@ -349,12 +349,11 @@ fn assignment(word: &str) -> Option<(String, String)> {
 
 /// File lines of each physical line of a scalar's text.
 ///
-/// `start` is the line the YAML node starts on; `source` the whole file.
+/// `start` is the line the YAML node starts on; `file` the file's lines.
 /// Literal blocks (`|`) map one to one; folded and quoted scalars are
 /// found by searching forward for each line's text, so a finding still
 /// lands on the right line when the parser joined lines.
-pub fn locate_lines(source: &str, start: usize, script: &str) -> Vec<usize> {
-    let file: Vec<&str> = source.lines().collect();
+pub fn locate_lines(file: &[&str], start: usize, script: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut cursor = start.saturating_sub(1);
     for line in script.lines() {
@@ -444,10 +443,14 @@ mod tests {
     #[test]
     fn locates_literal_and_folded_lines() {
         let source = "steps:\n  - run: |\n      echo a\n\n      echo b\n  - run: >\n      cargo\n      test\n";
-        assert_eq!(locate_lines(source, 3, "echo a\n\necho b\n"), vec![3, 4, 5]);
-        assert_eq!(locate_lines(source, 7, "cargo test\n"), vec![7]);
+        let source: Vec<&str> = source.lines().collect();
         assert_eq!(
-            locate_lines("- run: cargo test\n", 1, "cargo test"),
+            locate_lines(&source, 3, "echo a\n\necho b\n"),
+            vec![3, 4, 5]
+        );
+        assert_eq!(locate_lines(&source, 7, "cargo test\n"), vec![7]);
+        assert_eq!(
+            locate_lines(&["- run: cargo test"], 1, "cargo test"),
             vec![1]
         );
     }
