@@ -45,7 +45,8 @@ triggered by `pull_request`.
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
-        let found = |job: &ResolvedJob| -> Option<String> {
+        // What runs, and where: (description, file, line).
+        let found = |job: &ResolvedJob| -> Option<(String, String, usize)> {
             job.commands()
                 .find(|c| {
                     runs_clippy(&c.words)
@@ -57,7 +58,13 @@ triggered by `pull_request`.
                             .first()
                             .is_some_and(|p| p == "semgrep" || p == "codeql")
                 })
-                .map(|c| format!("`{}` at {}", c.words.join(" "), c.location()))
+                .map(|c| {
+                    (
+                        format!("`{}` at {}", c.words.join(" "), c.location()),
+                        c.path.clone(),
+                        c.line,
+                    )
+                })
                 .or_else(|| {
                     job.steps.iter().find_map(|s| {
                         let (action, line) = s.uses.as_ref()?;
@@ -65,11 +72,17 @@ triggered by `pull_request`.
                         (name.starts_with("github/codeql-action/")
                             || name.starts_with("semgrep/")
                             || name.starts_with("returntocorp/semgrep"))
-                        .then(|| format!("{name} at {}:{line}", s.path))
+                        .then(|| {
+                            (
+                                format!("{name} at {}:{line}", s.path),
+                                s.path.clone(),
+                                *line,
+                            )
+                        })
                     })
                 })
         };
-        if let Some(what) = facts
+        if let Some((what, ..)) = facts
             .ci
             .jobs
             .iter()
@@ -78,7 +91,9 @@ triggered by `pull_request`.
         {
             return Outcome::pass().with_note(format!("{what} runs on pull requests"));
         }
-        if let Some((job, what)) = facts.ci.jobs.iter().find_map(|j| found(j).map(|w| (j, w))) {
+        if let Some((job, (what, path, line))) =
+            facts.ci.jobs.iter().find_map(|j| found(j).map(|w| (j, w)))
+        {
             return Outcome::from_findings(
                 vec![
                     Finding::warning(
@@ -88,8 +103,8 @@ triggered by `pull_request`.
                             job.events.join(", ")
                         ),
                     )
-                    .at(job.workflow.clone(), None)
-                    .help("add `pull_request:` under `on:` so analysis runs before merge"),
+                    .at(path, Some(line))
+                    .help("run it in a job triggered by `pull_request` (check the job's `if:`) so analysis happens before merge"),
                 ],
                 0.5,
             );
@@ -127,7 +142,11 @@ mod tests {
             run(&format!("on: pull_request\n{steps}")).status,
             Status::Pass
         );
-        assert_eq!(run(&format!("on: push\n{steps}")).status, Status::Warn);
+        let o = run(&format!("on: push\n{steps}"));
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].line, Some(6));
+        let conditional = "on: [push, pull_request]\njobs:\n  a:\n    if: github.event_name != 'pull_request'\n    runs-on: x\n    steps:\n      - run: cargo clippy\n";
+        assert_eq!(run(conditional).status, Status::Warn);
         assert_eq!(
             run("on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/analyze@v3\n").status,
             Status::Pass

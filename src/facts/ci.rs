@@ -409,6 +409,44 @@ fn event_names(triggers: &[super::workflows::Trigger]) -> Vec<String> {
     out
 }
 
+/// The events a job still runs on under its `if:`, for the common
+/// `github.event_name == 'x'` / `!= 'x'` conditions (joined by `&&`);
+/// anything else leaves the events as they are.
+fn events_under(events: &[String], condition: &str) -> Vec<String> {
+    let cond = condition.trim();
+    let cond = cond
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .unwrap_or(cond);
+    if cond.contains("||") {
+        return events.to_vec();
+    }
+    let mut out = events.to_vec();
+    for term in cond.split("&&") {
+        let term = term
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
+        let Some(rest) = term.strip_prefix("github.event_name") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (equal, value) = match (rest.strip_prefix("=="), rest.strip_prefix("!=")) {
+            (Some(v), _) => (true, v),
+            (_, Some(v)) => (false, v),
+            _ => continue,
+        };
+        let value = value.trim().trim_matches(['\'', '"']);
+        out.retain(|e| {
+            // A tag push is still the `push` event to GitHub.
+            let name = if e == "tag" { "push" } else { e.as_str() };
+            (name == value) == equal
+        });
+    }
+    out
+}
+
 /// How deep reusable workflows, composite actions and scripts are followed.
 const MAX_DEPTH: usize = 4;
 /// Most (inputs × matrix) contexts evaluated for one job.
@@ -433,6 +471,14 @@ impl Resolver<'_> {
         out: &mut Vec<ResolvedJob>,
     ) {
         let id = format!("{prefix}{}", job.id);
+        let filtered;
+        let events = match &job.condition {
+            Some(cond) => {
+                filtered = events_under(events, cond);
+                filtered.as_slice()
+            }
+            None => events,
+        };
         if let Some(uses) = &job.uses {
             let target = ActionRef::parse(&uses.value);
             if let ActionRef::Local(path) = &target {
@@ -1530,6 +1576,28 @@ mod tests {
             ci.toolchain_file,
             Some(("rust-toolchain.toml".into(), "1.80".into(), 2))
         );
+    }
+
+    #[test]
+    fn job_conditions_on_the_event_narrow_its_events() {
+        let ev = |e: &[&str]| e.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = ev(&["push", "pull_request", "schedule"]);
+        assert_eq!(
+            events_under(&all, "github.event_name != 'pull_request'"),
+            ev(&["push", "schedule"])
+        );
+        assert_eq!(
+            events_under(&all, "${{ github.event_name == 'schedule' }}"),
+            ev(&["schedule"])
+        );
+        assert_eq!(
+            events_under(
+                &all,
+                "github.event_name == 'push' || github.event_name == 'schedule'"
+            ),
+            all
+        );
+        assert_eq!(events_under(&all, "matrix.os == 'linux'"), all);
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub struct Job {
     pub name: Option<String>,
     /// `runs-on:` as written (string, list or `{group, labels}`).
     pub runs_on: Option<Node>,
+    /// `if:` as written.
+    pub condition: Option<String>,
     /// Job-level `permissions:`.
     pub permissions: Option<Permissions>,
     /// `uses:` of a job that calls a reusable workflow.
@@ -394,6 +396,7 @@ fn job(id: String, line: usize, node: &Node, source: &[&str]) -> Job {
         line,
         name: node.get("name").and_then(scalar_text),
         runs_on: node.get("runs-on").cloned(),
+        condition: node.get("if").and_then(scalar_text),
         permissions: node.entry("permissions").map(permissions),
         uses: located_text(node.get("uses")),
         with: map_inputs(node.get("with")),
