@@ -314,8 +314,27 @@ fn tainted_inputs(
     }
 }
 
+/// Whether an expression evaluates to a boolean (a comparison or a
+/// `contains`/`startsWith`/`endsWith` test), which cannot carry text.
+fn is_boolean(expr: &str) -> bool {
+    let e = expr.trim();
+    if e.contains("&&") || e.contains("||") {
+        return false;
+    }
+    e.starts_with('!')
+        || ["contains(", "startsWith(", "endsWith("]
+            .iter()
+            .any(|f| e.starts_with(f))
+        || ["==", "!=", "<=", ">=", " < ", " > "]
+            .iter()
+            .any(|op| e.contains(op))
+}
+
 /// Why an expression is attacker-controlled, if it is.
 fn untrusted(expr: &str, envs: &[&[Input]]) -> Option<String> {
+    if is_boolean(expr) {
+        return None;
+    }
     if let Some(m) = UNTRUSTED.find(expr) {
         return Some(format!(
             "`{}` is chosen by whoever opens the issue or pull request",
@@ -409,7 +428,7 @@ mod tests {
 
     #[test]
     fn injection_points_at_the_script_line() {
-        let wf = "on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    env:\n      BODY: ${{ github.event.issue.body }}\n    steps:\n      - run: |\n          echo start\n          echo \"${{ github.event.issue.title }}\"\n          echo \"${{ env.BODY }}\"\n          echo \"$BODY\" ${{ github.event.issue.number }}\n";
+        let wf = "on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    env:\n      BODY: ${{ github.event.issue.body }}\n    steps:\n      - run: |\n          echo start\n          echo \"${{ github.event.issue.title }}\"\n          echo \"${{ env.BODY }}\"\n          echo \"$BODY\" ${{ github.event.issue.number }}\n          echo ${{ github.event.issue.title == 'x' }} ${{ contains(github.event.issue.body, 'y') }}\n";
         let o = run(&[(".github/workflows/triage.yml", wf)]);
         assert_eq!(o.status, Status::Fail);
         let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();

@@ -211,13 +211,31 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
             if words.get(1).is_some_and(|w| w == "install")
                 && !words.iter().any(|w| w == "-v" || w == "--version") =>
         {
-            out.push(
-                Finding::warning(
-                    format!("gem:{}", words[2..].join(" ")),
-                    format!("`{}` installs whatever version is newest", words.join(" ")),
-                )
-                .help("pin it: `gem install NAME -v 1.2.3`"),
+            // `gem install NAME:VERSION` pins too (RubyGems 3.4+).
+            let gems = positional(
+                &words[2..],
+                &[
+                    "-i",
+                    "--install-dir",
+                    "-n",
+                    "--bindir",
+                    "-s",
+                    "--source",
+                    "-P",
+                ],
             );
+            for gem in gems
+                .into_iter()
+                .filter(|g| !g.contains(':') && !g.ends_with(".gem"))
+            {
+                out.push(
+                    Finding::warning(
+                        format!("gem:{gem}"),
+                        format!("`gem install {gem}` installs whatever version is newest"),
+                    )
+                    .help(format!("pin it: `gem install {gem} -v 1.2.3`")),
+                );
+            }
         }
         _ => {}
     }
@@ -455,7 +473,12 @@ fn pip_install(words: &[String]) -> Vec<Finding> {
             skip = true;
             continue;
         }
-        if w.starts_with('-')
+        // `git+https://…/repo@<commit>` pins by the VCS ref.
+        let vcs_pinned = w.contains("+")
+            && w.contains("://")
+            && w.rsplit('/').next().is_some_and(|tail| tail.contains('@'));
+        if vcs_pinned
+            || w.starts_with('-')
             || w == "."
             || w.starts_with("./")
             || w.starts_with('/')
@@ -493,10 +516,10 @@ fn npm_global(words: &[String]) -> Vec<Finding> {
     }
     words[2..]
         .iter()
-        .filter(|w| !w.starts_with('-') && *w != "global" && *w != "add")
+        .filter(|w| !w.is_empty() && !w.starts_with('-') && *w != "global" && *w != "add")
         .filter(|w| {
             // `@scope/name@1.2.3`: the version comes after the last `@` past the first character.
-            !w[1..].contains('@')
+            !w.trim_start_matches('@').contains('@')
         })
         .map(|w| {
             Finding::warning(
@@ -593,5 +616,10 @@ mod tests {
         );
         let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
         assert_eq!(lines, vec![7, 10, 12]);
+        let o = run(
+            "gem install --help\ngem install rake:13.0.6\ngem install rake\npip install git+https://github.com/o/r@0123abc\nnpm install -g \"\"",
+        );
+        let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
+        assert_eq!(lines, vec![9]);
     }
 }

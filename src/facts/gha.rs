@@ -248,7 +248,8 @@ impl ActionRef {
     /// Parses a `uses:` value.
     pub fn parse(uses: &str) -> ActionRef {
         let uses = uses.trim();
-        if let Some(local) = uses.strip_prefix("./") {
+        // `$/path` is GitHub's newer spelling of "this repository".
+        if let Some(local) = uses.strip_prefix("./").or_else(|| uses.strip_prefix("$/")) {
             return ActionRef::Local(local.trim_end_matches('/').to_string());
         }
         if let Some(image) = uses.strip_prefix("docker://") {
@@ -816,6 +817,10 @@ mod tests {
                 .is_pinned()
         );
         assert!(ActionRef::parse("./.github/actions/setup").is_pinned());
+        assert_eq!(
+            ActionRef::parse("$/.github/workflows/x.yml"),
+            ActionRef::Local(".github/workflows/x.yml".into())
+        );
         assert!(!ActionRef::parse("docker://alpine:3.20").is_pinned());
         assert!(ActionRef::parse("docker://alpine@sha256:abc").is_pinned());
     }

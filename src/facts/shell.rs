@@ -151,15 +151,16 @@ fn strip_comment(line: &str) -> &str {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        let rest = &bytes[i..];
         if expr {
-            if line[i..].starts_with("}}") {
+            if rest.starts_with(b"}}") {
                 expr = false;
                 i += 2;
                 continue;
             }
         } else if single {
             single = b != b'\'';
-        } else if line[i..].starts_with("${{") {
+        } else if rest.starts_with(b"${{") {
             expr = true;
             i += 3;
             continue;
@@ -412,6 +413,18 @@ mod tests {
         assert_eq!(
             words("if cargo test; then echo ok; fi"),
             vec![vec!["cargo", "test"], vec!["echo", "ok"]]
+        );
+    }
+
+    #[test]
+    fn non_ascii_text_is_safe() {
+        assert_eq!(
+            strip_comment("echo \"héllo ${{ x }}\" # ü"),
+            "echo \"héllo ${{ x }}\" "
+        );
+        assert_eq!(
+            words("npm install -g \"\" é")[0],
+            vec!["npm", "install", "-g", "", "é"]
         );
     }
 
