@@ -79,13 +79,23 @@ a known SHA-256, then run them.
             return Outcome::skip("no CI jobs");
         }
         let mut seen = BTreeSet::new();
+        let mut occurrences = std::collections::BTreeMap::new();
         let mut findings = Vec::new();
         for job in &facts.ci.jobs {
             let cmds: Vec<&Cmd> = job.commands().collect();
             for (i, cmd) in cmds.iter().enumerate() {
                 for finding in inspect(cmd, &cmds[i + 1..]) {
-                    let finding = finding.at(cmd.path.clone(), Some(cmd.line));
+                    let mut finding = finding.at(cmd.path.clone(), Some(cmd.line));
                     if seen.insert((cmd.path.clone(), cmd.line, finding.key.clone())) {
+                        // The same install twice in a file: number the
+                        // repeats so fingerprints stay distinct (no lines).
+                        let n = occurrences
+                            .entry((cmd.path.clone(), finding.key.clone()))
+                            .or_insert(0usize);
+                        *n += 1;
+                        if *n > 1 {
+                            finding.key = format!("{}#{n}", finding.key);
+                        }
                         findings.push(finding);
                     }
                 }

@@ -93,14 +93,15 @@ pub fn parse(script: &str, lines: &[usize]) -> Vec<LogicalLine> {
         loop {
             let trimmed = current.trim_end();
             let (body, continued) = match continuation(trimmed) {
-                Some(body) => (body, true),
+                Some(body) => (body.trim_end(), true),
                 None => (trimmed, false),
             };
             text.push_str(body);
             if continued && i + 1 < physical.len() {
                 text.push(' ');
                 i += 1;
-                current = physical[i].trim_end_matches('\r');
+                // Continuation lines are indented for the reader only.
+                current = physical[i].trim_end_matches('\r').trim_start();
             } else {
                 break;
             }
