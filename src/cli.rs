@@ -57,6 +57,95 @@ pub enum Command {
         /// The check id, e.g. `license-files`.
         id: String,
     },
+    /// Audit Cargo.lock against the RustSec advisory database (like `cargo audit`).
+    ///
+    /// Exit codes: 0 no vulnerabilities (after ignores), 1 vulnerabilities or
+    /// denied warnings, 2 could not run (no database, unreadable lockfile).
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// List the licenses of the dependency graph: each license with its crates.
+    Licenses {
+        /// Workspace location and cargo flags.
+        #[command(flatten)]
+        workspace: WorkspaceArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include crates reached only through dev-dependencies.
+        #[arg(long)]
+        include_dev: bool,
+    },
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  cargo readiness audit                            audit the workspace's Cargo.lock
+  cargo readiness audit --offline                  no network: local database and index cache
+  cargo readiness audit --format json > audit.json drop-in for `cargo audit --json`
+  cargo readiness audit --lockfile path/Cargo.lock audit any lockfile, no workspace needed
+  cargo readiness audit --db ../advisory-db --deny warnings";
+
+/// Where the advisory database is and whether it may be fetched.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AdvisoryDbArgs {
+    /// Advisory database directory (default: CARGO_READINESS_ADVISORY_DB,
+    /// then `[advisories] db`, then ~/.cargo/advisory-db, shared with cargo-audit).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Do not fetch or update the advisory database, and read yank status
+    /// from cargo's local index cache.
+    #[arg(long)]
+    pub no_fetch: bool,
+}
+
+/// Arguments of `audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Workspace location and cargo flags.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+
+    /// Database location and fetching.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+
+    /// Report format: human, or JSON compatible with `cargo audit --json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Audit this lockfile instead of the workspace's (no Cargo project needed).
+    #[arg(long, short = 'f', value_name = "PATH")]
+    pub lockfile: Option<PathBuf>,
+
+    /// Exit 1 on warnings of these kinds too.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub deny: Vec<DenyKind>,
+
+    /// Ignore an advisory (RUSTSEC, CVE or GHSA id); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub ignore: Vec<String>,
+
+    /// Only report advisories affecting this target triple.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Configuration file (default: readiness.toml at the workspace root).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Warning kinds `--deny` can turn into failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyKind {
+    /// Every warning.
+    Warnings,
+    /// Unmaintained crates.
+    Unmaintained,
+    /// Unsound crates.
+    Unsound,
+    /// Yanked crates.
+    Yanked,
 }
 
 /// Where the workspace is and how `cargo metadata` may reach the network.
@@ -102,6 +191,10 @@ pub struct RunArgs {
     /// [workspace.metadata.readiness] / [package.metadata.readiness] in Cargo.toml).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Advisory database location and fetching.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
 }
 
 /// Report formats.

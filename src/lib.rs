@@ -6,6 +6,7 @@
 //! facts, [`score`] turns outcomes into a 0–100 score and a gate verdict,
 //! and [`report`] renders it.
 
+pub mod advisories;
 pub mod app;
 pub mod checks;
 pub mod cli;
@@ -14,6 +15,8 @@ pub mod docs;
 pub mod error;
 pub mod facts;
 pub mod license_text;
+pub mod parse;
+pub mod policy;
 pub mod report;
 pub mod score;
 pub mod util;

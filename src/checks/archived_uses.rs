@@ -164,7 +164,7 @@ mod tests {
                 "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions-rs/toolchain@v1\n      - uses: dtolnay/rust-toolchain@stable\n",
             )],
         );
-        let o = ArchivedUses.run(&facts, &CheckConfig::new(Level::Warn));
+        let o = ArchivedUses.run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Warn);
         assert_eq!(o.findings.len(), 1);
         assert_eq!(o.findings[0].line, Some(6));

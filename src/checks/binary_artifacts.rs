@@ -138,7 +138,7 @@ mod tests {
             .files
             .sniffed
             .insert("tools/helper".into(), BinaryKind::Elf);
-        let o = BinaryArtifacts.run(&facts, &CheckConfig::new(Level::Warn));
+        let o = BinaryArtifacts.run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Warn);
         let got: Vec<_> = o
             .findings

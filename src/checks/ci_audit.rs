@@ -128,7 +128,7 @@ mod tests {
     fn run(wf: &str) -> Outcome {
         CiAudit.run(
             &Facts::in_memory(vec![], &[(".github/workflows/audit.yml", wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

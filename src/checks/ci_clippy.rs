@@ -182,7 +182,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         CiClippy.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

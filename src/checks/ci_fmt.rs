@@ -142,7 +142,7 @@ mod tests {
         );
         CiFmt.run(
             &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", &wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

@@ -294,7 +294,7 @@ mod tests {
         all.extend_from_slice(files);
         CiMsrv.run(
             &Facts::in_memory(vec![member(msrv)], &all),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 
@@ -362,7 +362,7 @@ mod tests {
         let m = Member::named("x", "0.1.0", "");
         let o = CiMsrv.run(
             &Facts::in_memory(vec![m], &[]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         );
         assert_eq!(o.status, Status::Skip);
     }

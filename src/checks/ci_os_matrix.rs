@@ -144,7 +144,7 @@ mod tests {
     fn run(wf: &str) -> Outcome {
         CiOsMatrix.run(
             &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

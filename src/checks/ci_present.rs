@@ -272,7 +272,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         CiPresent.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Deny),
+            &CheckConfig { level: Level::Deny },
         )
     }
 
@@ -313,7 +313,7 @@ mod tests {
             current_branch: current.map(str::to_string),
             ..Default::default()
         });
-        CiPresent.run(&facts, &CheckConfig::new(Level::Deny))
+        CiPresent.run(&facts, &CheckConfig { level: Level::Deny })
     }
 
     #[test]

@@ -132,7 +132,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         CiTests.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Deny),
+            &CheckConfig { level: Level::Deny },
         )
     }
 

@@ -409,7 +409,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         DangerousWorkflow.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Deny),
+            &CheckConfig { level: Level::Deny },
         )
     }
 

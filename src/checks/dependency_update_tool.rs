@@ -124,7 +124,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         DependencyUpdateTool.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

@@ -46,10 +46,21 @@ parsing can set `fuzzing = "allow"` under `[checks]`.
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        // A fuzz project inside test data (a fixture) is not this
+        // repository's.
+        let own = |p: &&str| {
+            !p.split('/').any(|dir| {
+                matches!(
+                    dir,
+                    "fixtures" | "fixture" | "testdata" | "test-data" | "test_data" | "tests"
+                )
+            })
+        };
         let targets: Vec<&str> = facts
             .files
             .iter()
             .map(|e| e.path.as_str())
+            .filter(own)
             .filter(|p| {
                 p.ends_with(".rs")
                     && files::file_name(files::parent_dir(p)) == "fuzz_targets"
@@ -96,7 +107,9 @@ parsing can set `fuzzing = "allow"` under `[checks]`.
         let hint = if facts
             .files
             .iter()
-            .any(|e| e.path == "fuzz/Cargo.toml" || e.path.ends_with("/fuzz/Cargo.toml"))
+            .map(|e| e.path.as_str())
+            .filter(own)
+            .any(|p| p == "fuzz/Cargo.toml" || p.ends_with("/fuzz/Cargo.toml"))
         {
             "a fuzz/ project exists but has no fuzz_targets/*.rs"
         } else {
@@ -119,7 +132,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Outcome {
         Fuzzing.run(
             &Facts::in_memory(vec![], files),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 
@@ -134,6 +147,10 @@ mod tests {
             Status::Pass
         );
         assert_eq!(run(&[("fuzz/Cargo.toml", "")]).status, Status::Warn);
+        assert_eq!(
+            run(&[("fixtures/good/fuzz/fuzz_targets/a.rs", "")]).status,
+            Status::Warn
+        );
         assert_eq!(run(&[]).status, Status::Warn);
     }
 }

@@ -559,7 +559,7 @@ mod tests {
         );
         InstallPinning.run(
             &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", &wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

@@ -99,7 +99,7 @@ mod tests {
             shallow,
             ..GitFacts::default()
         });
-        Maintained.run(&facts, &CheckConfig::new(Level::Warn))
+        Maintained.run(&facts, &CheckConfig { level: Level::Warn })
     }
 
     #[test]
@@ -114,7 +114,7 @@ mod tests {
             Maintained
                 .run(
                     &Facts::in_memory(vec![], &[]),
-                    &CheckConfig::new(Level::Warn)
+                    &CheckConfig { level: Level::Warn }
                 )
                 .status,
             Status::Skip

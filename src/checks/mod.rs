@@ -5,9 +5,12 @@
 //! parallel. `list`, `explain`, `docs/checks.md` (and later SARIF rules) are
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
+mod advisories;
 mod archived_uses;
+mod bans;
 mod binary_artifacts;
 mod changelog;
+mod changelog_links;
 mod ci_audit;
 mod ci_clippy;
 mod ci_fmt;
@@ -16,20 +19,34 @@ mod ci_os_matrix;
 mod ci_present;
 pub mod ci_support;
 mod ci_tests;
+mod code_of_conduct;
+mod codeowners;
+mod contributing;
+pub mod crates_io_categories;
 mod dangerous_workflow;
+mod dependency_licenses;
 mod dependency_update_tool;
+mod duplicate_versions;
 mod fuzzing;
 mod install_pinning;
+mod issue_templates;
 mod license_files;
 mod lockfile;
 mod maintained;
+pub mod manifest_deps;
+mod manifest_metadata;
 mod pinned_actions;
+mod pr_template;
 mod readme;
 mod release_workflow;
 mod sast;
 mod security_policy;
+mod sources;
 pub mod support;
 mod token_permissions;
+mod version_tags;
+mod wildcard_requirements;
+mod yanked;
 
 use serde::Serialize;
 
@@ -37,11 +54,18 @@ use crate::facts::Facts;
 
 /// Every check, in report order. The only list of checks.
 pub static ALL: &[&dyn Check] = &[
+    &advisories::Advisories,
     &security_policy::SecurityPolicy,
     &token_permissions::TokenPermissions,
     &dangerous_workflow::DangerousWorkflow,
     &sast::Sast,
     &lockfile::Lockfile,
+    &sources::Sources,
+    &dependency_licenses::DependencyLicenses,
+    &bans::Bans,
+    &yanked::Yanked,
+    &duplicate_versions::DuplicateVersions,
+    &wildcard_requirements::WildcardRequirements,
     &pinned_actions::PinnedActions,
     &archived_uses::ArchivedUses,
     &ci_audit::CiAudit,
@@ -55,11 +79,19 @@ pub static ALL: &[&dyn Check] = &[
     &ci_os_matrix::CiOsMatrix,
     &ci_msrv::CiMsrv,
     &changelog::Changelog,
+    &changelog_links::ChangelogLinks,
+    &version_tags::VersionTags,
     &release_workflow::ReleaseWorkflow,
     &fuzzing::Fuzzing,
     &license_files::LicenseFiles,
+    &manifest_metadata::ManifestMetadata,
     &readme::Readme,
     &maintained::Maintained,
+    &codeowners::Codeowners,
+    &contributing::Contributing,
+    &code_of_conduct::CodeOfConduct,
+    &issue_templates::IssueTemplates,
+    &pr_template::PrTemplate,
 ];
 
 /// Looks a check up by id.
@@ -90,18 +122,6 @@ pub trait Check: Sync {
 pub struct CheckConfig {
     /// The effective level (profile, then configuration).
     pub level: Level,
-    /// Check-specific settings from the configuration file.
-    pub settings: crate::config::CheckSettings,
-}
-
-impl CheckConfig {
-    /// A check at `level` with default settings.
-    pub fn new(level: Level) -> Self {
-        CheckConfig {
-            level,
-            settings: crate::config::CheckSettings::default(),
-        }
-    }
 }
 
 /// Score categories; weights sum to 100 by default.
@@ -378,6 +398,8 @@ pub struct CheckResult {
     pub weight: u32,
     /// What it found.
     pub outcome: Outcome,
+    /// How long it took to run.
+    pub elapsed: std::time::Duration,
 }
 
 impl std::fmt::Debug for dyn Check {
@@ -389,11 +411,7 @@ impl std::fmt::Debug for dyn Check {
 /// Runs every check against `facts`, in parallel, in registry order.
 ///
 /// `level_of` gives each check's effective level; checks at `allow` are not run.
-pub fn run_all(
-    facts: &Facts,
-    level_of: &(dyn Fn(&dyn Check) -> Level + Sync),
-    settings: &crate::config::CheckSettings,
-) -> Vec<CheckResult> {
+pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -> Vec<CheckResult> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -405,7 +423,7 @@ pub fn run_all(
         for (slots, checks) in results.chunks_mut(chunk).zip(ALL.chunks(chunk)) {
             scope.spawn(move || {
                 for (slot, check) in slots.iter_mut().zip(checks) {
-                    *slot = Some(run_one(*check, facts, level_of(*check), settings));
+                    *slot = Some(run_one(*check, facts, level_of(*check)));
                 }
             });
         }
@@ -413,20 +431,12 @@ pub fn run_all(
     results.into_iter().flatten().collect()
 }
 
-fn run_one(
-    check: &'static dyn Check,
-    facts: &Facts,
-    level: Level,
-    settings: &crate::config::CheckSettings,
-) -> CheckResult {
+fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
+    let started = std::time::Instant::now();
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
-        let cfg = CheckConfig {
-            level,
-            settings: settings.clone(),
-        };
-        let mut outcome = check.run(facts, &cfg);
+        let mut outcome = check.run(facts, &CheckConfig { level });
         for finding in &mut outcome.findings {
             finding.fingerprint = fingerprint(check.id(), finding);
         }
@@ -440,6 +450,7 @@ fn run_one(
         level,
         weight: check.weight(),
         outcome,
+        elapsed: started.elapsed(),
     }
 }
 

@@ -63,11 +63,11 @@ repos/OWNER/REPO/commits/TAG --jq .sha`), and let Dependabot's
 "#
     }
 
-    fn run(&self, facts: &Facts, cfg: &CheckConfig) -> Outcome {
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
         if facts.ci.workflows.is_empty() && facts.ci.actions.is_empty() {
             return Outcome::skip("no GitHub Actions workflows");
         }
-        let allow = &cfg.settings.pinned_actions_allow;
+        let allow = &facts.config.pinned_actions_allow;
         let mut total = 0usize;
         let mut pinned = 0usize;
         let mut findings = Vec::new();
@@ -156,9 +156,9 @@ mod tests {
     const WF: &str = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: dtolnay/rust-toolchain@stable\n      - uses: actions/cache@v4\n      - uses: ./.github/actions/local\n      - uses: docker://alpine:3.20\n  b:\n    uses: org/shared/.github/workflows/ci.yml@main\n";
 
     fn run(files: &[(&str, &str)], allow: &[&str]) -> Outcome {
-        let mut cfg = CheckConfig::new(Level::Warn);
-        cfg.settings.pinned_actions_allow = allow.iter().map(|s| s.to_string()).collect();
-        PinnedActions.run(&Facts::in_memory(vec![], files), &cfg)
+        let mut facts = Facts::in_memory(vec![], files);
+        facts.config.pinned_actions_allow = allow.iter().map(|s| s.to_string()).collect();
+        PinnedActions.run(&facts, &CheckConfig { level: Level::Warn })
     }
 
     #[test]

@@ -139,7 +139,7 @@ mod tests {
     fn readme_present_passes() {
         let f = Facts::in_memory(vec![member(Some("README.md"))], &[("README.md", LONG)]);
         assert_eq!(
-            Readme.run(&f, &CheckConfig::new(Level::Warn)).status,
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
             Status::Pass
         );
     }
@@ -156,7 +156,7 @@ mod tests {
                 ),
             ],
         );
-        let o = Readme.run(&f, &CheckConfig::new(Level::Warn));
+        let o = Readme.run(&f, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(3));
     }
@@ -165,12 +165,12 @@ mod tests {
     fn missing_or_tiny() {
         let f = Facts::in_memory(vec![], &[]);
         assert_eq!(
-            Readme.run(&f, &CheckConfig::new(Level::Warn)).status,
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
             Status::Fail
         );
         let f = Facts::in_memory(vec![], &[("README", "hi")]);
         assert_eq!(
-            Readme.run(&f, &CheckConfig::new(Level::Warn)).status,
+            Readme.run(&f, &CheckConfig { level: Level::Warn }).status,
             Status::Warn
         );
     }

@@ -279,7 +279,7 @@ mod tests {
     fn run(wf: &str) -> Outcome {
         ReleaseWorkflow.run(
             &Facts::in_memory(vec![], &[(".github/workflows/release.yml", wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

@@ -130,7 +130,7 @@ mod tests {
     fn run(wf: &str) -> Outcome {
         Sast.run(
             &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", wf)]),
-            &CheckConfig::new(Level::Warn),
+            &CheckConfig { level: Level::Warn },
         )
     }
 

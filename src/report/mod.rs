@@ -1,7 +1,9 @@
 //! Renderers: pure functions from a [`Scorecard`] to text.
 
+pub mod audit;
 pub mod human;
 pub mod json;
+pub mod licenses;
 
 use std::path::Path;
 

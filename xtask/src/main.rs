@@ -4,6 +4,9 @@
 //! - `cargo xtask bench run [--repo PATH] [--runs N]` measures warm runs of
 //!   `cargo readiness --offline` on a repository (default: this one) and how
 //!   much of each run is `cargo metadata`.
+//! - `cargo xtask bench audit [--db PATH] [--runs N]` times `cargo readiness
+//!   audit` (cold and warm cache) beside `cargo audit` on the same lockfiles
+//!   and database.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -47,7 +50,9 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("run") => {}
-        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N]".into()),
+        Some("audit") => return bench_audit(root, args),
+        Some("checks") => return bench_checks(root, args),
+        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
         .map(PathBuf::from)
@@ -108,6 +113,215 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     println!(
         "  everything else           median      {:>7.1} ms",
         ms(med_total) - ms(med_meta)
+    );
+    Ok(())
+}
+
+/// Builds the release binary; returns its path.
+fn build_release(root: &Path) -> Result<PathBuf, String> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "cargo-readiness"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    Ok(root.join("target/release/cargo-readiness"))
+}
+
+/// Median wall time of `runs` runs of a command (after `prepare` each time).
+fn time_runs(
+    runs: usize,
+    mut make: impl FnMut() -> Command,
+    mut prepare: impl FnMut(),
+) -> Result<Duration, String> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        prepare();
+        let mut cmd = make();
+        let t = Instant::now();
+        let status = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+        let elapsed = t.elapsed();
+        // Exit 1 means "vulnerabilities found": a normal outcome here.
+        if !matches!(status.code(), Some(0) | Some(1)) {
+            return Err(format!("{cmd:?} failed with {status}"));
+        }
+        times.push(elapsed);
+    }
+    Ok(median(&mut times))
+}
+
+/// Finds cargo-audit: on PATH, or installed under /work/tools or ~/.cargo/bin.
+fn cargo_audit() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("CARGO_AUDIT").map(PathBuf::from),
+        Some(PathBuf::from("/work/tools/bin/cargo-audit")),
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/cargo-audit")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
+/// `cargo xtask bench audit`: our audit against cargo-audit's, same
+/// lockfiles, same database, no network, side by side.
+fn bench_audit(root: &Path, args: &[String]) -> Result<(), String> {
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
+    let db = flag(args, "--db")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("CARGO_READINESS_ADVISORY_DB").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/advisory-db"));
+    if !db.join("crates").is_dir() {
+        return Err(format!(
+            "no advisory database at {} (pass --db PATH)",
+            db.display()
+        ));
+    }
+    let exe = build_release(root)?;
+    let audit = cargo_audit();
+    let lockfiles = [
+        (
+            "large (xtask/bench-data/large)",
+            root.join("xtask/bench-data/large/Cargo.lock"),
+        ),
+        ("small (this repository)", root.join("Cargo.lock")),
+    ];
+    let cache = std::env::temp_dir().join("cargo-readiness-bench-cache");
+    println!("database: {}", db.display());
+    println!(
+        "runs: {runs} each (median); cargo-audit: {}",
+        audit
+            .as_ref()
+            .map_or("not installed".to_string(), |p| p.display().to_string())
+    );
+    println!();
+    println!(
+        "{:<32} {:>8} {:>14} {:>14} {:>14} {:>8}",
+        "lockfile", "packages", "ours cold", "ours warm", "cargo-audit", "ratio"
+    );
+    for (label, lock) in lockfiles {
+        let packages = std::fs::read_to_string(&lock)
+            .map(|t| t.matches("[[package]]").count())
+            .unwrap_or(0);
+        let ours = || {
+            let mut c = Command::new(&exe);
+            c.args([
+                "readiness",
+                "audit",
+                "--no-fetch",
+                "--format",
+                "json",
+                "--lockfile",
+            ])
+            .arg(&lock)
+            .arg("--db")
+            .arg(&db)
+            .env("CARGO_READINESS_CACHE_DIR", &cache);
+            c
+        };
+        let cold = time_runs(runs, ours, || {
+            let _ = std::fs::remove_dir_all(&cache);
+        })?;
+        let _ = time_runs(1, ours, || {})?;
+        let warm = time_runs(runs, ours, || {})?;
+        let theirs = match &audit {
+            Some(bin) => Some(time_runs(
+                runs,
+                || {
+                    let mut c = Command::new(bin);
+                    c.args(["audit", "--no-fetch", "--json", "--db"])
+                        .arg(&db)
+                        .arg("-f")
+                        .arg(&lock);
+                    c
+                },
+                || {},
+            )?),
+            None => None,
+        };
+        println!(
+            "{:<32} {:>8} {:>11.1} ms {:>11.1} ms {:>14} {:>8}",
+            label,
+            packages,
+            ms(cold),
+            ms(warm),
+            theirs.map_or("-".to_string(), |t| format!("{:.1} ms", ms(t))),
+            theirs.map_or("-".to_string(), |t| format!("{:.2}x", ms(warm) / ms(t)))
+        );
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+    println!("\nratio = ours (warm) / cargo-audit; target ≤ 0.5");
+    Ok(())
+}
+
+/// `cargo xtask bench checks [--repo PATH] [--runs N]`: collects the facts
+/// of a repository once (offline), then runs every check N times in this
+/// process and prints each check's median time — the cost of the checks
+/// alone, without `cargo metadata` or the disk.
+fn bench_checks(root: &Path, args: &[String]) -> Result<(), String> {
+    use cargo_readiness::checks::{self, CheckConfig, Level};
+    use cargo_readiness::facts::{CollectOptions, Facts, workspace};
+    let repo = flag(args, "--repo")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(21);
+    let loc = workspace::locate(None, &repo).map_err(|e| e.to_string())?;
+    let config = cargo_readiness::config::load(&loc.root, None).map_err(|e| e.to_string())?;
+    let opts = CollectOptions {
+        flags: workspace::CargoFlags {
+            offline: true,
+            ..Default::default()
+        },
+        config,
+        advisories: None,
+    };
+    let facts = Facts::collect(&loc, &opts).map_err(|e| e.to_string())?;
+    println!(
+        "repository: {} ({} packages in the graph)",
+        facts.root.display(),
+        facts.graph.nodes.len()
+    );
+    println!("runs: {runs} per check (median), one thread\n");
+    let mut policy_total = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    for check in checks::ALL {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let _ = check.run(&facts, &CheckConfig { level: Level::Deny });
+            times.push(t.elapsed());
+        }
+        let m = median(&mut times);
+        total += m;
+        let policy = matches!(
+            check.id(),
+            "dependency-licenses"
+                | "sources"
+                | "bans"
+                | "duplicate-versions"
+                | "wildcard-requirements"
+        );
+        if policy {
+            policy_total += m;
+        }
+        println!(
+            "{:<26} {:>9.3} ms{}",
+            check.id(),
+            ms(m),
+            if policy { "  (dependency policy)" } else { "" }
+        );
+    }
+    println!(
+        "\nall checks: {:.2} ms; dependency-policy checks: {:.2} ms (target < 20 ms)",
+        ms(total),
+        ms(policy_total)
     );
     Ok(())
 }
