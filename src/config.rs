@@ -38,6 +38,9 @@ pub struct Config {
     pub policy_problems: Vec<String>,
     /// `baseline`: a baseline file, relative to the workspace root.
     pub baseline: Option<PathBuf>,
+    /// `[pinned-actions] allow`: action patterns (`actions/*`,
+    /// `owner/repo`) that need not be pinned to a commit SHA.
+    pub pinned_actions_allow: Vec<String>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
 }
@@ -99,6 +102,7 @@ struct RawConfig {
     min_score: Option<Spanned<f64>>,
     checks: Option<BTreeMap<String, Spanned<String>>>,
     weights: Option<BTreeMap<String, Spanned<i64>>>,
+    pinned_actions: Option<RawPinnedActions>,
     advisories: Option<RawAdvisories>,
     licenses: Option<Spanned<toml::Value>>,
     sources: Option<Spanned<toml::Value>>,
@@ -124,6 +128,12 @@ struct RawIgnore {
     id: String,
     reason: Option<String>,
     until: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPinnedActions {
+    allow: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -307,6 +317,18 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         config.weights.insert(category, w);
     }
     config.baseline = raw.baseline.map(PathBuf::from);
+    for pattern in raw.pinned_actions.and_then(|p| p.allow).unwrap_or_default() {
+        if !is_action_pattern(pattern.get_ref()) {
+            return Err(err(
+                pattern.span(),
+                format!(
+                    "[pinned-actions] allow: `{}` is not an action pattern; expected `owner/*`, `owner/repo` or `owner/repo/path`",
+                    pattern.get_ref()
+                ),
+            ));
+        }
+        config.pinned_actions_allow.push(pattern.into_inner());
+    }
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -413,6 +435,22 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
     Ok(config)
 }
 
+/// `owner/*`, `owner/repo`, `owner/repo/*`, `owner/repo/path` (no ref).
+fn is_action_pattern(p: &str) -> bool {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let mut parts = p.split('/');
+    let owner = parts.next().unwrap_or("");
+    let repo = parts.next().unwrap_or("");
+    name_ok(owner)
+        && (repo == "*" || name_ok(repo))
+        && !p.contains('@')
+        && !p.contains(char::is_whitespace)
+}
+
 /// Whether `id` looks like a RustSec, CVE or GHSA identifier.
 pub fn is_advisory_id(id: &str) -> bool {
     let upper = id.to_ascii_uppercase();
@@ -498,6 +536,19 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("license-files"), "{msg}");
         assert_eq!(line_of(e), Some(3));
+    }
+
+    #[test]
+    fn pinned_actions_allow() {
+        let c = parse("[pinned-actions]\nallow = [\"actions/*\", \"github/codeql-action/*\"]\n")
+            .unwrap();
+        assert_eq!(
+            c.pinned_actions_allow,
+            vec!["actions/*", "github/codeql-action/*"]
+        );
+        let e = parse("[pinned-actions]\nallow = [\n  \"actions/checkout@v4\",\n]\n").unwrap_err();
+        assert_eq!(line_of(e), Some(3));
+        assert!(parse("[pinned-actions]\ndeny = []\n").is_err());
     }
 
     #[test]

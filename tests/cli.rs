@@ -75,16 +75,22 @@ fn bare_repo_fails_with_exact_checks() {
         failed,
         [
             "changelog",
+            "ci-audit",
+            "ci-clippy",
+            "ci-fmt",
             "ci-present",
+            "ci-tests",
             "code-of-conduct",
             "codeowners",
             "contributing",
+            "dependency-update-tool",
             "issue-templates",
             "license-files",
             "lockfile",
             "manifest-metadata",
             "pr-template",
             "readme",
+            "sast",
             "security-policy"
         ]
     );
@@ -94,7 +100,13 @@ fn bare_repo_fails_with_exact_checks() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    for id in ["security-policy", "lockfile", "ci-present", "license-files"] {
+    for id in [
+        "security-policy",
+        "lockfile",
+        "ci-present",
+        "ci-tests",
+        "license-files",
+    ] {
         assert!(
             reasons.iter().any(|r| r.starts_with(id)),
             "{id} not in {reasons:?}"

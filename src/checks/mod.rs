@@ -6,26 +6,44 @@
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
 mod advisories;
+mod archived_uses;
 mod bans;
+mod binary_artifacts;
 mod changelog;
 mod changelog_links;
+mod ci_audit;
+mod ci_clippy;
+mod ci_fmt;
+mod ci_msrv;
+mod ci_os_matrix;
 mod ci_present;
+pub mod ci_support;
+mod ci_tests;
 mod code_of_conduct;
 mod codeowners;
 mod contributing;
 pub mod crates_io_categories;
+mod dangerous_workflow;
 mod dependency_licenses;
+mod dependency_update_tool;
 mod duplicate_versions;
+mod fuzzing;
+mod install_pinning;
 mod issue_templates;
 mod license_files;
 mod lockfile;
+mod maintained;
 pub mod manifest_deps;
 mod manifest_metadata;
+mod pinned_actions;
 mod pr_template;
 mod readme;
+mod release_workflow;
+mod sast;
 mod security_policy;
 mod sources;
 pub mod support;
+mod token_permissions;
 mod version_tags;
 mod wildcard_requirements;
 mod yanked;
@@ -38,6 +56,9 @@ use crate::facts::Facts;
 pub static ALL: &[&dyn Check] = &[
     &advisories::Advisories,
     &security_policy::SecurityPolicy,
+    &token_permissions::TokenPermissions,
+    &dangerous_workflow::DangerousWorkflow,
+    &sast::Sast,
     &lockfile::Lockfile,
     &sources::Sources,
     &dependency_licenses::DependencyLicenses,
@@ -45,13 +66,27 @@ pub static ALL: &[&dyn Check] = &[
     &yanked::Yanked,
     &duplicate_versions::DuplicateVersions,
     &wildcard_requirements::WildcardRequirements,
+    &pinned_actions::PinnedActions,
+    &archived_uses::ArchivedUses,
+    &ci_audit::CiAudit,
+    &install_pinning::InstallPinning,
+    &binary_artifacts::BinaryArtifacts,
+    &dependency_update_tool::DependencyUpdateTool,
     &ci_present::CiPresent,
+    &ci_tests::CiTests,
+    &ci_fmt::CiFmt,
+    &ci_clippy::CiClippy,
+    &ci_os_matrix::CiOsMatrix,
+    &ci_msrv::CiMsrv,
     &changelog::Changelog,
     &changelog_links::ChangelogLinks,
     &version_tags::VersionTags,
+    &release_workflow::ReleaseWorkflow,
+    &fuzzing::Fuzzing,
     &license_files::LicenseFiles,
     &manifest_metadata::ManifestMetadata,
     &readme::Readme,
+    &maintained::Maintained,
     &codeowners::Codeowners,
     &contributing::Contributing,
     &code_of_conduct::CodeOfConduct,

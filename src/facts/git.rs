@@ -27,7 +27,18 @@ pub struct GitFacts {
     /// The workspace root's path inside the repository (`crates/x`), when
     /// the workspace is not at the repository's root.
     pub prefix: Option<String>,
+    /// The remote's default branch (what `origin/HEAD` points at), when known.
+    pub default_branch: Option<String>,
+    /// The branch checked out; `None` on a detached HEAD.
+    pub current_branch: Option<String>,
+    /// Committer times (Unix seconds) of the most recent commits reachable
+    /// from HEAD, newest first, at most [`MAX_COMMIT_TIMES`].
+    pub commit_times: Vec<i64>,
 }
+
+/// How many recent commit times are read: enough to see a quarter's
+/// activity on a busy repository, cheap on any.
+pub const MAX_COMMIT_TIMES: usize = 500;
 
 impl GitFacts {
     /// Whether `path` (relative to the workspace root) is tracked.
@@ -72,6 +83,28 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
         .filter(|s| !s.is_empty());
     let shallow =
         git(root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
+    let symbolic = |name: &str| {
+        git(root, &["symbolic-ref", "--quiet", "--short", name])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let default_branch = symbolic("refs/remotes/origin/HEAD")
+        .map(|b| b.strip_prefix("origin/").map(str::to_string).unwrap_or(b));
+    let current_branch = symbolic("HEAD");
+    let commit_times = match head {
+        Some(_) => git(
+            root,
+            &[
+                "log",
+                "--format=%ct",
+                &format!("--max-count={MAX_COMMIT_TIMES}"),
+                "HEAD",
+            ],
+        )
+        .map(|s| s.lines().filter_map(|l| l.trim().parse().ok()).collect())
+        .unwrap_or_default(),
+        None => Vec::new(),
+    };
     Some(GitFacts {
         head,
         tags,
@@ -80,6 +113,9 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
         origin_url,
         shallow,
         prefix: Some(prefix.trim_end_matches('/').to_string()).filter(|p| !p.is_empty()),
+        default_branch,
+        current_branch,
+        commit_times,
     })
 }
 

@@ -4,8 +4,13 @@
 //! asks git once, and reads every file a check may look at. Checks then work
 //! from this value alone.
 
+pub mod ci;
 pub mod files;
+pub mod gha;
 pub mod git;
+pub mod magic;
+pub mod recipes;
+pub mod shell;
 pub mod workflows;
 pub mod workspace;
 pub mod yaml;
@@ -43,6 +48,8 @@ pub struct Facts {
     pub texts: BTreeMap<String, TextFile>,
     /// Parsed CI definitions.
     pub workflows: Vec<Workflow>,
+    /// What CI runs: jobs, steps, commands, toolchains, runners.
+    pub ci: ci::CiFacts,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
     /// The advisory database and audit inputs (`None` when not requested).
@@ -52,6 +59,9 @@ pub struct Facts {
     pub graph: DepGraph,
     /// The configuration in force (policies checks evaluate against).
     pub config: Config,
+    /// The time of the run (Unix seconds): `SOURCE_DATE_EPOCH` when set,
+    /// so reports are reproducible, else the clock.
+    pub now: i64,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -233,6 +243,18 @@ impl Facts {
             _ => None,
         };
 
+        let t = Instant::now();
+        let read_more = |path: &str| {
+            files::read_texts(&root, [path.to_string()])
+                .remove(path)
+                .and_then(|t| t.content.ok())
+        };
+        let ci = ci::collect(
+            &workflows,
+            &mut ci::Sources::new(&texts, &files, &read_more),
+        );
+        timings.push(("CI files", t.elapsed()));
+
         Ok(Facts {
             root,
             members,
@@ -241,10 +263,12 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git,
             advisories,
             graph,
             config: opts.config.clone(),
+            now: now(),
             notes,
             timings,
         })
@@ -281,6 +305,7 @@ impl Facts {
             })
             .collect();
         let workflows = workflows::collect(&texts);
+        let ci = ci::collect(&workflows, &mut ci::Sources::new(&texts, &files, &|_| None));
         Facts {
             root: PathBuf::from("/in-memory"),
             members,
@@ -291,14 +316,28 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git: None,
             advisories: None,
             graph: DepGraph::default(),
             config: Config::default(),
+            now: now(),
             notes: Vec::new(),
             timings: Vec::new(),
         }
     }
+}
+
+/// `SOURCE_DATE_EPOCH` when set and valid, else the system clock.
+fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
 }
 
 /// Names of files checks read, wherever they sit (compared upper-cased,
@@ -363,11 +402,21 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
             || in_licenses_dir
             || TEMPLATE_DIRS.iter().any(|t| t.eq_ignore_ascii_case(dir))
             || workflows::is_ci_file(&entry.path)
+            || ci::is_action_file(&entry.path)
         {
             wanted.insert(entry.path.clone());
         }
     }
-    for always in ["Cargo.toml", ".gitignore"] {
+    for always in [
+        "Cargo.toml",
+        ".gitignore",
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml",
+        "rust-toolchain.toml",
+        "rust-toolchain",
+        ".cargo/config.toml",
+        ".cargo/config",
+    ] {
         if files.contains(always) {
             wanted.insert(always.to_string());
         }
