@@ -52,6 +52,27 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Audit(args)) => audit(&args, cli.color),
+        Some(Command::Init {
+            manifest_path,
+            dry_run,
+            force,
+        }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let loc = workspace::locate(manifest_path.as_deref(), &cwd)?;
+            let ctx = crate::init::context(&loc.root);
+            let plan = crate::init::plan(&loc.root, &ctx);
+            for line in crate::init::apply(&loc.root, &plan, dry_run, force)? {
+                println!("{line}");
+            }
+            if !dry_run {
+                println!("\nreview the files, then `cargo readiness` to see what is left");
+            }
+            Ok(exit::OK)
+        }
         Some(Command::Hook { action }) => {
             let cwd = std::env::current_dir().map_err(|source| Error::Io {
                 action: "cannot read the current directory",

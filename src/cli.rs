@@ -63,6 +63,20 @@ pub enum Command {
     /// denied warnings, 2 could not run (no database, unreadable lockfile).
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Create what the repository is missing: readiness.toml, SECURITY.md,
+    /// CODEOWNERS, CHANGELOG.md, dependabot.yml and a CI workflow. Existing
+    /// files are kept unless --force.
+    Init {
+        /// Path to Cargo.toml (default: search from the current directory upward).
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+        /// Print what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Install or remove a git pre-push hook that runs the gate offline.
     Hook {
         /// What to do.

@@ -16,6 +16,7 @@ pub mod docs;
 pub mod error;
 pub mod facts;
 pub mod hook;
+pub mod init;
 pub mod license_text;
 pub mod parse;
 pub mod policy;
