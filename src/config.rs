@@ -162,21 +162,19 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     let unconfigured = config.policy.licenses.source.is_none()
         || config.policy.sources.source.is_none()
         || config.policy.bans.source.is_none();
-    if unconfigured {
-        if let Ok(text) = std::fs::read_to_string(&deny) {
-            let (from_deny, problems) = crate::policy::from_deny_toml(&text);
-            let p = &mut config.policy;
-            if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
-                p.licenses = from_deny.licenses;
-            }
-            if p.sources.source.is_none() && from_deny.sources.source.is_some() {
-                p.sources = from_deny.sources;
-            }
-            if p.bans.source.is_none() && from_deny.bans.source.is_some() {
-                p.bans = from_deny.bans;
-            }
-            config.policy_problems = problems;
+    if unconfigured && let Ok(text) = std::fs::read_to_string(&deny) {
+        let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+        let p = &mut config.policy;
+        if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
+            p.licenses = from_deny.licenses;
         }
+        if p.sources.source.is_none() && from_deny.sources.source.is_some() {
+            p.sources = from_deny.sources;
+        }
+        if p.bans.source.is_none() && from_deny.bans.source.is_some() {
+            p.bans = from_deny.bans;
+        }
+        config.policy_problems = problems;
     }
     Ok(config)
 }

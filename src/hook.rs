@@ -56,24 +56,24 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
     let dir = hooks_dir(cwd)?;
     let hook = dir.join("pre-push");
     let mut saved = None;
-    if let Ok(existing) = std::fs::read_to_string(&hook) {
-        if !existing.contains(MARKER) {
-            if !force {
-                return Err(Error::Usage(format!(
-                    "{} already exists and was not written by cargo-readiness; \
+    if let Ok(existing) = std::fs::read_to_string(&hook)
+        && !existing.contains(MARKER)
+    {
+        if !force {
+            return Err(Error::Usage(format!(
+                "{} already exists and was not written by cargo-readiness; \
                      add `cargo readiness --offline -q || exit 1` to it to chain both, \
                      or pass --force to replace it (it is kept as pre-push.bak)",
-                    hook.display()
-                )));
-            }
-            let backup = dir.join("pre-push.bak");
-            std::fs::copy(&hook, &backup).map_err(|source| Error::Io {
-                action: "cannot back up",
-                path: hook.clone(),
-                source,
-            })?;
-            saved = Some(backup);
+                hook.display()
+            )));
         }
+        let backup = dir.join("pre-push.bak");
+        std::fs::copy(&hook, &backup).map_err(|source| Error::Io {
+            action: "cannot back up",
+            path: hook.clone(),
+            source,
+        })?;
+        saved = Some(backup);
     }
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
         action: "cannot create",

@@ -69,10 +69,11 @@ there with a pinned checksum. Move binaries that tests need under
             if entry.symlink {
                 continue;
             }
-            if let Some(git) = &facts.git {
-                if !git.tracked.is_empty() && !git.is_tracked(&entry.path) {
-                    continue;
-                }
+            if let Some(git) = &facts.git
+                && !git.tracked.is_empty()
+                && !git.is_tracked(&entry.path)
+            {
+                continue;
             }
             let name = files::file_name(&entry.path);
             let kind = match facts.files.sniffed.get(&entry.path) {

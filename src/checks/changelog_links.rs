@@ -133,10 +133,8 @@ and after each release move `[Unreleased]` to compare the new tag with
                 ok += 1;
             }
         }
-        if named_tags {
-            if let TagState::Unknown(why) = &tags {
-                notes.push(format!("tags named by links were not verified: {why}"));
-            }
+        if named_tags && let TagState::Unknown(why) = &tags {
+            notes.push(format!("tags named by links were not verified: {why}"));
         }
         let score = ok as f64 / targets.len() as f64;
         let outcome = Outcome::from_findings(findings, score);
@@ -394,18 +392,20 @@ fn check_url(
         Subject::Version(v) => v.to_string(),
         Subject::Unreleased => "Unreleased".to_string(),
     };
-    if let Some(expected) = ctx.repo {
-        if repo != *expected {
-            findings.push(
-                Finding::error(
-                    format!("repo:{what}"),
-                    format!("the [{what}] link points at {repo}, but the package repository is {expected}"),
-                )
-                .at(path, Some(line))
-                .help(format!("point it at https://{expected}/…")),
-            );
-            return;
-        }
+    if let Some(expected) = ctx.repo
+        && repo != *expected
+    {
+        findings.push(
+            Finding::error(
+                format!("repo:{what}"),
+                format!(
+                    "the [{what}] link points at {repo}, but the package repository is {expected}"
+                ),
+            )
+            .at(path, Some(line))
+            .help(format!("point it at https://{expected}/…")),
+        );
+        return;
     }
     let (base, head): (Option<&str>, &str) = match &kind {
         LinkKind::Compare { base, head } => (Some(base.as_str()), head.as_str()),
@@ -418,17 +418,19 @@ fn check_url(
             continue;
         }
         *ctx.named_tags = true;
-        if let TagState::Known(tags) = ctx.tags {
-            if !tags.contains(r) {
-                findings.push(
-                    Finding::error(
-                        format!("no-tag:{what}:{r}"),
-                        format!("the [{what}] link names tag `{r}`, which does not exist in git"),
-                    )
-                    .at(path, Some(line))
-                    .help(format!("push the tag (`git push origin {r}`) or fix the link to use an existing tag")),
-                );
-            }
+        if let TagState::Known(tags) = ctx.tags
+            && !tags.contains(r)
+        {
+            findings.push(
+                Finding::error(
+                    format!("no-tag:{what}:{r}"),
+                    format!("the [{what}] link names tag `{r}`, which does not exist in git"),
+                )
+                .at(path, Some(line))
+                .help(format!(
+                    "push the tag (`git push origin {r}`) or fix the link to use an existing tag"
+                )),
+            );
         }
     }
     match subject {
@@ -454,17 +456,20 @@ fn check_url(
                     )),
                 ),
             }
-            if let Some(bv) = base.and_then(version_in) {
-                if bv >= *v {
-                    findings.push(
-                        Finding::warning(
-                            format!("backwards:{v}"),
-                            format!("the [{v}] link compares from `{}` ({bv}), which is not older than {v}", base.unwrap_or("")),
-                        )
-                        .at(path, Some(line))
-                        .help("compare from the previous release's tag"),
-                    );
-                }
+            if let Some(bv) = base.and_then(version_in)
+                && bv >= *v
+            {
+                findings.push(
+                    Finding::warning(
+                        format!("backwards:{v}"),
+                        format!(
+                            "the [{v}] link compares from `{}` ({bv}), which is not older than {v}",
+                            base.unwrap_or("")
+                        ),
+                    )
+                    .at(path, Some(line))
+                    .help("compare from the previous release's tag"),
+                );
             }
         }
         Subject::Unreleased => {

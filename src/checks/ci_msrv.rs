@@ -188,10 +188,11 @@ fn coverage(facts: &Facts, jobs: &[ResolvedJob], version: &str) -> Option<String
             ));
         }
     }
-    if let Some((path, channel, line)) = &facts.ci.toolchain_file {
-        if minor_version(channel) == Some(wanted) && !jobs.is_empty() {
-            return Some(format!("{path}:{line} pins it for every job"));
-        }
+    if let Some((path, channel, line)) = &facts.ci.toolchain_file
+        && minor_version(channel) == Some(wanted)
+        && !jobs.is_empty()
+    {
+        return Some(format!("{path}:{line} pins it for every job"));
     }
     None
 }

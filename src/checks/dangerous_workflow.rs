@@ -227,11 +227,9 @@ fn injections(
             .as_ref()
             .and_then(|u| ActionRef::parse(&u.value).name())
             .is_some_and(|n| n == "actions/github-script");
-        if github_script {
-            if let Some(script) = step.input("script") {
-                for (i, text) in script.value.lines().enumerate() {
-                    sinks.push((script.value_line + i, text));
-                }
+        if github_script && let Some(script) = step.input("script") {
+            for (i, text) in script.value.lines().enumerate() {
+                sinks.push((script.value_line + i, text));
             }
         }
         for (line, text) in sinks {

@@ -84,13 +84,11 @@ parsing can set `fuzzing = "allow"` under `[checks]`.
         }
         for job in &facts.ci.jobs {
             for step in &job.steps {
-                if let Some(name) = step.uses.as_ref().and_then(|(a, _)| a.name()) {
-                    if name.starts_with("google/oss-fuzz/")
-                        || name.starts_with("google/clusterfuzzlite/")
-                    {
-                        return Outcome::pass()
-                            .with_note(format!("{name} runs in {}", job.workflow));
-                    }
+                if let Some(name) = step.uses.as_ref().and_then(|(a, _)| a.name())
+                    && (name.starts_with("google/oss-fuzz/")
+                        || name.starts_with("google/clusterfuzzlite/"))
+                {
+                    return Outcome::pass().with_note(format!("{name} runs in {}", job.workflow));
                 }
             }
             if let Some(cmd) = job.commands().find(|c| {

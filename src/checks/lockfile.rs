@@ -59,14 +59,14 @@ file is missing, and `git add Cargo.lock`.
         let mut findings = Vec::new();
         // A lockfile cargo generated for this run is not the repository's.
         let on_disk = facts.lockfile.as_ref().filter(|l| !l.generated);
-        if let Some(lock) = on_disk {
-            if let Err(e) = &lock.parsed {
-                findings.push(
-                    Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
-                        .at(lock.path.clone(), None)
-                        .help("regenerate it with `cargo generate-lockfile`"),
-                );
-            }
+        if let Some(lock) = on_disk
+            && let Err(e) = &lock.parsed
+        {
+            findings.push(
+                Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
+                    .at(lock.path.clone(), None)
+                    .help("regenerate it with `cargo generate-lockfile`"),
+            );
         }
         if binaries.is_empty() {
             let outcome = Outcome::from_findings(findings, 0.5);

@@ -678,10 +678,10 @@ impl Resolver<'_> {
                     if let Some(written) = github_env_write(&words) {
                         state.written_env.push(written);
                     }
-                    if words.first().is_some_and(|w| w == "cd" || w == "pushd") {
-                        if let Some(target) = words.get(1).filter(|t| is_relative_dir(t)) {
-                            dir = files::join(&dir, target);
-                        }
+                    if words.first().is_some_and(|w| w == "cd" || w == "pushd")
+                        && let Some(target) = words.get(1).filter(|t| is_relative_dir(t))
+                    {
+                        dir = files::join(&dir, target);
                     }
                     let mut cmd_env = env.clone();
                     cmd_env.extend(command.env.iter().cloned());
@@ -942,12 +942,11 @@ fn known_action(
         }
         "dtolnay/rust-toolchain" => {
             let explicit = all_values("toolchain");
-            if explicit.is_empty() {
-                if let Some(r) = action.git_ref().filter(|r| !gha::is_commit_sha(r)) {
-                    if !matches!(r, "master" | "main" | "v1" | "") {
-                        toolchains.push(r.to_string());
-                    }
-                }
+            if explicit.is_empty()
+                && let Some(r) = action.git_ref().filter(|r| !gha::is_commit_sha(r))
+                && !matches!(r, "master" | "main" | "v1" | "")
+            {
+                toolchains.push(r.to_string());
             }
             toolchains.extend(explicit);
         }
@@ -988,10 +987,10 @@ pub fn command_toolchain(words: &[String], env: &[(String, String)]) -> Vec<Stri
         }
         _ => {}
     }
-    if w.first().is_some_and(|p| is_cargo_program(p)) {
-        if let Some((_, v)) = env.iter().rev().find(|(k, _)| k == "RUSTUP_TOOLCHAIN") {
-            out.push(v.clone());
-        }
+    if w.first().is_some_and(|p| is_cargo_program(p))
+        && let Some((_, v)) = env.iter().rev().find(|(k, _)| k == "RUSTUP_TOOLCHAIN")
+    {
+        out.push(v.clone());
     }
     out
 }
@@ -1364,10 +1363,10 @@ fn dependabot(file: &TextFile) -> Dependabot {
     match yaml::parse(text) {
         Ok(doc) => {
             for update in doc.get("updates").map(Node::items).unwrap_or_default() {
-                if let Some(eco) = update.get("package-ecosystem") {
-                    if let Some(name) = gha::scalar_text(eco) {
-                        out.ecosystems.push((name, eco.line));
-                    }
+                if let Some(eco) = update.get("package-ecosystem")
+                    && let Some(name) = gha::scalar_text(eco)
+                {
+                    out.ecosystems.push((name, eco.line));
                 }
             }
         }

@@ -72,10 +72,12 @@ impl FileIndex {
                     let size = e.metadata().map(|m| m.len()).unwrap_or(0);
                     let path = relative(root, e.path());
                     let symlink = e.path_is_symlink();
-                    if !symlink && size >= 4 && magic::is_candidate(file_name(&path)) {
-                        if let Some(kind) = sniff_file(e.path()) {
-                            sniffed.insert(path.clone(), kind);
-                        }
+                    if !symlink
+                        && size >= 4
+                        && magic::is_candidate(file_name(&path))
+                        && let Some(kind) = sniff_file(e.path())
+                    {
+                        sniffed.insert(path.clone(), kind);
                     }
                     entries.push(FileEntry {
                         path,

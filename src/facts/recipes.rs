@@ -130,10 +130,11 @@ pub fn justfile(text: &str) -> Vec<Recipe> {
         let line = raw.trim_end_matches('\r');
         let number = i + 1;
         if line.starts_with([' ', '\t']) {
-            if in_recipe && !line.trim().is_empty() {
-                if let Some(recipe) = out.last_mut() {
-                    recipe.body.push((number, strip_prefixes(line)));
-                }
+            if in_recipe
+                && !line.trim().is_empty()
+                && let Some(recipe) = out.last_mut()
+            {
+                recipe.body.push((number, strip_prefixes(line)));
             }
             continue;
         }
@@ -188,14 +189,13 @@ pub fn justfile(text: &str) -> Vec<Recipe> {
 /// none), following prerequisites; each line once, in order of discovery.
 pub fn select(recipes: &[Recipe], goals: &[String]) -> Vec<(usize, String)> {
     let mut goals: Vec<String> = goals.to_vec();
-    if goals.is_empty() {
-        if let Some(first) = recipes
+    if goals.is_empty()
+        && let Some(first) = recipes
             .iter()
             .flat_map(|r| r.targets.iter())
             .find(|t| !t.starts_with('.') && !t.contains('%'))
-        {
-            goals.push(first.clone());
-        }
+    {
+        goals.push(first.clone());
     }
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();

@@ -188,16 +188,15 @@ pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> R
     let lockfile = loc.root.join("Cargo.lock");
     let lock_existed = lockfile.exists();
     let mut result = run_metadata(&loc.manifest, flags, None);
-    if let Err(stderr) = &result {
-        if stderr.contains("is not installed") {
-            if let Some(toolchain) = running_toolchain() {
-                notes.push(format!(
-                    "the toolchain pinned by rust-toolchain is not installed; \
+    if let Err(stderr) = &result
+        && stderr.contains("is not installed")
+        && let Some(toolchain) = running_toolchain()
+    {
+        notes.push(format!(
+            "the toolchain pinned by rust-toolchain is not installed; \
                      ran cargo metadata with `{toolchain}` instead"
-                ));
-                result = run_metadata(&loc.manifest, flags, Some(&toolchain));
-            }
-        }
+        ));
+        result = run_metadata(&loc.manifest, flags, Some(&toolchain));
     }
     // cargo metadata writes a Cargo.lock when there is none; leave the
     // repository as we found it.
