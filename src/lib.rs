@@ -15,6 +15,7 @@ pub mod error;
 pub mod facts;
 pub mod license_text;
 pub mod report;
+pub mod sbom;
 pub mod score;
 pub mod util;
 

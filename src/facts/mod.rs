@@ -20,7 +20,7 @@ use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
 use workflows::Workflow;
-use workspace::{CargoFlags, Location, Member, MetadataUnavailable};
+use workspace::{CargoFlags, Location, Member, MetadataUnavailable, ResolveOptions};
 
 /// Everything the checks know about the repository.
 #[derive(Debug)]
@@ -124,6 +124,51 @@ impl Facts {
             texts,
             workflows,
             git,
+            notes,
+            timings,
+        })
+    }
+
+    /// Only what an SBOM needs: `cargo metadata` resolved with `resolve`
+    /// (features, target) and `Cargo.lock` (checksums). No file walk, no
+    /// git, no workflows: the SBOM command stays close to the cost of
+    /// `cargo metadata` itself.
+    pub fn collect_graph(
+        loc: &Location,
+        flags: CargoFlags,
+        resolve: &ResolveOptions,
+    ) -> Result<Facts> {
+        let mut notes = Vec::new();
+        let mut timings = Vec::new();
+        let t = Instant::now();
+        let metadata = workspace::metadata_resolved(loc, flags, resolve, &mut notes)?;
+        timings.push(("cargo metadata", t.elapsed()));
+        let root = match &metadata {
+            Ok(m) => m.workspace_root.clone().into_std_path_buf(),
+            Err(_) => loc.root.clone(),
+        };
+        let members = match &metadata {
+            Ok(m) => workspace::members_from_metadata(m, &root),
+            Err(_) => Vec::new(),
+        };
+        let t = Instant::now();
+        let lock_path = root.join("Cargo.lock");
+        let lockfile = lock_path.is_file().then(|| LockfileFacts {
+            path: "Cargo.lock".into(),
+            parsed: std::fs::read_to_string(&lock_path)
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
+        });
+        timings.push(("read Cargo.lock", t.elapsed()));
+        Ok(Facts {
+            root,
+            members,
+            metadata,
+            lockfile,
+            files: FileIndex::from_entries(Vec::new()),
+            texts: BTreeMap::new(),
+            workflows: Vec::new(),
+            git: None,
             notes,
             timings,
         })

@@ -159,6 +159,47 @@ pub struct CargoFlags {
     pub frozen: bool,
 }
 
+/// What `cargo metadata` resolves: features and the target platform, as
+/// `cargo build`/`cargo tree` take them. The default resolves every target
+/// with each package's default features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// `--features` (space- or comma-separated lists, `pkg/feat` allowed).
+    pub features: Vec<String>,
+    /// `--all-features`
+    pub all_features: bool,
+    /// `--no-default-features`
+    pub no_default_features: bool,
+    /// `--filter-platform TRIPLE`: keep only dependencies built for this
+    /// target. [`HOST_TARGET`] asks for the host's triple.
+    pub target: Option<String>,
+}
+
+/// The `--filter-platform` value cargo reads as "the host" (cargo 1.84+;
+/// older cargo is asked for `rustc -vV`'s host instead).
+pub const HOST_TARGET: &str = "host-tuple";
+
+impl ResolveOptions {
+    fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for f in &self.features {
+            args.push("--features".to_string());
+            args.push(f.clone());
+        }
+        if self.all_features {
+            args.push("--all-features".to_string());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_string());
+        }
+        if let Some(t) = &self.target {
+            args.push("--filter-platform".to_string());
+            args.push(t.clone());
+        }
+        args
+    }
+}
+
 /// `cargo metadata` that did not produce a graph, for a reason outside the
 /// repository's text (network, toolchain, unfetchable git dependency).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,9 +220,31 @@ pub fn metadata(
     flags: CargoFlags,
     notes: &mut Vec<String>,
 ) -> Result<std::result::Result<Metadata, MetadataUnavailable>> {
+    metadata_resolved(loc, flags, &ResolveOptions::default(), notes)
+}
+
+/// [`metadata`] with features and a target platform selected.
+///
+/// [`HOST_TARGET`] is passed to cargo as is; a cargo too old to know it is
+/// retried once with the host triple `rustc -vV` reports.
+pub fn metadata_resolved(
+    loc: &Location,
+    flags: CargoFlags,
+    resolve: &ResolveOptions,
+    notes: &mut Vec<String>,
+) -> Result<std::result::Result<Metadata, MetadataUnavailable>> {
     let lockfile = loc.root.join("Cargo.lock");
     let lock_existed = lockfile.exists();
-    let mut result = run_metadata(&loc.manifest, flags, None);
+    let mut resolve = resolve.clone();
+    let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
+    if let Err(stderr) = &result {
+        if resolve.target.as_deref() == Some(HOST_TARGET) && stderr.contains(HOST_TARGET) {
+            if let Some(host) = host_triple() {
+                resolve.target = Some(host);
+                result = run_metadata(&loc.manifest, flags, &resolve, None);
+            }
+        }
+    }
     if let Err(stderr) = &result {
         if stderr.contains("is not installed") {
             if let Some(toolchain) = running_toolchain() {
@@ -189,7 +252,7 @@ pub fn metadata(
                     "the toolchain pinned by rust-toolchain is not installed; \
                      ran cargo metadata with `{toolchain}` instead"
                 ));
-                result = run_metadata(&loc.manifest, flags, Some(&toolchain));
+                result = run_metadata(&loc.manifest, flags, &resolve, Some(&toolchain));
             }
         }
     }
@@ -219,6 +282,7 @@ pub fn metadata(
 fn run_metadata(
     manifest: &Path,
     flags: CargoFlags,
+    resolve: &ResolveOptions,
     toolchain: Option<&str>,
 ) -> std::result::Result<Metadata, String> {
     let mut cmd = MetadataCommand::new();
@@ -233,6 +297,7 @@ fn run_metadata(
     if flags.frozen {
         opts.push("--frozen".to_string());
     }
+    opts.extend(resolve.args());
     cmd.other_options(opts);
     if let Some(t) = toolchain {
         cmd.env("RUSTUP_TOOLCHAIN", t);
@@ -241,6 +306,16 @@ fn run_metadata(
         cargo_metadata::Error::CargoMetadata { stderr } => stderr,
         other => other.to_string(),
     })
+}
+
+/// The host triple, from `rustc -vV` (`$RUSTC` when set).
+pub fn host_triple() -> Option<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = Command::new(rustc).arg("-vV").output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(|h| h.trim().to_string())
 }
 
 /// The toolchain rustup runs by default, asked from a neutral directory so the
