@@ -10,6 +10,7 @@ mod ci_present;
 mod license_files;
 mod lockfile;
 mod readme;
+mod sbom;
 mod security_policy;
 pub mod support;
 
@@ -25,6 +26,7 @@ pub static ALL: &[&dyn Check] = &[
     &changelog::Changelog,
     &license_files::LicenseFiles,
     &readme::Readme,
+    &sbom::Sbom,
 ];
 
 /// Looks a check up by id.

@@ -271,7 +271,15 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
             wanted.insert(entry.path.clone());
         }
     }
-    for always in ["Cargo.toml", ".gitignore"] {
+    // Release tooling configuration (the `sbom` check reads it too).
+    for always in [
+        "Cargo.toml",
+        ".gitignore",
+        "dist-workspace.toml",
+        "dist.toml",
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
+    ] {
         if files.contains(always) {
             wanted.insert(always.to_string());
         }

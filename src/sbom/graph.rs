@@ -139,8 +139,11 @@ pub fn select(meta: &Metadata, root: &PackageId, include_dev: bool) -> Result<Se
 mod tests {
     use super::*;
 
-    /// A metadata document with the given nodes: `(id, [(dep, [(kind, target)])])`.
-    fn meta(members: &[&str], nodes: &[(&str, &[(&str, &[&str])])]) -> Metadata {
+    /// One node: its id and `(dependency, [kind])` edges.
+    type TestNode<'a> = (&'a str, &'a [(&'a str, &'a [&'a str])]);
+
+    /// A metadata document with the given nodes.
+    fn meta(members: &[&str], nodes: &[TestNode<'_>]) -> Metadata {
         let packages: Vec<serde_json::Value> = nodes
             .iter()
             .map(|(id, _)| {
