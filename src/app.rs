@@ -8,6 +8,7 @@ use crate::cli::{Cli, ColorChoice, Command, ListFormat, RunArgs, SbomArgs, Works
 use crate::config;
 use crate::error::{Error, Result};
 use crate::facts::Facts;
+use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
 use crate::report;
 use crate::score::{self, Profile};
@@ -83,27 +84,37 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     let started = Instant::now();
     let timestamp = creation_time()?;
     let loc = workspace::locate(args.cargo.manifest_path.as_deref(), &current_dir()?)?;
-    let target = match args.target.as_deref() {
-        Some("all") => None,
-        Some(t) => Some(t.to_string()),
-        None => Some(workspace::HOST_TARGET.to_string()),
-    };
     let resolve = workspace::ResolveOptions {
         features: args.features.clone(),
         all_features: args.all_features,
         no_default_features: args.no_default_features,
-        target: target.clone(),
+        // The target's and the host's (build scripts run there) packages:
+        // the SBOM's own walk then picks each edge by its context.
+        filter_platforms: match args.target.as_deref() {
+            Some("all") => Vec::new(),
+            Some(t) => vec![t.to_string(), workspace::HOST_TUPLE.to_string()],
+            None => vec![workspace::HOST_TUPLE.to_string()],
+        },
     };
-    // The host triple is only needed to name the target in the SBOM: ask
-    // rustc while cargo resolves.
-    let (facts, host) = std::thread::scope(|scope| {
-        let host = scope.spawn(|| {
-            (target.as_deref() == Some(workspace::HOST_TARGET))
-                .then(workspace::host_triple)
-                .flatten()
+    let all_targets = args.target.as_deref() == Some("all");
+    // rustc describes the platforms while cargo resolves.
+    let (facts, platforms) = std::thread::scope(|scope| {
+        let platforms = scope.spawn(|| -> std::result::Result<_, String> {
+            if all_targets {
+                return Ok(sbom::graph::Platforms::default());
+            }
+            let host = platform::describe(None)?;
+            let target = match args.target.as_deref() {
+                Some(t) if t != host.triple => platform::describe(Some(t))?,
+                _ => host.clone(),
+            };
+            Ok(sbom::graph::Platforms {
+                target: Some(target),
+                host: Some(host),
+            })
         });
         let facts = Facts::collect_graph(&loc, cargo_flags(&args.cargo), &resolve);
-        (facts, host.join().ok().flatten())
+        (facts, platforms.join())
     });
     let facts = facts?;
     let sbom_error = |message: String| Error::Sbom {
@@ -116,9 +127,17 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
         .map_err(|u| sbom_error(format!("cargo metadata failed: {}", u.reason)))?;
     let roots = sbom::select_roots(meta, &loc.manifest, &args.packages, args.workspace)
         .map_err(sbom_error)?;
-    let target_name = match target.as_deref() {
-        Some(workspace::HOST_TARGET) => Some(host.unwrap_or_else(|| "host".to_string())),
-        other => other.map(str::to_string),
+    let platforms = platforms
+        .unwrap_or_else(|_| Err("rustc panicked".to_string()))
+        .map_err(|reason| sbom_error(format!("cannot describe the target platform: {reason}")))?;
+    let graph_opts = sbom::GraphOptions {
+        include_dev: args.include_dev,
+        platforms,
+        features: sbom::graph::FeatureRequest {
+            features: args.features.clone(),
+            all_features: args.all_features,
+            no_default_features: args.no_default_features,
+        },
     };
     let doc = DocumentOptions {
         format: args.format,
@@ -132,7 +151,7 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     let t = Instant::now();
     let mut documents = Vec::new();
     for root in &roots {
-        let built = sbom::build(&facts, root, args.include_dev, target_name.as_deref())
+        let built = sbom::build(&facts, root, &graph_opts)
             .map_err(|e| sbom_error(e.to_string()))?
             // The seam for `--with-vulnerabilities` (the RustSec audit).
             .with_vulnerabilities(None);

@@ -93,7 +93,12 @@ fn default_document_describes_the_package() {
     assert_eq!(refs, ["vcs", "website"]);
     assert_eq!(
         names(&bom),
-        set(&["build-helper@1.0.0", "common@2.1.0", "lib-a@0.3.0"])
+        set(&[
+            "build-helper@1.0.0",
+            "common@2.1.0",
+            "host-extra@0.1.0",
+            "lib-a@0.3.0"
+        ])
     );
 
     let component = |name: &str| {
@@ -115,16 +120,24 @@ fn default_document_describes_the_package() {
         component("common")["licenses"][0]["license"]["name"],
         "License file: LICENSE.txt"
     );
-    // Build dependencies are required to build and say how they are used.
-    let helper = component("build-helper");
-    assert_eq!(helper["scope"], "required");
-    assert!(
-        helper["properties"]
+    // Build-only components are not part of the runtime (`excluded`) and
+    // say why; `host-extra` is only enabled for the build script's copy of
+    // `common`, so it is build-only although `common` itself ships.
+    let kind = |c: &Value| {
+        c["properties"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p["name"] == "cargo-readiness:dependency-kind" && p["value"] == "build")
-    );
+            .find(|p| p["name"] == "cargo-readiness:dependency-kind")
+            .map(|p| p["value"].clone())
+    };
+    for name in ["build-helper", "host-extra"] {
+        let c = component(name);
+        assert_eq!(c["scope"], "excluded", "{name}");
+        assert_eq!(kind(&c), Some(Value::from("build")), "{name}");
+    }
+    assert_eq!(component("common")["scope"], "required");
+    assert_eq!(kind(&component("common")), None);
 
     // The graph: every component lists what it depends on.
     let deps: Vec<(String, Vec<String>)> = bom["dependencies"]
@@ -147,8 +160,15 @@ fn default_document_describes_the_package() {
     assert_eq!(
         deps,
         vec![
-            (p("build-helper", "1.0.0", "vendor/build-helper"), vec![]),
-            (p("common", "2.1.0", "vendor/common"), vec![]),
+            (
+                p("build-helper", "1.0.0", "vendor/build-helper"),
+                vec![p("common", "2.1.0", "vendor/common")]
+            ),
+            (
+                p("common", "2.1.0", "vendor/common"),
+                vec![p("host-extra", "0.1.0", "vendor/host-extra")]
+            ),
+            (p("host-extra", "0.1.0", "vendor/host-extra"), vec![]),
             (
                 p("lib-a", "0.3.0", "lib-a"),
                 vec![p("common", "2.1.0", "vendor/common")]
@@ -223,7 +243,9 @@ fn target_selects_platform_dependencies() {
 fn dev_dependencies_only_on_request() {
     let dir = fixture("sbom");
     let base = ["-p", "sbom-app", "--target", LINUX];
-    assert!(!names(&ok_json(dir.path(), &base)).contains("dev-only@1.0.0"));
+    let without = names(&ok_json(dir.path(), &base));
+    // dev-only, and dev-extra which only dev-only's feature enables.
+    assert!(!without.contains("dev-only@1.0.0") && !without.contains("dev-extra@0.1.0"));
     let bom = ok_json(dir.path(), &[&base[..], &["--include-dev"]].concat());
     let dev = bom["components"]
         .as_array()
@@ -232,6 +254,145 @@ fn dev_dependencies_only_on_request() {
         .find(|c| c["name"] == "dev-only")
         .expect("dev-only listed with --include-dev");
     assert_eq!(dev["scope"], "excluded");
+    assert!(names(&bom).contains("dev-extra@0.1.0"));
+}
+
+/// `name@version` set and edges of `cargo tree --prefix depth` output.
+fn cargo_tree(dir: &Path, args: &[&str]) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["tree", "--offline", "--prefix", "depth", "-f", "{p}"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut nodes = BTreeSet::new();
+    let mut edges = BTreeSet::new();
+    let mut stack: Vec<String> = Vec::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let depth: usize = line
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
+        let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+        let mut words = rest.split_whitespace();
+        let name = words.next().unwrap();
+        let version = words.next().unwrap().trim_start_matches('v');
+        let node = format!("{name}@{version}");
+        stack.truncate(depth);
+        if let Some(parent) = stack.last() {
+            edges.insert((parent.clone(), node.clone()));
+        }
+        nodes.insert(node.clone());
+        stack.push(node);
+    }
+    (nodes, edges)
+}
+
+/// The same, from a CycloneDX document (root included).
+fn sbom_graph(bom: &Value) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
+    let mut by_ref = std::collections::BTreeMap::new();
+    let root = &bom["metadata"]["component"];
+    for c in bom["components"].as_array().unwrap().iter().chain([root]) {
+        by_ref.insert(
+            c["bom-ref"].as_str().unwrap().to_string(),
+            format!(
+                "{}@{}",
+                c["name"].as_str().unwrap(),
+                c["version"].as_str().unwrap()
+            ),
+        );
+    }
+    let mut edges = BTreeSet::new();
+    for d in bom["dependencies"].as_array().unwrap() {
+        for to in d["dependsOn"].as_array().into_iter().flatten() {
+            edges.insert((
+                by_ref[d["ref"].as_str().unwrap()].clone(),
+                by_ref[to.as_str().unwrap()].clone(),
+            ));
+        }
+    }
+    (by_ref.into_values().collect(), edges)
+}
+
+#[test]
+fn graph_matches_cargo_tree() {
+    let dir = fixture("sbom");
+    for (tree, ours) in [
+        (
+            &["-e", "normal,build", "-p", "sbom-app", "--target", LINUX][..],
+            &["-p", "sbom-app", "--target", LINUX][..],
+        ),
+        (
+            &[
+                "-e",
+                "normal,build",
+                "-p",
+                "sbom-app",
+                "--target",
+                LINUX,
+                "-F",
+                "extra",
+            ],
+            &["-p", "sbom-app", "--target", LINUX, "-F", "extra"],
+        ),
+        (
+            &[
+                "-e",
+                "normal,build",
+                "-p",
+                "sbom-app",
+                "--target",
+                "x86_64-pc-windows-msvc",
+            ],
+            &["-p", "sbom-app", "--target", "x86_64-pc-windows-msvc"],
+        ),
+        (
+            &[
+                "-e",
+                "normal,build",
+                "-p",
+                "sbom-app",
+                "--target",
+                "all",
+                "--all-features",
+            ],
+            &["-p", "sbom-app", "--target", "all", "--all-features"],
+        ),
+        (
+            &[
+                "-e",
+                "normal,build,dev",
+                "-p",
+                "sbom-app",
+                "--target",
+                LINUX,
+            ],
+            &["-p", "sbom-app", "--target", LINUX, "--include-dev"],
+        ),
+        (
+            &[
+                "-e",
+                "normal,build,dev",
+                "-p",
+                "sbom-tool",
+                "--target",
+                LINUX,
+            ],
+            &["-p", "sbom-tool", "--target", LINUX, "--include-dev"],
+        ),
+    ] {
+        let expected = cargo_tree(dir.path(), tree);
+        let got = sbom_graph(&ok_json(dir.path(), ours));
+        assert_eq!(got, expected, "cargo tree {tree:?}");
+    }
 }
 
 #[test]
@@ -429,7 +590,7 @@ fn spdx_document() {
         format!("Tool: cargo-readiness-{}", env!("CARGO_PKG_VERSION"))
     );
     let packages = doc["packages"].as_array().unwrap();
-    assert_eq!(packages.len(), 5);
+    assert_eq!(packages.len(), 7);
     let id = |name: &str| {
         packages.iter().find(|p| p["name"] == name).unwrap()["SPDXID"]
             .as_str()

@@ -6,6 +6,7 @@
 
 pub mod files;
 pub mod git;
+pub mod platform;
 pub mod workflows;
 pub mod workspace;
 pub mod yaml;
@@ -159,6 +160,8 @@ impl Facts {
                 .map_err(|e| e.to_string())
                 .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
         });
+        // The root manifest says which feature resolver cargo uses.
+        let texts = files::read_texts(&root, BTreeSet::from(["Cargo.toml".to_string()]));
         timings.push(("read Cargo.lock", t.elapsed()));
         Ok(Facts {
             root,
@@ -166,7 +169,7 @@ impl Facts {
             metadata,
             lockfile,
             files: FileIndex::from_entries(Vec::new()),
-            texts: BTreeMap::new(),
+            texts,
             workflows: Vec::new(),
             git: None,
             notes,

@@ -170,14 +170,15 @@ pub struct ResolveOptions {
     pub all_features: bool,
     /// `--no-default-features`
     pub no_default_features: bool,
-    /// `--filter-platform TRIPLE`: keep only dependencies built for this
-    /// target. [`HOST_TARGET`] asks for the host's triple.
-    pub target: Option<String>,
+    /// `--filter-platform TRIPLE` (repeatable): keep only dependencies built
+    /// for one of these platforms, so cargo downloads no other platform's
+    /// crates. [`HOST_TUPLE`] names the host.
+    pub filter_platforms: Vec<String>,
 }
 
-/// The `--filter-platform` value cargo reads as "the host" (cargo 1.84+;
-/// older cargo is asked for `rustc -vV`'s host instead).
-pub const HOST_TARGET: &str = "host-tuple";
+/// The `--filter-platform` value cargo reads as "the host" (recent cargo;
+/// an older one is retried with the triple `rustc -vV` reports).
+pub const HOST_TUPLE: &str = "host-tuple";
 
 impl ResolveOptions {
     fn args(&self) -> Vec<String> {
@@ -192,7 +193,7 @@ impl ResolveOptions {
         if self.no_default_features {
             args.push("--no-default-features".to_string());
         }
-        if let Some(t) = &self.target {
+        for t in &self.filter_platforms {
             args.push("--filter-platform".to_string());
             args.push(t.clone());
         }
@@ -224,9 +225,6 @@ pub fn metadata(
 }
 
 /// [`metadata`] with features and a target platform selected.
-///
-/// [`HOST_TARGET`] is passed to cargo as is; a cargo too old to know it is
-/// retried once with the host triple `rustc -vV` reports.
 pub fn metadata_resolved(
     loc: &Location,
     flags: CargoFlags,
@@ -238,9 +236,13 @@ pub fn metadata_resolved(
     let mut resolve = resolve.clone();
     let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
     if let Err(stderr) = &result {
-        if resolve.target.as_deref() == Some(HOST_TARGET) && stderr.contains(HOST_TARGET) {
-            if let Some(host) = host_triple() {
-                resolve.target = Some(host);
+        if resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE) && stderr.contains(HOST_TUPLE) {
+            if let Ok(host) = super::platform::host_triple() {
+                for p in &mut resolve.filter_platforms {
+                    if p == HOST_TUPLE {
+                        *p = host.clone();
+                    }
+                }
                 result = run_metadata(&loc.manifest, flags, &resolve, None);
             }
         }
@@ -306,16 +308,6 @@ fn run_metadata(
         cargo_metadata::Error::CargoMetadata { stderr } => stderr,
         other => other.to_string(),
     })
-}
-
-/// The host triple, from `rustc -vV` (`$RUSTC` when set).
-pub fn host_triple() -> Option<String> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(rustc).arg("-vV").output().ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("host: "))
-        .map(|h| h.trim().to_string())
 }
 
 /// The toolchain rustup runs by default, asked from a neutral directory so the

@@ -153,9 +153,12 @@ fn component(c: &Component) -> CdxComponent {
     if !c.authors.is_empty() {
         out.author = Some(NormalizedString::new(&c.authors.join(", ")));
     }
+    // CycloneDX: `excluded` components are "not reachable within a call
+    // graph at runtime" — build-only and dev-only ones (the property below
+    // says which), as cargo-cyclonedx marks them.
     out.scope = Some(match c.usage {
-        Usage::Runtime | Usage::Build => Scope::Required,
-        Usage::Dev => Scope::Excluded,
+        Usage::Runtime => Scope::Required,
+        Usage::Build | Usage::Dev => Scope::Excluded,
     });
     out.hashes = c.sha256.as_ref().map(|h| {
         Hashes(vec![Hash {

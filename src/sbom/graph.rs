@@ -1,16 +1,31 @@
-//! Which packages an SBOM lists: the resolve graph walked from the root
-//! package the way cargo builds it.
+//! Which packages an SBOM lists: exactly what cargo builds for the root
+//! package, on the chosen target, with the chosen features.
 //!
-//! `cargo metadata` was already run with the selected features and
-//! `--filter-platform`, so its resolve graph holds only the packages and edges
-//! cargo activates for that target (`dep_kinds[].target` was evaluated by
-//! cargo). What is left here is the walk: normal and build edges from the
-//! root; dev edges only with `include_dev`, and only out of workspace
-//! members (cargo never builds a dependency's dev-dependencies).
+//! `cargo metadata` gives every package and edge its dependency resolver
+//! activated, for every platform and with features unified across the
+//! whole workspace (dev-dependencies and build scripts included): a
+//! superset. Two walks narrow it down:
+//!
+//! - [`Mode::Features`] (feature resolver "2" and later, the default since
+//!   edition 2021): [`super::features`] re-runs cargo's feature resolution
+//!   from the root, so optional dependencies enabled only by a
+//!   dev-dependency, a build script or another platform are left out, as
+//!   `cargo tree -e normal,build` leaves them out.
+//! - [`Mode::Unified`] (resolver "1"): features are unified, so the walk
+//!   follows the resolve graph's edges as they are.
+//!
+//! Both follow normal and build edges; dev edges only with `include_dev`
+//! and only out of the root (`cargo test -p ROOT` builds ROOT's
+//! dev-dependencies, never those of the packages it depends on, workspace
+//! members included — as `cargo tree -e dev -p ROOT` shows). Platform-specific edges are kept when their
+//! `target` matches: the host for build dependencies and everything under
+//! them, the target otherwise.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use cargo_metadata::{DependencyKind, Metadata, Node, PackageId};
+use cargo_metadata::{DependencyKind, Metadata, Node, Package, PackageId, TargetKind};
+
+pub use crate::facts::platform::Platform;
 
 /// How a package is needed by the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -35,6 +50,74 @@ pub struct Kinds {
     pub dev: bool,
 }
 
+impl Kinds {
+    /// Adds `kind`.
+    pub fn add(&mut self, kind: DependencyKind) {
+        match kind {
+            DependencyKind::Build => self.build = true,
+            DependencyKind::Development => self.dev = true,
+            _ => self.normal = true,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.normal || self.build || self.dev
+    }
+
+    fn union(self, other: Kinds) -> Kinds {
+        Kinds {
+            normal: self.normal || other.normal,
+            build: self.build || other.build,
+            dev: self.dev || other.dev,
+        }
+    }
+}
+
+/// The platforms dependencies are selected for; `None` matches every
+/// platform (`--target all`).
+#[derive(Debug, Clone, Default)]
+pub struct Platforms {
+    /// What the root is built for.
+    pub target: Option<Platform>,
+    /// Where build scripts and proc macros run.
+    pub host: Option<Platform>,
+}
+
+impl Platforms {
+    /// Whether a dependency declared for `platform` is built in a context.
+    pub fn matches(
+        &self,
+        platform: Option<&cargo_metadata::cargo_platform::Platform>,
+        for_host: bool,
+    ) -> bool {
+        let Some(platform) = platform else {
+            return true;
+        };
+        let which = if for_host { &self.host } else { &self.target };
+        which.as_ref().is_none_or(|p| p.matches(platform))
+    }
+}
+
+/// The features asked for on the command line (they apply to the root).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeatureRequest {
+    /// `--features` values (space- or comma-separated, `pkg/feat` allowed).
+    pub features: Vec<String>,
+    /// `--all-features`
+    pub all_features: bool,
+    /// `--no-default-features`
+    pub no_default_features: bool,
+}
+
+/// How features are resolved.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Resolver "1": features unified; follow the resolve graph.
+    Unified,
+    /// Resolver "2"/"3": resolve features from the root as cargo does.
+    Features(FeatureRequest),
+}
+
 /// The packages and edges selected for one root.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -44,64 +127,148 @@ pub struct Selection {
     pub edges: BTreeMap<PackageId, BTreeMap<PackageId, Kinds>>,
 }
 
-/// Walks the resolve graph from `root`.
-///
-/// Errors when the metadata has no resolve graph or the root is not in it.
-pub fn select(meta: &Metadata, root: &PackageId, include_dev: bool) -> Result<Selection, String> {
-    let resolve = meta
-        .resolve
-        .as_ref()
-        .ok_or("cargo metadata returned no dependency graph")?;
-    let nodes: HashMap<&PackageId, &Node> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
-    if !nodes.contains_key(root) {
+/// A package in a build context: `for_host` for build scripts, proc macros
+/// and everything they depend on.
+pub type Key = (PackageId, bool);
+
+/// Activated packages-in-context and the edges between them.
+pub type KeyGraph = BTreeMap<Key, BTreeMap<Key, Kinds>>;
+
+/// The graph as indexes over the metadata.
+pub struct Index<'a> {
+    /// Packages by id.
+    pub packages: HashMap<&'a PackageId, &'a Package>,
+    /// Resolve nodes by id.
+    pub nodes: HashMap<&'a PackageId, &'a Node>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes `meta`; errors without a resolve graph.
+    pub fn new(meta: &'a Metadata) -> Result<Index<'a>, String> {
+        let resolve = meta
+            .resolve
+            .as_ref()
+            .ok_or("cargo metadata returned no dependency graph")?;
+        Ok(Index {
+            packages: meta.packages.iter().map(|p| (&p.id, p)).collect(),
+            nodes: resolve.nodes.iter().map(|n| (&n.id, n)).collect(),
+        })
+    }
+
+    /// Whether the package is a proc macro (built for the host).
+    pub fn is_proc_macro(&self, id: &PackageId) -> bool {
+        self.packages.get(id).is_some_and(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.kind.contains(&TargetKind::ProcMacro))
+        })
+    }
+}
+
+/// Walks the graph from `root`.
+pub fn select(
+    meta: &Metadata,
+    root: &PackageId,
+    include_dev: bool,
+    platforms: &Platforms,
+    mode: &Mode,
+) -> Result<Selection, String> {
+    let index = Index::new(meta)?;
+    if !index.nodes.contains_key(root) {
         return Err(format!("`{}` is not in the dependency graph", root.repr));
     }
-    let members: BTreeSet<&PackageId> = meta.workspace_members.iter().collect();
-
-    // The followed kinds of each edge out of `from`.
-    let edges_of = |from: &PackageId, allow: Kinds| -> Vec<(PackageId, Kinds)> {
-        let Some(node) = nodes.get(from) else {
-            return Vec::new();
-        };
-        let dev_allowed = allow.dev && members.contains(from);
-        node.deps
-            .iter()
-            .filter_map(|d| {
-                let mut k = Kinds::default();
-                if d.dep_kinds.is_empty() {
-                    // cargo before 1.41 did not record kinds: normal.
-                    k.normal = true;
-                }
-                for info in &d.dep_kinds {
-                    match info.kind {
-                        DependencyKind::Normal => k.normal |= allow.normal,
-                        DependencyKind::Build => k.build |= allow.build,
-                        DependencyKind::Development => k.dev |= dev_allowed,
-                        _ => k.normal |= allow.normal,
-                    }
-                }
-                (k.normal || k.build || k.dev).then(|| (d.pkg.clone(), k))
-            })
-            .collect()
+    let graph = match mode {
+        Mode::Unified => unified(&index, root, include_dev, platforms),
+        Mode::Features(request) => {
+            super::features::resolve(&index, root, include_dev, platforms, request)
+        }
     };
-    let closure = |allow: Kinds| -> BTreeMap<PackageId, BTreeMap<PackageId, Kinds>> {
-        let mut seen: BTreeMap<PackageId, BTreeMap<PackageId, Kinds>> = BTreeMap::new();
-        let mut queue = VecDeque::from([root.clone()]);
-        while let Some(id) = queue.pop_front() {
-            if seen.contains_key(&id) {
+    Ok(collapse(&graph, root))
+}
+
+/// Resolver 1: every edge of the resolve graph whose kind and platform apply.
+fn unified(
+    index: &Index<'_>,
+    root: &PackageId,
+    include_dev: bool,
+    platforms: &Platforms,
+) -> KeyGraph {
+    let mut graph = KeyGraph::new();
+    let mut queue = VecDeque::from([(root.clone(), false)]);
+    while let Some(key) = queue.pop_front() {
+        if graph.contains_key(&key) {
+            continue;
+        }
+        let (id, for_host) = (&key.0, key.1);
+        let dev_allowed = include_dev && id == root && !for_host;
+        let mut out: BTreeMap<Key, Kinds> = BTreeMap::new();
+        for dep in index
+            .nodes
+            .get(id)
+            .map(|n| n.deps.as_slice())
+            .unwrap_or_default()
+        {
+            let infos: Vec<(
+                DependencyKind,
+                Option<&cargo_metadata::cargo_platform::Platform>,
+            )> = if dep.dep_kinds.is_empty() {
+                // cargo before 1.41 did not record kinds: normal.
+                vec![(DependencyKind::Normal, None)]
+            } else {
+                dep.dep_kinds
+                    .iter()
+                    .map(|i| (i.kind, i.target.as_ref()))
+                    .collect()
+            };
+            for (kind, target) in infos {
+                let build = kind == DependencyKind::Build;
+                if kind == DependencyKind::Development && !dev_allowed {
+                    continue;
+                }
+                if !platforms.matches(target, for_host || build) {
+                    continue;
+                }
+                let child_host = for_host || build || index.is_proc_macro(&dep.pkg);
+                out.entry((dep.pkg.clone(), child_host))
+                    .or_default()
+                    .add(kind);
+            }
+        }
+        for child in out.keys() {
+            if !graph.contains_key(child) {
+                queue.push_back(child.clone());
+            }
+        }
+        graph.insert(key, out);
+    }
+    graph
+}
+
+/// Packages-in-context to packages: usage from how the root reaches each
+/// context (runtime only through normal edges in the target context).
+fn collapse(graph: &KeyGraph, root: &PackageId) -> Selection {
+    let closure = |allow: Kinds| -> BTreeSet<&Key> {
+        let start = (root.clone(), false);
+        let mut seen: BTreeSet<&Key> = BTreeSet::new();
+        let Some((first, _)) = graph.get_key_value(&start) else {
+            return seen;
+        };
+        let mut queue = VecDeque::from([first]);
+        while let Some(key) = queue.pop_front() {
+            if !seen.insert(key) {
                 continue;
             }
-            let out: BTreeMap<PackageId, Kinds> = edges_of(&id, allow).into_iter().collect();
-            for to in out.keys() {
-                if !seen.contains_key(to) {
-                    queue.push_back(to.clone());
+            for (child, kinds) in graph.get(key).into_iter().flatten() {
+                let followed = (kinds.normal && allow.normal)
+                    || (kinds.build && allow.build)
+                    || (kinds.dev && allow.dev);
+                if followed && !seen.contains(child) {
+                    queue.push_back(child);
                 }
             }
-            seen.insert(id, out);
         }
         seen
     };
-
     let runtime = closure(Kinds {
         normal: true,
         ..Kinds::default()
@@ -111,28 +278,26 @@ pub fn select(meta: &Metadata, root: &PackageId, include_dev: bool) -> Result<Se
         build: true,
         dev: false,
     });
-    let everything = if include_dev {
-        closure(Kinds {
-            normal: true,
-            build: true,
-            dev: true,
-        })
-    } else {
-        buildable.clone()
-    };
     let mut selection = Selection::default();
-    for (id, out) in everything {
-        let usage = if runtime.contains_key(&id) {
+    for (key, out) in graph {
+        let usage = if runtime.contains(key) {
             Usage::Runtime
-        } else if buildable.contains_key(&id) {
+        } else if buildable.contains(key) {
             Usage::Build
         } else {
             Usage::Dev
         };
-        selection.packages.insert(id.clone(), usage);
-        selection.edges.insert(id, out);
+        let entry = selection.packages.entry(key.0.clone()).or_insert(usage);
+        *entry = (*entry).min(usage);
+        let edges = selection.edges.entry(key.0.clone()).or_default();
+        for ((child, _), kinds) in out {
+            if kinds.any() {
+                let e = edges.entry(child.clone()).or_default();
+                *e = e.union(*kinds);
+            }
+        }
     }
-    Ok(selection)
+    selection
 }
 
 #[cfg(test)]
@@ -227,7 +392,14 @@ mod tests {
 
     #[test]
     fn normal_and_build_by_default() {
-        let s = select(&graph(), &id("app"), false).unwrap_or_default();
+        let s = select(
+            &graph(),
+            &id("app"),
+            false,
+            &Platforms::default(),
+            &Mode::Unified,
+        )
+        .unwrap_or_default();
         let got: Vec<(&str, Usage)> = s
             .packages
             .iter()
@@ -246,13 +418,19 @@ mod tests {
     }
 
     #[test]
-    fn dev_edges_only_from_members() {
-        let s = select(&graph(), &id("app"), true).unwrap_or_default();
+    fn dev_edges_only_from_the_root() {
+        let s = select(
+            &graph(),
+            &id("app"),
+            true,
+            &Platforms::default(),
+            &Mode::Unified,
+        )
+        .unwrap_or_default();
         let usage = |p: &str| s.packages.get(&id(p)).copied();
         assert_eq!(usage("test-util"), Some(Usage::Dev));
-        // lib is a workspace member: its dev-dependencies count.
-        assert_eq!(usage("lib-dev"), Some(Usage::Dev));
-        // test-util is not: its dev-dependencies are never built.
+        // lib is a workspace member, but not the package under test.
+        assert_eq!(usage("lib-dev"), None);
         assert_eq!(usage("tu-dev"), None);
         // Reached at runtime too, so runtime wins.
         assert_eq!(usage("itoa"), Some(Usage::Runtime));
@@ -262,6 +440,15 @@ mod tests {
 
     #[test]
     fn unknown_root_is_an_error() {
-        assert!(select(&graph(), &id("nope"), false).is_err());
+        assert!(
+            select(
+                &graph(),
+                &id("nope"),
+                false,
+                &Platforms::default(),
+                &Mode::Unified
+            )
+            .is_err()
+        );
     }
 }

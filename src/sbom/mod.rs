@@ -8,6 +8,7 @@
 //! [`output`]'s job.
 
 pub mod cyclonedx;
+pub mod features;
 pub mod graph;
 pub mod output;
 pub mod spdx;
@@ -322,18 +323,72 @@ pub fn select_roots(
     }
 }
 
+/// What goes into the graph.
+#[derive(Debug, Clone, Default)]
+pub struct GraphOptions {
+    /// Follow dev-dependencies of workspace members.
+    pub include_dev: bool,
+    /// Target and host platforms (`None`: every platform).
+    pub platforms: graph::Platforms,
+    /// Features asked for.
+    pub features: graph::FeatureRequest,
+}
+
+/// The feature resolver cargo uses for the workspace whose root manifest
+/// is `manifest`: `resolver = "N"` in `[workspace]` or `[package]`, else 2
+/// for a root package of edition 2021 or later, else 1.
+pub fn resolver_version(manifest: &str) -> u32 {
+    let Ok(table) = manifest.parse::<toml::Table>() else {
+        return 2;
+    };
+    let declared = ["workspace", "package"].iter().find_map(|t| {
+        table
+            .get(*t)
+            .and_then(|v| v.get("resolver"))
+            .and_then(|r| r.as_str())
+            .and_then(|r| r.parse::<u32>().ok())
+    });
+    if let Some(v) = declared {
+        return v;
+    }
+    // `edition.workspace = true` inherits `[workspace.package] edition`.
+    let inherited = table
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("edition"));
+    let edition = table
+        .get("package")
+        .and_then(|p| p.get("edition"))
+        .and_then(|e| match e {
+            toml::Value::Table(t) if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) => {
+                inherited
+            }
+            other => Some(other),
+        })
+        .and_then(|e| e.as_str())
+        .and_then(|e| e.parse::<u32>().ok())
+        .unwrap_or(2015);
+    if edition >= 2021 { 2 } else { 1 }
+}
+
 /// Builds the SBOM of workspace package `root`.
-pub fn build(
-    facts: &Facts,
-    root: &PackageId,
-    include_dev: bool,
-    target: Option<&str>,
-) -> Result<Sbom, SbomError> {
+pub fn build(facts: &Facts, root: &PackageId, opts: &GraphOptions) -> Result<Sbom, SbomError> {
     let meta = facts
         .metadata
         .as_ref()
         .map_err(|u| SbomError::Graph(format!("cargo metadata failed: {}", u.reason)))?;
-    let selection = graph::select(meta, root, include_dev).map_err(SbomError::Graph)?;
+    let resolver = facts
+        .text("Cargo.toml")
+        .and_then(|t| t.text())
+        .map_or(2, resolver_version);
+    let mode = if resolver >= 2 {
+        graph::Mode::Features(opts.features.clone())
+    } else {
+        graph::Mode::Unified
+    };
+    let selection = graph::select(meta, root, opts.include_dev, &opts.platforms, &mode)
+        .map_err(SbomError::Graph)?;
+    let target = opts.platforms.target.as_ref().map(|p| p.triple.as_str());
     let packages: HashMap<&PackageId, &Package> =
         meta.packages.iter().map(|p| (&p.id, p)).collect();
     let members: BTreeSet<&PackageId> = meta.workspace_members.iter().collect();
@@ -745,6 +800,189 @@ mod tests {
         assert_eq!(
             relative_path(Path::new("/w/app"), Path::new("/w/vendor/x")),
             "../vendor/x"
+        );
+    }
+
+    /// A root with a crates.io, a private-registry and a git dependency, and
+    /// a `Cargo.lock` holding the registry checksums.
+    fn registry_facts() -> Facts {
+        let crates_io = "registry+https://github.com/rust-lang/crates.io-index";
+        let private = "sparse+https://my.registry/index/";
+        let git =
+            "git+https://github.com/a/gitdep?branch=main#0123456789abcdef0123456789abcdef01234567";
+        let package = |name: &str, version: &str, source: Option<&str>, deps: serde_json::Value| {
+            let id = match source {
+                Some(s) => format!("{s}#{name}@{version}"),
+                None => format!("path+file:///w#{name}@{version}"),
+            };
+            serde_json::json!({
+                "name": name, "version": version, "id": id, "license": "MIT/Apache-2.0",
+                "license_file": null, "description": format!("the {name} crate"), "source": source,
+                "dependencies": deps, "targets": [], "features": {},
+                "manifest_path": if source.is_none() { "/w/Cargo.toml".to_string() } else { format!("/registry/{name}/Cargo.toml") },
+                "metadata": null, "publish": null, "authors": ["A <a@example.com>"],
+                "categories": [], "keywords": [], "readme": null,
+                "repository": "https://github.com/x/y", "homepage": null,
+                "documentation": "not a url", "edition": "2021", "links": null,
+                "default_run": null, "rust_version": null
+            })
+        };
+        let dep = |name: &str, source: &str| {
+            serde_json::json!({"name": name, "source": source, "req": "*", "kind": null,
+                "rename": null, "optional": false, "uses_default_features": true,
+                "features": [], "target": null, "registry": null, "path": null})
+        };
+        let ids = [
+            format!("{crates_io}#serde@1.0.0"),
+            format!("{private}#private@0.1.0"),
+            format!("{git}#gitdep@0.2.0"),
+        ];
+        let meta = serde_json::json!({
+            "packages": [
+                package("app", "1.0.0", None, serde_json::json!([
+                    dep("serde", crates_io), dep("private", private), dep("gitdep", git)])),
+                package("serde", "1.0.0", Some(crates_io), serde_json::json!([])),
+                package("private", "0.1.0", Some(private), serde_json::json!([])),
+                package("gitdep", "0.2.0", Some(git), serde_json::json!([])),
+            ],
+            "workspace_members": ["path+file:///w#app@1.0.0"],
+            "workspace_default_members": ["path+file:///w#app@1.0.0"],
+            "resolve": {"nodes": [
+                {"id": "path+file:///w#app@1.0.0", "dependencies": [], "features": [],
+                 "deps": ids.iter().zip(["serde", "private", "gitdep"]).map(|(id, n)|
+                    serde_json::json!({"name": n, "pkg": id, "dep_kinds": [{"kind": null, "target": null}]})
+                 ).collect::<Vec<_>>()},
+                {"id": ids[0], "dependencies": [], "deps": [], "features": []},
+                {"id": ids[1], "dependencies": [], "deps": [], "features": []},
+                {"id": ids[2], "dependencies": [], "deps": [], "features": []},
+            ], "root": null},
+            "target_directory": "/w/target", "build_directory": "/w/target",
+            "version": 1, "workspace_root": "/w", "metadata": null
+        });
+        let lock = format!(
+            "version = 4\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"{crates_io}\"\nchecksum = \"{}\"\n\n[[package]]\nname = \"private\"\nversion = \"0.1.0\"\nsource = \"{private}\"\nchecksum = \"{}\"\n",
+            "ab".repeat(32),
+            "cd".repeat(32)
+        );
+        let mut facts = Facts::in_memory(vec![], &[]);
+        facts.root = "/w".into();
+        facts.metadata = Ok(serde_json::from_value(meta).unwrap_or_else(|e| panic!("{e}")));
+        facts.lockfile = Some(crate::facts::LockfileFacts {
+            path: "Cargo.lock".into(),
+            parsed: lock
+                .parse::<cargo_lock::Lockfile>()
+                .map_err(|e| e.to_string()),
+        });
+        facts
+    }
+
+    #[test]
+    fn registry_and_git_components() {
+        let facts = registry_facts();
+        let root = PackageId {
+            repr: "path+file:///w#app@1.0.0".into(),
+        };
+        let sbom = build(&facts, &root, &GraphOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let by_name = |n: &str| {
+            sbom.components
+                .iter()
+                .find(|c| c.name == n)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {n}"))
+        };
+        let serde = by_name("serde");
+        assert_eq!(serde.purl, "pkg:cargo/serde@1.0.0");
+        assert_eq!(serde.sha256.as_deref(), Some("ab".repeat(32).as_str()));
+        assert_eq!(
+            serde.download_url().as_deref(),
+            Some("https://crates.io/api/v1/crates/serde/1.0.0/download")
+        );
+        assert_eq!(
+            serde.license,
+            License::Expression("MIT OR Apache-2.0".into())
+        );
+        let private = by_name("private");
+        assert_eq!(
+            private.purl,
+            "pkg:cargo/private@0.1.0?repository_url=https://my.registry/index/"
+        );
+        assert_eq!(private.sha256.as_deref(), Some("cd".repeat(32).as_str()));
+        assert_eq!(private.download_url(), None);
+        let gitdep = by_name("gitdep");
+        assert_eq!(
+            gitdep.purl,
+            "pkg:cargo/gitdep@0.2.0?vcs_url=git%2Bhttps://github.com/a/gitdep%400123456789abcdef0123456789abcdef01234567"
+        );
+        assert_eq!(gitdep.sha256, None);
+        assert_eq!(sbom.root.purl, "pkg:cargo/app@1.0.0?download_url=file://.");
+
+        let opts = DocumentOptions {
+            format: Format::CycloneDxJson,
+            spec_version: SpecVersion::V1_6,
+            deterministic: true,
+            timestamp: 0,
+        };
+        let cdx: serde_json::Value =
+            serde_json::from_slice(&render(&sbom, &opts).unwrap_or_default()).unwrap_or_default();
+        let serde_json_component = cdx["components"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["name"] == "serde"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(serde_json_component["hashes"][0]["alg"], "SHA-256");
+        assert_eq!(
+            serde_json_component["hashes"][0]["content"],
+            "ab".repeat(32)
+        );
+        // An invalid URL is left out rather than making the document invalid.
+        let refs = serde_json_component["externalReferences"].to_string();
+        assert!(
+            refs.contains("distribution") && !refs.contains("not a url"),
+            "{refs}"
+        );
+
+        let spdx: serde_json::Value = serde_json::from_slice(
+            &render(
+                &sbom,
+                &DocumentOptions {
+                    format: Format::SpdxJson,
+                    ..opts
+                },
+            )
+            .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let packages = spdx["packages"].as_array().cloned().unwrap_or_default();
+        let git_pkg = packages
+            .iter()
+            .find(|p| p["name"] == "gitdep")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            git_pkg["downloadLocation"],
+            "git+https://github.com/a/gitdep@0123456789abcdef0123456789abcdef01234567"
+        );
+        let serde_pkg = packages
+            .iter()
+            .find(|p| p["name"] == "serde")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(serde_pkg["checksums"][0]["algorithm"], "SHA256");
+        assert_eq!(serde_pkg["originator"], "Person: A (a@example.com)");
+    }
+
+    #[test]
+    fn resolver_versions() {
+        assert_eq!(resolver_version("[workspace]\nresolver = \"1\"\n"), 1);
+        assert_eq!(resolver_version("[workspace]\nresolver = \"3\"\n"), 3);
+        assert_eq!(resolver_version("[workspace]\nmembers = []\n"), 1);
+        assert_eq!(resolver_version("[package]\nedition = \"2021\"\n"), 2);
+        assert_eq!(resolver_version("[package]\nedition = \"2018\"\n"), 1);
+        assert_eq!(
+            resolver_version(
+                "[workspace.package]\nedition = \"2024\"\n[package]\nedition.workspace = true\n"
+            ),
+            2
         );
     }
 
