@@ -141,8 +141,25 @@ impl Facts {
     ) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
+        let read_lock = |root: &std::path::Path| {
+            let path = root.join("Cargo.lock");
+            path.is_file().then(|| LockfileFacts {
+                path: "Cargo.lock".into(),
+                parsed: std::fs::read_to_string(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
+            })
+        };
+        // Under --locked/--frozen cargo never rewrites Cargo.lock, so it can
+        // be parsed while cargo resolves; otherwise only after.
+        let early = flags.locked || flags.frozen;
         let t = Instant::now();
-        let metadata = workspace::metadata_resolved(loc, flags, resolve, &mut notes)?;
+        let (metadata, early_lock) = std::thread::scope(|scope| {
+            let lock = early.then(|| scope.spawn(|| read_lock(&loc.root)));
+            let metadata = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
+            (metadata, lock.and_then(|l| l.join().ok()))
+        });
+        let metadata = metadata?;
         timings.push(("cargo metadata", t.elapsed()));
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
@@ -153,13 +170,10 @@ impl Facts {
             Err(_) => Vec::new(),
         };
         let t = Instant::now();
-        let lock_path = root.join("Cargo.lock");
-        let lockfile = lock_path.is_file().then(|| LockfileFacts {
-            path: "Cargo.lock".into(),
-            parsed: std::fs::read_to_string(&lock_path)
-                .map_err(|e| e.to_string())
-                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
-        });
+        let lockfile = match early_lock {
+            Some(lock) if root == loc.root => lock,
+            _ => read_lock(&root),
+        };
         // The root manifest says which feature resolver cargo uses.
         let texts = files::read_texts(&root, BTreeSet::from(["Cargo.toml".to_string()]));
         timings.push(("read Cargo.lock", t.elapsed()));

@@ -10,36 +10,50 @@
 //! syntax: `feat`, `dep:name`, `name/feat`, weak `name?/feat`, implicit
 //! features of optional dependencies.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use cargo_metadata::{Dependency, DependencyKind, Package, PackageId};
+use cargo_metadata::{Dependency, DependencyKind, NodeDep, Package, PackageId};
 
 use super::graph::{FeatureRequest, Index, Key, KeyGraph, Kinds, Platforms};
 
-enum Work {
+/// A package (by dense index) in a build context (`true`: host).
+type K = (usize, bool);
+
+enum Work<'a> {
     /// Activate a package in a context (its non-optional dependencies).
-    Package(Key),
+    Package(K),
     /// Activate the `usize`-th declared dependency of the package.
-    Dependency(Key, usize),
+    Dependency(K, usize),
     /// Apply a feature value (`feat`, `dep:x`, `x/feat`, `x?/feat`).
-    Feature(Key, String),
+    Feature(K, Cow<'a, str>),
+}
+
+/// The metadata as dense arrays: the resolver does tens of thousands of
+/// look-ups, and package ids are long strings.
+struct Dense<'a> {
+    ids: Vec<&'a PackageId>,
+    pos: HashMap<&'a PackageId, usize>,
+    packages: Vec<Option<&'a Package>>,
+    node_deps: Vec<&'a [NodeDep]>,
+    proc_macro: Vec<bool>,
 }
 
 struct Resolver<'i, 'a> {
-    index: &'i Index<'a>,
+    dense: Dense<'a>,
     include_dev: bool,
-    root: PackageId,
+    root: usize,
     platforms: &'i Platforms,
-    queue: VecDeque<Work>,
-    activated: BTreeSet<Key>,
-    features: HashMap<Key, BTreeSet<String>>,
+    queue: VecDeque<Work<'a>>,
+    activated: HashSet<K>,
+    features: HashMap<K, HashSet<Cow<'a, str>>>,
     /// Optional dependencies (by name as written in the manifest) enabled.
-    enabled: HashMap<Key, BTreeSet<String>>,
+    enabled: HashMap<K, HashSet<&'a str>>,
     /// `x?/feat` waiting for `x` to be enabled.
-    weak: HashMap<Key, Vec<(String, String)>>,
-    graph: KeyGraph,
-    /// Declared dependency → resolved package (per package and index).
-    targets: HashMap<(PackageId, usize), Option<PackageId>>,
+    weak: HashMap<K, Vec<(&'a str, Cow<'a, str>)>>,
+    edges: HashMap<K, HashMap<K, Kinds>>,
+    /// Declared dependency → resolved package, per (package, index).
+    targets: HashMap<(usize, usize), Option<usize>>,
 }
 
 /// Resolves features from `root` and returns the activated graph.
@@ -50,34 +64,56 @@ pub fn resolve(
     platforms: &Platforms,
     request: &FeatureRequest,
 ) -> KeyGraph {
+    let mut ids: Vec<&PackageId> = index.nodes.keys().copied().collect();
+    ids.sort();
+    let pos: HashMap<&PackageId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let dense = Dense {
+        packages: ids
+            .iter()
+            .map(|id| index.packages.get(id).copied())
+            .collect(),
+        node_deps: ids
+            .iter()
+            .map(|id| index.nodes.get(id).map_or(&[][..], |n| n.deps.as_slice()))
+            .collect(),
+        proc_macro: ids.iter().map(|id| index.is_proc_macro(id)).collect(),
+        pos,
+        ids,
+    };
+    let Some(&root_at) = dense.pos.get(root) else {
+        return KeyGraph::new();
+    };
     let mut r = Resolver {
-        index,
+        dense,
         include_dev,
-        root: root.clone(),
+        root: root_at,
         platforms,
         queue: VecDeque::new(),
-        activated: BTreeSet::new(),
+        activated: HashSet::new(),
         features: HashMap::new(),
         enabled: HashMap::new(),
         weak: HashMap::new(),
-        graph: KeyGraph::new(),
+        edges: HashMap::new(),
         targets: HashMap::new(),
     };
-    let key: Key = (root.clone(), false);
-    r.queue.push_back(Work::Package(key.clone()));
-    let root_pkg = index.packages.get(root).copied();
+    let key: K = (root_at, false);
+    r.queue.push_back(Work::Package(key));
+    let root_pkg = r.dense.packages[root_at];
     if !request.no_default_features {
         r.queue
-            .push_back(Work::Feature(key.clone(), "default".into()));
+            .push_back(Work::Feature(key, Cow::Borrowed("default")));
     }
     if request.all_features {
         if let Some(p) = root_pkg {
             for f in p.features.keys() {
-                r.queue.push_back(Work::Feature(key.clone(), f.clone()));
+                r.queue
+                    .push_back(Work::Feature(key, Cow::Borrowed(f.as_str())));
             }
             for d in p.dependencies.iter().filter(|d| d.optional) {
-                r.queue
-                    .push_back(Work::Feature(key.clone(), format!("dep:{}", dep_name(d))));
+                r.queue.push_back(Work::Feature(
+                    key,
+                    Cow::Owned(format!("dep:{}", dep_name(d))),
+                ));
             }
         }
     }
@@ -93,10 +129,18 @@ pub fn resolve(
             Some((pkg, feat)) if pkg == root_name => feat.to_string(),
             _ => value.to_string(),
         };
-        r.queue.push_back(Work::Feature(key.clone(), value));
+        r.queue.push_back(Work::Feature(key, Cow::Owned(value)));
     }
     r.run();
-    r.graph
+    r.into_graph()
+}
+
+/// `feat` of `dep/feat`, borrowed from the metadata when the value is.
+fn after_slash<'a>(value: &Cow<'a, str>) -> Cow<'a, str> {
+    match value {
+        Cow::Borrowed(v) => Cow::Borrowed(v.split_once('/').map_or("", |(_, f)| f)),
+        Cow::Owned(v) => Cow::Owned(v.split_once('/').map_or("", |(_, f)| f).to_string()),
+    }
 }
 
 /// The name features use for a dependency: its rename, else its package name.
@@ -104,43 +148,57 @@ fn dep_name(d: &Dependency) -> &str {
     d.rename.as_deref().unwrap_or(&d.name)
 }
 
-impl Resolver<'_, '_> {
-    fn package(&self, id: &PackageId) -> Option<&Package> {
-        self.index.packages.get(id).copied()
+impl<'a> Resolver<'_, 'a> {
+    fn package(&self, at: usize) -> Option<&'a Package> {
+        self.dense.packages.get(at).copied().flatten()
+    }
+
+    fn dependency(&self, at: usize, i: usize) -> Option<&'a Dependency> {
+        self.package(at)?.dependencies.get(i)
+    }
+
+    fn into_graph(self) -> KeyGraph {
+        let ids = &self.dense.ids;
+        let key = |(at, host): K| -> Key { (ids[at].clone(), host) };
+        let mut graph = KeyGraph::new();
+        for k in &self.activated {
+            graph.entry(key(*k)).or_default();
+        }
+        for (from, out) in self.edges {
+            let entry = graph.entry(key(from)).or_default();
+            for (to, kinds) in out {
+                entry.insert(key(to), kinds);
+            }
+        }
+        graph
     }
 
     fn run(&mut self) {
         while let Some(work) = self.queue.pop_front() {
             match work {
                 Work::Package(key) => self.activate(key),
-                Work::Dependency(key, i) => self.activate_dependency(&key, i),
-                Work::Feature(key, value) => self.apply(&key, &value),
+                Work::Dependency(key, i) => self.activate_dependency(key, i),
+                Work::Feature(key, value) => self.apply(key, value),
             }
         }
     }
 
-    fn activate(&mut self, key: Key) {
-        if !self.activated.insert(key.clone()) {
+    fn activate(&mut self, key: K) {
+        if !self.activated.insert(key) {
             return;
         }
-        self.graph.entry(key.clone()).or_default();
-        let Some(p) = self.package(&key.0) else {
+        let Some(p) = self.package(key.0) else {
             return;
         };
-        let mandatory: Vec<usize> = p
-            .dependencies
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| !d.optional)
-            .map(|(i, _)| i)
-            .collect();
-        for i in mandatory {
-            self.queue.push_back(Work::Dependency(key.clone(), i));
+        for (i, d) in p.dependencies.iter().enumerate() {
+            if !d.optional {
+                self.queue.push_back(Work::Dependency(key, i));
+            }
         }
     }
 
     /// Whether declared dependency `d` of the package in `key` is built.
-    fn applies(&self, key: &Key, d: &Dependency) -> bool {
+    fn applies(&self, key: K, d: &Dependency) -> bool {
         // cargo builds the dev-dependencies of the package under test only,
         // never those of what it depends on.
         if d.kind == DependencyKind::Development
@@ -152,210 +210,179 @@ impl Resolver<'_, '_> {
         self.platforms.matches(d.target.as_ref(), for_host)
     }
 
-    /// The resolved package of the `i`-th declared dependency of `id`:
+    /// The resolved package of the `i`-th declared dependency of `at`:
     /// the resolve node's dependency with that package name, a version the
     /// requirement accepts and, when renamed, that name. The source is not
     /// compared: `[patch]` and `[replace]` swap a registry dependency for a
     /// path or git one.
-    fn target_of(&mut self, id: &PackageId, i: usize) -> Option<PackageId> {
-        if let Some(t) = self.targets.get(&(id.clone(), i)) {
-            return t.clone();
+    fn target_of(&mut self, at: usize, i: usize) -> Option<usize> {
+        if let Some(t) = self.targets.get(&(at, i)) {
+            return *t;
         }
-        let found = (|| {
-            let d = self.package(id)?.dependencies.get(i)?;
-            let node = self.index.nodes.get(id)?;
+        let found = self.dependency(at, i).and_then(|d| {
             let extern_name = d.rename.as_ref().map(|r| r.replace('-', "_"));
-            node.deps
+            self.dense.node_deps[at]
                 .iter()
-                .find(|nd| {
-                    let Some(p) = self.package(&nd.pkg) else {
-                        return false;
-                    };
-                    *p.name == d.name
-                        && d.req.matches(&p.version)
-                        && extern_name.as_ref().is_none_or(|n| *n == nd.name)
+                .filter_map(|nd| Some((nd, *self.dense.pos.get(&nd.pkg)?)))
+                .find(|(nd, child)| {
+                    self.package(*child).is_some_and(|p| {
+                        *p.name == d.name
+                            && d.req.matches(&p.version)
+                            && extern_name.as_ref().is_none_or(|n| *n == nd.name)
+                    })
                 })
-                .map(|nd| nd.pkg.clone())
-        })();
-        self.targets.insert((id.clone(), i), found.clone());
+                .map(|(_, child)| child)
+        });
+        self.targets.insert((at, i), found);
         found
     }
 
-    fn activate_dependency(&mut self, key: &Key, i: usize) {
-        let Some(d) = self
-            .package(&key.0)
-            .and_then(|p| p.dependencies.get(i))
-            .cloned()
-        else {
+    /// The context key of dependency `d` (resolved to `child`) of `key`.
+    fn child_key(&self, key: K, d: &Dependency, child: usize) -> K {
+        (
+            child,
+            key.1 || d.kind == DependencyKind::Build || self.dense.proc_macro[child],
+        )
+    }
+
+    fn activate_dependency(&mut self, key: K, i: usize) {
+        let Some(d) = self.dependency(key.0, i) else {
             return;
         };
-        if !self.applies(key, &d) {
+        if !self.applies(key, d) {
             return;
         }
-        let Some(child) = self.target_of(&key.0, i) else {
+        let Some(child) = self.target_of(key.0, i) else {
             // Not in cargo's resolve (e.g. an unused target): nothing to build.
             return;
         };
-        let for_host = key.1 || d.kind == DependencyKind::Build || self.index.is_proc_macro(&child);
-        let child_key: Key = (child, for_host);
-        let mut kinds = Kinds::default();
-        kinds.add(d.kind);
-        let edge = self
-            .graph
-            .entry(key.clone())
+        let child_key = self.child_key(key, d, child);
+        self.edges
+            .entry(key)
             .or_default()
-            .entry(child_key.clone())
-            .or_default();
-        *edge = Kinds {
-            normal: edge.normal || kinds.normal,
-            build: edge.build || kinds.build,
-            dev: edge.dev || kinds.dev,
-        };
-        self.queue.push_back(Work::Package(child_key.clone()));
+            .entry(child_key)
+            .or_default()
+            .add(d.kind);
+        self.queue.push_back(Work::Package(child_key));
         if d.uses_default_features {
             self.queue
-                .push_back(Work::Feature(child_key.clone(), "default".into()));
+                .push_back(Work::Feature(child_key, Cow::Borrowed("default")));
         }
         for f in &d.features {
             self.queue
-                .push_back(Work::Feature(child_key.clone(), f.clone()));
+                .push_back(Work::Feature(child_key, Cow::Borrowed(f.as_str())));
         }
     }
 
     /// Indexes of declared dependencies named `name` (as features see it).
-    fn deps_named(&self, id: &PackageId, name: &str) -> Vec<usize> {
-        self.package(id)
-            .map(|p| {
-                p.dependencies
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| dep_name(d) == name)
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .unwrap_or_default()
+    fn deps_named<'s>(
+        &self,
+        at: usize,
+        name: &'s str,
+    ) -> impl Iterator<Item = (usize, &'a Dependency)> + use<'a, 's> {
+        self.package(at)
+            .into_iter()
+            .flat_map(|p| p.dependencies.iter().enumerate())
+            .filter(move |(_, d)| dep_name(d) == name)
     }
 
-    fn enable_optional(&mut self, key: &Key, name: &str) {
-        if !self
-            .enabled
-            .entry(key.clone())
-            .or_default()
-            .insert(name.to_string())
-        {
+    fn enable_optional(&mut self, key: K, name: &'a str) {
+        if !self.enabled.entry(key).or_default().insert(name) {
             return;
         }
-        for i in self.deps_named(&key.0, name) {
-            self.queue.push_back(Work::Dependency(key.clone(), i));
+        let matching: Vec<usize> = self.deps_named(key.0, name).map(|(i, _)| i).collect();
+        for i in matching {
+            self.queue.push_back(Work::Dependency(key, i));
         }
         // Weak features waiting for this dependency.
-        if let Some(waiting) = self.weak.get_mut(key) {
+        if let Some(waiting) = self.weak.get_mut(&key) {
             let (ready, rest): (Vec<_>, Vec<_>) =
-                waiting.drain(..).partition(|(dep, _)| dep == name);
+                waiting.drain(..).partition(|(dep, _)| *dep == name);
             *waiting = rest;
             for (dep, feat) in ready {
                 self.queue
-                    .push_back(Work::Feature(key.clone(), format!("{dep}/{feat}")));
+                    .push_back(Work::Feature(key, Cow::Owned(format!("{dep}/{feat}"))));
             }
         }
     }
 
     /// Whether dependency `name` of `key` is active (non-optional, or enabled).
-    fn is_active(&self, key: &Key, name: &str) -> bool {
-        let enabled = self.enabled.get(key).is_some_and(|e| e.contains(name));
-        enabled
-            || self.package(&key.0).is_some_and(|p| {
-                p.dependencies
-                    .iter()
-                    .any(|d| dep_name(d) == name && !d.optional)
-            })
+    fn is_active(&self, key: K, name: &str) -> bool {
+        self.enabled.get(&key).is_some_and(|e| e.contains(name))
+            || self.deps_named(key.0, name).any(|(_, d)| !d.optional)
     }
 
-    fn apply(&mut self, key: &Key, value: &str) {
+    /// The name as it lives in the metadata (for the `'a` sets), when it does.
+    fn dep_name_in(&self, at: usize, name: &str) -> Option<&'a str> {
+        self.deps_named(at, name).next().map(|(_, d)| dep_name(d))
+    }
+
+    fn apply(&mut self, key: K, value: Cow<'a, str>) {
         if let Some(dep) = value.strip_prefix("dep:") {
-            self.enable_optional(key, dep);
+            if let Some(dep) = self.dep_name_in(key.0, dep) {
+                self.enable_optional(key, dep);
+            }
             return;
         }
-        if let Some((dep, feat)) = value.split_once('/') {
+        if let Some((dep, _)) = value.split_once('/') {
             let (dep, weak) = match dep.strip_suffix('?') {
                 Some(d) => (d, true),
                 None => (dep, false),
             };
+            let Some(dep) = self.dep_name_in(key.0, dep) else {
+                return;
+            };
+            let feat = after_slash(&value);
             if weak && !self.is_active(key, dep) {
-                self.weak
-                    .entry(key.clone())
-                    .or_default()
-                    .push((dep.to_string(), feat.to_string()));
+                self.weak.entry(key).or_default().push((dep, feat));
                 return;
             }
-            if !weak {
+            if !weak && self.deps_named(key.0, dep).any(|(_, d)| d.optional) {
                 // `dep/feat` enables an optional `dep` (and its implicit feature).
-                let optional = self.package(&key.0).is_some_and(|p| {
-                    p.dependencies
-                        .iter()
-                        .any(|d| dep_name(d) == dep && d.optional)
-                });
-                if optional {
-                    if self.has_feature(&key.0, dep) {
-                        self.queue
-                            .push_back(Work::Feature(key.clone(), dep.to_string()));
-                    }
-                    self.enable_optional(key, dep);
+                if self
+                    .package(key.0)
+                    .is_some_and(|p| p.features.contains_key(dep))
+                {
+                    self.queue.push_back(Work::Feature(key, Cow::Borrowed(dep)));
                 }
+                self.enable_optional(key, dep);
             }
             // The feature goes to every built declaration of `dep`.
-            for i in self.deps_named(&key.0, dep) {
-                let Some(d) = self
-                    .package(&key.0)
-                    .and_then(|p| p.dependencies.get(i))
-                    .cloned()
-                else {
-                    continue;
-                };
-                if !self.applies(key, &d) {
+            let declarations: Vec<(usize, &'a Dependency)> = self.deps_named(key.0, dep).collect();
+            for (i, d) in declarations {
+                if !self.applies(key, d) {
                     continue;
                 }
-                let Some(child) = self.target_of(&key.0, i) else {
+                let Some(child) = self.target_of(key.0, i) else {
                     continue;
                 };
-                let for_host =
-                    key.1 || d.kind == DependencyKind::Build || self.index.is_proc_macro(&child);
-                self.queue
-                    .push_back(Work::Feature((child, for_host), feat.to_string()));
+                let child_key = self.child_key(key, d, child);
+                self.queue.push_back(Work::Feature(child_key, feat.clone()));
             }
             return;
         }
         // A plain feature.
-        if !self
-            .features
-            .entry(key.clone())
-            .or_default()
-            .insert(value.to_string())
-        {
+        if !self.features.entry(key).or_default().insert(value.clone()) {
             return;
         }
-        let listed: Option<Vec<String>> = self
-            .package(&key.0)
-            .and_then(|p| p.features.get(value).cloned());
+        let listed = self
+            .package(key.0)
+            .and_then(|p| p.features.get(value.as_ref()));
         match listed {
             Some(values) => {
                 for v in values {
-                    self.queue.push_back(Work::Feature(key.clone(), v));
+                    self.queue
+                        .push_back(Work::Feature(key, Cow::Borrowed(v.as_str())));
                 }
             }
             // An optional dependency's implicit feature (older cargo did not
             // list them in metadata).
             None => {
-                if !self.deps_named(&key.0, value).is_empty() {
-                    self.enable_optional(key, value);
+                if let Some(dep) = self.dep_name_in(key.0, &value) {
+                    self.enable_optional(key, dep);
                 }
             }
         }
-    }
-
-    fn has_feature(&self, id: &PackageId, name: &str) -> bool {
-        self.package(id)
-            .is_some_and(|p| p.features.contains_key(name))
     }
 }
 

@@ -4,6 +4,10 @@
 //! - `cargo xtask bench run [--repo PATH] [--runs N]` measures warm runs of
 //!   `cargo readiness --offline` on a repository (default: this one) and how
 //!   much of each run is `cargo metadata`.
+//! - `cargo xtask bench sbom [--repo PATH] [--runs N]` measures warm runs of
+//!   `cargo readiness sbom` on a large graph (default:
+//!   `xtask/bench-data/large`, 843 packages), the part that is not `cargo
+//!   metadata`, and `cargo cyclonedx` on the same graph when it is installed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -18,7 +22,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("docs") => docs(&root),
         Some("bench") => bench(&root, &args[1..]),
-        _ => Err("usage: cargo xtask docs | cargo xtask bench run [--repo PATH] [--runs N]".into()),
+        _ => Err(USAGE.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,6 +32,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+const USAGE: &str = "usage: cargo xtask docs | cargo xtask bench run|sbom [--repo PATH] [--runs N]";
 
 fn docs(root: &Path) -> Result<(), String> {
     let path = root.join("docs/checks.md");
@@ -44,17 +50,8 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn bench(root: &Path, args: &[String]) -> Result<(), String> {
-    match args.first().map(String::as_str) {
-        Some("run") => {}
-        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N]".into()),
-    }
-    let repo = flag(args, "--repo")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.to_path_buf());
-    let runs: usize = flag(args, "--runs")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
+/// Builds the release binary and returns its path (honouring CARGO_TARGET_DIR).
+fn release_binary(root: &Path) -> Result<PathBuf, String> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "-p", "cargo-readiness"])
         .current_dir(root)
@@ -63,7 +60,30 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     if !status.success() {
         return Err("cargo build --release failed".into());
     }
-    let exe = root.join("target/release/cargo-readiness");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/cargo-readiness"))
+}
+
+fn bench(root: &Path, args: &[String]) -> Result<(), String> {
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    match args.first().map(String::as_str) {
+        Some("run") => {}
+        Some("sbom") => {
+            let repo = flag(args, "--repo")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+            return bench_sbom(root, &repo, runs);
+        }
+        _ => return Err(USAGE.into()),
+    }
+    let repo = flag(args, "--repo")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.to_path_buf());
+    let exe = release_binary(root)?;
 
     let mut totals = Vec::new();
     let mut metadata = Vec::new();
@@ -109,6 +129,158 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         "  everything else           median      {:>7.1} ms",
         ms(med_total) - ms(med_meta)
     );
+    Ok(())
+}
+
+/// Times `cmd` (after one warm-up run); returns each run's wall time and stderr.
+fn time_runs(
+    runs: usize,
+    mut cmd: impl FnMut() -> Command,
+) -> Result<Vec<(Duration, String)>, String> {
+    let mut out = Vec::new();
+    for i in 0..=runs {
+        let t = Instant::now();
+        let result = cmd()
+            .stdout(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run benchmark command: {e}"))?;
+        let elapsed = t.elapsed();
+        if !result.status.success() {
+            return Err(format!(
+                "benchmark command failed: {}",
+                String::from_utf8_lossy(&result.stderr)
+            ));
+        }
+        if i > 0 {
+            out.push((
+                elapsed,
+                String::from_utf8_lossy(&result.stderr).into_owned(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn timing(stderr: &str, phase: &str) -> Option<Duration> {
+    stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("timing: {phase}")))
+        .and_then(|l| l.split_whitespace().rev().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+}
+
+fn bench_sbom(root: &Path, repo: &Path, runs: usize) -> Result<(), String> {
+    let exe = release_binary(root)?;
+    // cargo-cyclonedx writes its SBOM beside the manifest: work on a copy.
+    let work = std::env::temp_dir().join(format!("readiness-bench-sbom-{}", std::process::id()));
+    copy_dir(repo, &work).map_err(|e| format!("cannot copy {}: {e}", repo.display()))?;
+    // Fetch the crates once (needs the network the first time).
+    let fetched = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(&work)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !fetched.success() {
+        return Err(format!("cargo metadata failed in {}", work.display()));
+    }
+    let output = work.join("bench.cdx.json");
+    let ours = time_runs(runs, || {
+        let mut c = Command::new(&exe);
+        c.args(["readiness", "sbom", "--offline", "--locked", "-o"])
+            .arg(&output)
+            .current_dir(&work)
+            .env("CARGO_READINESS_TIMINGS", "1");
+        c
+    })?;
+    let mut wall: Vec<Duration> = ours.iter().map(|(d, _)| *d).collect();
+    let mut meta: Vec<Duration> = ours
+        .iter()
+        .filter_map(|(_, e)| timing(e, "cargo metadata"))
+        .collect();
+    let mut beyond: Vec<Duration> = ours
+        .iter()
+        .filter_map(|(d, e)| timing(e, "cargo metadata").map(|m| d.saturating_sub(m)))
+        .collect();
+    let mut build: Vec<Duration> = ours.iter().filter_map(|(_, e)| timing(e, "sbom")).collect();
+    let components = std::fs::read_to_string(&output)
+        .ok()
+        .map(|t| t.matches("\"bom-ref\"").count().saturating_sub(1))
+        .unwrap_or(0);
+
+    let cyclonedx_installed = Command::new(env!("CARGO"))
+        .args(["cyclonedx", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut theirs: Vec<Duration> = if cyclonedx_installed {
+        time_runs(runs, || {
+            let mut c = Command::new(env!("CARGO"));
+            c.args([
+                "cyclonedx",
+                "-q",
+                "--format",
+                "json",
+                "--spec-version",
+                "1.5",
+            ])
+            .current_dir(&work);
+            c
+        })?
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let _ = std::fs::remove_dir_all(&work);
+
+    println!("repository: {} ({components} components)", repo.display());
+    println!("warm runs:  {runs} (after 1 warm-up)");
+    println!(
+        "cargo readiness sbom        median wall {:>7.1} ms",
+        ms(median(&mut wall))
+    );
+    println!(
+        "  of which cargo metadata   median      {:>7.1} ms",
+        ms(median(&mut meta))
+    );
+    println!(
+        "  beyond cargo metadata     median      {:>7.1} ms (target < 150 ms)",
+        ms(median(&mut beyond))
+    );
+    println!(
+        "  building + rendering      median      {:>7.1} ms",
+        ms(median(&mut build))
+    );
+    if cyclonedx_installed {
+        println!(
+            "cargo cyclonedx             median wall {:>7.1} ms",
+            ms(median(&mut theirs))
+        );
+    } else {
+        println!(
+            "cargo cyclonedx             not installed (cargo install --locked cargo-cyclonedx)"
+        );
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &dest)?;
+            }
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
     Ok(())
 }
 
