@@ -177,6 +177,7 @@ fn default_document_describes_the_package() {
                 p("sbom-app", "0.3.0", "app"),
                 vec![
                     p("build-helper", "1.0.0", "vendor/build-helper"),
+                    p("host-extra", "0.1.0", "vendor/host-extra"),
                     p("lib-a", "0.3.0", "lib-a")
                 ]
             ),
@@ -760,6 +761,68 @@ fn xml_parses_back() {
         assert_eq!(
             bom.metadata.unwrap().component.unwrap().name.to_string(),
             "sbom-app"
+        );
+    }
+}
+
+#[test]
+fn xml_validates_against_the_xsd() {
+    let Some(schemas) = schemas() else { return };
+    let has_xmllint = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_xmllint {
+        println!("skipped: xmllint not found (.ci/run installs libxml2-utils)");
+        return;
+    }
+    // The XSDs import the SPDX one by URL: point them at the local copy.
+    let xsd = tempfile::tempdir().unwrap();
+    for name in ["bom-1.5.xsd", "bom-1.6.xsd", "spdx.xsd"] {
+        let text = std::fs::read_to_string(schemas.join("cyclonedx").join(name)).unwrap();
+        let text = text.replace(
+            "schemaLocation=\"http://cyclonedx.org/schema/spdx\"",
+            "schemaLocation=\"spdx.xsd\"",
+        );
+        std::fs::write(xsd.path().join(name), text).unwrap();
+    }
+    let dir = fixture("sbom");
+    for version in ["1.5", "1.6"] {
+        let file = dir.path().join(format!("bom-{version}.cdx.xml"));
+        let out = sbom(
+            dir.path(),
+            &[
+                "-p",
+                "sbom-app",
+                "--include-dev",
+                "--all-features",
+                "--target",
+                "all",
+                "--format",
+                "cyclonedx-xml",
+                "--spec-version",
+                version,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let check = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(xsd.path().join(format!("bom-{version}.xsd")))
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "CycloneDX {version} XML is not XSD-valid:\n{}",
+            String::from_utf8_lossy(&check.stderr)
         );
     }
 }

@@ -108,9 +108,9 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - run: cargo install --locked cargo-readiness
-      - run: cargo readiness sbom --locked --deterministic -o app.cdx.json
-        env:
-          SOURCE_DATE_EPOCH: ${{ github.event.repository.pushed_at }}
+      - run: |
+          export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
+          cargo readiness sbom --locked --deterministic -o app.cdx.json
       - run: gh release upload "$GITHUB_REF_NAME" app.cdx.json
         env:
           GH_TOKEN: ${{ github.token }}
