@@ -48,7 +48,23 @@ pub fn host_triple() -> Result<String, String> {
 pub fn describe(triple: Option<&str>) -> Result<Platform, String> {
     let triple = match triple {
         Some(t) => t.to_string(),
-        None => host_triple()?,
+        None => {
+            // One rustc run for both (rustc 1.84+); older ones need two.
+            if let Ok(out) = rustc()
+                .args(["--print", "host-tuple", "--print", "cfg"])
+                .output()
+            {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let mut lines = text.lines();
+                if let (true, Some(host)) = (out.status.success(), lines.next()) {
+                    return Ok(Platform {
+                        triple: host.trim().to_string(),
+                        cfg: parse_cfg(&lines.collect::<Vec<_>>().join("\n")),
+                    });
+                }
+            }
+            host_triple()?
+        }
     };
     let out = rustc()
         .args(["--print", "cfg", "--target", &triple])

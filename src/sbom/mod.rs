@@ -393,6 +393,8 @@ pub fn build(facts: &Facts, root: &PackageId, opts: &GraphOptions) -> Result<Sbo
         meta.packages.iter().map(|p| (&p.id, p)).collect();
     let members: BTreeSet<&PackageId> = meta.workspace_members.iter().collect();
     let checksums = lock_checksums(facts);
+    // Most crates share a handful of license strings: parse each once.
+    let mut licenses: HashMap<(Option<&str>, Option<&str>), License> = HashMap::new();
 
     // Components, then unique bom-refs in a stable order.
     let mut built: Vec<(PackageId, Component)> = Vec::new();
@@ -400,6 +402,14 @@ pub fn build(facts: &Facts, root: &PackageId, opts: &GraphOptions) -> Result<Sbo
         let package = packages.get(id).ok_or_else(|| {
             SbomError::Graph(format!("`{}` is in the graph but not a package", id.repr))
         })?;
+        let declared = (
+            package.license.as_deref(),
+            package.license_file.as_ref().map(|f| f.as_str()),
+        );
+        let license = licenses
+            .entry(declared)
+            .or_insert_with(|| classify_license(declared.0, declared.1))
+            .clone();
         built.push((
             id.clone(),
             component(
@@ -408,6 +418,7 @@ pub fn build(facts: &Facts, root: &PackageId, opts: &GraphOptions) -> Result<Sbo
                 members.contains(id),
                 &facts.root,
                 &checksums,
+                license,
             ),
         ));
     }
@@ -476,7 +487,16 @@ fn lock_checksums(facts: &Facts) -> Checksums {
         .iter()
         .filter_map(|p| {
             let digest = p.checksum.as_ref()?.as_sha256()?;
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let hex: String = digest
+                .iter()
+                .flat_map(|b| {
+                    [
+                        HEX[usize::from(b >> 4)] as char,
+                        HEX[usize::from(b & 15)] as char,
+                    ]
+                })
+                .collect();
             Some((
                 (
                     p.name.as_str().to_string(),
@@ -495,6 +515,7 @@ fn component(
     member: bool,
     workspace_root: &Path,
     checksums: &Checksums,
+    license: License,
 ) -> Component {
     let source = match &p.source {
         None => {
@@ -527,10 +548,7 @@ fn component(
         has_bin: p.targets.iter().any(|t| t.kind.contains(&TargetKind::Bin)),
         usage,
         sha256,
-        license: classify_license(
-            p.license.as_deref(),
-            p.license_file.as_ref().map(|f| f.as_str()),
-        ),
+        license,
         description: p.description.clone().filter(|d| !d.trim().is_empty()),
         authors: p.authors.clone(),
         repository: p.repository.clone().filter(|u| !u.trim().is_empty()),

@@ -41,9 +41,11 @@ pub fn to_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, synced,
-/// then renamed over it. On any error the temporary file is removed and
-/// `path` is left as it was.
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then
+/// renamed over it, so readers see the old document or the whole new one.
+/// On any error the temporary file is removed and `path` is left as it was.
+/// (Not fsynced: like cargo's own `Cargo.lock` writes, this guards against
+/// failed runs and concurrent readers, not power loss.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

@@ -132,33 +132,24 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Times `cmd` (after one warm-up run); returns each run's wall time and stderr.
-fn time_runs(
-    runs: usize,
-    mut cmd: impl FnMut() -> Command,
-) -> Result<Vec<(Duration, String)>, String> {
-    let mut out = Vec::new();
-    for i in 0..=runs {
-        let t = Instant::now();
-        let result = cmd()
-            .stdout(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run benchmark command: {e}"))?;
-        let elapsed = t.elapsed();
-        if !result.status.success() {
-            return Err(format!(
-                "benchmark command failed: {}",
-                String::from_utf8_lossy(&result.stderr)
-            ));
-        }
-        if i > 0 {
-            out.push((
-                elapsed,
-                String::from_utf8_lossy(&result.stderr).into_owned(),
-            ));
-        }
+/// Runs `cmd` once; returns its wall time and stderr.
+fn run_once(cmd: &mut Command) -> Result<(Duration, String), String> {
+    let t = Instant::now();
+    let result = cmd
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run benchmark command: {e}"))?;
+    let elapsed = t.elapsed();
+    if !result.status.success() {
+        return Err(format!(
+            "benchmark command failed: {}",
+            String::from_utf8_lossy(&result.stderr)
+        ));
     }
-    Ok(out)
+    Ok((
+        elapsed,
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+    ))
 }
 
 fn timing(stderr: &str, phase: &str) -> Option<Duration> {
@@ -186,14 +177,47 @@ fn bench_sbom(root: &Path, repo: &Path, runs: usize) -> Result<(), String> {
         return Err(format!("cargo metadata failed in {}", work.display()));
     }
     let output = work.join("bench.cdx.json");
-    let ours = time_runs(runs, || {
+    let ours_cmd = || {
         let mut c = Command::new(&exe);
         c.args(["readiness", "sbom", "--offline", "--locked", "-o"])
             .arg(&output)
             .current_dir(&work)
             .env("CARGO_READINESS_TIMINGS", "1");
         c
-    })?;
+    };
+    let cyclonedx_installed = Command::new(env!("CARGO"))
+        .args(["cyclonedx", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let theirs_cmd = || {
+        let mut c = Command::new(env!("CARGO"));
+        c.args([
+            "cyclonedx",
+            "-q",
+            "--format",
+            "json",
+            "--spec-version",
+            "1.5",
+        ])
+        .current_dir(&work);
+        c
+    };
+    // Alternate the two tools run by run, so load from anything else on
+    // the machine falls on both alike.
+    run_once(&mut ours_cmd())?;
+    if cyclonedx_installed {
+        run_once(&mut theirs_cmd())?;
+    }
+    let mut ours = Vec::new();
+    let mut theirs: Vec<Duration> = Vec::new();
+    for _ in 0..runs {
+        ours.push(run_once(&mut ours_cmd())?);
+        if cyclonedx_installed {
+            theirs.push(run_once(&mut theirs_cmd())?.0);
+        }
+    }
     let mut wall: Vec<Duration> = ours.iter().map(|(d, _)| *d).collect();
     let mut meta: Vec<Duration> = ours
         .iter()
@@ -208,37 +232,10 @@ fn bench_sbom(root: &Path, repo: &Path, runs: usize) -> Result<(), String> {
         .ok()
         .map(|t| t.matches("\"bom-ref\"").count().saturating_sub(1))
         .unwrap_or(0);
-
-    let cyclonedx_installed = Command::new(env!("CARGO"))
-        .args(["cyclonedx", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let mut theirs: Vec<Duration> = if cyclonedx_installed {
-        time_runs(runs, || {
-            let mut c = Command::new(env!("CARGO"));
-            c.args([
-                "cyclonedx",
-                "-q",
-                "--format",
-                "json",
-                "--spec-version",
-                "1.5",
-            ])
-            .current_dir(&work);
-            c
-        })?
-        .into_iter()
-        .map(|(d, _)| d)
-        .collect()
-    } else {
-        Vec::new()
-    };
     let _ = std::fs::remove_dir_all(&work);
 
     println!("repository: {} ({components} components)", repo.display());
-    println!("warm runs:  {runs} (after 1 warm-up)");
+    println!("warm runs:  {runs} each, alternating (after 1 warm-up each)");
     println!(
         "cargo readiness sbom        median wall {:>7.1} ms",
         ms(median(&mut wall))
