@@ -3,13 +3,23 @@
 use std::io::Write;
 use std::time::Instant;
 
+use std::path::Path;
+
+use crate::advisories::audit::{Target, WarningKind};
+use crate::advisories::cache;
+use crate::advisories::collect::{self, AdvisoryFacts, AdvisoryOptions};
+use crate::advisories::fetch::FetchOutcome;
+use crate::advisories::graph::{self, DepGraph};
 use crate::checks::{self, Check, Level};
-use crate::cli::{Cli, ColorChoice, Command, ListFormat, RunArgs, SbomArgs, WorkspaceArgs};
+use crate::cli::{
+    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, HookAction, ListFormat,
+    ReportFormat, RunArgs, SbomArgs, WorkspaceArgs,
+};
 use crate::config;
 use crate::error::{Error, Result};
-use crate::facts::Facts;
 use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
+use crate::facts::{CollectOptions, Facts};
 use crate::report;
 use crate::score::{self, Profile};
 
@@ -43,8 +53,229 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(exit::OK)
         }
         Some(Command::Sbom(args)) => sbom(&args),
+        Some(Command::Audit(args)) => audit(&args, cli.color),
+        Some(Command::Hook { action }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let message = match action {
+                HookAction::Install { force } => crate::hook::install(&cwd, force)?,
+                HookAction::Uninstall => crate::hook::uninstall(&cwd)?,
+            };
+            println!("{message}");
+            Ok(exit::OK)
+        }
+        Some(Command::Licenses {
+            workspace: ws,
+            format,
+            include_dev,
+        }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let loc = workspace::locate(ws.manifest_path.as_deref(), &cwd)?;
+            let flags = CargoFlags {
+                offline: ws.offline,
+                locked: ws.locked,
+                frozen: ws.frozen,
+            };
+            let run = workspace::metadata(&loc, flags, &mut Vec::new())?;
+            let meta = run
+                .result
+                .map_err(|e| Error::Usage(format!("cargo metadata failed: {}", e.reason)))?;
+            let inventory = crate::report::licenses::inventory(&meta, include_dev);
+            let text = match format {
+                Format::Json => crate::report::licenses::json(&inventory),
+                Format::Human => crate::report::licenses::human(&inventory),
+            };
+            print(&text, cli.color)?;
+            Ok(exit::OK)
+        }
         None => score_workspace(&cli.run, cli.color),
     }
+}
+
+/// The advisory options for a run with these flags and configuration.
+fn advisory_options(
+    offline: bool,
+    db: &AdvisoryDbArgs,
+    cfg: &config::Config,
+    cli_ignores: &[String],
+    target: Option<Target>,
+) -> AdvisoryOptions {
+    AdvisoryOptions {
+        db_flag: db.db.clone(),
+        config: cfg.advisories.clone(),
+        allow_fetch: !offline && !db.no_fetch && cfg.advisories.fetch,
+        online_index: !offline && !db.no_fetch,
+        check_yanked: true,
+        cli_ignores: cli_ignores.to_vec(),
+        target,
+        cache_dir: cache::default_dir(),
+    }
+}
+
+fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        action: "cannot read the current directory",
+        path: ".".into(),
+        source,
+    })?;
+    let target = match &args.target {
+        Some(t) => Some(
+            Target::parse(t).ok_or_else(|| Error::Usage(format!("unknown target triple `{t}`")))?,
+        ),
+        None => None,
+    };
+    let offline = args.workspace.offline || args.workspace.frozen;
+    // The lockfile, the directory that holds it, and a graph to explain paths.
+    let (root, lock_path, lock_text, graph_source) = match &args.lockfile {
+        Some(path) => {
+            let path = if path.is_absolute() {
+                path.clone()
+            } else {
+                cwd.join(path)
+            };
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                action: "cannot read",
+                path: path.clone(),
+                source,
+            })?;
+            let root = path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| cwd.clone());
+            (root, path, text, None)
+        }
+        None => {
+            let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &cwd)?;
+            let path = loc.root.join("Cargo.lock");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => (loc.root.clone(), path, text, None),
+                Err(_) => {
+                    // No lockfile: let cargo resolve one, as cargo-audit does.
+                    let flags = CargoFlags {
+                        offline,
+                        locked: args.workspace.locked,
+                        frozen: args.workspace.frozen,
+                    };
+                    let mut notes = Vec::new();
+                    let run = workspace::metadata(&loc, flags, &mut notes)?;
+                    let text = run.generated_lockfile.ok_or_else(|| {
+                        Error::NotCargoProject(format!(
+                            "no Cargo.lock at {} and cargo could not resolve one{}",
+                            path.display(),
+                            run.result
+                                .as_ref()
+                                .err()
+                                .map(|e| format!(": {}", e.reason))
+                                .unwrap_or_default()
+                        ))
+                    })?;
+                    (loc.root.clone(), path, text, run.result.ok())
+                }
+            }
+        }
+    };
+    let lock: cargo_lock::Lockfile =
+        lock_text
+            .parse()
+            .map_err(|e: cargo_lock::Error| Error::Manifest {
+                path: lock_path.clone(),
+                line: None,
+                message: format!("not a valid Cargo.lock: {e}"),
+            })?;
+    let cfg = if args.config.is_some()
+        || root.join("Cargo.toml").is_file()
+        || root.join(config::FILE_NAME).is_file()
+    {
+        config::load(&root, args.config.as_deref())?
+    } else {
+        config::Config::default()
+    };
+    let opts = advisory_options(offline, &args.db, &cfg, &args.ignore, target);
+    let (prepared, yanked_opts) = (collect::prepare_db(&opts), opts.clone());
+    let graph = match &graph_source {
+        Some(meta) => DepGraph::from_metadata(meta),
+        None => {
+            let members = workspace::members_from_manifests(&root).unwrap_or_default();
+            let ws_deps: Option<toml::Table> = workspace::read_manifest(&root.join("Cargo.toml"))
+                .ok()
+                .and_then(|t| t.get("workspace")?.get("dependencies")?.as_table().cloned());
+            let kinds = members
+                .iter()
+                .filter_map(|m| {
+                    let t = workspace::read_manifest(&root.join(&m.manifest)).ok()?;
+                    Some((m.name.clone(), graph::manifest_kinds(&t, ws_deps.as_ref())))
+                })
+                .collect();
+            DepGraph::from_lockfile(&lock, &kinds)
+        }
+    };
+    let adv = AdvisoryFacts::new(prepared, &yanked_opts, &root, Some(&lock));
+    let db = match &adv.prepared.db {
+        Ok(db) => db,
+        Err(e) => {
+            let why = match &adv.prepared.fetch {
+                FetchOutcome::Failed(f) => format!(" (fetching failed: {f})"),
+                FetchOutcome::Disabled => " (fetching is disabled)".into(),
+                _ => String::new(),
+            };
+            return Err(Error::Usage(format!(
+                "{e}{why}; pass --db PATH to an advisory-db checkout, or run once online"
+            )));
+        }
+    };
+    let Some(report) = adv.report(&lock, &graph) else {
+        return Err(Error::Usage(
+            "the advisory database could not be loaded".into(),
+        ));
+    };
+    let lock_display = lock_path
+        .strip_prefix(&cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| lock_path.display().to_string());
+    let text = match args.format {
+        Format::Json => report::audit::json(report, &adv),
+        Format::Human => report::audit::human(report, &adv, &lock_display),
+    };
+    print(&text, color)?;
+    if let FetchOutcome::Failed(why) = &adv.prepared.fetch {
+        eprintln!(
+            "warning: could not update the advisory database ({why}); using the copy at {}",
+            adv.prepared.location.path.display()
+        );
+    }
+    for problem in &adv.ignore_problems {
+        eprintln!("warning: {problem}");
+    }
+    if !db.bad.is_empty() {
+        for bad in &db.bad {
+            eprintln!(
+                "error: advisory {} cannot be parsed: {}",
+                bad.path.display(),
+                bad.message
+            );
+        }
+        return Ok(exit::COULD_NOT_RUN);
+    }
+    let denied_warning = report.warnings.iter().any(|w| {
+        args.deny.iter().any(|d| match d {
+            DenyKind::Warnings => true,
+            DenyKind::Unmaintained => w.kind == WarningKind::Unmaintained,
+            DenyKind::Unsound => w.kind == WarningKind::Unsound,
+            DenyKind::Yanked => w.kind == WarningKind::Yanked,
+        })
+    });
+    Ok(if report.denied().next().is_some() || denied_warning {
+        exit::GATE_FAILED
+    } else {
+        exit::OK
+    })
 }
 
 fn cargo_flags(w: &WorkspaceArgs) -> CargoFlags {
@@ -220,38 +451,123 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
 
 fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     let started = Instant::now();
-    let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &current_dir()?)?;
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        action: "cannot read the current directory",
+        path: ".".into(),
+        source,
+    })?;
+    let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &cwd)?;
     let mut cfg = config::load(&loc.root, args.config.as_deref())?;
-    let flags = cargo_flags(&args.workspace);
-    let facts = Facts::collect(&loc, flags)?;
-    if facts.root != loc.root && args.config.is_none() {
-        // cargo placed the workspace root elsewhere than our guess.
-        cfg = config::load(&facts.root, None)?;
-    }
-
+    let flags = CargoFlags {
+        offline: args.workspace.offline,
+        locked: args.workspace.locked,
+        frozen: args.workspace.frozen,
+    };
     let profile = args.profile.or(cfg.profile).unwrap_or(Profile::Production);
-    let min_score = args
-        .min_score
-        .or(cfg.min_score)
-        .unwrap_or(profile.min_score());
-    let level_of = |c: &dyn Check| -> Level {
+    let level_of_with = |cfg: &config::Config, c: &dyn Check| -> Level {
         cfg.checks
             .get(c.id())
             .copied()
             .unwrap_or_else(|| profile.level_for(c))
     };
+    let wants_advisories = ["advisories", "yanked"]
+        .iter()
+        .filter_map(|id| checks::find(id))
+        .any(|c| level_of_with(&cfg, c) != Level::Allow);
+    let offline = args.workspace.offline || args.workspace.frozen;
+    let opts = CollectOptions {
+        flags,
+        config: cfg.clone(),
+        advisories: wants_advisories.then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
+    };
+    let progress = crate::progress::Progress::start(
+        "collecting facts (cargo metadata, git, advisory database)",
+        !args.quiet,
+    );
+    let facts = Facts::collect(&loc, &opts);
+    drop(progress);
+    let mut facts = facts?;
+    if facts.root != loc.root && args.config.is_none() {
+        // cargo placed the workspace root elsewhere than our guess.
+        cfg = config::load(&facts.root, None)?;
+        facts.config = cfg.clone();
+    }
+    let min_score = args
+        .min_score
+        .or(cfg.min_score)
+        .unwrap_or(profile.min_score());
+    let level_of = |c: &dyn Check| -> Level { level_of_with(&cfg, c) };
     let t = Instant::now();
-    let results = checks::run_all(&facts, &level_of);
+    let mut results = checks::run_all(&facts, &level_of);
     let checks_time = t.elapsed();
+
+    // Baselines: record the current findings, and/or accept recorded ones.
+    let mut known = std::collections::BTreeSet::new();
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| cfg.baseline.as_ref().map(|b| facts.root.join(b)));
+    if let Some(path) = &baseline_path {
+        known = crate::baseline::read(path)?;
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = crate::baseline::write(path, &results)?;
+        eprintln!(
+            "wrote {count} finding(s) to the baseline {}",
+            path.display()
+        );
+        known.extend(
+            results
+                .iter()
+                .flat_map(|r| r.outcome.findings.iter().map(|f| f.fingerprint.clone())),
+        );
+    }
+    let baselined = crate::baseline::apply(&mut results, &known);
     let card = score::score(results, &cfg.weights, profile, min_score);
 
+    let prefix = facts.git.as_ref().and_then(|g| g.prefix.clone());
+    let github = report::GithubLinks::from_env(prefix);
     let ctx = report::Context {
         root: &facts.root,
         notes: &facts.notes,
         config_source: cfg.source.as_deref(),
+        github: github.as_ref(),
+        baselined,
     };
-    print(&report::render(&card, &ctx, args.format), color)?;
-    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
+    for (format, path) in &args.outputs {
+        let text = report::render(&card, &ctx, *format);
+        let text = if *format == ReportFormat::Human {
+            strip_ansi(&text)
+        } else {
+            text
+        };
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        parent
+            .map(std::fs::create_dir_all)
+            .transpose()
+            .and_then(|_| crate::util::write_atomic(path, text.as_bytes()))
+            .map_err(|source| Error::Io {
+                action: "cannot write the report to",
+                path: path.clone(),
+                source,
+            })?;
+    }
+    if args.quiet {
+        if !card.gate.passed {
+            eprintln!(
+                "cargo-readiness: gate FAILED (score {:.1}, profile {})",
+                card.score,
+                card.profile.as_str()
+            );
+            for reason in &card.gate.reasons {
+                eprintln!("  - {reason}");
+            }
+            eprintln!("run `cargo readiness` for the findings");
+        }
+    } else {
+        print(&report::render(&card, &ctx, args.format), color)?;
+    }
+    if args.verbose || std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
         for (phase, d) in &facts.timings {
             eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
@@ -260,6 +576,13 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
             "checks",
             checks_time.as_secs_f64() * 1000.0
         );
+        for r in &card.checks {
+            eprintln!(
+                "timing:   check {:<24} {:>8.2} ms",
+                r.check.id(),
+                r.elapsed.as_secs_f64() * 1000.0
+            );
+        }
         eprintln!(
             "timing: {:<16} {:>8.1} ms",
             "total",
@@ -271,6 +594,14 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     } else {
         exit::GATE_FAILED
     })
+}
+
+/// Removes ANSI escape sequences (human reports written to files).
+fn strip_ansi(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut w = anstream::StripStream::new(&mut out);
+    let _ = w.write_all(text.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes to stdout, stripping ANSI styles when colour is off.

@@ -60,6 +60,115 @@ pub enum Command {
     /// Write a software bill of materials (CycloneDX or SPDX) of a package.
     #[command(after_help = SBOM_EXAMPLES)]
     Sbom(SbomArgs),
+    /// Audit Cargo.lock against the RustSec advisory database (like `cargo audit`).
+    ///
+    /// Exit codes: 0 no vulnerabilities (after ignores), 1 vulnerabilities or
+    /// denied warnings, 2 could not run (no database, unreadable lockfile).
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// Install or remove a git pre-push hook that runs the gate offline.
+    Hook {
+        /// What to do.
+        #[command(subcommand)]
+        action: HookAction,
+    },
+    /// List the licenses of the dependency graph: each license with its crates.
+    Licenses {
+        /// Workspace location and cargo flags.
+        #[command(flatten)]
+        workspace: WorkspaceArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include crates reached only through dev-dependencies.
+        #[arg(long)]
+        include_dev: bool,
+    },
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  cargo readiness audit                            audit the workspace's Cargo.lock
+  cargo readiness audit --offline                  no network: local database and index cache
+  cargo readiness audit --format json > audit.json drop-in for `cargo audit --json`
+  cargo readiness audit --lockfile path/Cargo.lock audit any lockfile, no workspace needed
+  cargo readiness audit --db ../advisory-db --deny warnings";
+
+/// `hook` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum HookAction {
+    /// Install `.git/hooks/pre-push` (respects core.hooksPath) running
+    /// `cargo readiness --offline -q`; refuses to replace a foreign hook.
+    Install {
+        /// Replace an existing hook not written by cargo-readiness (kept as pre-push.bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook, if cargo-readiness installed it.
+    Uninstall,
+}
+
+/// Where the advisory database is and whether it may be fetched.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AdvisoryDbArgs {
+    /// Advisory database directory (default: CARGO_READINESS_ADVISORY_DB,
+    /// then `[advisories] db`, then ~/.cargo/advisory-db, shared with cargo-audit).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Do not fetch or update the advisory database, and read yank status
+    /// from cargo's local index cache.
+    #[arg(long)]
+    pub no_fetch: bool,
+}
+
+/// Arguments of `audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Workspace location and cargo flags.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+
+    /// Database location and fetching.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+
+    /// Report format: human, or JSON compatible with `cargo audit --json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Audit this lockfile instead of the workspace's (no Cargo project needed).
+    #[arg(long, short = 'f', value_name = "PATH")]
+    pub lockfile: Option<PathBuf>,
+
+    /// Exit 1 on warnings of these kinds too.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub deny: Vec<DenyKind>,
+
+    /// Ignore an advisory (RUSTSEC, CVE or GHSA id); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub ignore: Vec<String>,
+
+    /// Only report advisories affecting this target triple.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Configuration file (default: readiness.toml at the workspace root).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Warning kinds `--deny` can turn into failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyKind {
+    /// Every warning.
+    Warnings,
+    /// Unmaintained crates.
+    Unmaintained,
+    /// Unsound crates.
+    Unsound,
+    /// Yanked crates.
+    Yanked,
 }
 
 const SBOM_EXAMPLES: &str = "\
@@ -176,14 +285,41 @@ pub struct RunArgs {
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub min_score: Option<f64>,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Report format written to stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=readiness.sarif`.
+    /// Files are written atomically.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(ReportFormat, PathBuf)>,
+
+    /// Only print the verdict, and the reasons when the gate fails.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print phase and per-check timings to stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Record every current finding in FILE: later runs with `--baseline FILE`
+    /// report them as known and gate only on new ones.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Findings recorded in FILE are known: reported, but not counted by the gate
+    /// (default: `baseline` in the configuration).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Configuration file (default: readiness.toml at the workspace root, or
     /// [workspace.metadata.readiness] / [package.metadata.readiness] in Cargo.toml).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Advisory database location and fetching.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
 }
 
 /// Report formats.
@@ -194,6 +330,37 @@ pub enum Format {
     Human,
     /// The stable JSON contract (`schema_version` 1).
     Json,
+}
+
+/// Formats of the main report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary table and findings grouped by check, for people.
+    #[default]
+    Human,
+    /// The stable JSON contract (`schema_version` 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// Markdown, for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// JUnit XML, one test case per check.
+    Junit,
+    /// A shields.io endpoint badge.
+    Badge,
+}
+
+fn parse_output(s: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=readiness.sarif"))?;
+    let format = ReportFormat::from_str(format, true).map_err(|_| {
+        format!("`{format}`: expected one of human, json, sarif, markdown, junit, badge")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}`: the path is empty"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// Formats of `list`.

@@ -30,8 +30,66 @@ pub struct Config {
     pub checks: BTreeMap<String, Level>,
     /// Per-category weight overrides.
     pub weights: BTreeMap<Category, u32>,
+    /// `[advisories]`: the RustSec audit.
+    pub advisories: AdvisoriesConfig,
+    /// `[licenses]`, `[sources]`, `[bans]` (or those of `deny.toml`).
+    pub policy: crate::policy::Policy,
+    /// Parts of `deny.toml` that could not be read.
+    pub policy_problems: Vec<String>,
+    /// `baseline`: a baseline file, relative to the workspace root.
+    pub baseline: Option<PathBuf>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
+}
+
+/// The default advisory database repository.
+pub const DEFAULT_ADVISORY_DB_URL: &str = "https://github.com/rustsec/advisory-db";
+
+/// `[advisories]` settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvisoriesConfig {
+    /// `db`: where the advisory database is (tilde expanded).
+    pub db: Option<PathBuf>,
+    /// `fetch`: whether the database may be fetched or updated.
+    pub fetch: bool,
+    /// `url`: the git repository to fetch from.
+    pub url: String,
+    /// `max-age`: older than this, the database is updated (when fetching is
+    /// allowed) or reported as stale.
+    pub max_age: std::time::Duration,
+    /// `ignore`: advisories not to report, each with a reason.
+    pub ignore: Vec<IgnoreRule>,
+    /// `grace-days`: advisories published fewer days ago warn instead of failing.
+    pub grace_days: u32,
+    /// `dev`: level of vulnerabilities reachable only through dev-dependencies.
+    pub dev: Level,
+}
+
+impl Default for AdvisoriesConfig {
+    fn default() -> Self {
+        AdvisoriesConfig {
+            db: None,
+            fetch: true,
+            url: DEFAULT_ADVISORY_DB_URL.to_string(),
+            max_age: std::time::Duration::from_secs(24 * 3600),
+            ignore: Vec::new(),
+            grace_days: 0,
+            dev: Level::Deny,
+        }
+    }
+}
+
+/// One ignored advisory, from any of the files that can declare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreRule {
+    /// `RUSTSEC-…`, `CVE-…` or `GHSA-…`.
+    pub id: String,
+    /// Why it is ignored.
+    pub reason: Option<String>,
+    /// Past this date the ignore stops applying.
+    pub until: Option<jiff::civil::Date>,
+    /// Where it was declared, e.g. `readiness.toml:12` or `deny.toml`.
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +99,31 @@ struct RawConfig {
     min_score: Option<Spanned<f64>>,
     checks: Option<BTreeMap<String, Spanned<String>>>,
     weights: Option<BTreeMap<String, Spanned<i64>>>,
+    advisories: Option<RawAdvisories>,
+    licenses: Option<Spanned<toml::Value>>,
+    sources: Option<Spanned<toml::Value>>,
+    bans: Option<Spanned<toml::Value>>,
+    baseline: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAdvisories {
+    db: Option<String>,
+    fetch: Option<bool>,
+    url: Option<String>,
+    max_age: Option<Spanned<String>>,
+    ignore: Option<Vec<Spanned<RawIgnore>>>,
+    grace_days: Option<Spanned<i64>>,
+    dev: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    id: String,
+    reason: Option<String>,
+    until: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +145,33 @@ struct ReadinessHolder {
 /// Loads the configuration for the workspace at `root`: `explicit` if given,
 /// else `readiness.toml`, else the root `Cargo.toml`'s metadata tables.
 pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+    let mut config = load_own(root, explicit)?;
+    // Teams already on cargo-deny keep one policy: what readiness does not
+    // configure itself is read from deny.toml.
+    let deny = root.join("deny.toml");
+    let unconfigured = config.policy.licenses.source.is_none()
+        || config.policy.sources.source.is_none()
+        || config.policy.bans.source.is_none();
+    if unconfigured {
+        if let Ok(text) = std::fs::read_to_string(&deny) {
+            let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+            let p = &mut config.policy;
+            if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
+                p.licenses = from_deny.licenses;
+            }
+            if p.sources.source.is_none() && from_deny.sources.source.is_some() {
+                p.sources = from_deny.sources;
+            }
+            if p.bans.source.is_none() && from_deny.bans.source.is_some() {
+                p.bans = from_deny.bans;
+            }
+            config.policy_problems = problems;
+        }
+    }
+    Ok(config)
+}
+
+fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     if let Some(path) = explicit {
         return load_file(path, &read(path)?);
     }
@@ -196,7 +306,159 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             })?;
         config.weights.insert(category, w);
     }
+    config.baseline = raw.baseline.map(PathBuf::from);
+    let source_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    if let Some(v) = raw.licenses {
+        let span = v.span();
+        let mut p = crate::policy::licenses(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.licenses = p;
+    }
+    if let Some(v) = raw.sources {
+        let span = v.span();
+        let mut p = crate::policy::sources(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.sources = p;
+    }
+    if let Some(v) = raw.bans {
+        let span = v.span();
+        let mut p = crate::policy::bans(v.get_ref(), true).map_err(|m| err(span, m))?;
+        p.source = Some(source_name.clone());
+        config.policy.bans = p;
+    }
+    if let Some(adv) = raw.advisories {
+        let source_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let a = &mut config.advisories;
+        a.db = adv.db.map(|d| expand_tilde(&d));
+        if let Some(f) = adv.fetch {
+            a.fetch = f;
+        }
+        if let Some(u) = adv.url {
+            a.url = u;
+        }
+        if let Some(m) = adv.max_age {
+            a.max_age = parse_duration(m.get_ref()).ok_or_else(|| {
+                err(
+                    m.span(),
+                    format!("[advisories] `max-age = \"{}\"`: expected a duration such as \"1d\", \"12h\" or \"30m\"", m.get_ref()),
+                )
+            })?;
+        }
+        if let Some(g) = adv.grace_days {
+            let v = *g.get_ref();
+            a.grace_days = u32::try_from(v)
+                .ok()
+                .filter(|v| *v <= 3650)
+                .ok_or_else(|| {
+                    err(
+                        g.span(),
+                        format!("[advisories] `grace-days = {v}`: expected 0 to 3650"),
+                    )
+                })?;
+        }
+        if let Some(d) = adv.dev {
+            a.dev = match d.get_ref().as_str() {
+                "deny" => Level::Deny,
+                "warn" => Level::Warn,
+                other => {
+                    return Err(err(
+                        d.span(),
+                        format!("[advisories] `dev = \"{other}\"`: expected \"deny\" or \"warn\""),
+                    ));
+                }
+            };
+        }
+        for entry in adv.ignore.unwrap_or_default() {
+            let span = entry.span();
+            let line = line_of_offset(text, span.start);
+            let raw = entry.into_inner();
+            if !is_advisory_id(&raw.id) {
+                return Err(err(
+                    span,
+                    format!(
+                        "[advisories] ignore `{}`: expected an id like RUSTSEC-2024-0001, CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx",
+                        raw.id
+                    ),
+                ));
+            }
+            if raw.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(err(
+                    span,
+                    format!(
+                        "[advisories] ignore `{}` needs a `reason`: say why it does not apply, so the next reader can judge",
+                        raw.id
+                    ),
+                ));
+            }
+            let until = match raw.until {
+                Some(u) => Some(u.parse::<jiff::civil::Date>().map_err(|_| {
+                    err(span.clone(), format!("[advisories] ignore `{}`: `until = \"{u}\"` is not a date (YYYY-MM-DD)", raw.id))
+                })?),
+                None => None,
+            };
+            a.ignore.push(IgnoreRule {
+                id: raw.id,
+                reason: raw.reason,
+                until,
+                source: format!("{source_name}:{line}"),
+            });
+        }
+    }
     Ok(config)
+}
+
+/// Whether `id` looks like a RustSec, CVE or GHSA identifier.
+pub fn is_advisory_id(id: &str) -> bool {
+    let upper = id.to_ascii_uppercase();
+    (upper.starts_with("RUSTSEC-") || upper.starts_with("CVE-") || upper.starts_with("GHSA-"))
+        && id.len() > 8
+        && !id.contains(char::is_whitespace)
+}
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_tilde(path: &str) -> PathBuf {
+    match path
+        .strip_prefix("~/")
+        .or_else(|| (path == "~").then_some(""))
+    {
+        Some(rest) => home_dir()
+            .map(|h| h.join(rest))
+            .unwrap_or_else(|| PathBuf::from(path)),
+        None => PathBuf::from(path),
+    }
+}
+
+/// The user's home directory.
+pub fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// `"1d"`, `"12h"`, `"30m"`, `"45s"` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, "s"),
+    };
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        "w" => n.checked_mul(7 * 86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -236,6 +498,44 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("license-files"), "{msg}");
         assert_eq!(line_of(e), Some(3));
+    }
+
+    #[test]
+    fn advisories_section() {
+        let c = parse(
+            "[advisories]\ndb = \"/tmp/db\"\nfetch = false\nmax-age = \"12h\"\ngrace-days = 7\ndev = \"warn\"\nignore = [\n  { id = \"RUSTSEC-2023-0071\", reason = \"no network exposure\", until = \"2027-01-31\" },\n]\n",
+        )
+        .unwrap();
+        let a = &c.advisories;
+        assert_eq!(a.db.as_deref(), Some(Path::new("/tmp/db")));
+        assert!(!a.fetch);
+        assert_eq!(a.max_age.as_secs(), 12 * 3600);
+        assert_eq!(a.grace_days, 7);
+        assert_eq!(a.dev, Level::Warn);
+        assert_eq!(a.ignore[0].id, "RUSTSEC-2023-0071");
+        assert_eq!(
+            a.ignore[0].until.map(|d| d.to_string()),
+            Some("2027-01-31".into())
+        );
+        assert_eq!(a.ignore[0].source, "readiness.toml:8");
+    }
+
+    #[test]
+    fn ignore_needs_reason_and_valid_date() {
+        let e = parse("[advisories]\nignore = [{ id = \"RUSTSEC-2023-0071\" }]\n").unwrap_err();
+        assert!(e.to_string().contains("needs a `reason`"), "{e}");
+        assert_eq!(line_of(e), Some(2));
+        let e = parse("[advisories]\nignore = [{ id = \"RUSTSEC-2023-0071\", reason = \"x\", until = \"soon\" }]\n").unwrap_err();
+        assert!(e.to_string().contains("not a date"), "{e}");
+        assert!(parse("[advisories]\nignore = [{ id = \"nope\", reason = \"x\" }]\n").is_err());
+        assert!(parse("[advisories]\nmax-age = \"soon\"\n").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1d").map(|d| d.as_secs()), Some(86_400));
+        assert_eq!(parse_duration("90").map(|d| d.as_secs()), Some(90));
+        assert_eq!(parse_duration("2x"), None);
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! facts, [`score`] turns outcomes into a 0–100 score and a gate verdict,
 //! and [`report`] renders it.
 
+pub mod advisories;
 pub mod app;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod error;
 pub mod facts;
+pub mod hook;
 pub mod license_text;
+pub mod parse;
+pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod sbom;
 pub mod score;

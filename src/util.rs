@@ -79,6 +79,38 @@ pub fn regex(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).expect("built-in regex must compile")
 }
 
+/// Writes `bytes` to `path` atomically: a temp file in the same directory,
+/// then a rename, so readers never see a partial file and a failure leaves
+/// any previous file intact.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Today's date (UTC), or `CARGO_READINESS_TODAY` (YYYY-MM-DD) so tests of
+/// dated behaviour — ignore expiry, grace periods — do not rot.
+pub fn today() -> jiff::civil::Date {
+    now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// The current time, or noon UTC of `CARGO_READINESS_TODAY` when set.
+pub fn now() -> jiff::Timestamp {
+    std::env::var("CARGO_READINESS_TODAY")
+        .ok()
+        .and_then(|s| s.parse::<jiff::civil::Date>().ok())
+        .and_then(|d| d.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or_else(jiff::Timestamp::now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{check, fixture, git_commit_all, ids_with_status, run, run_json};
+use common::{
+    check, fixture, git_commit_all, git_commit_all_tagged, ids_with_status, run, run_json,
+};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -17,14 +19,14 @@ fn stdout(out: &std::process::Output) -> String {
 #[test]
 fn good_repo_passes_production() {
     let dir = fixture("good");
-    git_commit_all(dir.path());
+    git_commit_all_tagged(dir.path(), &["v0.1.0"]);
     let (code, report) = run_json(dir.path(), &[]);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["gate"]["passed"], true);
     assert_eq!(report["profile"], "production");
     assert!(report["score"].as_f64().unwrap() >= 75.0);
     assert!(
-        ids_with_status(&report, &["fail", "error"]).is_empty(),
+        ids_with_status(&report, &["fail", "error", "warn"]).is_empty(),
         "{report:#}"
     );
 }
@@ -74,8 +76,14 @@ fn bare_repo_fails_with_exact_checks() {
         [
             "changelog",
             "ci-present",
+            "code-of-conduct",
+            "codeowners",
+            "contributing",
+            "issue-templates",
             "license-files",
             "lockfile",
+            "manifest-metadata",
+            "pr-template",
             "readme",
             "security-policy"
         ]
@@ -139,14 +147,20 @@ fn security_policy_without_contact_points_at_line() {
     assert_eq!(code, 1);
     let sp = check(&report, "security-policy");
     assert_eq!(sp["status"], "fail");
-    assert_eq!(sp["findings"][0]["path"], "SECURITY.md");
-    assert_eq!(sp["findings"][0]["line"], 5);
+    let error = sp["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .unwrap();
+    assert_eq!(error["path"], "SECURITY.md");
+    assert_eq!(error["line"], 5);
 }
 
 #[test]
 fn workspace_with_three_members() {
     let dir = fixture("workspace");
-    git_commit_all(dir.path());
+    git_commit_all_tagged(dir.path(), &["v0.2.0"]);
     let (code, report) = run_json(dir.path(), &[]);
     assert_eq!(code, 0, "{report:#}");
     assert!(
@@ -265,8 +279,11 @@ fn manifest_path_and_both_invocations_work() {
         stderr(&out)
     );
     // Direct invocation, without the `readiness` subcommand name cargo adds.
-    let out = std::process::Command::new(common::bin())
+    let mut cmd = std::process::Command::new(common::bin());
+    common::isolate(&mut cmd);
+    let out = cmd
         .args(["--offline", "--manifest-path", manifest.to_str().unwrap()])
+        .current_dir(elsewhere.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -353,9 +370,7 @@ fn version_and_help() {
 #[test]
 fn without_git_the_run_degrades_instead_of_failing() {
     let dir = fixture("good");
-    let out = std::process::Command::new(common::bin())
-        .args(["readiness", "--offline", "--format", "json"])
-        .current_dir(dir.path())
+    let out = common::command(dir.path(), &["--offline", "--format", "json"])
         .env("CARGO_READINESS_GIT", "/nonexistent/git")
         .output()
         .unwrap();

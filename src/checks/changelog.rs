@@ -29,33 +29,96 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?:^|[^0-9A-Za-z.])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
 });
 
+/// The first semantic version written in `text` (`v1.2.0`, `crate-v1.2.0`,
+/// `1.2.0-rc.1`).
+pub fn version_in(text: &str) -> Option<Version> {
+    let caps = VERSION.captures(text)?;
+    Version::parse(caps.get(1)?.as_str()).ok()
+}
+
+/// Words in a version heading saying the version is not out yet
+/// (`## 5.0.0 - TBD`, `## [Unreleased] - ReleaseDate`).
+static NOT_RELEASED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(unreleased|tbd|tba|upcoming|unpublished|not\s+(yet\s+)?released|in\s+progress|work\s+in\s+progress|wip|releasedate|yyyy-mm-dd)\b",
+    )
+});
+
 /// One version section of a changelog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// 1-based line of the heading.
     pub line: usize,
+    /// Heading level (1 for `#`, 2 for `##`, …).
+    pub level: usize,
     /// The version, or `None` for `Unreleased`.
     pub version: Option<Version>,
+    /// Whether the heading presents the version as released (`false` for
+    /// `Unreleased` and for `## 2.0.0 - TBD`).
+    pub released: bool,
+    /// The heading text.
+    pub heading: String,
+    /// What precedes the version in the heading, lower-cased, without
+    /// brackets and punctuation (`tokio-util` in `## tokio-util 0.7.0`):
+    /// changelogs covering several crates order each crate separately.
+    pub prefix: String,
 }
 
 /// Version and `Unreleased` headings, in file order.
 pub fn entries(text: &str) -> Vec<Entry> {
     headings(text)
         .into_iter()
-        .filter_map(|(line, _, heading)| {
+        .filter_map(|(line, level, heading)| {
             if heading.to_ascii_lowercase().contains("unreleased") {
                 return Some(Entry {
                     line,
+                    level,
                     version: None,
+                    released: false,
+                    prefix: String::new(),
+                    heading,
                 });
             }
             let caps = VERSION.captures(&heading)?;
-            let version = Version::parse(caps.get(1)?.as_str()).ok()?;
+            let m = caps.get(1)?;
+            let version = Version::parse(m.as_str()).ok()?;
+            let prefix = heading[..m.start()]
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+                .trim_end_matches(['v', 'V'])
+                .trim_matches(['-', '_'])
+                .to_lowercase();
+            let prefix = if matches!(prefix.as_str(), "version" | "release" | "v") {
+                String::new()
+            } else {
+                prefix
+            };
             Some(Entry {
                 line,
+                level,
+                released: !NOT_RELEASED.is_match(&heading),
                 version: Some(version),
+                prefix,
+                heading,
             })
         })
+        .collect()
+}
+
+/// The entries that structure the changelog: version headings at the level
+/// most of them use (so `### Bump foo to 1.2.3` inside a section is not
+/// taken for a release), plus every `Unreleased` heading.
+pub fn release_entries(text: &str) -> Vec<Entry> {
+    let all = entries(text);
+    let mut counts = [0usize; 7];
+    for e in all.iter().filter(|e| e.version.is_some()) {
+        counts[e.level.min(6)] += 1;
+    }
+    // Most used level; on a tie the outermost.
+    let level = (1..=6).rev().max_by_key(|l| counts[*l]).unwrap_or(2);
+    all.into_iter()
+        .filter(|e| e.version.is_none() || e.level == level)
         .collect()
 }
 
@@ -184,7 +247,7 @@ release.
 /// version members usually share). Other members sharing the root changelog
 /// have independent versions it does not track (ripgrep's `grep-*` crates),
 /// so they are listed as unchecked rather than failed.
-fn targets<'a>(
+pub(super) fn targets<'a>(
     facts: &Facts,
     candidates: &[&'a Member],
 ) -> (Vec<(&'a Member, String)>, Vec<String>) {
@@ -223,7 +286,7 @@ fn targets<'a>(
     (targets, unchecked)
 }
 
-fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
+pub(super) fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
     let mut found = files_named(facts, dir, CHANGELOG_STEMS);
     // Prefer CHANGELOG over the other names, and Markdown over the rest.
     found.sort_by_key(|e| {
@@ -347,6 +410,48 @@ mod tests {
                 Some("0.9.0".into())
             ]
         );
+    }
+
+    #[test]
+    fn release_entries_use_the_dominant_level_and_flag_unreleased() {
+        let text = "# Changelog\n## [Unreleased] - ReleaseDate\n## 2.0.0 - TBD\n## [1.2.0] - 2024\n### Bump foo to 3.4.5\n## tokio-util 0.7.1\n";
+        let got: Vec<(usize, Option<String>, bool, String)> = release_entries(text)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.line,
+                    e.version.map(|v| v.to_string()),
+                    e.released,
+                    e.prefix,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, None, false, String::new()),
+                (3, Some("2.0.0".into()), false, String::new()),
+                (4, Some("1.2.0".into()), true, String::new()),
+                (6, Some("0.7.1".into()), true, "tokio-util".into()),
+            ]
+        );
+        assert_eq!(version_in("clap_lex-v0.2.3"), Version::parse("0.2.3").ok());
+        assert_eq!(version_in("main"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn entries_never_panic(text in "\\PC{0,300}") {
+            let _ = entries(&text);
+            let _ = release_entries(&text);
+            let _ = version_in(&text);
+        }
+
+        #[test]
+        fn heading_soup_never_panics(lines in proptest::collection::vec("[#=\\-\\[\\] v0-9.a-zA-Z()\\r\\t`~]{0,30}", 0..40)) {
+            let text = lines.join("\n");
+            let _ = release_entries(&text);
+        }
     }
 
     #[test]

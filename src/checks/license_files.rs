@@ -3,14 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use spdx::{Expression, ParseMode};
-
 use super::support::{files_named, manifest_line};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::files::{self, FileEntry};
 use crate::facts::workspace::Member;
 use crate::license_text::{Recognizer, same_text};
+use crate::parse::glob::PackageFilter;
+use crate::parse::spdx_expr::{self, Parsed};
 
 /// See [`Check::docs`].
 pub struct LicenseFiles;
@@ -76,12 +76,7 @@ canonical text (<https://spdx.org/licenses/>); fix an expression with
             .members
             .iter()
             .filter_map(|m| m.license.as_deref())
-            .filter_map(|l| Expression::parse_mode(l, ParseMode::LAX).ok())
-            .flat_map(|e| {
-                e.requirements()
-                    .filter_map(|r| r.req.license.id().map(|id| id.name.to_string()))
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(spdx_expr::ids)
             .collect();
         let recognizer = Recognizer::new(declared.iter().map(String::as_str));
         let mut findings = Vec::new();
@@ -185,6 +180,17 @@ fn check_member(
 
     if let Some(file) = &member.license_file {
         let path = files::join(&member.dir, file);
+        let problem = facts.text(&path).and_then(|t| t.content.as_ref().err());
+        if let (Some(problem), None) = (problem, &member.license) {
+            findings.push(
+                Finding::error(
+                    format!("{who}:license-file-unreadable:{file}"),
+                    format!("`{who}`: license-file {path} {problem}"),
+                )
+                .at(path.clone(), None)
+                .help("make the license file a plain-text file inside the repository"),
+            );
+        }
         if !facts.files.contains(&path) {
             findings.push(
                 Finding::error(
@@ -201,6 +207,16 @@ fn check_member(
     }
 
     let Some(expr_text) = member.license.as_deref() else {
+        if !member.publish {
+            findings.push(
+                Finding::note(
+                    format!("{who}:no-license"),
+                    format!("`{who}` declares no license; it is not published (`publish = false`), so nothing ships without one"),
+                )
+                .at(manifest, manifest_line(facts, member, "name")),
+            );
+            return;
+        }
         findings.push(
             Finding::error(
                 format!("{who}:no-license"),
@@ -212,48 +228,35 @@ fn check_member(
         return;
     };
 
-    let expr = match Expression::parse(expr_text) {
-        Ok(e) => e,
-        Err(strict_err) => {
-            match Expression::parse_mode(expr_text, ParseMode::LAX) {
-                Ok(e) => {
-                    let canonical = Expression::canonicalize(expr_text)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_else(|| e.to_string());
-                    findings.push(
-                    Finding::warning(
-                        format!("{who}:non-canonical"),
-                        format!("`{who}`: license = \"{expr_text}\" is not a canonical SPDX expression"),
-                    )
-                    .at(manifest, license_line)
-                    .help(format!("write `license = \"{canonical}\"`")),
-                );
-                    e
-                }
-                Err(_) => {
-                    findings.push(
-                    Finding::error(
-                        format!("{who}:unparsable"),
-                        format!(
-                            "`{who}`: license = \"{expr_text}\" is not a valid SPDX expression: {}",
-                            strict_err.reason
-                        ),
-                    )
-                    .at(manifest, license_line)
-                    .help("use SPDX ids joined by OR/AND, e.g. `MIT OR Apache-2.0` (https://spdx.org/licenses/)"),
-                );
-                    return;
-                }
-            }
+    let declared: Vec<String> = match spdx_expr::parse(expr_text) {
+        Parsed::Canonical { ids } => ids,
+        Parsed::Lax { ids, canonical } => {
+            findings.push(
+                Finding::warning(
+                    format!("{who}:non-canonical"),
+                    format!(
+                        "`{who}`: license = \"{expr_text}\" is not a canonical SPDX expression"
+                    ),
+                )
+                .at(manifest, license_line)
+                .help(format!("write `license = \"{canonical}\"`")),
+            );
+            ids
+        }
+        Parsed::Invalid { reason } => {
+            findings.push(
+                Finding::error(
+                    format!("{who}:unparsable"),
+                    format!("`{who}`: license = \"{expr_text}\" is not a valid SPDX expression: {reason}"),
+                )
+                .at(manifest, license_line)
+                .help("use SPDX ids joined by OR/AND, e.g. `MIT OR Apache-2.0` (https://spdx.org/licenses/)"),
+            );
+            return;
         }
     };
-
-    let declared: Vec<String> = expr
-        .requirements()
-        .filter_map(|r| r.req.license.id().map(|id| id.name.to_string()))
-        .collect();
     let candidates = candidates(facts, member, recognizer);
+    let package = member.publish.then(|| Package::of(facts, member));
     for c in &candidates {
         if let Some(problem) = &c.problem {
             findings.push(
@@ -271,6 +274,21 @@ fn check_member(
         let holds =
             |c: &Candidate<'_>| c.recognized.as_ref().is_some_and(|(r, _)| same_text(r, id));
         if candidates.iter().any(holds) {
+            if let Some(package) = &package {
+                // Files named for the license whose text was not recognised
+                // (two copyright blocks, a preamble) count as holding it here:
+                // whether the text is right is judged above, not here.
+                let holders: Vec<&Candidate<'_>> = candidates
+                    .iter()
+                    .filter(|c| {
+                        holds(c)
+                            || (c.recognized.is_none()
+                                && c.problem.is_none()
+                                && named_for(&c.entry.path, id))
+                    })
+                    .collect();
+                check_shipped(facts, member, id, &holders, package, findings);
+            }
             continue;
         }
         // A file named for this license whose text is something else.
@@ -335,6 +353,149 @@ fn check_member(
             )),
         );
     }
+}
+
+/// What `cargo package` puts in a member's `.crate`, as far as license
+/// files go: files under the member's directory that its `include` /
+/// `exclude` keep, plus `license-file` wherever it is (cargo copies it in).
+struct Package {
+    filter: PackageFilter,
+    /// Whether `include` is set (it then decides alone).
+    has_include: bool,
+    /// The `include`/`exclude` key's line, for findings.
+    rule_line: Option<usize>,
+    /// `license-file`, resolved against the workspace root.
+    license_file: Option<String>,
+}
+
+impl Package {
+    fn of(facts: &Facts, member: &Member) -> Package {
+        let text = facts
+            .text(&member.manifest)
+            .and_then(|t| t.text())
+            .unwrap_or("");
+        let table = text.parse::<toml::Table>().unwrap_or_default();
+        let list = |key: &str| -> Vec<String> {
+            table
+                .get("package")
+                .and_then(|p| p.get(key))
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (include, exclude) = (list("include"), list("exclude"));
+        let has_include = !include.is_empty();
+        // A pattern cargo would reject stops the package anyway; do not guess.
+        let filter = PackageFilter::new(&include, &exclude).unwrap_or_default();
+        let rule_key = if has_include { "include" } else { "exclude" };
+        Package {
+            filter,
+            has_include,
+            rule_line: super::support::toml_key_line(text, "package", rule_key),
+            license_file: member
+                .license_file
+                .as_ref()
+                .map(|f| files::join(&member.dir, f)),
+        }
+    }
+}
+
+/// Why a file holding the license is not in the member's package, or
+/// `None` when it is.
+fn left_out(member: &Member, package: &Package, path: &str) -> Option<String> {
+    if package.license_file.as_deref() == Some(path) {
+        return None;
+    }
+    let rel = if member.dir.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(member.dir.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+    };
+    let Some(rel) = rel else {
+        return Some(format!(
+            "{path} is outside {}, so `cargo package` leaves it out",
+            member.dir
+        ));
+    };
+    if package.filter.keeps(rel) {
+        None
+    } else if package.has_include {
+        Some(format!(
+            "`include` in {} does not list {rel}",
+            member.manifest
+        ))
+    } else {
+        Some(format!("`exclude` in {} drops {rel}", member.manifest))
+    }
+}
+
+/// A publishable member must ship the text of each license it declares.
+fn check_shipped(
+    facts: &Facts,
+    member: &Member,
+    id: &str,
+    holders: &[&Candidate<'_>],
+    package: &Package,
+    findings: &mut Vec<Finding>,
+) {
+    let reasons: Vec<(String, String)> = holders
+        .iter()
+        .map(|c| {
+            (
+                c.entry.path.clone(),
+                left_out(member, package, &c.entry.path),
+            )
+        })
+        .filter_map(|(p, r)| r.map(|r| (p, r)))
+        .collect();
+    if reasons.len() < holders.len() {
+        return; // at least one holder ships
+    }
+    let who = &member.name;
+    let filtered = reasons
+        .iter()
+        .any(|(p, _)| member.dir.is_empty() || p.starts_with(&format!("{}/", member.dir)));
+    let line = if filtered {
+        package.rule_line
+    } else {
+        manifest_line(facts, member, "license")
+    };
+    let first = &reasons[0].0;
+    let help = if filtered {
+        let rel = if member.dir.is_empty() {
+            first.clone()
+        } else {
+            first
+                .trim_start_matches(&format!("{}/", member.dir))
+                .to_string()
+        };
+        format!("add \"{rel}\" to `include` (or remove the `exclude` pattern that drops it)")
+    } else {
+        format!(
+            "copy or symlink {first} into {} (cargo packages a symlink's target)",
+            member.dir
+        )
+    };
+    findings.push(
+        Finding::error(
+            format!("{who}:not-packaged:{id}"),
+            format!(
+                "the `{who}` package would ship without the {id} license text: {}",
+                reasons
+                    .iter()
+                    .map(|(_, r)| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )
+        .at(member.manifest.clone(), line)
+        .help(help),
+    );
 }
 
 /// The conventional file suffix for a license: `LICENSE-MIT`, `LICENSE-APACHE`.
@@ -451,6 +612,152 @@ mod tests {
             &[("LICENSES/GPL-3.0-or-later.txt", text("GPL-3.0-only"))],
         );
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    fn member_in(dir: &str, license: Option<&str>, license_file: Option<&str>) -> Member {
+        let mut m = Member::named("a", "0.1.0", dir);
+        m.license = license.map(str::to_string);
+        m.license_file = license_file.map(str::to_string);
+        m
+    }
+
+    fn run_member(m: Member, files: &[(&str, &str)]) -> Outcome {
+        let facts = Facts::in_memory(vec![m], files);
+        LicenseFiles.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn root_license_is_not_in_a_member_package() {
+        let manifest = "[package]\nname = \"a\"\nlicense = \"MIT\"\n";
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("LICENSE-MIT", text("MIT")),
+            ],
+        );
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
+        assert_eq!(o.findings[0].key, "a:not-packaged:MIT");
+        assert_eq!(o.findings[0].path.as_deref(), Some("crates/a/Cargo.toml"));
+        assert_eq!(o.findings[0].line, Some(3));
+        assert!(o.findings[0].message.contains("outside crates/a"));
+        // Not published: nothing to ship.
+        let mut m = member_in("crates/a", Some("MIT"), None);
+        m.publish = false;
+        let o = run_member(
+            m,
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("LICENSE-MIT", text("MIT")),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        // A copy in the member's directory ships.
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("LICENSE-MIT", text("MIT")),
+                ("crates/a/LICENSE-MIT", text("MIT")),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn include_and_exclude_are_honoured() {
+        let manifest = "[package]\nname = \"a\"\nlicense = \"MIT\"\ninclude = [\"src/**\"]\n";
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("crates/a/LICENSE-MIT", text("MIT")),
+            ],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].line, Some(4));
+        assert!(
+            o.findings[0].message.contains("`include`"),
+            "{:?}",
+            o.findings
+        );
+        let manifest = "[package]\nname = \"a\"\nlicense = \"MIT\"\nexclude = [\"LICENSE*\"]\n";
+        let o = run_member(
+            member_in("", Some("MIT"), None),
+            &[("Cargo.toml", manifest), ("LICENSE-MIT", text("MIT"))],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.findings[0].message.contains("`exclude`"),
+            "{:?}",
+            o.findings
+        );
+        let manifest =
+            "[package]\nname = \"a\"\nlicense = \"MIT\"\ninclude = [\"src/**\", \"LICENSE-*\"]\n";
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("crates/a/LICENSE-MIT", text("MIT")),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn a_named_file_with_two_copyright_blocks_counts_as_shipped() {
+        // tauri-bundler: License_MIT.md holds the MIT text twice.
+        let manifest = "[package]\nname = \"a\"\nlicense = \"MIT\"\n";
+        let doubled = format!(
+            "Copyright 2017 A\n\n{}\n---\nCopyright 2019 B\n\n{}",
+            text("MIT"),
+            text("MIT")
+        );
+        let o = run_member(
+            member_in("crates/a", Some("MIT"), None),
+            &[
+                ("crates/a/Cargo.toml", manifest),
+                ("LICENSE_MIT", text("MIT")),
+                ("crates/a/License_MIT.md", &doubled),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn license_file_outside_the_member_ships() {
+        let o = run_member(
+            member_in("crates/a", None, Some("../../LICENSE")),
+            &[
+                ("crates/a/Cargo.toml", "[package]\n"),
+                ("LICENSE", "Proprietary. All rights reserved."),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn symlink_outside_the_repository_is_reported() {
+        let mut facts = Facts::in_memory(
+            vec![member(Some("MIT"))],
+            &[
+                ("Cargo.toml", "[package]\nlicense = \"MIT\"\n"),
+                ("LICENSE", ""),
+            ],
+        );
+        if let Some(t) = facts.texts.get_mut("LICENSE") {
+            t.content = Err(crate::facts::files::TextProblem::OutsideRoot {
+                target: "/etc/passwd".into(),
+            });
+        }
+        let o = LicenseFiles.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+        let f = o
+            .findings
+            .iter()
+            .find(|f| f.path.as_deref() == Some("LICENSE"))
+            .unwrap();
+        assert!(f.message.contains("outside the repository"), "{f:?}");
     }
 
     #[test]

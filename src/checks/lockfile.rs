@@ -57,7 +57,9 @@ file is missing, and `git add Cargo.lock`.
             .map(|m| m.name.as_str())
             .collect();
         let mut findings = Vec::new();
-        if let Some(lock) = &facts.lockfile {
+        // A lockfile cargo generated for this run is not the repository's.
+        let on_disk = facts.lockfile.as_ref().filter(|l| !l.generated);
+        if let Some(lock) = on_disk {
             if let Err(e) = &lock.parsed {
                 findings.push(
                     Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
@@ -84,7 +86,7 @@ file is missing, and `git add Cargo.lock`.
                 })
             })
             .map(|i| i + 1);
-        match (&facts.lockfile, &facts.git) {
+        match (on_disk, &facts.git) {
             (None, _) => findings.push(match ignore_line {
                 Some(line) => Finding::error("ignored", format!("Cargo.lock is ignored by .gitignore, but the workspace builds binaries ({who})"))
                     .at(".gitignore", Some(line))
@@ -136,12 +138,11 @@ mod tests {
     fn facts(has_bin: bool, lock: bool, tracked: Option<bool>, gitignore: &str) -> Facts {
         let mut f = Facts::in_memory(vec![member(has_bin)], &[(".gitignore", gitignore)]);
         if lock {
-            f.lockfile = Some(LockfileFacts {
-                path: "Cargo.lock".into(),
-                parsed: "version = 4\n"
-                    .parse::<cargo_lock::Lockfile>()
-                    .map_err(|e| e.to_string()),
-            });
+            f.lockfile = Some(LockfileFacts::new(
+                "Cargo.lock",
+                Ok("version = 4\n".into()),
+                false,
+            ));
         }
         f.git = tracked.map(|t| GitFacts {
             tracked: if t {

@@ -5,14 +5,31 @@
 //! parallel. `list`, `explain`, `docs/checks.md` (and later SARIF rules) are
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
+mod advisories;
+mod bans;
 mod changelog;
+mod changelog_links;
 mod ci_present;
+mod code_of_conduct;
+mod codeowners;
+mod contributing;
+pub mod crates_io_categories;
+mod dependency_licenses;
+mod duplicate_versions;
+mod issue_templates;
 mod license_files;
 mod lockfile;
+pub mod manifest_deps;
+mod manifest_metadata;
+mod pr_template;
 mod readme;
 mod sbom;
 mod security_policy;
+mod sources;
 pub mod support;
+mod version_tags;
+mod wildcard_requirements;
+mod yanked;
 
 use serde::Serialize;
 
@@ -20,13 +37,28 @@ use crate::facts::Facts;
 
 /// Every check, in report order. The only list of checks.
 pub static ALL: &[&dyn Check] = &[
+    &advisories::Advisories,
     &security_policy::SecurityPolicy,
     &lockfile::Lockfile,
+    &sources::Sources,
+    &dependency_licenses::DependencyLicenses,
+    &bans::Bans,
+    &yanked::Yanked,
+    &duplicate_versions::DuplicateVersions,
+    &wildcard_requirements::WildcardRequirements,
     &ci_present::CiPresent,
     &changelog::Changelog,
-    &license_files::LicenseFiles,
-    &readme::Readme,
+    &changelog_links::ChangelogLinks,
+    &version_tags::VersionTags,
     &sbom::Sbom,
+    &license_files::LicenseFiles,
+    &manifest_metadata::ManifestMetadata,
+    &readme::Readme,
+    &codeowners::Codeowners,
+    &contributing::Contributing,
+    &code_of_conduct::CodeOfConduct,
+    &issue_templates::IssueTemplates,
+    &pr_template::PrTemplate,
 ];
 
 /// Looks a check up by id.
@@ -207,6 +239,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Stable identity for baselines and SARIF; independent of line numbers.
     pub fingerprint: String,
+    /// Recorded in the baseline: known, reported, but not counted by the gate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub baselined: bool,
     /// What identifies this finding within its check and file (not the line),
     /// hashed into the fingerprint.
     #[serde(skip)]
@@ -223,6 +258,7 @@ impl Finding {
             line: None,
             help: None,
             fingerprint: String::new(),
+            baselined: false,
             key: key.into(),
         }
     }
@@ -333,6 +369,8 @@ pub struct CheckResult {
     pub weight: u32,
     /// What it found.
     pub outcome: Outcome,
+    /// How long it took to run.
+    pub elapsed: std::time::Duration,
 }
 
 impl std::fmt::Debug for dyn Check {
@@ -365,6 +403,7 @@ pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -
 }
 
 fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
+    let started = std::time::Instant::now();
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
@@ -382,6 +421,7 @@ fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResul
         level,
         weight: check.weight(),
         outcome,
+        elapsed: started.elapsed(),
     }
 }
 

@@ -83,8 +83,8 @@ pushing tags, or one that publishes (`cargo publish`, `gh release`,
 `softprops/action-gh-release`, `taiki-e/upload-rust-binary-action`,
 `release-plz/action`, …), or a GitLab pipeline with a `release:` job or a
 `$CI_COMMIT_TAG` rule. Without any release workflow the check is skipped:
-there is nothing to attach an SBOM to yet, and `release-workflow` is the
-check that asks for one. A generator that runs only outside release
+there is nothing to attach an SBOM to yet (asking for release automation
+is not this check's job). A generator that runs only outside release
 workflows gives a warning: the SBOM exists but does not reach the release.
 
 ## Why
@@ -165,9 +165,7 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
                     wf.path
                 ));
             }
-            return Outcome::skip(
-                "no release workflow: nothing to attach an SBOM to (see `release-workflow`)",
-            );
+            return Outcome::skip("no release workflow: nothing to attach an SBOM to yet");
         }
         let elsewhere = generators_elsewhere
             .first()

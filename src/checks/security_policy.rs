@@ -7,8 +7,8 @@ use regex::Regex;
 
 use crate::util::regex;
 
-use super::support::headings;
-use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use super::support::{files_named, headings};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::files;
 
@@ -83,6 +83,53 @@ pub fn contacts(text: &str) -> Vec<Contact> {
     out
 }
 
+/// Headings (or table headers) of a supported-versions section.
+static SUPPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(supported|maintained)\W+(versions?|releases?|branches)|versions?\W+(support|maintenance)|support(ed)?\s+polic|security\s+updates|\|\s*versions?\s*\|\s*supported",
+    )
+});
+
+/// Hosts of vulnerability-reporting programmes.
+static REPORTING_URL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(security/advisories/new|hackerone\.com|bugcrowd\.com|intigriti\.com|huntr\.(dev|com))",
+    )
+});
+
+/// Contacts a README gives for security reports: emails, private-reporting
+/// and bug-bounty URLs on lines that mention security, or in a section
+/// whose heading does.
+pub fn readme_security_contacts(text: &str) -> Vec<Contact> {
+    let sections = headings(text);
+    let section_at = |line: usize| {
+        sections
+            .iter()
+            .rev()
+            .find(|(l, _, _)| *l <= line)
+            .map(|(_, _, h)| h.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    contacts(text)
+        .into_iter()
+        .filter(|c| c.value.contains('@') || REPORTING_URL.is_match(&c.value))
+        .filter(|c| !is_placeholder(&c.value))
+        .filter(|c| {
+            let line = lines
+                .get(c.line - 1)
+                .copied()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let section = section_at(c.line);
+            line.contains("security")
+                || line.contains("vulnerab")
+                || section.contains("security")
+                || section.contains("vulnerab")
+        })
+        .collect()
+}
+
 fn is_placeholder(value: &str) -> bool {
     PLACEHOLDER.is_match(value)
 }
@@ -112,6 +159,16 @@ or GitHub private vulnerability reporting
 (`https://github.com/OWNER/REPO/security/advisories/new`). Placeholder
 contacts (`security@example.com`, `TODO`) do not count.
 
+It also warns when:
+- the policy has no supported-versions section (a heading such as
+  `## Supported versions`, or a `| Version | Supported |` table);
+- `README.md` names a security contact (an email, private-reporting or
+  bug-bounty URL on a line or in a section about security) that the policy
+  does not give — the finding names the README line and the policy's
+  contact and line;
+- a second copy (`SECURITY.md` at the root as well as in `.github/`) gives
+  different contacts from the one GitHub shows (an identical copy is noted).
+
 ## Why
 Without a private channel, a researcher who finds a vulnerability either
 opens a public issue — disclosing it to attackers before a fix exists — or
@@ -121,6 +178,9 @@ questionnaires ask for this file.
 ## Passing example
 ```markdown
 # Security policy
+
+## Supported versions
+Only the latest 1.x release receives security fixes.
 
 ## Reporting a vulnerability
 Email security@your-domain.org, or use
@@ -193,8 +253,121 @@ private vulnerability reporting in the repository's security settings.
                     .help("name a monitored email address or https://github.com/OWNER/REPO/security/advisories/new"),
             );
         }
-        let score = if findings.is_empty() { 1.0 } else { 0.3 };
+        if !headings(text).iter().any(|(_, _, h)| SUPPORTED.is_match(h))
+            && !text
+                .lines()
+                .any(|l| SUPPORTED.is_match(l) && l.contains('|'))
+        {
+            findings.push(
+                Finding::warning(
+                    "no-supported-versions",
+                    format!("{primary} has no supported-versions section: reporters and users cannot tell which releases get fixes"),
+                )
+                .at(primary, None)
+                .help("add `## Supported versions` with a table of the release lines that receive security fixes"),
+            );
+        }
+        let real_values: Vec<String> = real.iter().map(|c| c.value.to_lowercase()).collect();
+        let mentions_private = GITHUB_PRIVATE.is_match(text);
+        for other in found.iter().skip(1) {
+            compare_duplicate(facts, primary, &real, other, &mut findings);
+        }
+        if let Some(readme) = files_named(facts, "", &["README"]).first() {
+            if let Some(readme_text) = facts.text(&readme.path).and_then(|t| t.text()) {
+                for c in readme_security_contacts(readme_text) {
+                    let value = c.value.to_lowercase();
+                    let agrees = real_values
+                        .iter()
+                        .any(|v| *v == value || v.contains(&value) || value.contains(v.as_str()))
+                        || (value.contains("security/advisories/new")
+                            && mentions_private
+                            && !real_values
+                                .iter()
+                                .any(|v| v.contains("security/advisories/new")));
+                    if agrees {
+                        continue;
+                    }
+                    let theirs = real
+                        .first()
+                        .map(|r| format!("`{}` (line {})", r.value, r.line))
+                        .unwrap_or_else(|| "no contact".into());
+                    findings.push(
+                        Finding::warning(
+                            format!("readme-disagrees:{value}"),
+                            format!(
+                                "{}:{} gives `{}` as the security contact, but {primary} gives {theirs}",
+                                readme.path, c.line, c.value
+                            ),
+                        )
+                        .at(readme.path.clone(), Some(c.line))
+                        .help(format!("use the same contact in both, or have {} point to {primary}", readme.path)),
+                    );
+                }
+            }
+        }
+        let score = if findings.iter().any(|f| f.severity == Severity::Error) {
+            0.3
+        } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+            0.8
+        } else {
+            1.0
+        };
         Outcome::from_findings(findings, score)
+    }
+}
+
+/// A second SECURITY.md GitHub does not show: fine when it says the same,
+/// a warning naming both files when its contacts differ.
+fn compare_duplicate(
+    facts: &Facts,
+    primary: &str,
+    primary_contacts: &[&Contact],
+    other: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(text) = facts.text(other).and_then(|t| t.text()) else {
+        return;
+    };
+    let theirs: Vec<Contact> = contacts(text)
+        .into_iter()
+        .filter(|c| !is_placeholder(&c.value))
+        .collect();
+    let ours: Vec<String> = primary_contacts
+        .iter()
+        .map(|c| c.value.to_lowercase())
+        .collect();
+    let differing = theirs
+        .iter()
+        .find(|c| !ours.contains(&c.value.to_lowercase()));
+    let missing = primary_contacts.iter().find(|c| {
+        !theirs
+            .iter()
+            .any(|t| t.value.eq_ignore_ascii_case(&c.value))
+    });
+    match (differing, missing) {
+        (None, None) => findings.push(
+            Finding::note(
+                format!("duplicate:{other}"),
+                format!("{other} repeats {primary}, which GitHub shows; keep one copy so they cannot drift"),
+            )
+            .at(other, None),
+        ),
+        (d, m) => {
+            let line = d.map(|c| c.line).unwrap_or(1);
+            let theirs_text = d.map_or("no matching contact".to_string(), |c| format!("`{}` (line {})", c.value, c.line));
+            let ours_text = m
+                .copied()
+                .or(primary_contacts.first().copied())
+                .map_or("no contact".to_string(), |c| format!("`{}` (line {})", c.value, c.line));
+            findings.push(
+                Finding::warning(
+                    format!("duplicate-disagrees:{other}"),
+                    format!("{other} gives {theirs_text}, but {primary}, the one GitHub shows, gives {ours_text}"),
+                )
+                .at(other, Some(line))
+                .help(format!("delete {other} or make it identical to {primary}")),
+            );
+        }
     }
 }
 
@@ -217,25 +390,25 @@ mod tests {
 
     #[test]
     fn email_or_github_reporting_passes() {
-        assert_eq!(
+        assert_ne!(
             run(&[("SECURITY.md", "# Security\nMail security@acme.io\n")]).status,
-            Status::Pass
+            Status::Fail
         );
-        assert_eq!(
+        assert_ne!(
             run(&[(
                 ".github/SECURITY.md",
                 "Use https://github.com/acme/x/security/advisories/new\n"
             )])
             .status,
-            Status::Pass
+            Status::Fail
         );
-        assert_eq!(
+        assert_ne!(
             run(&[(
                 "docs/SECURITY.md",
                 "Please use GitHub's private vulnerability reporting.\n"
             )])
             .status,
-            Status::Pass
+            Status::Fail
         );
     }
 
@@ -248,6 +421,63 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(5));
         assert_eq!(o.findings[0].path.as_deref(), Some("SECURITY.md"));
+    }
+
+    const POLICY: &str = "# Security\n\n## Supported versions\n\nLatest only.\n\n## Reporting\n\nMail security@acme.io\n";
+
+    #[test]
+    fn supported_versions_section_is_wanted() {
+        assert_eq!(run(&[("SECURITY.md", POLICY)]).status, Status::Pass);
+        let o = run(&[("SECURITY.md", "# Security\nMail security@acme.io\n")]);
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].key, "no-supported-versions");
+        let table = "Mail security@acme.io\n\n| Version | Supported |\n|---|---|\n| 1.x | yes |\n";
+        assert_eq!(run(&[("SECURITY.md", table)]).status, Status::Pass);
+    }
+
+    #[test]
+    fn readme_contact_must_agree() {
+        let readme = "# Acme\n\n## Security\n\nReport vulnerabilities to sec@other.org.\n";
+        let o = run(&[("SECURITY.md", POLICY), ("README.md", readme)]);
+        assert_eq!(o.status, Status::Warn);
+        let f = &o.findings[0];
+        assert_eq!(f.path.as_deref(), Some("README.md"));
+        assert_eq!(f.line, Some(5));
+        assert!(
+            f.message.contains("README.md:5")
+                && f.message.contains("SECURITY.md")
+                && f.message.contains("line 9"),
+            "{f:?}"
+        );
+        let agreeing = "# Acme\n\nFor security issues mail security@acme.io.\n";
+        assert_eq!(
+            run(&[("SECURITY.md", POLICY), ("README.md", agreeing)]).status,
+            Status::Pass
+        );
+        // Other emails in the README are not security contacts.
+        let unrelated = "# Acme\n\nQuestions: hello@acme.io\n";
+        assert_eq!(
+            run(&[("SECURITY.md", POLICY), ("README.md", unrelated)]).status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn duplicates_that_disagree() {
+        let o = run(&[
+            (".github/SECURITY.md", POLICY),
+            ("SECURITY.md", "# Security\n\nMail old@acme.io\n"),
+        ]);
+        assert_eq!(o.status, Status::Warn);
+        let f = &o.findings[0];
+        assert_eq!((f.path.as_deref(), f.line), (Some("SECURITY.md"), Some(3)));
+        assert!(
+            f.message.contains("old@acme.io") && f.message.contains("security@acme.io"),
+            "{f:?}"
+        );
+        let o = run(&[(".github/SECURITY.md", POLICY), ("SECURITY.md", POLICY)]);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.findings[0].severity, crate::checks::Severity::Note);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Helpers shared by checks: locating manifest keys, finding files by name.
 
+use super::Finding;
 use crate::facts::Facts;
 use crate::facts::files::{self, FileEntry};
 use crate::facts::workspace::Member;
@@ -59,27 +60,56 @@ pub fn files_named<'a>(facts: &'a Facts, dir: &str, stems: &[&str]) -> Vec<&'a F
         .collect()
 }
 
+/// Where GitHub looks for community files (CODEOWNERS, SECURITY.md,
+/// CONTRIBUTING.md, …), in its order of precedence.
+pub const COMMUNITY_DIRS: &[&str] = &[".github", "", "docs"];
+
+/// Community files named by one of `stems` in `.github/`, the root and
+/// `docs/`, in GitHub's order (the first is the one GitHub shows).
+pub fn community_files<'a>(facts: &'a Facts, stems: &[&str]) -> Vec<&'a FileEntry> {
+    COMMUNITY_DIRS
+        .iter()
+        .flat_map(|dir| files_named(facts, dir, stems))
+        .collect()
+}
+
+/// The text of `path`, or the finding that says why it cannot be read
+/// (binary, not UTF-8, too large, a symlink out of the repository).
+// The error is the finding the caller reports, built at most once per file.
+#[allow(clippy::result_large_err)]
+pub fn text_or_finding<'a>(facts: &'a Facts, path: &str, key: &str) -> Result<&'a str, Finding> {
+    match facts.text(path).map(|t| &t.content) {
+        Some(Ok(text)) => Ok(text),
+        Some(Err(problem)) => Err(Finding::error(
+            format!("{key}:unreadable"),
+            format!("{path} {problem}"),
+        )
+        .at(path, None)
+        .help("make it a plain UTF-8 text file inside the repository")),
+        None => Err(Finding::error(
+            format!("{key}:unread"),
+            format!("{path} was not read during collection"),
+        )
+        .at(path, None)),
+    }
+}
+
+/// Non-blank characters in a text.
+pub fn useful_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 /// Markdown-ish headings of a text: `(line, level, text)` for ATX (`## x`)
 /// and setext (`x` over `===`/`---`) headings, outside fenced code blocks.
 pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
+    let code = crate::parse::markdown::code_lines(&lines);
     let mut out = Vec::new();
-    let mut fence: Option<&str> = None;
     for (i, raw) in lines.iter().enumerate() {
-        let line = raw.trim_end_matches('\r');
-        let trimmed = line.trim_start();
-        for marker in ["```", "~~~"] {
-            if trimmed.starts_with(marker) {
-                fence = match fence {
-                    Some(open) if open == marker => None,
-                    None => Some(marker),
-                    other => other,
-                };
-            }
-        }
-        if fence.is_some() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        if code[i] {
             continue;
         }
+        let line = raw.trim_end_matches('\r');
         if line.starts_with('#') {
             let level = line.chars().take_while(|c| *c == '#').count();
             let rest = &line[level..];
@@ -96,7 +126,11 @@ pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
             let next = next.trim_end_matches('\r').trim();
             let is_underline = next.len() >= 3
                 && (next.chars().all(|c| c == '=') || next.chars().all(|c| c == '-'));
-            if is_underline && !line.trim().is_empty() && !line.starts_with(' ') {
+            if is_underline
+                && !line.trim().is_empty()
+                && !line.starts_with(' ')
+                && !code.get(i + 1).copied().unwrap_or(false)
+            {
                 let level = if next.starts_with('=') { 1 } else { 2 };
                 out.push((i + 1, level, line.trim().to_string()));
             }

@@ -24,6 +24,9 @@ pub struct GitFacts {
     pub origin_url: Option<String>,
     /// Whether the clone is shallow (history incomplete).
     pub shallow: bool,
+    /// The workspace root's path inside the repository (`crates/x`), when
+    /// the workspace is not at the repository's root.
+    pub prefix: Option<String>,
 }
 
 impl GitFacts {
@@ -45,8 +48,9 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
     let tags = git(root, &["tag", "--list"])
         .map(|s| s.lines().map(str::to_string).collect())
         .unwrap_or_default();
+    let prefix = prefix(root);
     let tracked = git(root, &["ls-files", "-z", "--cached", "--full-name", "."])
-        .map(|s| split_z(&s, &prefix(root)))
+        .map(|s| split_z(&s, &prefix))
         .unwrap_or_default();
     let ignored = git(
         root,
@@ -61,7 +65,7 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
             ".",
         ],
     )
-    .map(|s| split_z(&s, &prefix(root)))
+    .map(|s| split_z(&s, &prefix))
     .unwrap_or_default();
     let origin_url = git(root, &["remote", "get-url", "origin"])
         .map(|s| s.trim().to_string())
@@ -75,6 +79,7 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
         ignored,
         origin_url,
         shallow,
+        prefix: Some(prefix.trim_end_matches('/').to_string()).filter(|p| !p.is_empty()),
     })
 }
 

@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use cargo_metadata::Metadata;
 
+use crate::advisories::collect::{self, AdvisoryFacts, AdvisoryOptions};
+use crate::advisories::graph::{self, DepGraph, Kinds};
+use crate::config::Config;
 use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
@@ -43,6 +46,13 @@ pub struct Facts {
     pub workflows: Vec<Workflow>,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
+    /// The advisory database and audit inputs (`None` when not requested).
+    pub advisories: Option<AdvisoryFacts>,
+    /// The dependency graph with edge kinds: from `cargo metadata`, or from
+    /// `Cargo.lock` and the manifests when cargo could not resolve.
+    pub graph: DepGraph,
+    /// The configuration in force (policies checks evaluate against).
+    pub config: Config,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -56,28 +66,119 @@ pub struct LockfileFacts {
     pub path: String,
     /// The parsed lockfile or the parser's message.
     pub parsed: std::result::Result<cargo_lock::Lockfile, String>,
+    /// The text (for locating packages by line).
+    pub text: String,
+    /// Whether cargo generated it for this run (there is no committed one).
+    pub generated: bool,
+    /// Byte offsets of the line starts, built on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl LockfileFacts {
+    /// Parses lockfile text (or keeps the read error).
+    pub fn new(
+        path: &str,
+        text: std::result::Result<String, String>,
+        generated: bool,
+    ) -> LockfileFacts {
+        let (parsed, text) = match text {
+            Ok(t) => (
+                t.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()),
+                t,
+            ),
+            Err(e) => (Err(e), String::new()),
+        };
+        LockfileFacts {
+            path: path.to_string(),
+            parsed,
+            text,
+            generated,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// 1-based line of the `[[package]]` entry for `name` at `version`
+    /// (its `name = …` line).
+    pub fn package_line(&self, name: &str, version: &str) -> Option<usize> {
+        ["\n", "\r\n"].iter().find_map(|nl| {
+            let needle = format!("{nl}name = \"{name}\"{nl}version = \"{version}\"{nl}");
+            let at = self.text.find(&needle)? + nl.len();
+            let starts = self.line_starts.get_or_init(|| {
+                std::iter::once(0)
+                    .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect()
+            });
+            Some(starts.partition_point(|&s| s <= at))
+        })
+    }
+}
+
+/// First-hop dependency kinds of each member, read from its manifest.
+fn member_kinds(
+    root: &std::path::Path,
+    members: &[Member],
+) -> BTreeMap<String, BTreeMap<String, Kinds>> {
+    let ws_deps: Option<toml::Table> = workspace::read_manifest(&root.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.get("workspace")?.get("dependencies")?.as_table().cloned());
+    members
+        .iter()
+        .filter_map(|m| {
+            let table = workspace::read_manifest(&root.join(&m.manifest)).ok()?;
+            Some((
+                m.name.clone(),
+                graph::manifest_kinds(&table, ws_deps.as_ref()),
+            ))
+        })
+        .collect()
+}
+
+/// What to collect beyond the repository itself.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    /// Flags passed to `cargo metadata`.
+    pub flags: CargoFlags,
+    /// The configuration, handed to the checks through the facts.
+    pub config: Config,
+    /// Load the advisory database and audit settings (`None`: skip).
+    pub advisories: Option<AdvisoryOptions>,
 }
 
 impl Facts {
     /// Collects every fact for the workspace at `loc`.
-    pub fn collect(loc: &Location, flags: CargoFlags) -> Result<Facts> {
+    pub fn collect(loc: &Location, opts: &CollectOptions) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
-        // git and cargo metadata are independent processes: run them together.
-        let (metadata, guessed_git, git_time, metadata_time) = std::thread::scope(|scope| {
+        // cargo metadata, git and the advisory database are independent:
+        // collect them at the same time.
+        let (run, guessed_git, prepared, times) = std::thread::scope(|scope| {
             let git_thread = scope.spawn(|| {
                 let t = Instant::now();
                 (git::collect(&loc.root), t.elapsed())
             });
+            let db_thread = opts.advisories.as_ref().map(|a| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    (collect::prepare_db(a), t.elapsed())
+                })
+            });
             let t = Instant::now();
-            let metadata = workspace::metadata(loc, flags, &mut notes);
+            let run = workspace::metadata(loc, opts.flags, &mut notes);
             let metadata_time = t.elapsed();
             let (git, git_time) = git_thread.join().unwrap_or((None, Duration::ZERO));
-            (metadata, git, git_time, metadata_time)
+            let (prepared, db_time) = match db_thread.map(|h| h.join()) {
+                Some(Ok((p, d))) => (Some(p), d),
+                _ => (None, Duration::ZERO),
+            };
+            (run, git, prepared, (metadata_time, git_time, db_time))
         });
-        let metadata = metadata?;
-        timings.push(("cargo metadata", metadata_time));
-        timings.push(("git (concurrent)", git_time));
+        let run = run?;
+        timings.push(("cargo metadata", times.0));
+        timings.push(("git (concurrent)", times.1));
+        if opts.advisories.is_some() {
+            timings.push(("advisory db (concurrent)", times.2));
+        }
+        let metadata = run.result;
 
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
@@ -108,13 +209,30 @@ impl Facts {
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
-        let lockfile = files.contains("Cargo.lock").then(|| LockfileFacts {
-            path: "Cargo.lock".into(),
-            parsed: std::fs::read_to_string(root.join("Cargo.lock"))
-                .map_err(|e| e.to_string())
-                .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
-        });
+        let lockfile = if files.contains("Cargo.lock") {
+            let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
+            Some(LockfileFacts::new("Cargo.lock", text, false))
+        } else {
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        };
         timings.push(("read files", t.elapsed()));
+
+        let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
+        let graph = match (&metadata, lock) {
+            (Ok(m), _) => DepGraph::from_metadata(m),
+            (Err(_), Some(lock)) => DepGraph::from_lockfile(lock, &member_kinds(&root, &members)),
+            (Err(_), None) => DepGraph::default(),
+        };
+        let advisories = match (&opts.advisories, prepared) {
+            (Some(a), Some(prepared)) => {
+                let t = Instant::now();
+                let facts = AdvisoryFacts::new(prepared, a, &root, lock);
+                timings.push(("yank status", t.elapsed()));
+                Some(facts)
+            }
+            _ => None,
+        };
 
         Ok(Facts {
             root,
@@ -125,6 +243,9 @@ impl Facts {
             texts,
             workflows,
             git,
+            advisories,
+            graph,
+            config: opts.config.clone(),
             notes,
             timings,
         })
@@ -143,24 +264,23 @@ impl Facts {
         let mut timings = Vec::new();
         let read_lock = |root: &std::path::Path| {
             let path = root.join("Cargo.lock");
-            path.is_file().then(|| LockfileFacts {
-                path: "Cargo.lock".into(),
-                parsed: std::fs::read_to_string(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|s| s.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string())),
+            path.is_file().then(|| {
+                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+                LockfileFacts::new("Cargo.lock", text, false)
             })
         };
         // Under --locked/--frozen cargo never rewrites Cargo.lock, so it can
         // be parsed while cargo resolves; otherwise only after.
         let early = flags.locked || flags.frozen;
         let t = Instant::now();
-        let (metadata, early_lock) = std::thread::scope(|scope| {
+        let (run, early_lock) = std::thread::scope(|scope| {
             let lock = early.then(|| scope.spawn(|| read_lock(&loc.root)));
-            let metadata = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
-            (metadata, lock.and_then(|l| l.join().ok()))
+            let run = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
+            (run, lock.and_then(|l| l.join().ok()))
         });
-        let metadata = metadata?;
+        let run = run?;
         timings.push(("cargo metadata", t.elapsed()));
+        let metadata = run.result;
         let root = match &metadata {
             Ok(m) => m.workspace_root.clone().into_std_path_buf(),
             Err(_) => loc.root.clone(),
@@ -171,9 +291,15 @@ impl Facts {
         };
         let t = Instant::now();
         let lockfile = match early_lock {
-            Some(lock) if root == loc.root => lock,
+            Some(Some(lock)) if root == loc.root => Some(lock),
             _ => read_lock(&root),
-        };
+        }
+        // No committed Cargo.lock: the one cargo generated for this run
+        // still gives the checksums.
+        .or_else(|| {
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        });
         // The root manifest says which feature resolver cargo uses.
         let texts = files::read_texts(&root, BTreeSet::from(["Cargo.toml".to_string()]));
         timings.push(("read Cargo.lock", t.elapsed()));
@@ -186,6 +312,9 @@ impl Facts {
             texts,
             workflows: Vec::new(),
             git: None,
+            advisories: None,
+            graph: DepGraph::default(),
+            config: Config::default(),
             notes,
             timings,
         })
@@ -233,6 +362,9 @@ impl Facts {
             texts,
             workflows,
             git: None,
+            advisories: None,
+            graph: DepGraph::default(),
+            config: Config::default(),
             notes: Vec::new(),
             timings: Vec::new(),
         }
@@ -257,6 +389,21 @@ const GOVERNANCE_STEMS: &[&str] = &[
     "SUPPORT",
     "NOTICE",
     "AUTHORS",
+    "PULL_REQUEST_TEMPLATE",
+    "ISSUE_TEMPLATE",
+];
+
+/// Directories whose every file is a template a check reads (GitHub issue
+/// forms and templates, multiple PR templates, GitLab templates).
+pub const TEMPLATE_DIRS: &[&str] = &[
+    ".github/ISSUE_TEMPLATE",
+    ".github/PULL_REQUEST_TEMPLATE",
+    "docs/ISSUE_TEMPLATE",
+    "docs/PULL_REQUEST_TEMPLATE",
+    "ISSUE_TEMPLATE",
+    "PULL_REQUEST_TEMPLATE",
+    ".gitlab/issue_templates",
+    ".gitlab/merge_request_templates",
 ];
 
 /// License files are matched by prefix: `LICENSE-MIT`, `COPYING.LESSER`, …
@@ -269,8 +416,9 @@ pub fn is_governance_name(name: &str) -> bool {
     LICENSE_PREFIXES.iter().any(|p| upper.starts_with(p)) || GOVERNANCE_STEMS.contains(&stem)
 }
 
-/// Every file to read: governance files at the root, in `.github/`, `docs/`
-/// and each member directory; `LICENSES/`; CI files; and what manifests name.
+/// Every file to read: governance files at the root, in `.github/`, `docs/`,
+/// `.gitlab/` and each member directory; `LICENSES/`; issue and pull
+/// request templates; CI files; and what manifests name.
 fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
     let mut dirs: BTreeSet<String> = [".github", "docs", ".gitlab"].map(String::from).into();
     dirs.insert(String::new());
@@ -283,6 +431,7 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
             files::file_name(dir) == "LICENSES" && dirs.contains(files::parent_dir(dir));
         if (dirs.contains(dir) && is_governance_name(name))
             || in_licenses_dir
+            || TEMPLATE_DIRS.iter().any(|t| t.eq_ignore_ascii_case(dir))
             || workflows::is_ci_file(&entry.path)
         {
             wanted.insert(entry.path.clone());

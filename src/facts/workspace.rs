@@ -209,6 +209,16 @@ pub struct MetadataUnavailable {
     pub reason: String,
 }
 
+/// What one `cargo metadata` run produced.
+#[derive(Debug)]
+pub struct MetadataRun {
+    /// The graph, or why there is none.
+    pub result: std::result::Result<Metadata, MetadataUnavailable>,
+    /// The text of a `Cargo.lock` cargo had to generate (and this tool then
+    /// removed, leaving the repository as it was).
+    pub generated_lockfile: Option<String>,
+}
+
 /// Runs `cargo metadata`.
 ///
 /// Errors that are the user's to fix (malformed manifests, a stale lockfile
@@ -216,21 +226,17 @@ pub struct MetadataUnavailable {
 /// `Err(MetadataUnavailable)` and the run continues without the graph. A
 /// `rust-toolchain.toml` naming a toolchain that is not installed is retried
 /// once with the running toolchain. `notes` receives what was done.
-pub fn metadata(
-    loc: &Location,
-    flags: CargoFlags,
-    notes: &mut Vec<String>,
-) -> Result<std::result::Result<Metadata, MetadataUnavailable>> {
+pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> Result<MetadataRun> {
     metadata_resolved(loc, flags, &ResolveOptions::default(), notes)
 }
 
-/// [`metadata`] with features and a target platform selected.
+/// [`metadata`] with features and target platforms selected.
 pub fn metadata_resolved(
     loc: &Location,
     flags: CargoFlags,
     resolve: &ResolveOptions,
     notes: &mut Vec<String>,
-) -> Result<std::result::Result<Metadata, MetadataUnavailable>> {
+) -> Result<MetadataRun> {
     let lockfile = loc.root.join("Cargo.lock");
     let lock_existed = lockfile.exists();
     let mut resolve = resolve.clone();
@@ -260,11 +266,18 @@ pub fn metadata_resolved(
     }
     // cargo metadata writes a Cargo.lock when there is none; leave the
     // repository as we found it.
-    if !lock_existed && lockfile.exists() && std::fs::remove_file(&lockfile).is_ok() {
-        notes.push("resolved dependencies without a committed Cargo.lock".into());
+    let mut generated_lockfile = None;
+    if !lock_existed && lockfile.exists() {
+        generated_lockfile = std::fs::read_to_string(&lockfile).ok();
+        if std::fs::remove_file(&lockfile).is_ok() {
+            notes.push("there is no Cargo.lock: dependencies were resolved afresh for this run (and the generated file removed)".into());
+        }
     }
     match result {
-        Ok(m) => Ok(Ok(m)),
+        Ok(m) => Ok(MetadataRun {
+            result: Ok(m),
+            generated_lockfile,
+        }),
         Err(stderr) => {
             if is_users_to_fix(&stderr) {
                 Err(Error::Manifest {
@@ -273,9 +286,12 @@ pub fn metadata_resolved(
                     message: summarize(&stderr),
                 })
             } else {
-                Ok(Err(MetadataUnavailable {
-                    reason: summarize(&stderr),
-                }))
+                Ok(MetadataRun {
+                    result: Err(MetadataUnavailable {
+                        reason: summarize(&stderr),
+                    }),
+                    generated_lockfile,
+                })
             }
         }
     }

@@ -885,12 +885,11 @@ mod tests {
         let mut facts = Facts::in_memory(vec![], &[]);
         facts.root = "/w".into();
         facts.metadata = Ok(serde_json::from_value(meta).unwrap_or_else(|e| panic!("{e}")));
-        facts.lockfile = Some(crate::facts::LockfileFacts {
-            path: "Cargo.lock".into(),
-            parsed: lock
-                .parse::<cargo_lock::Lockfile>()
-                .map_err(|e| e.to_string()),
-        });
+        facts.lockfile = Some(crate::facts::LockfileFacts::new(
+            "Cargo.lock",
+            Ok(lock),
+            false,
+        ));
         facts
     }
 

@@ -36,16 +36,40 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The invented advisory database in `fixtures/advisory-db`.
+pub fn fixture_db() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/advisory-db")
+}
+
+/// The date tests pretend it is, so dated behaviour (ignore expiry, grace
+/// periods, database age) does not rot.
+pub const TODAY: &str = "2026-06-01";
+
+/// A command running the binary as cargo would (`cargo-readiness readiness
+/// ARGS`) in `dir`, isolated from the user's machine: the fixture advisory
+/// database, a cache in the target dir, a fixed date, no colour.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.arg("readiness").args(args).current_dir(dir);
+    isolate(&mut cmd);
+    cmd
+}
+
+/// Isolates a command from the user's machine (see [`command`]).
+pub fn isolate(cmd: &mut Command) {
+    cmd.env_remove("CARGO_READINESS_TIMINGS")
+        .env("CARGO_READINESS_ADVISORY_DB", fixture_db())
+        .env(
+            "CARGO_READINESS_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("readiness-cache"),
+        )
+        .env("CARGO_READINESS_TODAY", TODAY)
+        .env("NO_COLOR", "1");
+}
+
 /// Runs `cargo-readiness readiness ARGS` (as cargo would) in `dir`.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .arg("readiness")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_READINESS_TIMINGS")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    command(dir, args).output().unwrap()
 }
 
 /// Runs and parses the JSON report.
@@ -68,6 +92,19 @@ pub fn git_commit_all(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", "initial"]);
+}
+
+/// Tags HEAD with each of `tags` (lightweight tags, like most release tools).
+pub fn git_tag(dir: &Path, tags: &[&str]) {
+    for tag in tags {
+        git(dir, &["tag", tag]);
+    }
+}
+
+/// `git init` + commit everything + tag HEAD with `tags`.
+pub fn git_commit_all_tagged(dir: &Path, tags: &[&str]) {
+    git_commit_all(dir);
+    git_tag(dir, tags);
 }
 
 /// Runs git with a fixed identity; panics on failure.

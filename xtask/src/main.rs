@@ -4,10 +4,13 @@
 //! - `cargo xtask bench run [--repo PATH] [--runs N]` measures warm runs of
 //!   `cargo readiness --offline` on a repository (default: this one) and how
 //!   much of each run is `cargo metadata`.
-//! - `cargo xtask bench sbom [--repo PATH] [--runs N]` measures warm runs of
-//!   `cargo readiness sbom` on a large graph (default:
-//!   `xtask/bench-data/large`, 843 packages), the part that is not `cargo
-//!   metadata`, and `cargo cyclonedx` on the same graph when it is installed.
+//! - `cargo xtask bench audit [--db PATH] [--runs N]` times `cargo readiness
+//!   audit` (cold and warm cache) beside `cargo audit` on the same lockfiles
+//!   and database.
+//! - `cargo xtask bench sbom [--repo PATH] [--runs N]` times `cargo readiness
+//!   sbom` on a large graph (default: `xtask/bench-data/large`, 843
+//!   packages), the part that is not `cargo metadata`, and `cargo cyclonedx`
+//!   on the same graph when it is installed, the two alternating run by run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -22,7 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("docs") => docs(&root),
         Some("bench") => bench(&root, &args[1..]),
-        _ => Err(USAGE.into()),
+        _ => Err("usage: cargo xtask docs | cargo xtask bench run [--repo PATH] [--runs N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -32,8 +35,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-const USAGE: &str = "usage: cargo xtask docs | cargo xtask bench run|sbom [--repo PATH] [--runs N]";
 
 fn docs(root: &Path) -> Result<(), String> {
     let path = root.join("docs/checks.md");
@@ -50,8 +51,28 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// Builds the release binary and returns its path (honouring CARGO_TARGET_DIR).
-fn release_binary(root: &Path) -> Result<PathBuf, String> {
+fn bench(root: &Path, args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("run") => {}
+        Some("audit") => return bench_audit(root, args),
+        Some("checks") => return bench_checks(root, args),
+        Some("sbom") => {
+            let repo = flag(args, "--repo")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+            let runs: usize = flag(args, "--runs")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(9);
+            return bench_sbom(root, &repo, runs);
+        }
+        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N]".into()),
+    }
+    let repo = flag(args, "--repo")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.to_path_buf());
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "-p", "cargo-readiness"])
         .current_dir(root)
@@ -60,30 +81,7 @@ fn release_binary(root: &Path) -> Result<PathBuf, String> {
     if !status.success() {
         return Err("cargo build --release failed".into());
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    Ok(target.join("release/cargo-readiness"))
-}
-
-fn bench(root: &Path, args: &[String]) -> Result<(), String> {
-    let runs: usize = flag(args, "--runs")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
-    match args.first().map(String::as_str) {
-        Some("run") => {}
-        Some("sbom") => {
-            let repo = flag(args, "--repo")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("xtask/bench-data/large"));
-            return bench_sbom(root, &repo, runs);
-        }
-        _ => return Err(USAGE.into()),
-    }
-    let repo = flag(args, "--repo")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.to_path_buf());
-    let exe = release_binary(root)?;
+    let exe = root.join("target/release/cargo-readiness");
 
     let mut totals = Vec::new();
     let mut metadata = Vec::new();
@@ -132,6 +130,219 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the release binary; returns its path.
+fn build_release(root: &Path) -> Result<PathBuf, String> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "cargo-readiness"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    // Where cargo put it: CARGO_TARGET_DIR when set.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/cargo-readiness"))
+}
+
+/// Median wall time of `runs` runs of a command (after `prepare` each time).
+fn time_runs(
+    runs: usize,
+    mut make: impl FnMut() -> Command,
+    mut prepare: impl FnMut(),
+) -> Result<Duration, String> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        prepare();
+        let mut cmd = make();
+        let t = Instant::now();
+        let status = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+        let elapsed = t.elapsed();
+        // Exit 1 means "vulnerabilities found": a normal outcome here.
+        if !matches!(status.code(), Some(0) | Some(1)) {
+            return Err(format!("{cmd:?} failed with {status}"));
+        }
+        times.push(elapsed);
+    }
+    Ok(median(&mut times))
+}
+
+/// Finds cargo-audit: on PATH, or installed under /work/tools or ~/.cargo/bin.
+fn cargo_audit() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("CARGO_AUDIT").map(PathBuf::from),
+        Some(PathBuf::from("/work/tools/bin/cargo-audit")),
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/cargo-audit")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
+/// `cargo xtask bench audit`: our audit against cargo-audit's, same
+/// lockfiles, same database, no network, side by side.
+fn bench_audit(root: &Path, args: &[String]) -> Result<(), String> {
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
+    let db = flag(args, "--db")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("CARGO_READINESS_ADVISORY_DB").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/advisory-db"));
+    if !db.join("crates").is_dir() {
+        return Err(format!(
+            "no advisory database at {} (pass --db PATH)",
+            db.display()
+        ));
+    }
+    let exe = build_release(root)?;
+    let audit = cargo_audit();
+    let lockfiles = [
+        (
+            "large (xtask/bench-data/large)",
+            root.join("xtask/bench-data/large/Cargo.lock"),
+        ),
+        ("small (this repository)", root.join("Cargo.lock")),
+    ];
+    let cache = std::env::temp_dir().join("cargo-readiness-bench-cache");
+    println!("database: {}", db.display());
+    println!(
+        "runs: {runs} each (median); cargo-audit: {}",
+        audit
+            .as_ref()
+            .map_or("not installed".to_string(), |p| p.display().to_string())
+    );
+    println!();
+    println!(
+        "{:<32} {:>8} {:>14} {:>14} {:>14} {:>8}",
+        "lockfile", "packages", "ours cold", "ours warm", "cargo-audit", "ratio"
+    );
+    for (label, lock) in lockfiles {
+        let packages = std::fs::read_to_string(&lock)
+            .map(|t| t.matches("[[package]]").count())
+            .unwrap_or(0);
+        let ours = || {
+            let mut c = Command::new(&exe);
+            c.args([
+                "readiness",
+                "audit",
+                "--no-fetch",
+                "--format",
+                "json",
+                "--lockfile",
+            ])
+            .arg(&lock)
+            .arg("--db")
+            .arg(&db)
+            .env("CARGO_READINESS_CACHE_DIR", &cache);
+            c
+        };
+        let cold = time_runs(runs, ours, || {
+            let _ = std::fs::remove_dir_all(&cache);
+        })?;
+        let _ = time_runs(1, ours, || {})?;
+        let warm = time_runs(runs, ours, || {})?;
+        let theirs = match &audit {
+            Some(bin) => Some(time_runs(
+                runs,
+                || {
+                    let mut c = Command::new(bin);
+                    c.args(["audit", "--no-fetch", "--json", "--db"])
+                        .arg(&db)
+                        .arg("-f")
+                        .arg(&lock);
+                    c
+                },
+                || {},
+            )?),
+            None => None,
+        };
+        println!(
+            "{:<32} {:>8} {:>11.1} ms {:>11.1} ms {:>14} {:>8}",
+            label,
+            packages,
+            ms(cold),
+            ms(warm),
+            theirs.map_or("-".to_string(), |t| format!("{:.1} ms", ms(t))),
+            theirs.map_or("-".to_string(), |t| format!("{:.2}x", ms(warm) / ms(t)))
+        );
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+    println!("\nratio = ours (warm) / cargo-audit; target ≤ 0.5");
+    Ok(())
+}
+
+/// `cargo xtask bench checks [--repo PATH] [--runs N]`: collects the facts
+/// of a repository once (offline), then runs every check N times in this
+/// process and prints each check's median time — the cost of the checks
+/// alone, without `cargo metadata` or the disk.
+fn bench_checks(root: &Path, args: &[String]) -> Result<(), String> {
+    use cargo_readiness::checks::{self, CheckConfig, Level};
+    use cargo_readiness::facts::{CollectOptions, Facts, workspace};
+    let repo = flag(args, "--repo")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(21);
+    let loc = workspace::locate(None, &repo).map_err(|e| e.to_string())?;
+    let config = cargo_readiness::config::load(&loc.root, None).map_err(|e| e.to_string())?;
+    let opts = CollectOptions {
+        flags: workspace::CargoFlags {
+            offline: true,
+            ..Default::default()
+        },
+        config,
+        advisories: None,
+    };
+    let facts = Facts::collect(&loc, &opts).map_err(|e| e.to_string())?;
+    println!(
+        "repository: {} ({} packages in the graph)",
+        facts.root.display(),
+        facts.graph.nodes.len()
+    );
+    println!("runs: {runs} per check (median), one thread\n");
+    let mut policy_total = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    for check in checks::ALL {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let _ = check.run(&facts, &CheckConfig { level: Level::Deny });
+            times.push(t.elapsed());
+        }
+        let m = median(&mut times);
+        total += m;
+        let policy = matches!(
+            check.id(),
+            "dependency-licenses"
+                | "sources"
+                | "bans"
+                | "duplicate-versions"
+                | "wildcard-requirements"
+        );
+        if policy {
+            policy_total += m;
+        }
+        println!(
+            "{:<26} {:>9.3} ms{}",
+            check.id(),
+            ms(m),
+            if policy { "  (dependency policy)" } else { "" }
+        );
+    }
+    println!(
+        "\nall checks: {:.2} ms; dependency-policy checks: {:.2} ms (target < 20 ms)",
+        ms(total),
+        ms(policy_total)
+    );
+    Ok(())
+}
+
 /// Runs `cmd` once; returns its wall time and stderr.
 fn run_once(cmd: &mut Command) -> Result<(Duration, String), String> {
     let t = Instant::now();
@@ -162,7 +373,7 @@ fn timing(stderr: &str, phase: &str) -> Option<Duration> {
 }
 
 fn bench_sbom(root: &Path, repo: &Path, runs: usize) -> Result<(), String> {
-    let exe = release_binary(root)?;
+    let exe = build_release(root)?;
     // cargo-cyclonedx writes its SBOM beside the manifest: work on a copy.
     let work = std::env::temp_dir().join(format!("readiness-bench-sbom-{}", std::process::id()));
     copy_dir(repo, &work).map_err(|e| format!("cannot copy {}: {e}", repo.display()))?;

@@ -1,0 +1,198 @@
+//! Collection-time work for the audit: locate, fetch and load the
+//! database; read other tools' ignore lists; look up yank status. The
+//! result, [`AdvisoryFacts`], is what the checks and `audit` work from.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use super::audit::{self, Report, Settings, Target};
+use super::db::{self, DbError, DbLocation, LoadedDb};
+use super::fetch::{self, FetchOutcome};
+use super::graph::DepGraph;
+use super::ignores;
+use super::yanked::{self, YankedFacts};
+use crate::config::{AdvisoriesConfig, IgnoreRule};
+
+/// How the audit should run.
+#[derive(Debug, Clone)]
+pub struct AdvisoryOptions {
+    /// `--db PATH`.
+    pub db_flag: Option<PathBuf>,
+    /// The `[advisories]` configuration.
+    pub config: AdvisoriesConfig,
+    /// Whether the database may be fetched (`--offline`/`--no-fetch`/`fetch = false` say no).
+    pub allow_fetch: bool,
+    /// Whether yank status may be asked of the live index (else the local cache).
+    pub online_index: bool,
+    /// Whether to look up yank status at all.
+    pub check_yanked: bool,
+    /// `--ignore ID` from the command line.
+    pub cli_ignores: Vec<String>,
+    /// `--target TRIPLE`.
+    pub target: Option<Target>,
+    /// Where the parsed-database cache lives (`None`: no cache).
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// The database after fetching and loading.
+#[derive(Debug, Clone)]
+pub struct PreparedDb {
+    /// Where it is and why there.
+    pub location: DbLocation,
+    /// What fetching did.
+    pub fetch: FetchOutcome,
+    /// The loaded database, or why not.
+    pub db: Result<LoadedDb, DbError>,
+}
+
+/// Fetches (when allowed and needed) and loads the database.
+pub fn prepare_db(opts: &AdvisoryOptions) -> PreparedDb {
+    let location = db::locate(opts.db_flag.as_deref(), opts.config.db.as_deref());
+    let fetch = fetch::ensure(
+        &location.path,
+        &opts.config.url,
+        opts.config.max_age,
+        opts.allow_fetch,
+    );
+    let db = db::load(&location.path, opts.cache_dir.as_deref());
+    PreparedDb {
+        location,
+        fetch,
+        db,
+    }
+}
+
+/// Reads the ignore lists of other tools under `root`.
+pub fn external_ignores(root: &Path) -> (Vec<IgnoreRule>, Vec<String>) {
+    let mut rules = Vec::new();
+    let mut problems = Vec::new();
+    for file in ignores::FILES {
+        let path = root.join(file);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let parsed = ignores::parse(file, &text);
+        rules.extend(parsed.rules);
+        problems.extend(parsed.problems);
+    }
+    (rules, problems)
+}
+
+/// Everything the advisory checks and `audit` need.
+#[derive(Debug)]
+pub struct AdvisoryFacts {
+    /// The database.
+    pub prepared: PreparedDb,
+    /// Settings for the audit (all ignores merged, today, grace, dev level, target).
+    pub settings: Settings,
+    /// Problems reading other tools' ignore lists.
+    pub ignore_problems: Vec<String>,
+    /// Yank status (`None` when not looked up).
+    pub yanked: Option<YankedFacts>,
+    /// `max-age` from the configuration.
+    pub max_age: Duration,
+    /// Whether fetching was allowed.
+    pub fetch_allowed: bool,
+    report: OnceLock<Option<Report>>,
+}
+
+impl AdvisoryFacts {
+    /// Assembles the facts once the lockfile and graph are known.
+    pub fn new(
+        prepared: PreparedDb,
+        opts: &AdvisoryOptions,
+        root: &Path,
+        lock: Option<&cargo_lock::Lockfile>,
+    ) -> AdvisoryFacts {
+        let (external, ignore_problems) = external_ignores(root);
+        let mut ignores = opts.config.ignore.clone();
+        ignores.extend(opts.cli_ignores.iter().map(|id| IgnoreRule {
+            id: id.clone(),
+            reason: None,
+            until: None,
+            source: "--ignore".into(),
+        }));
+        ignores.extend(external);
+        let yanked = match (opts.check_yanked, lock) {
+            (true, Some(lock)) => Some(yanked::collect(
+                &yanked::crates_io_packages(lock),
+                !opts.online_index,
+            )),
+            _ => None,
+        };
+        AdvisoryFacts {
+            prepared,
+            settings: Settings {
+                ignores,
+                today: crate::util::today(),
+                grace_days: opts.config.grace_days,
+                dev_level: opts.config.dev,
+                target: opts.target.clone(),
+            },
+            ignore_problems,
+            yanked,
+            max_age: opts.config.max_age,
+            fetch_allowed: opts.allow_fetch,
+            report: OnceLock::new(),
+        }
+    }
+
+    /// The audit of `lock` (kinds and paths from `graph`), computed once.
+    pub fn report(&self, lock: &cargo_lock::Lockfile, graph: &DepGraph) -> Option<&Report> {
+        self.report
+            .get_or_init(|| {
+                let db = self.prepared.db.as_ref().ok()?;
+                Some(audit::audit(
+                    &db.advisories,
+                    lock,
+                    graph,
+                    self.yanked.as_ref(),
+                    &self.settings,
+                ))
+            })
+            .as_ref()
+    }
+
+    /// How old the database's content is, when known.
+    pub fn age(&self) -> Option<Duration> {
+        let db = self.prepared.db.as_ref().ok()?;
+        let updated = db.last_updated?;
+        let secs = crate::util::now().as_second() - updated.as_second();
+        u64::try_from(secs).ok().map(Duration::from_secs)
+    }
+
+    /// A one-line account of the database: where, how old, what fetching did.
+    pub fn describe(&self) -> String {
+        let p = &self.prepared;
+        let mut s = format!(
+            "{} (from {})",
+            p.location.path.display(),
+            p.location.origin.describe()
+        );
+        if let Ok(db) = &p.db {
+            s.push_str(&format!(", {} advisories", db.advisories.len()));
+            if let Some(updated) = db.last_updated {
+                let what = if db.is_git {
+                    "last commit"
+                } else {
+                    "newest advisory"
+                };
+                s.push_str(&format!(", {what} {}", updated.strftime("%Y-%m-%d")));
+            }
+        }
+        s
+    }
+}
+
+/// A human duration: "3 days", "5 hours".
+pub fn human_age(d: Duration) -> String {
+    let hours = d.as_secs() / 3600;
+    if hours >= 48 {
+        format!("{} days", hours / 24)
+    } else if hours >= 1 {
+        format!("{hours} hours")
+    } else {
+        format!("{} minutes", d.as_secs() / 60)
+    }
+}

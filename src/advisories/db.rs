@@ -1,0 +1,344 @@
+//! The RustSec advisory database on disk: where it is, and loading it
+//! (through a compact cache keyed by the database's content).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use rustsec::Advisory;
+use rustsec::Collection;
+use rustsec::advisory::Id;
+
+use super::cache;
+
+/// Where the database location came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbOrigin {
+    /// `--db PATH`
+    Flag,
+    /// `CARGO_READINESS_ADVISORY_DB`
+    Env,
+    /// `[advisories] db` in the configuration.
+    Config,
+    /// `~/.cargo/advisory-db`, shared with cargo-audit.
+    Default,
+}
+
+impl DbOrigin {
+    /// How to say it in a message.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            DbOrigin::Flag => "--db",
+            DbOrigin::Env => "CARGO_READINESS_ADVISORY_DB",
+            DbOrigin::Config => "[advisories] db",
+            DbOrigin::Default => "the default location",
+        }
+    }
+}
+
+/// The database's location and where that choice came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbLocation {
+    /// The directory.
+    pub path: PathBuf,
+    /// Which setting chose it.
+    pub origin: DbOrigin,
+}
+
+/// Picks the database directory: `--db`, then `CARGO_READINESS_ADVISORY_DB`,
+/// then `[advisories] db`, then `~/.cargo/advisory-db` (cargo-audit's).
+pub fn locate(flag: Option<&Path>, config: Option<&Path>) -> DbLocation {
+    if let Some(p) = flag {
+        return DbLocation {
+            path: p.to_path_buf(),
+            origin: DbOrigin::Flag,
+        };
+    }
+    if let Some(p) = std::env::var_os("CARGO_READINESS_ADVISORY_DB").filter(|p| !p.is_empty()) {
+        return DbLocation {
+            path: PathBuf::from(p),
+            origin: DbOrigin::Env,
+        };
+    }
+    if let Some(p) = config {
+        return DbLocation {
+            path: p.to_path_buf(),
+            origin: DbOrigin::Config,
+        };
+    }
+    DbLocation {
+        path: cargo_home().join("advisory-db"),
+        origin: DbOrigin::Default,
+    }
+}
+
+/// `$CARGO_HOME`, or `~/.cargo`.
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| crate::config::home_dir().map(|h| h.join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+/// An advisory file that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadAdvisory {
+    /// The file.
+    pub path: PathBuf,
+    /// The parser's message.
+    pub message: String,
+}
+
+/// A loaded database.
+#[derive(Debug, Clone)]
+pub struct LoadedDb {
+    /// Where it was loaded from.
+    pub path: PathBuf,
+    /// Every advisory (withdrawn and informational included; the `rust`
+    /// collection too, which is never matched against a lockfile).
+    pub advisories: Vec<Advisory>,
+    /// Files that could not be parsed: their crates are not fully checked.
+    pub bad: Vec<BadAdvisory>,
+    /// Whether the directory is a git checkout.
+    pub is_git: bool,
+    /// Id of the last commit (git checkouts).
+    pub last_commit: Option<String>,
+    /// When the content was last updated: the last commit's time, or for a
+    /// plain directory the date of the newest advisory.
+    pub last_updated: Option<jiff::Timestamp>,
+    /// Whether the parsed index came from the cache.
+    pub from_cache: bool,
+}
+
+/// Why a database could not be loaded at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbError {
+    /// Nothing at the path.
+    #[error("no advisory database at {0}")]
+    Missing(PathBuf),
+    /// A directory without the `crates/` collection.
+    #[error("{0} is not a RustSec advisory database (no crates/ directory)")]
+    NotADatabase(PathBuf),
+    /// The directory could not be read.
+    #[error("cannot read {path}: {reason}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The OS error.
+        reason: String,
+    },
+}
+
+/// Every advisory file in the database with its size and modification time,
+/// sorted: the input both to parsing and to the cache key.
+pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError> {
+    if !root.exists() {
+        return Err(DbError::Missing(root.to_path_buf()));
+    }
+    let crates = root.join(Collection::Crates.as_str());
+    let io = |p: &Path, e: std::io::Error| DbError::Io {
+        path: p.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut dirs: Vec<std::fs::DirEntry> = match std::fs::read_dir(&crates) {
+        Ok(d) => d.collect::<Result<_, _>>().map_err(|e| io(&crates, e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DbError::NotADatabase(root.to_path_buf()));
+        }
+        Err(e) => return Err(io(&crates, e)),
+    };
+    // The `rust` collection (advisories about the toolchain) is loaded and
+    // counted like cargo-audit does, but never matched against a lockfile.
+    if let Ok(rust) = std::fs::read_dir(root.join(Collection::Rust.as_str())) {
+        dirs.extend(rust.flatten());
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        if !dir.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            continue;
+        }
+        let entries = std::fs::read_dir(dir.path()).map_err(|e| io(&dir.path(), e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io(&dir.path(), e))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || !name.ends_with(".md") {
+                continue;
+            }
+            let meta = entry.metadata().map_err(|e| io(&path, e))?;
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            files.push((path, meta.len(), mtime));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parses one advisory file, checking it sits in its crate's directory.
+pub fn parse_advisory(path: &Path) -> Result<Option<Advisory>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut advisory: Advisory = text.parse().map_err(|e: rustsec::Error| e.to_string())?;
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    if dir.as_deref() != Some(advisory.metadata.package.as_str()) {
+        return Err(format!(
+            "advisory {} is for `{}` but sits in the `{}` directory",
+            advisory.metadata.id,
+            advisory.metadata.package,
+            dir.unwrap_or_default()
+        ));
+    }
+    if advisory.metadata.id.is_placeholder() {
+        return Ok(None);
+    }
+    let collection = path
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    advisory.metadata.collection = Some(
+        if collection.as_deref() == Some(Collection::Rust.as_str()) {
+            Collection::Rust
+        } else {
+            Collection::Crates
+        },
+    );
+    Ok(Some(advisory))
+}
+
+/// Loads the database at `root`, through the cache in `cache_dir` when given.
+pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> {
+    if !root.exists() {
+        return Err(DbError::Missing(root.to_path_buf()));
+    }
+    if !root.join(Collection::Crates.as_str()).is_dir() {
+        return Err(DbError::NotADatabase(root.to_path_buf()));
+    }
+    let is_git = root.join(".git").exists();
+    let commit = if is_git { git_last_commit(root) } else { None };
+    // A git checkout is keyed by its commit (and the time its files were last
+    // rewritten); a plain directory, which its owner may edit in place, by
+    // every file's size and modification time.
+    let mut files = None;
+    let key = match &commit {
+        Some((id, _)) => cache::commit_key(root, id),
+        None => {
+            let listed = advisory_files(root)?;
+            let key = cache::key(root, &listed);
+            files = Some(listed);
+            key
+        }
+    };
+    let cached = cache_dir.and_then(|dir| cache::read(dir, &key));
+    let (advisories, bad, from_cache) = match cached {
+        Some(entry) => (entry.advisories, entry.bad, true),
+        None => {
+            let files = match files {
+                Some(f) => f,
+                None => advisory_files(root)?,
+            };
+            let (advisories, bad) = parse_all(&files);
+            if let Some(dir) = cache_dir {
+                // A cache that cannot be written only costs speed.
+                let _ = cache::write(dir, &key, &advisories, &bad);
+            }
+            (advisories, bad, false)
+        }
+    };
+    let (last_commit, last_updated) = commit.map_or((None, None), |(id, t)| (Some(id), Some(t)));
+    let last_updated = last_updated.or_else(|| newest_advisory_date(&advisories));
+    Ok(LoadedDb {
+        path: root.to_path_buf(),
+        advisories,
+        bad,
+        is_git,
+        last_commit,
+        last_updated,
+        from_cache,
+    })
+}
+
+/// Parses every file, on all cores: the database has ~1 000 files.
+fn parse_all(files: &[(PathBuf, u64, u128)]) -> (Vec<Advisory>, Vec<BadAdvisory>) {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<(Vec<Advisory>, Vec<BadAdvisory>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut ok = Vec::new();
+                    let mut bad = Vec::new();
+                    for (path, _, _) in part {
+                        match parse_advisory(path) {
+                            Ok(Some(a)) => ok.push(a),
+                            Ok(None) => {}
+                            Err(message) => bad.push(BadAdvisory {
+                                path: path.clone(),
+                                message,
+                            }),
+                        }
+                    }
+                    (ok, bad)
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut advisories = Vec::new();
+    let mut bad = Vec::new();
+    for (a, b) in results {
+        advisories.extend(a);
+        bad.extend(b);
+    }
+    advisories.sort_by(|a, b| a.metadata.id.as_str().cmp(b.metadata.id.as_str()));
+    (advisories, bad)
+}
+
+fn newest_advisory_date(advisories: &[Advisory]) -> Option<jiff::Timestamp> {
+    advisories
+        .iter()
+        .filter_map(|a| {
+            jiff::civil::Date::new(
+                a.metadata.date.year() as i16,
+                a.metadata.date.month() as i8,
+                a.metadata.date.day() as i8,
+            )
+            .ok()
+        })
+        .max()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+}
+
+fn git_last_commit(root: &Path) -> Option<(String, jiff::Timestamp)> {
+    let out = Command::new(super::fetch::git_binary())
+        .arg("-C")
+        .arg(root)
+        .args(["log", "-1", "--format=%H %ct"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let (id, secs) = text.trim().split_once(' ')?;
+    let ts = jiff::Timestamp::from_second(secs.parse().ok()?).ok()?;
+    Some((id.to_string(), ts))
+}
+
+/// Looks an advisory up by id or alias (case-insensitive).
+pub fn matches_id(advisory: &Advisory, id: &str) -> bool {
+    let same = |x: &Id| x.as_str().eq_ignore_ascii_case(id);
+    same(&advisory.metadata.id) || advisory.metadata.aliases.iter().any(same)
+}

@@ -1,0 +1,768 @@
+//! `changelog-links`: the changelog's version links point at this
+//! repository and at tags that exist, versions descend, and every heading
+//! and link definition has its counterpart.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use semver::Version;
+
+use super::changelog::{self, Entry, release_entries, version_in};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
+use crate::facts::Facts;
+use crate::facts::workspace::Member;
+use crate::parse::forge::{self, ForgeLink, LinkKind, Repo};
+use crate::parse::markdown::{self, LinkDef, Target};
+
+/// See [`Check::docs`].
+pub struct ChangelogLinks;
+
+impl Check for ChangelogLinks {
+    fn id(&self) -> &'static str {
+        "changelog-links"
+    }
+    fn category(&self) -> Category {
+        Category::Release
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn weight(&self) -> u32 {
+        2
+    }
+    fn summary(&self) -> &'static str {
+        "changelog version links point at this repository and at tags that exist; versions descend"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+In each changelog the `changelog` check reads (the root one and members'
+own), the links attached to versions — reference definitions such as
+`[1.2.0]: https://github.com/OWNER/REPO/compare/v1.1.0...v1.2.0` and
+inline links in version headings — on GitHub, GitLab (`/-/compare/…`,
+`/-/tags/…`) and Gitea/Forgejo/Codeberg (`/src/tag/…`):
+
+- **errors**: a link to another repository than `package.repository` (or
+  `workspace.package.repository`; the git `origin` remote when neither is
+  set); a tag that does not exist in git; a link for `[1.2.0]` that ends at
+  another version's tag; an `[Unreleased]` link that does not start at the
+  latest released version; versions out of order (newest first; a patch
+  release of an older line listed by date, a backport, is accepted, and
+  pre-releases are not ordered) or listed twice;
+- **warnings**: a version heading with no link while the others have one,
+  or a bracketed `[1.2.0]` heading with no definition; a version definition
+  no heading uses; an `[Unreleased]` section below a released version.
+
+Headings marked as not released (`Unreleased`, `TBD`, `ReleaseDate`) need
+no tag. Before the first release an `[Unreleased]` link to the branch
+(`/commits/main`) is right. A changelog with no version links at all passes
+with a note. Tags are verified only when git is available and the clone has
+its tags (a shallow CI checkout without tags is noted, not failed); fetch
+them with `fetch-depth: 0`.
+
+## Why
+Release notes are read through their links: "what changed between 1.1 and
+1.2" is the compare link. Links to a fork, to a tag that was never pushed,
+or to the wrong range send readers and auditors to the wrong code.
+
+## Passing example
+```markdown
+## [Unreleased]
+## [1.2.0] - 2026-03-01
+## [1.1.0] - 2026-01-10
+
+[Unreleased]: https://github.com/acme/widget/compare/v1.2.0...HEAD
+[1.2.0]: https://github.com/acme/widget/compare/v1.1.0...v1.2.0
+[1.1.0]: https://github.com/acme/widget/releases/tag/v1.1.0
+```
+
+## How to fix
+Point each link at `package.repository`, push the missing tags
+(`git push origin v1.2.0`) or correct the link, keep versions newest first,
+and after each release move `[Unreleased]` to compare the new tag with
+`HEAD`.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if facts.members.is_empty() {
+            return Outcome::skip("the workspace has no packages");
+        }
+        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        let candidates: Vec<&Member> = if publishable.is_empty() {
+            facts.members.iter().collect()
+        } else {
+            publishable
+        };
+        let (targets, _) = changelog::targets(facts, &candidates);
+        let mut seen = BTreeSet::new();
+        let targets: Vec<(&Member, String)> = targets
+            .into_iter()
+            .filter(|(_, p)| seen.insert(p.clone()))
+            .collect();
+        if targets.is_empty() {
+            return Outcome::skip("no changelog (the `changelog` check reports it)");
+        }
+        let tags = TagState::of(facts);
+        let mut findings = Vec::new();
+        let mut notes = Vec::new();
+        let mut ok = 0usize;
+        let mut named_tags = false;
+        for (member, path) in &targets {
+            let text = match super::support::text_or_finding(facts, path, path) {
+                Ok(t) => t,
+                Err(f) => {
+                    findings.push(f.help("keep the changelog a plain UTF-8 text file under 16 MB; its links cannot be checked otherwise"));
+                    continue;
+                }
+            };
+            let repo = expected_repo(facts, member);
+            if repo.is_none() {
+                notes.push("no `repository` in Cargo.toml and no git `origin`: link targets were not compared with the repository".to_string());
+            }
+            let before = findings.len();
+            let ctx = FileCtx {
+                path,
+                repo: repo.as_ref(),
+                tags: &tags,
+                named_tags: &mut named_tags,
+            };
+            check_file(ctx, text, &mut findings);
+            if findings[before..]
+                .iter()
+                .all(|f| f.severity < Severity::Error)
+            {
+                ok += 1;
+            }
+        }
+        if named_tags {
+            if let TagState::Unknown(why) = &tags {
+                notes.push(format!("tags named by links were not verified: {why}"));
+            }
+        }
+        let score = ok as f64 / targets.len() as f64;
+        let outcome = Outcome::from_findings(findings, score);
+        if notes.is_empty() {
+            outcome
+        } else {
+            notes.dedup();
+            outcome.with_note(notes.join("; "))
+        }
+    }
+}
+
+/// What git says about tags.
+enum TagState<'a> {
+    /// The repository's tags.
+    Known(&'a BTreeSet<String>),
+    /// Tags cannot be judged, and why.
+    Unknown(&'static str),
+}
+
+impl<'a> TagState<'a> {
+    fn of(facts: &'a Facts) -> TagState<'a> {
+        match &facts.git {
+            None => TagState::Unknown("git is not available or this is not a git work tree"),
+            Some(g) if g.shallow && g.tags.is_empty() => TagState::Unknown(
+                "the clone is shallow and has no tags (actions/checkout: `fetch-depth: 0`)",
+            ),
+            Some(g) => TagState::Known(&g.tags),
+        }
+    }
+}
+
+/// The repository links should point at: the member's `repository`, any
+/// member's, or the git `origin`.
+pub(super) fn expected_repo(facts: &Facts, member: &Member) -> Option<Repo> {
+    member
+        .repository
+        .as_deref()
+        .and_then(forge::parse_repository)
+        .or_else(|| {
+            facts
+                .members
+                .iter()
+                .filter_map(|m| m.repository.as_deref())
+                .find_map(forge::parse_repository)
+        })
+        .or_else(|| {
+            facts
+                .git
+                .as_ref()
+                .and_then(|g| g.origin_url.as_deref())
+                .and_then(forge::parse_repository)
+        })
+}
+
+struct FileCtx<'a> {
+    path: &'a str,
+    repo: Option<&'a Repo>,
+    tags: &'a TagState<'a>,
+    named_tags: &'a mut bool,
+}
+
+/// What a link is attached to.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Version(&'a Version),
+    Unreleased,
+}
+
+/// A ref that names a release tag rather than a branch, `HEAD` or a commit.
+fn is_tag_like(r: &str) -> bool {
+    !forge::is_commit_id(r) && version_in(r).is_some()
+}
+
+fn is_unreleased_label(label: &str) -> bool {
+    label.to_ascii_lowercase().contains("unreleased")
+}
+
+fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
+    let path = ctx.path;
+    let entries = release_entries(text);
+    let defs = markdown::link_defs(text);
+    let mut by_label: BTreeMap<String, &LinkDef> = BTreeMap::new();
+    for d in &defs {
+        by_label
+            .entry(markdown::normalize_label(&d.label))
+            .or_insert(d);
+    }
+    let latest_release = entries
+        .iter()
+        .filter(|e| e.released)
+        .filter_map(|e| e.version.as_ref().map(|v| (v, e.line)))
+        .max_by(|a, b| a.0.cmp(b.0));
+
+    // Links attached to version headings.
+    let mut used_labels: BTreeSet<String> = BTreeSet::new();
+    let mut any_version_link = defs
+        .iter()
+        .any(|d| version_in(&d.label).is_some() || is_unreleased_label(&d.label));
+    let mut unlinked: Vec<&Entry> = Vec::new();
+    // Versions whose heading is linked: history older than the oldest of
+    // them predates the project's use of links and is not judged.
+    let mut oldest_linked: Option<&Version> = None;
+    for e in &entries {
+        let subject = match &e.version {
+            Some(v) => Subject::Version(v),
+            None => Subject::Unreleased,
+        };
+        let link = markdown::links_in(&e.heading)
+            .into_iter()
+            .find(|l| match subject {
+                Subject::Version(v) => version_in(&l.text).as_ref() == Some(v),
+                Subject::Unreleased => is_unreleased_label(&l.text),
+            });
+        match link {
+            Some(l) => match &l.target {
+                Target::Inline(url) => {
+                    any_version_link = true;
+                    oldest_linked = older(oldest_linked, e.version.as_ref());
+                    check_url(&mut ctx, subject, url, e.line, latest_release, findings);
+                }
+                _ => {
+                    let label = markdown::normalize_label(l.label().unwrap_or(&l.text));
+                    if by_label.contains_key(&label) {
+                        used_labels.insert(label);
+                        oldest_linked = older(oldest_linked, e.version.as_ref());
+                    } else if e.released || e.version.is_none() {
+                        unlinked.push(e);
+                    }
+                }
+            },
+            None if e.released => unlinked.push(e),
+            None => {}
+        }
+    }
+
+    // Reference definitions for versions and Unreleased.
+    let label_uses = label_uses(text);
+    for d in &defs {
+        let subject_version;
+        let subject = if is_unreleased_label(&d.label) {
+            Subject::Unreleased
+        } else if let Some(v) = version_in(&d.label) {
+            subject_version = v;
+            Subject::Version(&subject_version)
+        } else {
+            continue;
+        };
+        check_url(&mut ctx, subject, &d.url, d.line, latest_release, findings);
+        let label = markdown::normalize_label(&d.label);
+        let used = used_labels.contains(&label)
+            || label_uses
+                .get(&label)
+                .is_some_and(|lines| lines.iter().any(|l| *l != d.line));
+        if !used {
+            findings.push(
+                Finding::warning(
+                    format!("unused:{label}"),
+                    format!(
+                        "the link definition [{}] is not used by any heading",
+                        d.label
+                    ),
+                )
+                .at(path, Some(d.line))
+                .help("add the version's heading, or delete the definition"),
+            );
+        }
+    }
+
+    if any_version_link {
+        // A bracketed heading without a definition is a broken link in any
+        // era; an unlinked one only counts once the project uses links.
+        let judged = |e: &&Entry| match (&e.version, oldest_linked) {
+            (Some(v), Some(oldest)) => v >= oldest || e.heading.contains('['),
+            _ => true,
+        };
+        for e in unlinked.into_iter().filter(judged) {
+            let what = e
+                .version
+                .as_ref()
+                .map_or("Unreleased".to_string(), Version::to_string);
+            let bracketed = e.heading.contains('[');
+            let message = if bracketed {
+                format!(
+                    "the heading for {what} is written as a link but no [{what}] definition exists"
+                )
+            } else {
+                format!("the heading for {what} has no link, unlike the other versions")
+            };
+            findings.push(
+                Finding::warning(format!("no-link:{what}"), message)
+                    .at(path, Some(e.line))
+                    .help(format!(
+                        "add `[{what}]: <compare or release URL>` at the end of the file"
+                    )),
+            );
+        }
+    } else if !entries.is_empty() {
+        findings.push(
+            Finding::note(
+                "no-links",
+                format!("{path} has no version links; they are optional, but readers use them to see each release's changes"),
+            )
+            .at(path, None),
+        );
+    }
+
+    check_order(path, &entries, findings);
+}
+
+/// The older of two optional versions, ignoring `None`.
+fn older<'v>(a: Option<&'v Version>, b: Option<&'v Version>) -> Option<&'v Version> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// The lines on which each label is used as a reference (`[label]`,
+/// `[text][label]`), in one pass over the text.
+fn label_uses(text: &str) -> BTreeMap<String, Vec<usize>> {
+    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.contains('[') {
+            continue;
+        }
+        for l in markdown::links_in(line) {
+            if matches!(l.target, Target::Inline(_)) {
+                continue;
+            }
+            if let Some(label) = l.label() {
+                out.entry(markdown::normalize_label(label))
+                    .or_default()
+                    .push(i + 1);
+            }
+        }
+    }
+    out
+}
+
+fn check_url(
+    ctx: &mut FileCtx<'_>,
+    subject: Subject<'_>,
+    url: &str,
+    line: usize,
+    latest: Option<(&Version, usize)>,
+    findings: &mut Vec<Finding>,
+) {
+    let path = ctx.path;
+    let Some(ForgeLink { repo, kind }) = forge::parse_link(url) else {
+        return;
+    };
+    let what = match subject {
+        Subject::Version(v) => v.to_string(),
+        Subject::Unreleased => "Unreleased".to_string(),
+    };
+    if let Some(expected) = ctx.repo {
+        if repo != *expected {
+            findings.push(
+                Finding::error(
+                    format!("repo:{what}"),
+                    format!("the [{what}] link points at {repo}, but the package repository is {expected}"),
+                )
+                .at(path, Some(line))
+                .help(format!("point it at https://{expected}/…")),
+            );
+            return;
+        }
+    }
+    let (base, head): (Option<&str>, &str) = match &kind {
+        LinkKind::Compare { base, head } => (Some(base.as_str()), head.as_str()),
+        LinkKind::Tag(t) | LinkKind::Tree(t) => (None, t.as_str()),
+        LinkKind::Commit(_) | LinkKind::Other => return,
+    };
+    // Every tag named must exist.
+    for r in base.into_iter().chain([head]) {
+        if !is_tag_like(r) {
+            continue;
+        }
+        *ctx.named_tags = true;
+        if let TagState::Known(tags) = ctx.tags {
+            if !tags.contains(r) {
+                findings.push(
+                    Finding::error(
+                        format!("no-tag:{what}:{r}"),
+                        format!("the [{what}] link names tag `{r}`, which does not exist in git"),
+                    )
+                    .at(path, Some(line))
+                    .help(format!("push the tag (`git push origin {r}`) or fix the link to use an existing tag")),
+                );
+            }
+        }
+    }
+    match subject {
+        Subject::Version(v) => {
+            match version_in(head) {
+                Some(hv) if hv == *v => {}
+                Some(hv) => findings.push(
+                    Finding::error(
+                        format!("wrong-version:{v}"),
+                        format!("the [{v}] link ends at `{head}` ({hv}), not at {v}'s tag"),
+                    )
+                    .at(path, Some(line))
+                    .help(format!("make the link end at the tag of {v}")),
+                ),
+                None => findings.push(
+                    Finding::warning(
+                        format!("not-a-tag:{v}"),
+                        format!("the [{v}] link points at `{head}`, not at the release tag"),
+                    )
+                    .at(path, Some(line))
+                    .help(format!(
+                        "link {v} to its tag (compare/PREVIOUS...TAG or releases/tag/TAG)"
+                    )),
+                ),
+            }
+            if let Some(bv) = base.and_then(version_in) {
+                if bv >= *v {
+                    findings.push(
+                        Finding::warning(
+                            format!("backwards:{v}"),
+                            format!("the [{v}] link compares from `{}` ({bv}), which is not older than {v}", base.unwrap_or("")),
+                        )
+                        .at(path, Some(line))
+                        .help("compare from the previous release's tag"),
+                    );
+                }
+            }
+        }
+        Subject::Unreleased => {
+            if version_in(head).is_some() {
+                findings.push(
+                    Finding::error(
+                        "unreleased-head",
+                        format!("the [Unreleased] link ends at `{head}`; it should compare the latest release with HEAD"),
+                    )
+                    .at(path, Some(line))
+                    .help("make it compare/LATEST-TAG...HEAD"),
+                );
+                return;
+            }
+            let Some((latest, latest_line)) = latest else {
+                return;
+            };
+            match base.and_then(version_in) {
+                Some(bv) if bv == *latest => {}
+                Some(bv) => findings.push(
+                    Finding::error(
+                        "unreleased-base",
+                        format!(
+                            "the [Unreleased] link compares from `{}` ({bv}), but the latest release is {latest} (line {latest_line})",
+                            base.unwrap_or("")
+                        ),
+                    )
+                    .at(path, Some(line))
+                    .help(format!("compare from the tag of {latest} to HEAD")),
+                ),
+                None => findings.push(
+                    Finding::warning(
+                        "unreleased-not-compare",
+                        format!("the [Unreleased] link does not compare {latest}'s tag with HEAD"),
+                    )
+                    .at(path, Some(line))
+                    .help(format!("use https://{repo}/compare/<tag of {latest}>...HEAD")),
+                ),
+            }
+        }
+    }
+}
+
+/// Versions must descend (within each crate's headings); an `Unreleased`
+/// section belongs above released versions.
+fn check_order(path: &str, entries: &[Entry], findings: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<&str, Vec<(&Version, &Entry)>> = BTreeMap::new();
+    // Pre-releases are left out: projects number them inconsistently
+    // (`1.0.0-beta-rc.1` before `1.0.0-beta.0` sorts backwards in semver).
+    for e in entries {
+        if let Some(v) = e.version.as_ref().filter(|v| v.pre.is_empty()) {
+            groups.entry(e.prefix.as_str()).or_default().push((v, e));
+        }
+    }
+    for list in groups.values() {
+        let pairs: Vec<_> = list.windows(2).map(|w| (w[0], w[1])).collect();
+        let ascending: Vec<_> = pairs
+            .iter()
+            .filter(|((above, a), (below, b))| {
+                below > above && !is_backport(above, below) && a.line < b.line
+            })
+            .collect();
+        let duplicates = pairs
+            .iter()
+            .filter(|((above, _), (below, _))| above == below);
+        for ((v, first), (_, again)) in duplicates {
+            findings.push(
+                Finding::error(
+                    format!("duplicate:{v}"),
+                    format!(
+                        "{v} is listed twice (lines {} and {})",
+                        first.line, again.line
+                    ),
+                )
+                .at(path, Some(again.line))
+                .help("merge the two sections"),
+            );
+        }
+        if ascending.len() >= 3 && ascending.len() * 2 > pairs.len() {
+            let ((first, e), _) = ascending[0];
+            findings.push(
+                Finding::error(
+                    "oldest-first",
+                    format!("{path} lists versions oldest first (from {first} on line {}); Keep a Changelog puts the newest first", e.line),
+                )
+                .at(path, Some(e.line))
+                .help("reverse the order of the version sections"),
+            );
+            continue;
+        }
+        for ((above, a), (below, b)) in ascending {
+            findings.push(
+                Finding::error(
+                    format!("order:{below}"),
+                    format!("{below} (line {}) is listed below the older {above} (line {}); versions must be newest first", b.line, a.line),
+                )
+                .at(path, Some(b.line))
+                .help(format!("move the {below} section above {above}")),
+            );
+        }
+    }
+    let first_released = entries.iter().find(|e| e.released).map(|e| e.line);
+    if let Some(first) = first_released {
+        for e in entries
+            .iter()
+            .filter(|e| e.version.is_none() && e.line > first)
+        {
+            findings.push(
+                Finding::warning(
+                    "unreleased-below",
+                    format!("the Unreleased section (line {}) is below a released version (line {first})", e.line),
+                )
+                .at(path, Some(e.line))
+                .help("move Unreleased to the top"),
+            );
+        }
+    }
+}
+
+/// A patch release of an older line listed by date above the newer line's
+/// release (1.38.2 released after 1.40.0 and listed above it).
+fn is_backport(above: &Version, below: &Version) -> bool {
+    above.patch > 0 && (above.major, above.minor) != (below.major, below.minor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::facts::git::GitFacts;
+    use proptest::prelude::*;
+
+    fn facts(changelog: &str, tags: Option<&[&str]>) -> Facts {
+        let mut m = Member::named("widget", "1.2.0", "");
+        m.repository = Some("https://github.com/acme/widget".into());
+        let mut f = Facts::in_memory(vec![m], &[("CHANGELOG.md", changelog)]);
+        f.git = tags.map(|t| GitFacts {
+            tags: t.iter().map(|s| s.to_string()).collect(),
+            ..GitFacts::default()
+        });
+        f
+    }
+
+    fn run(changelog: &str, tags: Option<&[&str]>) -> Outcome {
+        ChangelogLinks.run(&facts(changelog, tags), &CheckConfig { level: Level::Deny })
+    }
+
+    fn keys(o: &Outcome) -> Vec<(String, Option<usize>)> {
+        o.findings.iter().map(|f| (f.key.clone(), f.line)).collect()
+    }
+
+    const GOOD: &str = "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-03-01\n\n## [1.1.0] - 2026-01-10\n\n[Unreleased]: https://github.com/acme/widget/compare/v1.2.0...HEAD\n[1.2.0]: https://github.com/acme/widget/compare/v1.1.0...v1.2.0\n[1.1.0]: https://github.com/acme/widget/releases/tag/v1.1.0\n";
+
+    #[test]
+    fn well_kept_changelog_passes() {
+        let o = run(GOOD, Some(&["v1.1.0", "v1.2.0"]));
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(o.findings.is_empty());
+        // Without git the links are still checked; tags are noted.
+        let o = run(GOOD, None);
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.note.as_deref().unwrap_or("").contains("not verified"));
+    }
+
+    #[test]
+    fn crlf_and_inline_heading_links() {
+        let text = "## [1.2.0](https://github.com/acme/widget/compare/v1.1.0...v1.2.0) - 2026\r\n## [1.1.0](https://github.com/acme/widget/releases/tag/v1.1.0)\r\n";
+        let o = run(text, Some(&["v1.1.0", "v1.2.0"]));
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn unreleased_first_version_links_to_branch() {
+        let text = "## [Unreleased]\n\n### Added\n- everything\n\n[Unreleased]: https://github.com/acme/widget/commits/main\n";
+        let o = run(text, Some(&[]));
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn wrong_repo_missing_tag_and_wrong_range() {
+        let text = "## [Unreleased]\n## [1.2.0]\n## [1.1.0]\n\n[Unreleased]: https://github.com/acme/widget/compare/v1.1.0...HEAD\n[1.2.0]: https://github.com/fork/widget/compare/v1.1.0...v1.2.0\n[1.1.0]: https://github.com/acme/widget/compare/v1.0.0...v1.1.1\n[0.9.0]: https://github.com/acme/widget/releases/tag/v0.9.0\n";
+        let o = run(text, Some(&["v1.0.0", "v1.1.0", "v1.2.0", "v0.9.0"]));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            keys(&o),
+            vec![
+                ("unreleased-base".to_string(), Some(5)),
+                ("repo:1.2.0".to_string(), Some(6)),
+                ("no-tag:1.1.0:v1.1.1".to_string(), Some(7)),
+                ("wrong-version:1.1.0".to_string(), Some(7)),
+                ("unused:0.9.0".to_string(), Some(8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_and_orphan_definitions() {
+        let text = "## [1.2.0]\n## 1.1.0\n## [1.0.0]\n## [0.9.0]\n\n[1.2.0]: https://github.com/acme/widget/releases/tag/v1.2.0\n[0.9.0]: https://github.com/acme/widget/releases/tag/v0.9.0\n";
+        let o = run(text, Some(&["v1.2.0", "v0.9.0"]));
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(
+            keys(&o),
+            vec![
+                ("no-link:1.1.0".to_string(), Some(2)),
+                ("no-link:1.0.0".to_string(), Some(3)),
+            ]
+        );
+        assert!(o.findings[1].message.contains("written as a link"));
+    }
+
+    #[test]
+    fn history_before_links_were_adopted_is_not_judged() {
+        let text = "## [1.2.0]\n## 1.1.0\n## [1.0.0]\n## 0.9.0\n## 0.8.0\n\n[1.2.0]: https://github.com/acme/widget/releases/tag/v1.2.0\n[1.0.0]: https://github.com/acme/widget/releases/tag/v1.0.0\n";
+        let o = run(text, Some(&["v1.2.0", "v1.0.0"]));
+        assert_eq!(keys(&o), vec![("no-link:1.1.0".to_string(), Some(2))]);
+    }
+
+    #[test]
+    fn no_links_at_all_is_a_note() {
+        let o = run(
+            "# Changelog\n\n1.2.0 (2026-01-01)\n==================\n",
+            Some(&[]),
+        );
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.findings[0].key, "no-links");
+    }
+
+    #[test]
+    fn ordering() {
+        let o = run("## 1.1.0\n## 1.2.0\n## 1.0.0\n", None);
+        assert_eq!(keys(&o)[1], ("order:1.2.0".to_string(), Some(2)));
+        // A backport listed by date is fine; separate crates are ordered separately.
+        let o = run(
+            "## 1.41.0\n## 1.38.2\n## 1.40.0\n## tokio-util 0.7.1\n## tokio-util 0.7.0\n",
+            None,
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        let o = run("## 0.1.0\n## 0.2.0\n## 0.3.0\n## 0.4.0\n", None);
+        assert_eq!(keys(&o)[1], ("oldest-first".to_string(), Some(1)));
+        // Pre-releases are not ordered (tauri: beta-rc before beta).
+        let o = run("## 1.0.0-beta.0\n## 1.0.0-beta-rc.1\n## 0.9.0\n", None);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        let o = run("## 1.0.0\n## [Unreleased]\n", None);
+        assert!(keys(&o).contains(&("unreleased-below".to_string(), Some(2))));
+    }
+
+    #[test]
+    fn unreleased_tbd_needs_no_tag_and_gitlab_links_work() {
+        let mut f = facts(
+            "## 2.0.0 - TBD\n## [Unreleased] - ReleaseDate\n## [1.2.0] - 2026\n\n[Unreleased]: https://gitlab.com/acme/widget/-/compare/v1.2.0...main\n[1.2.0]: https://gitlab.com/acme/widget/-/tags/v1.2.0\n",
+            Some(&["v1.2.0"]),
+        );
+        f.members[0].repository = Some("https://gitlab.com/acme/widget".into());
+        let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn shallow_clone_without_tags_is_not_failed() {
+        let mut f = facts(GOOD, Some(&[]));
+        if let Some(g) = f.git.as_mut() {
+            g.shallow = true;
+        }
+        let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.note.as_deref().unwrap_or("").contains("shallow"));
+    }
+
+    #[test]
+    fn unreadable_changelog_is_a_finding() {
+        let mut f = facts("", Some(&[]));
+        if let Some(t) = f.texts.get_mut("CHANGELOG.md") {
+            t.content = Err(crate::facts::files::TextProblem::TooLarge { size: 50 << 20 });
+        }
+        let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.findings[0].message.contains("50 MB"), "{:?}", o.findings);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,400}") {
+            let _ = ChangelogLinks.run(&facts(&text, Some(&["v1.0.0"])), &CheckConfig { level: Level::Deny });
+        }
+
+        #[test]
+        fn changelog_shaped_input_never_panics(lines in proptest::collection::vec(
+            prop_oneof![
+                Just("## [Unreleased]".to_string()),
+                "## \\[?v?[0-9]\\.[0-9]{1,2}\\.[0-9]\\]? - 20[0-9]{2}",
+                "\\[v?[0-9]\\.[0-9]\\.[0-9]\\]: https://github.com/acme/widget/compare/v[0-9]\\.[0-9]\\.[0-9]\\.\\.\\.v[0-9]\\.[0-9]\\.[0-9]",
+                "\\[[a-z0-9.]{0,6}\\]: [a-z:/.]{0,30}",
+                "[#\\[\\]()a-z0-9 .:/-]{0,40}",
+            ],
+            0..30,
+        )) {
+            let text = lines.join("\n");
+            let _ = ChangelogLinks.run(&facts(&text, Some(&["v1.0.0", "v1.1.0"])), &CheckConfig { level: Level::Deny });
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! `duplicate-versions`: each crate is locked at one version.
+
+use std::collections::BTreeMap;
+
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::advisories::graph::Kinds;
+use crate::facts::Facts;
+
+/// See [`Check::docs`].
+pub struct DuplicateVersions;
+
+impl Check for DuplicateVersions {
+    fn id(&self) -> &'static str {
+        "duplicate-versions"
+    }
+    fn category(&self) -> Category {
+        Category::SupplyChain
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn weight(&self) -> u32 {
+        1
+    }
+    fn summary(&self) -> &'static str {
+        "no crate is built at more than one version"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+Crates locked at more than one version among the normal and build
+dependencies (dev-dependencies too with `[bans] include-dev = true`). Each
+finding lists the versions and which packages pull each one in, at the
+crate's line in `Cargo.lock`. `[bans] skip = ["syn@1"]` accepts known
+duplicates (cargo-deny's `bans.skip` in a `deny.toml` is honoured).
+
+## Why
+Every duplicate is compiled twice — build time and binary size — and two
+versions of a type do not interoperate, which surfaces as baffling
+"expected `Foo`, found `Foo`" errors. Three versions of `syn` is a sign the
+tree needs an update.
+
+## How to fix
+`cargo tree -d` shows who pulls each version; update the dependents that
+hold the old one (`cargo update -p NAME`), or add a `skip` entry with the
+reason it cannot be unified yet.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        let graph = &facts.graph;
+        if graph.nodes.is_empty() {
+            return Outcome::error(
+                "no dependency graph: cargo metadata failed and there is no Cargo.lock",
+            );
+        }
+        let policy = &facts.config.policy.bans;
+        let reach = graph.reach();
+        let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, node) in graph.nodes.iter().enumerate() {
+            if node.member {
+                continue;
+            }
+            let k = reach[i];
+            let counted = k.contains(Kinds::NORMAL)
+                || k.contains(Kinds::BUILD)
+                || k.contains(Kinds::UNKNOWN)
+                || (policy.include_dev && k.contains(Kinds::DEV));
+            if counted {
+                by_name.entry(node.name.as_str()).or_default().push(i);
+            }
+        }
+        let reverse = graph.reverse_edges();
+        let dependents = |i: usize| -> Vec<String> {
+            let mut out: Vec<String> = reverse[i]
+                .iter()
+                .map(|&from| format!("{} {}", graph.nodes[from].name, graph.nodes[from].version))
+                .collect();
+            out.sort();
+            out
+        };
+        let mut findings = Vec::new();
+        let total = by_name.len();
+        for (name, mut nodes) in by_name {
+            if nodes.len() < 2 {
+                continue;
+            }
+            let skipped = |i: &usize| {
+                semver::Version::parse(&graph.nodes[*i].version)
+                    .is_ok_and(|v| policy.skip.iter().any(|s| s.matches(name, &v)))
+            };
+            if nodes.iter().filter(|i| !skipped(i)).count() < 2 {
+                continue;
+            }
+            nodes.sort_by(|a, b| {
+                let v = |i: usize| semver::Version::parse(&graph.nodes[i].version).ok();
+                v(*a).cmp(&v(*b))
+            });
+            let detail: Vec<String> = nodes
+                .iter()
+                .map(|&i| {
+                    let pulled = dependents(i);
+                    let shown: Vec<&str> = pulled.iter().take(3).map(String::as_str).collect();
+                    let more = pulled.len().saturating_sub(3);
+                    format!(
+                        "{} (from {}{})",
+                        graph.nodes[i].version,
+                        shown.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    )
+                })
+                .collect();
+            let first = &graph.nodes[nodes[0]];
+            let line = facts
+                .lockfile
+                .as_ref()
+                .and_then(|l| l.package_line(name, &first.version));
+            findings.push(
+                Finding::warning(name.to_string(), format!("{name} is locked at {} versions: {}", nodes.len(), detail.join("; ")))
+                    .at(facts.lockfile.as_ref().map_or("Cargo.lock", |l| l.path.as_str()), line)
+                    .help(format!("`cargo tree -d -i {name}` shows the chains; update the dependents on the old version, or [bans] skip = [\"{name}@{}\"]", first.version)),
+            );
+        }
+        let score = if total == 0 {
+            1.0
+        } else {
+            1.0 - (findings.len() as f64 / total as f64 * 5.0).min(1.0)
+        };
+        Outcome::from_findings(findings, score)
+    }
+}
