@@ -226,11 +226,11 @@ pub struct SbomArgs {
     #[arg(short = 'F', long, value_name = "FEATURES")]
     pub features: Vec<String>,
 
-    /// Activate every feature of the selected packages.
+    /// Activate every feature of the described package.
     #[arg(long)]
     pub all_features: bool,
 
-    /// Do not activate the `default` feature.
+    /// Do not activate its `default` feature.
     #[arg(long)]
     pub no_default_features: bool,
 
@@ -239,7 +239,7 @@ pub struct SbomArgs {
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
 
-    /// Include dev-dependencies of workspace members (scope `excluded`).
+    /// Include the described package's dev-dependencies (scope `excluded`).
     #[arg(long)]
     pub include_dev: bool,
 
