@@ -13,10 +13,11 @@ use crate::advisories::graph::{self, DepGraph};
 use crate::checks::{self, Check, Level};
 use crate::cli::{
     AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, HookAction, ListFormat,
-    ReportFormat, RunArgs,
+    ReportFormat, RunArgs, SbomArgs, WorkspaceArgs,
 };
 use crate::config;
 use crate::error::{Error, Result};
+use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
 use crate::facts::{CollectOptions, Facts};
 use crate::report;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             print(&crate::docs::explain(check), cli.color)?;
             Ok(exit::OK)
         }
+        Some(Command::Sbom(args)) => sbom(&args),
         Some(Command::Audit(args)) => audit(&args, cli.color),
         Some(Command::Init {
             manifest_path,
@@ -295,6 +297,177 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+fn cargo_flags(w: &WorkspaceArgs) -> CargoFlags {
+    CargoFlags {
+        offline: w.offline,
+        locked: w.locked,
+        frozen: w.frozen,
+    }
+}
+
+fn current_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        action: "cannot read the current directory",
+        path: ".".into(),
+        source,
+    })
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+fn creation_time() -> Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"
+            ))
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)),
+    }
+}
+
+fn sbom(args: &SbomArgs) -> Result<u8> {
+    use crate::sbom::{self, DocumentOptions, output};
+
+    let started = Instant::now();
+    let timestamp = creation_time()?;
+    let loc = workspace::locate(args.cargo.manifest_path.as_deref(), &current_dir()?)?;
+    let resolve = workspace::ResolveOptions {
+        features: args.features.clone(),
+        all_features: args.all_features,
+        no_default_features: args.no_default_features,
+        // The target's and the host's (build scripts run there) packages:
+        // the SBOM's own walk then picks each edge by its context.
+        filter_platforms: match args.target.as_deref() {
+            Some("all") => Vec::new(),
+            Some(t) => vec![t.to_string(), workspace::HOST_TUPLE.to_string()],
+            None => vec![workspace::HOST_TUPLE.to_string()],
+        },
+    };
+    let all_targets = args.target.as_deref() == Some("all");
+    // rustc describes the platforms while cargo resolves.
+    let (facts, platforms) = std::thread::scope(|scope| {
+        let platforms = scope.spawn(|| -> std::result::Result<_, String> {
+            if all_targets {
+                return Ok(sbom::graph::Platforms::default());
+            }
+            let host = platform::describe(None)?;
+            let target = match args.target.as_deref() {
+                Some(t) if t != host.triple => platform::describe(Some(t))?,
+                _ => host.clone(),
+            };
+            Ok(sbom::graph::Platforms {
+                target: Some(target),
+                host: Some(host),
+            })
+        });
+        let facts = Facts::collect_graph(&loc, cargo_flags(&args.cargo), &resolve);
+        (facts, platforms.join())
+    });
+    let facts = facts?;
+    let sbom_error = |message: String| Error::Sbom {
+        manifest: loc.manifest.clone(),
+        message,
+    };
+    let meta = facts
+        .metadata
+        .as_ref()
+        .map_err(|u| sbom_error(format!("cargo metadata failed: {}", u.reason)))?;
+    let roots = sbom::select_roots(meta, &loc.manifest, &args.packages, args.workspace)
+        .map_err(sbom_error)?;
+    let platforms = platforms
+        .unwrap_or_else(|_| Err("rustc panicked".to_string()))
+        .map_err(|reason| sbom_error(format!("cannot describe the target platform: {reason}")))?;
+    let graph_opts = sbom::GraphOptions {
+        include_dev: args.include_dev,
+        platforms,
+        features: sbom::graph::FeatureRequest {
+            features: args.features.clone(),
+            all_features: args.all_features,
+            no_default_features: args.no_default_features,
+        },
+    };
+    let doc = DocumentOptions {
+        format: args.format,
+        spec_version: args.spec_version,
+        deterministic: args.deterministic,
+        timestamp,
+    };
+    if facts.lockfile.is_none() {
+        eprintln!("note: no Cargo.lock at the workspace root, so components carry no hashes");
+    }
+    let t = Instant::now();
+    let mut documents = Vec::new();
+    for root in &roots {
+        let built = sbom::build(&facts, root, &graph_opts)
+            .map_err(|e| sbom_error(e.to_string()))?
+            // The seam for `--with-vulnerabilities` (the RustSec audit).
+            .with_vulnerabilities(None);
+        let bytes = sbom::render(&built, &doc).map_err(|e| sbom_error(e.to_string()))?;
+        documents.push((
+            format!(
+                "{}-{}.{}",
+                built.root.name,
+                built.root.version,
+                args.format.extension()
+            ),
+            bytes,
+        ));
+    }
+    let sbom_time = t.elapsed();
+
+    let destination = output::Destination::from_arg(args.output.as_deref());
+    let several = args.workspace || roots.len() > 1;
+    match (destination, several) {
+        (output::Destination::Stdout, false) => {
+            for (_, bytes) in &documents {
+                output::to_stdout(bytes)?;
+            }
+        }
+        (output::Destination::Stdout, true) => {
+            return Err(Error::Usage(format!(
+                "{} packages selected: give a directory with -o DIR to receive one SBOM each",
+                roots.len()
+            )));
+        }
+        (output::Destination::Path(path), false) => {
+            for (_, bytes) in &documents {
+                output::write_atomic(&path, bytes)?;
+            }
+        }
+        (output::Destination::Path(dir), true) => {
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                action: "cannot create directory",
+                path: dir.clone(),
+                source,
+            })?;
+            for (name, bytes) in &documents {
+                let path = dir.join(name);
+                output::write_atomic(&path, bytes)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
+        for (phase, d) in &facts.timings {
+            eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "sbom",
+            sbom_time.as_secs_f64() * 1000.0
+        );
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "total",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Ok(exit::OK)
 }
 
 fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {

@@ -57,6 +57,9 @@ pub enum Command {
         /// The check id, e.g. `license-files`.
         id: String,
     },
+    /// Write a software bill of materials (CycloneDX or SPDX) of a package.
+    #[command(after_help = SBOM_EXAMPLES)]
+    Sbom(SbomArgs),
     /// Audit Cargo.lock against the RustSec advisory database (like `cargo audit`).
     ///
     /// Exit codes: 0 no vulnerabilities (after ignores), 1 vulnerabilities or
@@ -180,6 +183,85 @@ pub enum DenyKind {
     Unsound,
     /// Yanked crates.
     Yanked,
+}
+
+const SBOM_EXAMPLES: &str = "\
+Examples:
+  cargo readiness sbom                               CycloneDX 1.6 JSON of the package here, to stdout
+  cargo readiness sbom -o bom.cdx.json               written atomically (temp file + rename)
+  cargo readiness sbom --format spdx-json -o bom.spdx.json
+  cargo readiness sbom --target x86_64-unknown-linux-gnu -F tls --locked
+  cargo readiness sbom --workspace -o sboms/         one file per member: sboms/<crate>-<version>.cdx.json
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) cargo readiness sbom --deterministic
+
+The graph is what cargo builds for the target (default: the host) with the
+selected features: normal and build dependencies, dev-dependencies only with
+--include-dev. With several packages (-p A -p B, or --workspace), -o names a
+directory that receives one SBOM per package, named <crate>-<version>.cdx.json,
+.cdx.xml or .spdx.json.
+
+Exit codes: 0 written, 2 could not run (the message names the file).";
+
+/// Options of `sbom`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SbomArgs {
+    /// Workspace location and cargo flags.
+    #[command(flatten)]
+    pub cargo: WorkspaceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::sbom::Format::CycloneDxJson)]
+    pub format: crate::sbom::Format,
+
+    /// CycloneDX specification version (ignored for SPDX, which is always 2.3).
+    #[arg(long, value_enum, default_value_t = crate::sbom::SpecVersion::V1_6)]
+    pub spec_version: crate::sbom::SpecVersion,
+
+    /// Where to write: a file (`-` for stdout, the default), or a directory
+    /// when several packages are selected.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Package to describe (NAME or NAME@VERSION; repeatable). Default: the
+    /// package whose manifest was found, or the only member.
+    #[arg(
+        short,
+        long = "package",
+        value_name = "SPEC",
+        conflicts_with = "workspace"
+    )]
+    pub packages: Vec<String>,
+
+    /// One SBOM per workspace member, into the directory given by -o.
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Features to activate (space- or comma-separated; repeatable), as for cargo.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+
+    /// Activate every feature of the described package.
+    #[arg(long)]
+    pub all_features: bool,
+
+    /// Do not activate its `default` feature.
+    #[arg(long)]
+    pub no_default_features: bool,
+
+    /// Target triple whose dependencies are listed, or `all` for every
+    /// platform (default: the host, as `cargo build` does).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Include the described package's dev-dependencies (scope `excluded`).
+    #[arg(long)]
+    pub include_dev: bool,
+
+    /// Derive the serial number (SPDX: document namespace) from the content,
+    /// so the same inputs give byte-identical output when SOURCE_DATE_EPOCH
+    /// is set.
+    #[arg(long)]
+    pub deterministic: bool,
 }
 
 /// Where the workspace is and how `cargo metadata` may reach the network.
@@ -363,6 +445,40 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sbom_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "cargo-readiness",
+            "sbom",
+            "--format",
+            "spdx-json",
+            "-o",
+            "-",
+            "-p",
+            "a",
+            "-F",
+            "x,y",
+            "--target",
+            "all",
+            "--offline",
+            "--locked",
+            "--manifest-path",
+            "Cargo.toml",
+        ]);
+        match cli.map(|c| c.command) {
+            Ok(Some(Command::Sbom(a))) => {
+                assert_eq!(a.format, crate::sbom::Format::SpdxJson);
+                assert_eq!(a.packages, vec!["a"]);
+                assert_eq!(a.features, vec!["x,y"]);
+                assert!(a.cargo.offline && a.cargo.locked);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["cargo-readiness", "sbom", "-p", "a", "--workspace"]).is_err()
+        );
     }
 
     #[test]

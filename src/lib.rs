@@ -22,6 +22,7 @@ pub mod parse;
 pub mod policy;
 pub mod progress;
 pub mod report;
+pub mod sbom;
 pub mod score;
 pub mod util;
 

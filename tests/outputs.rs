@@ -15,6 +15,8 @@ use serde_json::Value;
 fn normalise(text: &str, root: &Path) -> String {
     let root = std::fs::canonicalize(root).unwrap();
     let mut s = text.replace(&root.display().to_string(), "<ROOT>");
+    // The fixture advisory database lives in the checkout, wherever that is.
+    s = s.replace(env!("CARGO_MANIFEST_DIR"), "<REPO>");
     s = s.replace(env!("CARGO_PKG_VERSION"), "<VERSION>");
     // JUnit times vary run to run.
     let mut out = String::new();

@@ -40,6 +40,7 @@ mod pr_template;
 mod readme;
 mod release_workflow;
 mod sast;
+mod sbom;
 mod security_policy;
 mod sources;
 pub mod support;
@@ -83,6 +84,7 @@ pub static ALL: &[&dyn Check] = &[
     &version_tags::VersionTags,
     &release_workflow::ReleaseWorkflow,
     &fuzzing::Fuzzing,
+    &sbom::Sbom,
     &license_files::LicenseFiles,
     &manifest_metadata::ManifestMetadata,
     &readme::Readme,

@@ -9,6 +9,7 @@ pub mod files;
 pub mod gha;
 pub mod git;
 pub mod magic;
+pub mod platform;
 pub mod recipes;
 pub mod shell;
 pub mod workflows;
@@ -28,7 +29,7 @@ use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
 use workflows::Workflow;
-use workspace::{CargoFlags, Location, Member, MetadataUnavailable};
+use workspace::{CargoFlags, Location, Member, MetadataUnavailable, ResolveOptions};
 
 /// Everything the checks know about the repository.
 #[derive(Debug)]
@@ -274,6 +275,77 @@ impl Facts {
         })
     }
 
+    /// Only what an SBOM needs: `cargo metadata` resolved with `resolve`
+    /// (features, target) and `Cargo.lock` (checksums). No file walk, no
+    /// git, no workflows: the SBOM command stays close to the cost of
+    /// `cargo metadata` itself.
+    pub fn collect_graph(
+        loc: &Location,
+        flags: CargoFlags,
+        resolve: &ResolveOptions,
+    ) -> Result<Facts> {
+        let mut notes = Vec::new();
+        let mut timings = Vec::new();
+        let read_lock = |root: &std::path::Path| {
+            let path = root.join("Cargo.lock");
+            path.is_file().then(|| {
+                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+                LockfileFacts::new("Cargo.lock", text, false)
+            })
+        };
+        // Under --locked/--frozen cargo never rewrites Cargo.lock, so it can
+        // be parsed while cargo resolves; otherwise only after.
+        let early = flags.locked || flags.frozen;
+        let t = Instant::now();
+        let (run, early_lock) = std::thread::scope(|scope| {
+            let lock = early.then(|| scope.spawn(|| read_lock(&loc.root)));
+            let run = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
+            (run, lock.and_then(|l| l.join().ok()))
+        });
+        let run = run?;
+        timings.push(("cargo metadata", t.elapsed()));
+        let metadata = run.result;
+        let root = match &metadata {
+            Ok(m) => m.workspace_root.clone().into_std_path_buf(),
+            Err(_) => loc.root.clone(),
+        };
+        let members = match &metadata {
+            Ok(m) => workspace::members_from_metadata(m, &root),
+            Err(_) => Vec::new(),
+        };
+        let t = Instant::now();
+        let lockfile = match early_lock {
+            Some(Some(lock)) if root == loc.root => Some(lock),
+            _ => read_lock(&root),
+        }
+        // No committed Cargo.lock: the one cargo generated for this run
+        // still gives the checksums.
+        .or_else(|| {
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        });
+        // The root manifest says which feature resolver cargo uses.
+        let texts = files::read_texts(&root, BTreeSet::from(["Cargo.toml".to_string()]));
+        timings.push(("read Cargo.lock", t.elapsed()));
+        Ok(Facts {
+            root,
+            members,
+            metadata,
+            lockfile,
+            files: FileIndex::from_entries(Vec::new()),
+            texts,
+            workflows: Vec::new(),
+            git: None,
+            advisories: None,
+            graph: DepGraph::default(),
+            config: Config::default(),
+            ci: ci::CiFacts::default(),
+            now: now(),
+            notes,
+            timings,
+        })
+    }
+
     /// The text of a file read during collection.
     pub fn text(&self, path: &str) -> Option<&TextFile> {
         self.texts.get(path)
@@ -416,6 +488,10 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
         "rust-toolchain",
         ".cargo/config.toml",
         ".cargo/config",
+        "dist-workspace.toml",
+        "dist.toml",
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
     ] {
         if files.contains(always) {
             wanted.insert(always.to_string());

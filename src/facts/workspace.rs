@@ -159,6 +159,48 @@ pub struct CargoFlags {
     pub frozen: bool,
 }
 
+/// What `cargo metadata` resolves: features and the target platform, as
+/// `cargo build`/`cargo tree` take them. The default resolves every target
+/// with each package's default features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// `--features` (space- or comma-separated lists, `pkg/feat` allowed).
+    pub features: Vec<String>,
+    /// `--all-features`
+    pub all_features: bool,
+    /// `--no-default-features`
+    pub no_default_features: bool,
+    /// `--filter-platform TRIPLE` (repeatable): keep only dependencies built
+    /// for one of these platforms, so cargo downloads no other platform's
+    /// crates. [`HOST_TUPLE`] names the host.
+    pub filter_platforms: Vec<String>,
+}
+
+/// The `--filter-platform` value cargo reads as "the host" (recent cargo;
+/// an older one is retried with the triple `rustc -vV` reports).
+pub const HOST_TUPLE: &str = "host-tuple";
+
+impl ResolveOptions {
+    fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for f in &self.features {
+            args.push("--features".to_string());
+            args.push(f.clone());
+        }
+        if self.all_features {
+            args.push("--all-features".to_string());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_string());
+        }
+        for t in &self.filter_platforms {
+            args.push("--filter-platform".to_string());
+            args.push(t.clone());
+        }
+        args
+    }
+}
+
 /// `cargo metadata` that did not produce a graph, for a reason outside the
 /// repository's text (network, toolchain, unfetchable git dependency).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,9 +227,32 @@ pub struct MetadataRun {
 /// `rust-toolchain.toml` naming a toolchain that is not installed is retried
 /// once with the running toolchain. `notes` receives what was done.
 pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> Result<MetadataRun> {
+    metadata_resolved(loc, flags, &ResolveOptions::default(), notes)
+}
+
+/// [`metadata`] with features and target platforms selected.
+pub fn metadata_resolved(
+    loc: &Location,
+    flags: CargoFlags,
+    resolve: &ResolveOptions,
+    notes: &mut Vec<String>,
+) -> Result<MetadataRun> {
     let lockfile = loc.root.join("Cargo.lock");
     let lock_existed = lockfile.exists();
-    let mut result = run_metadata(&loc.manifest, flags, None);
+    let mut resolve = resolve.clone();
+    let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
+    if let Err(stderr) = &result
+        && resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE)
+        && stderr.contains(HOST_TUPLE)
+        && let Ok(host) = super::platform::host_triple()
+    {
+        for p in &mut resolve.filter_platforms {
+            if p == HOST_TUPLE {
+                *p = host.clone();
+            }
+        }
+        result = run_metadata(&loc.manifest, flags, &resolve, None);
+    }
     if let Err(stderr) = &result
         && stderr.contains("is not installed")
         && let Some(toolchain) = running_toolchain()
@@ -196,7 +261,7 @@ pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> R
             "the toolchain pinned by rust-toolchain is not installed; \
                      ran cargo metadata with `{toolchain}` instead"
         ));
-        result = run_metadata(&loc.manifest, flags, Some(&toolchain));
+        result = run_metadata(&loc.manifest, flags, &resolve, Some(&toolchain));
     }
     // cargo metadata writes a Cargo.lock when there is none; leave the
     // repository as we found it.
@@ -234,6 +299,7 @@ pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> R
 fn run_metadata(
     manifest: &Path,
     flags: CargoFlags,
+    resolve: &ResolveOptions,
     toolchain: Option<&str>,
 ) -> std::result::Result<Metadata, String> {
     let mut cmd = MetadataCommand::new();
@@ -248,6 +314,7 @@ fn run_metadata(
     if flags.frozen {
         opts.push("--frozen".to_string());
     }
+    opts.extend(resolve.args());
     cmd.other_options(opts);
     if let Some(t) = toolchain {
         cmd.env("RUSTUP_TOOLCHAIN", t);
