@@ -330,6 +330,52 @@ fn creation_time() -> Result<i64> {
     }
 }
 
+/// The audit's vulnerabilities, pointed at the SBOM's components.
+fn sbom_vulnerabilities(
+    report: &crate::advisories::audit::Report,
+    sbom: &crate::sbom::Sbom,
+) -> Vec<crate::sbom::Vulnerability> {
+    report
+        .vulnerabilities
+        .iter()
+        .map(|v| {
+            let m = &v.advisory.metadata;
+            let (name, version) = (v.package.name.as_str(), v.package.version.to_string());
+            crate::sbom::Vulnerability {
+                id: m.id.to_string(),
+                aliases: m.aliases.iter().map(|a| a.to_string()).collect(),
+                title: m.title.clone(),
+                description: Some(m.description.clone()).filter(|d| !d.is_empty()),
+                url: Some(
+                    m.url
+                        .as_ref()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| format!("https://rustsec.org/advisories/{}", m.id)),
+                ),
+                cvss: m.cvss.as_ref().map(|c| c.to_string()),
+                score: m
+                    .cvss
+                    .as_ref()
+                    .map(|c| (c.score(), c.severity().to_string())),
+                affects: sbom
+                    .components
+                    .iter()
+                    .chain(std::iter::once(&sbom.root))
+                    .filter(|c| c.name == name && c.version == version)
+                    .map(|c| c.bom_ref.clone())
+                    .collect(),
+                patched: v
+                    .advisory
+                    .versions
+                    .patched()
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 fn sbom(args: &SbomArgs) -> Result<u8> {
     use crate::sbom::{self, DocumentOptions, output};
 
@@ -350,7 +396,20 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     };
     let all_targets = args.target.as_deref() == Some("all");
     // rustc describes the platforms while cargo resolves.
-    let (facts, platforms) = std::thread::scope(|scope| {
+    // The advisory database loads while cargo resolves.
+    let advisory_opts = if args.with_vulnerabilities {
+        let cfg = config::load(&loc.root, None)?;
+        let offline = args.cargo.offline || args.cargo.frozen;
+        let mut opts = advisory_options(offline, &args.db, &cfg, &[], None);
+        opts.check_yanked = false;
+        Some(opts)
+    } else {
+        None
+    };
+    let (facts, platforms, prepared) = std::thread::scope(|scope| {
+        let prepared = advisory_opts
+            .as_ref()
+            .map(|o| scope.spawn(move || collect::prepare_db(o)));
         let platforms = scope.spawn(|| -> std::result::Result<_, String> {
             if all_targets {
                 return Ok(sbom::graph::Platforms::default());
@@ -366,7 +425,11 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             })
         });
         let facts = Facts::collect_graph(&loc, cargo_flags(&args.cargo), &resolve);
-        (facts, platforms.join())
+        (
+            facts,
+            platforms.join(),
+            prepared.and_then(|p| p.join().ok()),
+        )
     });
     let facts = facts?;
     let sbom_error = |message: String| Error::Sbom {
@@ -400,13 +463,35 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     if facts.lockfile.is_none() {
         eprintln!("note: no Cargo.lock at the workspace root, so components carry no hashes");
     }
+    let audit = match (&advisory_opts, prepared) {
+        (Some(opts), Some(prepared)) => {
+            if let Err(e) = &prepared.db {
+                return Err(sbom_error(format!(
+                    "--with-vulnerabilities needs the advisory database: {e}; pass --db PATH or run once online"
+                )));
+            }
+            let lock = facts
+                .lockfile
+                .as_ref()
+                .and_then(|l| l.parsed.as_ref().ok())
+                .ok_or_else(|| {
+                    sbom_error("--with-vulnerabilities needs a readable Cargo.lock".into())
+                })?;
+            let adv = AdvisoryFacts::new(prepared, opts, &facts.root, Some(lock));
+            let graph = DepGraph::from_metadata(meta);
+            adv.report(lock, &graph).cloned()
+        }
+        _ => None,
+    };
     let t = Instant::now();
     let mut documents = Vec::new();
     for root in &roots {
-        let built = sbom::build(&facts, root, &graph_opts)
-            .map_err(|e| sbom_error(e.to_string()))?
-            // The seam for `--with-vulnerabilities` (the RustSec audit).
-            .with_vulnerabilities(None);
+        let built =
+            sbom::build(&facts, root, &graph_opts).map_err(|e| sbom_error(e.to_string()))?;
+        let vulnerabilities = audit
+            .as_ref()
+            .map(|report| sbom_vulnerabilities(report, &built));
+        let built = built.with_vulnerabilities(vulnerabilities);
         let bytes = sbom::render(&built, &doc).map_err(|e| sbom_error(e.to_string()))?;
         documents.push((
             format!(

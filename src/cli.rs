@@ -262,6 +262,15 @@ pub struct SbomArgs {
     /// is set.
     #[arg(long)]
     pub deterministic: bool,
+
+    /// Embed the RustSec audit's vulnerabilities (CycloneDX `vulnerabilities`
+    /// with affected components, CVSS ratings and fixed versions).
+    #[arg(long)]
+    pub with_vulnerabilities: bool,
+
+    /// Advisory database for `--with-vulnerabilities`.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
 }
 
 /// Where the workspace is and how `cargo metadata` may reach the network.

@@ -826,3 +826,74 @@ fn xml_validates_against_the_xsd() {
         );
     }
 }
+
+#[test]
+fn with_vulnerabilities_embeds_the_audit() {
+    // Vendored crates.io replacement: cargo resolves offline and the lockfile
+    // still says crates.io, so the invented advisory matches.
+    let dir = fixture("sbom-vulnerable");
+    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/advisory-db");
+    let run = |extra: &[&str], db: &Path| {
+        Command::new(bin())
+            .args(["readiness", "sbom", "--offline", "--with-vulnerabilities"])
+            .args(extra)
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .env("CARGO_READINESS_ADVISORY_DB", db)
+            .env(
+                "CARGO_READINESS_CACHE_DIR",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("sbom-cache"),
+            )
+            .output()
+            .unwrap()
+    };
+    let out = run(&[], &db);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vulns = bom["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulns.len(), 1);
+    let v = &vulns[0];
+    assert_eq!(v["id"], "RUSTSEC-2026-9001");
+    assert_eq!(v["affects"][0]["ref"], "pkg:cargo/acme-http@1.2.0");
+    assert_eq!(v["ratings"][0]["score"], 7.5);
+    assert_eq!(v["ratings"][0]["severity"], "high");
+    assert_eq!(v["recommendation"], "Upgrade to >=1.2.3");
+    let refs: BTreeSet<&str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["bom-ref"].as_str().unwrap())
+        .collect();
+    assert!(
+        refs.contains("pkg:cargo/acme-http@1.2.0"),
+        "affects points at a component"
+    );
+    if let Some(schemas) = schemas() {
+        assert_valid(
+            &schemas,
+            "cyclonedx/bom-1.6.schema.json",
+            &bom,
+            "CycloneDX 1.6 with vulnerabilities",
+        );
+        let out = run(&["--spec-version", "1.5"], &db);
+        let bom15: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid(
+            &schemas,
+            "cyclonedx/bom-1.5.schema.json",
+            &bom15,
+            "CycloneDX 1.5 with vulnerabilities",
+        );
+    }
+    // No database: an error, never an SBOM that silently lacks them.
+    let out = run(&[], Path::new("/nonexistent/advisory-db"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--with-vulnerabilities needs the advisory database")
+    );
+}

@@ -13,7 +13,7 @@ use cyclonedx_bom::models::property::{Properties, Property};
 use cyclonedx_bom::models::tool::Tools;
 use cyclonedx_bom::models::vulnerability::{Vulnerabilities, Vulnerability as CdxVulnerability};
 use cyclonedx_bom::models::vulnerability_rating::{
-    ScoreMethod, VulnerabilityRating, VulnerabilityRatings,
+    Score, ScoreMethod, Severity, VulnerabilityRating, VulnerabilityRatings,
 };
 use cyclonedx_bom::models::vulnerability_reference::{
     VulnerabilityReference, VulnerabilityReferences,
@@ -263,7 +263,21 @@ fn vulnerabilities(list: &[Vulnerability]) -> Option<Vulnerabilities> {
                 } else {
                     ScoreMethod::CVSSv3
                 };
-                let mut rating = VulnerabilityRating::new(None, None, Some(method));
+                let (score, severity) = match &v.score {
+                    Some((score, severity)) => (
+                        Score::from_f32(*score as f32),
+                        Some(match severity.as_str() {
+                            "critical" => Severity::Critical,
+                            "high" => Severity::High,
+                            "medium" => Severity::Medium,
+                            "low" => Severity::Low,
+                            "none" => Severity::None,
+                            _ => Severity::Unknown,
+                        }),
+                    ),
+                    None => (None, None),
+                };
+                let mut rating = VulnerabilityRating::new(score, severity, Some(method));
                 rating.vector = Some(NormalizedString::new(vector));
                 cdx.vulnerability_ratings = Some(VulnerabilityRatings(vec![rating]));
             }

@@ -228,6 +228,8 @@ pub struct Vulnerability {
     pub url: Option<String>,
     /// CVSS vector, when the advisory has one.
     pub cvss: Option<String>,
+    /// CVSS base score and its qualitative severity (`high`, …).
+    pub score: Option<(f64, String)>,
     /// `bom_ref`s of affected components.
     pub affects: Vec<String>,
     /// Versions that fix it (semver requirements as written).
