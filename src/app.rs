@@ -108,7 +108,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let meta = run
                 .result
                 .map_err(|e| Error::Usage(format!("cargo metadata failed: {}", e.reason)))?;
-            let inventory = crate::report::licenses::inventory(&meta, include_dev);
+            let resolver = std::fs::read_to_string(meta.workspace_root.join("Cargo.toml"))
+                .map_or(2, |t| crate::sbom::resolver_version(&t));
+            let inventory = crate::report::licenses::inventory(&meta, resolver, include_dev);
             let text = match format {
                 Format::Json => crate::report::licenses::json(&inventory),
                 Format::Human => crate::report::licenses::human(&inventory),
@@ -221,7 +223,11 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     let opts = advisory_options(offline, &args.db, &cfg, &args.ignore, target);
     let (prepared, yanked_opts) = (collect::prepare_db(&opts), opts.clone());
     let graph = match &graph_source {
-        Some(meta) => DepGraph::from_metadata(meta),
+        Some(meta) => {
+            let resolver = std::fs::read_to_string(meta.workspace_root.join("Cargo.toml"))
+                .map_or(2, |t| crate::sbom::resolver_version(&t));
+            DepGraph::from_resolved(meta, resolver)
+        }
         None => {
             let members = workspace::members_from_manifests(&root).unwrap_or_default();
             let ws_deps: Option<toml::Table> = workspace::read_manifest(&root.join("Cargo.toml"))

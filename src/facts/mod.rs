@@ -230,7 +230,13 @@ impl Facts {
 
         let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
         let graph = match (&metadata, lock) {
-            (Ok(m), _) => DepGraph::from_metadata(m),
+            (Ok(m), _) => {
+                let resolver = texts
+                    .get("Cargo.toml")
+                    .and_then(|t| t.text())
+                    .map_or(2, crate::sbom::resolver_version);
+                DepGraph::from_resolved(m, resolver)
+            }
             (Err(_), Some(lock)) => DepGraph::from_lockfile(lock, &member_kinds(&root, &members)),
             (Err(_), None) => DepGraph::default(),
         };
