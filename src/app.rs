@@ -575,22 +575,27 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         locked: args.workspace.locked,
         frozen: args.workspace.frozen,
     };
-    let profile = args.profile.or(cfg.profile).unwrap_or(Profile::Production);
+    let profile_of =
+        |cfg: &config::Config| args.profile.or(cfg.profile).unwrap_or(Profile::Production);
     let level_of_with = |cfg: &config::Config, c: &dyn Check| -> Level {
         cfg.checks
             .get(c.id())
             .copied()
-            .unwrap_or_else(|| profile.level_for(c))
+            .unwrap_or_else(|| profile_of(cfg).level_for(c))
     };
-    let wants_advisories = ["advisories", "yanked"]
-        .iter()
-        .filter_map(|id| checks::find(id))
-        .any(|c| level_of_with(&cfg, c) != Level::Allow);
+    // The database is only loaded when a check will read it.
+    let wants_advisories = |cfg: &config::Config| {
+        ["advisories", "yanked"]
+            .iter()
+            .filter_map(|id| checks::find(id))
+            .any(|c| level_of_with(cfg, c) != Level::Allow)
+    };
     let offline = args.workspace.offline || args.workspace.frozen;
     let opts = CollectOptions {
         flags,
         config: cfg.clone(),
-        advisories: wants_advisories.then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
+        advisories: wants_advisories(&cfg)
+            .then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
     };
     let progress = crate::progress::Progress::start(
         "collecting facts (cargo metadata, git, advisory database)",
@@ -600,10 +605,24 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     drop(progress);
     let mut facts = facts?;
     if facts.root != loc.root && args.config.is_none() {
-        // cargo placed the workspace root elsewhere than our guess.
+        // cargo placed the workspace root elsewhere than our guess: that
+        // root's configuration applies (and, when it wants the audit the
+        // first one did not, collect again with it).
         cfg = config::load(&facts.root, None)?;
+        if wants_advisories(&cfg) && facts.advisories.is_none() {
+            let opts = CollectOptions {
+                flags,
+                config: cfg.clone(),
+                advisories: Some(advisory_options(offline, &args.db, &cfg, &[], None)),
+            };
+            facts = Facts::collect(
+                &workspace::locate(Some(&facts.root.join("Cargo.toml")), &cwd)?,
+                &opts,
+            )?;
+        }
         facts.config = cfg.clone();
     }
+    let profile = profile_of(&cfg);
     let min_score = args
         .min_score
         .or(cfg.min_score)
@@ -645,6 +664,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         config_source: cfg.source.as_deref(),
         github: github.as_ref(),
         baselined,
+        repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
     };
     for (format, path) in &args.outputs {
         let text = report::render(&card, &ctx, *format);

@@ -317,7 +317,7 @@ pub struct RunArgs {
     #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<(ReportFormat, PathBuf)>,
 
-    /// Only print the verdict, and the reasons when the gate fails.
+    /// Print nothing when the gate passes; when it fails, the verdict and its reasons (stderr).
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
 

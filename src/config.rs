@@ -162,7 +162,25 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     let unconfigured = config.policy.licenses.source.is_none()
         || config.policy.sources.source.is_none()
         || config.policy.bans.source.is_none();
-    if unconfigured && let Ok(text) = std::fs::read_to_string(&deny) {
+    let text = match std::fs::read(&deny) {
+        Ok(bytes) if unconfigured => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                config
+                    .policy_problems
+                    .push("deny.toml is not valid UTF-8; its policy is not applied".into());
+                None
+            }
+        },
+        Err(e) if unconfigured && deny.exists() => {
+            config.policy_problems.push(format!(
+                "deny.toml cannot be read ({e}); its policy is not applied"
+            ));
+            None
+        }
+        _ => None,
+    };
+    if let Some(text) = text {
         let (from_deny, problems) = crate::policy::from_deny_toml(&text);
         let p = &mut config.policy;
         if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
@@ -174,7 +192,7 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
         if p.bans.source.is_none() && from_deny.bans.source.is_some() {
             p.bans = from_deny.bans;
         }
-        config.policy_problems = problems;
+        config.policy_problems.extend(problems);
     }
     Ok(config)
 }
@@ -355,7 +373,16 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         let a = &mut config.advisories;
-        a.db = adv.db.map(|d| expand_tilde(&d));
+        // A relative path is relative to the file that says it, not to
+        // wherever the tool happens to run.
+        a.db = adv.db.map(|d| {
+            let p = expand_tilde(&d);
+            if p.is_relative() {
+                path.parent().unwrap_or(Path::new(".")).join(p)
+            } else {
+                p
+            }
+        });
         if let Some(f) = adv.fetch {
             a.fetch = f;
         }
@@ -557,6 +584,15 @@ mod tests {
         .unwrap();
         let a = &c.advisories;
         assert_eq!(a.db.as_deref(), Some(Path::new("/tmp/db")));
+        let rel = load_file(
+            Path::new("/repo/readiness.toml"),
+            "[advisories]\ndb = \"vendor/advisory-db\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rel.advisories.db.as_deref(),
+            Some(Path::new("/repo/vendor/advisory-db"))
+        );
         assert!(!a.fetch);
         assert_eq!(a.max_age.as_secs(), 12 * 3600);
         assert_eq!(a.grace_days, 7);

@@ -12,13 +12,18 @@ pub const MARKER: &str = "# cargo-readiness pre-push hook";
 /// The hook's text. The binary that installs it is called by its absolute
 /// path when it still exists, so the hook runs the same version; otherwise
 /// `cargo readiness` from PATH.
-pub fn script(exe: Option<&Path>) -> String {
+pub fn script(exe: Option<&Path>, manifest: &Path) -> String {
+    // git runs hooks from the work tree's root; the workspace may be below it.
+    let args = format!(
+        "readiness --offline -q --manifest-path {}",
+        sh_quote(&manifest.display().to_string())
+    );
     let run = match exe {
-        Some(p) => format!(
-            "if [ -x \"{p}\" ]; then\n  exec \"{p}\" readiness --offline -q\nfi\nexec cargo readiness --offline -q",
-            p = p.display()
-        ),
-        None => "exec cargo readiness --offline -q".to_string(),
+        Some(p) => {
+            let p = sh_quote(&p.display().to_string());
+            format!("if [ -x {p} ]; then\n  exec {p} {args}\nfi\nexec cargo {args}")
+        }
+        None => format!("exec cargo {args}"),
     };
     format!(
         "#!/bin/sh\n{MARKER} (installed by `cargo readiness hook install`).\n\
@@ -56,19 +61,27 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
     let dir = hooks_dir(cwd)?;
     let hook = dir.join("pre-push");
     let mut saved = None;
-    if let Ok(existing) = std::fs::read_to_string(&hook)
-        && !existing.contains(MARKER)
-    {
+    // Anything already there — text, bytes, a dangling symlink — is kept
+    // unless it is ours or --force.
+    let occupied = std::fs::symlink_metadata(&hook).is_ok();
+    let ours = std::fs::read(&hook).is_ok_and(|bytes| contains(&bytes, MARKER.as_bytes()));
+    if occupied && !ours {
         if !force {
             return Err(Error::Usage(format!(
                 "{} already exists and was not written by cargo-readiness; \
-                     add `cargo readiness --offline -q || exit 1` to it to chain both, \
-                     or pass --force to replace it (it is kept as pre-push.bak)",
+                 add `cargo readiness --offline -q || exit 1` to it to chain both, \
+                 or pass --force to replace it (it is kept as pre-push.bak)",
                 hook.display()
             )));
         }
         let backup = dir.join("pre-push.bak");
-        std::fs::copy(&hook, &backup).map_err(|source| Error::Io {
+        if std::fs::symlink_metadata(&backup).is_ok() {
+            return Err(Error::Usage(format!(
+                "{} already exists; move it away first so the current hook can be kept there",
+                backup.display()
+            )));
+        }
+        std::fs::rename(&hook, &backup).map_err(|source| Error::Io {
             action: "cannot back up",
             path: hook.clone(),
             source,
@@ -81,13 +94,14 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
         source,
     })?;
     let exe = std::env::current_exe().ok();
-    crate::util::write_atomic(&hook, script(exe.as_deref()).as_bytes()).map_err(|source| {
-        Error::Io {
+    let manifest = crate::facts::workspace::locate(None, cwd)?.manifest;
+    crate::util::write_atomic(&hook, script(exe.as_deref(), &manifest).as_bytes()).map_err(
+        |source| Error::Io {
             action: "cannot write",
             path: hook.clone(),
             source,
-        }
-    })?;
+        },
+    )?;
     make_executable(&hook)?;
     Ok(match saved {
         Some(b) => format!(
@@ -102,9 +116,11 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
 /// Removes the hook if this tool wrote it.
 pub fn uninstall(cwd: &Path) -> Result<String> {
     let hook = hooks_dir(cwd)?.join("pre-push");
-    match std::fs::read_to_string(&hook) {
-        Err(_) => Ok(format!("no pre-push hook at {}", hook.display())),
-        Ok(text) if text.contains(MARKER) => {
+    if std::fs::symlink_metadata(&hook).is_err() {
+        return Ok(format!("no pre-push hook at {}", hook.display()));
+    }
+    match std::fs::read(&hook) {
+        Ok(bytes) if contains(&bytes, MARKER.as_bytes()) => {
             std::fs::remove_file(&hook).map_err(|source| Error::Io {
                 action: "cannot remove",
                 path: hook.clone(),
@@ -112,11 +128,20 @@ pub fn uninstall(cwd: &Path) -> Result<String> {
             })?;
             Ok(format!("removed {}", hook.display()))
         }
-        Ok(_) => Err(Error::Usage(format!(
+        _ => Err(Error::Usage(format!(
             "{} was not written by cargo-readiness; leaving it alone",
             hook.display()
         ))),
     }
+}
+
+/// Quotes a string for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(unix)]

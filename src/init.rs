@@ -129,12 +129,15 @@ pub fn plan(root: &Path, ctx: &Context) -> Vec<Planned> {
     files
         .into_iter()
         .map(|(path, content)| {
-            // The same file under another name or place counts as present.
-            let exists = alternatives(path).iter().any(|p| root.join(p).exists());
+            // The same file under another name or place counts as present,
+            // and is the one `--force` replaces: never a second copy beside it.
+            let existing = alternatives(path)
+                .into_iter()
+                .find(|p| root.join(p).exists());
             Planned {
-                path: path.to_string(),
+                path: existing.unwrap_or(path).to_string(),
                 content,
-                exists,
+                exists: existing.is_some(),
             }
         })
         .collect()

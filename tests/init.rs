@@ -101,7 +101,7 @@ fn existing_files_are_kept_unless_forced() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("exists     SECURITY.md"), "{text}");
     assert!(
-        text.contains("exists     .github/CODEOWNERS"),
+        text.contains("exists     CODEOWNERS"),
         "a root CODEOWNERS counts: {text}"
     );
     assert_eq!(
@@ -112,7 +112,16 @@ fn existing_files_are_kept_unless_forced() {
 
     let out = command(dir.path(), &["init", "--force"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("replaced   SECURITY.md"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("replaced   SECURITY.md"), "{text}");
+    assert!(
+        text.contains("replaced   CODEOWNERS"),
+        "replaced in place: {text}"
+    );
+    assert!(
+        !dir.path().join(".github/CODEOWNERS").exists(),
+        "no second copy beside it"
+    );
     assert_ne!(
         std::fs::read_to_string(dir.path().join("SECURITY.md")).unwrap(),
         "mine\n"

@@ -643,7 +643,12 @@ fn schemas() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: ../shared not found");
+        {
+            // Straight to stderr: libtest captures print!/eprint!, and the
+            // skip must be visible in a plain `cargo test`.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "skipped: ../shared not found");
+        };
         None
     }
 }
@@ -773,7 +778,13 @@ fn xml_validates_against_the_xsd() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_xmllint {
-        println!("skipped: xmllint not found (.ci/run installs libxml2-utils)");
+        {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: xmllint not found (.ci/run installs libxml2-utils)"
+            );
+        }
         return;
     }
     // The XSDs import the SPDX one by URL: point them at the local copy.

@@ -99,7 +99,12 @@ and after each release move `[Unreleased]` to compare the new tag with
             .filter(|(_, p)| seen.insert(p.clone()))
             .collect();
         if targets.is_empty() {
-            return Outcome::skip("no changelog (the `changelog` check reports it)");
+            // Not a skip: deleting the changelog must not make the gate pass.
+            return Outcome::from_findings(
+                vec![Finding::error("no-changelog", "no changelog, so there are no release links to check")
+                    .help("add CHANGELOG.md with a section and a compare/tag link per release (`cargo readiness init` writes one)")],
+                0.0,
+            );
         }
         let tags = TagState::of(facts);
         let mut findings = Vec::new();
@@ -134,7 +139,14 @@ and after each release move `[Unreleased]` to compare the new tag with
             }
         }
         if named_tags && let TagState::Unknown(why) = &tags {
-            notes.push(format!("tags named by links were not verified: {why}"));
+            // Could not look: say so as a finding, never a silent pass.
+            findings.push(
+                Finding::warning(
+                    "tags-unverified",
+                    format!("the tags the changelog's links name were not verified: {why}"),
+                )
+                .help("run where git has the tags (in CI: actions/checkout with `fetch-depth: 0`)"),
+            );
         }
         let score = ok as f64 / targets.len() as f64;
         let outcome = Outcome::from_findings(findings, score);
@@ -628,10 +640,12 @@ mod tests {
         let o = run(GOOD, Some(&["v1.1.0", "v1.2.0"]));
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         assert!(o.findings.is_empty());
-        // Without git the links are still checked; tags are noted.
+        // Without git the links are still checked; the tags could not be:
+        // a warning, never a silent pass — and not a failure either.
         let o = run(GOOD, None);
-        assert_eq!(o.status, Status::Pass);
-        assert!(o.note.as_deref().unwrap_or("").contains("not verified"));
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].key, "tags-unverified");
+        assert!(o.findings[0].message.contains("not verified"));
     }
 
     #[test]
@@ -734,8 +748,8 @@ mod tests {
             g.shallow = true;
         }
         let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
-        assert_eq!(o.status, Status::Pass);
-        assert!(o.note.as_deref().unwrap_or("").contains("shallow"));
+        assert_eq!(o.status, Status::Warn, "unverified, not failed");
+        assert!(o.findings[0].message.contains("shallow"));
     }
 
     #[test]

@@ -442,7 +442,17 @@ fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResul
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
-        let mut outcome = check.run(facts, &CheckConfig { level });
+        // A bug in one check must not take the whole report down: it is
+        // reported as that check's `error` (degrade, don't die). The panic
+        // hook has already printed the one-line internal-error message.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check.run(facts, &CheckConfig { level })
+        }));
+        let mut outcome = run.unwrap_or_else(|_| {
+            Outcome::error(
+                "internal error in this check (a bug in cargo-readiness; please report it)",
+            )
+        });
         for finding in &mut outcome.findings {
             finding.fingerprint = fingerprint(check.id(), finding);
         }

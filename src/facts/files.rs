@@ -73,6 +73,7 @@ impl FileIndex {
                     let path = relative(root, e.path());
                     let symlink = e.path_is_symlink();
                     if !symlink
+                        && e.file_type().is_file()
                         && size >= 4
                         && magic::is_candidate(file_name(&path))
                         && let Some(kind) = sniff_file(e.path())
@@ -309,7 +310,15 @@ fn read_text(canonical_root: &Path, abs: &Path) -> Result<String, TextProblem> {
     } else {
         abs.to_path_buf()
     };
-    let size = fs::metadata(&target).map_err(unreadable)?.len();
+    let target_meta = fs::metadata(&target).map_err(unreadable)?;
+    // A FIFO or device named like a governance file would block a read
+    // forever: a hostile repository must not hang a pre-push hook.
+    if !target_meta.is_file() {
+        return Err(TextProblem::Unreadable {
+            reason: "not a regular file".into(),
+        });
+    }
+    let size = target_meta.len();
     if size > MAX_TEXT_BYTES {
         return Err(TextProblem::TooLarge { size });
     }

@@ -660,6 +660,14 @@ impl Context<'_> {
     /// `text` with every expression this scope knows replaced by its value;
     /// the others are left as written.
     pub fn substitute(&self, text: &str) -> String {
+        self.substitute_at(text, 2)
+    }
+
+    /// [`substitute`](Self::substitute) with a bound on nested rounds: a
+    /// value may itself hold an expression (`env` set from `matrix`), but a
+    /// value that refers to itself (`os: ${{ matrix.os }}`) must not recurse
+    /// forever.
+    fn substitute_at(&self, text: &str, depth: u8) -> String {
         if !text.contains("${{") {
             return text.to_string();
         }
@@ -673,11 +681,10 @@ impl Context<'_> {
                 return out;
             };
             match self.resolve(after[..end].trim()) {
-                // A value may itself hold an expression (`env` set from
-                // `matrix`): one more round, no deeper.
-                Some(value) if value.contains("${{") => {
-                    out.push_str(&Context { envs: &[], ..*self }.substitute(&value));
+                Some(value) if value.contains("${{") && depth > 1 => {
+                    out.push_str(&self.substitute_at(&value, depth - 1));
                 }
+                Some(value) if value.contains("${{") => out.push_str(&value),
                 Some(value) => out.push_str(&value),
                 None => out.push_str(&rest[start..start + 3 + end + 2]),
             }
@@ -693,6 +700,14 @@ mod tests {
     use super::*;
     use crate::facts::workflows::CiKind;
     use crate::facts::yaml;
+
+    #[test]
+    fn self_referencing_expressions_terminate() {
+        let wf = parse(
+            "on: push\njobs:\n  run:\n    strategy: { matrix: { os: [\"${{ matrix.os }}\"] } }\n    runs-on: ${{ matrix.os }}\n    steps: [ { run: cargo test } ]\n",
+        );
+        assert_eq!(wf.jobs.len(), 1);
+    }
 
     fn parse(text: &str) -> GhWorkflow {
         let wf = Workflow {

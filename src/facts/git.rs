@@ -157,7 +157,9 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     if !output.status.success() {
         return None;
     }
-    String::from_utf8(output.stdout).ok()
+    // Lossy, like the file index: one non-UTF-8 file name must not empty
+    // the whole tracked set.
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]

@@ -219,7 +219,10 @@ impl Facts {
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
-        let lockfile = if files.contains("Cargo.lock") {
+        // Read even when git ignores it (the file index leaves ignored files
+        // out): the audit needs it, and the `lockfile` check reports the
+        // ignoring.
+        let lockfile = if root.join("Cargo.lock").is_file() {
             let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
             Some(LockfileFacts::new("Cargo.lock", text, false))
         } else {
@@ -408,14 +411,7 @@ impl Facts {
 
 /// `SOURCE_DATE_EPOCH` when set and valid, else the system clock.
 fn now() -> i64 {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        })
+    crate::util::now().as_second()
 }
 
 /// Names of files checks read, wherever they sit (compared upper-cased,

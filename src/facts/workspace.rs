@@ -340,19 +340,34 @@ fn running_toolchain() -> Option<String> {
     text.split_whitespace().next().map(str::to_string)
 }
 
-fn is_users_to_fix(stderr: &str) -> bool {
+/// Whether cargo failed for a reason outside the repository's text — the
+/// network, an unfetchable git dependency, a missing toolchain — so the run
+/// should degrade rather than stop. Everything else (a manifest cargo
+/// rejects, a stale lockfile under `--locked`) is the user's to fix: exit 2.
+fn is_outside_cause(stderr: &str) -> bool {
     [
-        "failed to parse manifest",
-        "failed to load manifest",
-        "believes it's in a workspace when it's not",
-        "needs to be updated but --locked",
-        "needs to be updated but --frozen",
-        "could not find `Cargo.toml`",
+        "--offline was specified",
+        "offline mode",
+        "failed to fetch",
+        "failed to download",
+        "failed to load source for dependency",
+        "nable to update",
+        "can't checkout",
+        "could not connect",
+        "Could not resolve host",
+        "network failure",
+        "spurious network error",
+        "timed out",
+        "SSL",
+        "is not installed",
+        "failed to get `",
     ]
     .iter()
     .any(|needle| stderr.contains(needle))
-        && !stderr.contains("--offline was specified")
-        && !stderr.contains("failed to fetch")
+}
+
+fn is_users_to_fix(stderr: &str) -> bool {
+    !is_outside_cause(stderr)
 }
 
 /// cargo's message without the `error:` prefix, its causes joined on one line.
@@ -368,13 +383,28 @@ fn summarize(stderr: &str) -> String {
     lines.join(": ")
 }
 
+/// The `--> PATH:LINE:COL` location cargo prints under a manifest error.
+fn arrow_location(stderr: &str) -> Option<(PathBuf, usize)> {
+    let line = stderr.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = line.rsplitn(3, ':');
+    let _col = parts.next()?;
+    let line_no: usize = parts.next()?.trim().parse().ok()?;
+    Some((PathBuf::from(parts.next()?.trim()), line_no))
+}
+
 fn manifest_in(stderr: &str) -> Option<PathBuf> {
-    let start = stderr.find("manifest at `")? + "manifest at `".len();
-    let end = stderr[start..].find('`')? + start;
-    Some(PathBuf::from(&stderr[start..end]))
+    if let Some(start) = stderr.find("manifest at `") {
+        let start = start + "manifest at `".len();
+        let end = stderr[start..].find('`')? + start;
+        return Some(PathBuf::from(&stderr[start..end]));
+    }
+    arrow_location(stderr).map(|(p, _)| p)
 }
 
 fn line_in(stderr: &str) -> Option<usize> {
+    if let Some((_, line)) = arrow_location(stderr) {
+        return Some(line);
+    }
     let at = stderr.find("at line ")? + "at line ".len();
     stderr[at..]
         .chars()
@@ -606,5 +636,16 @@ mod tests {
             manifest_in("failed to parse manifest at `/x/Cargo.toml`"),
             Some(PathBuf::from("/x/Cargo.toml"))
         );
+        // cargo 1.95's type errors: no "failed to parse manifest", an arrow.
+        let typed = "error: invalid type: integer `5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 5\n";
+        assert!(is_users_to_fix(typed));
+        assert_eq!(line_in(typed), Some(2));
+        assert_eq!(manifest_in(typed), Some(PathBuf::from("Cargo.toml")));
+        assert!(!is_users_to_fix(
+            "error: no matching package named `x` found\nAs a reminder, you're using offline mode (--offline)"
+        ));
+        assert!(!is_users_to_fix(
+            "error: toolchain '1.60.0-x86_64' is not installed"
+        ));
     }
 }

@@ -48,6 +48,25 @@ fn rule(check: &dyn Check, index: usize) -> Value {
     })
 }
 
+/// A `file://` URI for a directory, percent-encoding what a URI cannot hold.
+fn file_uri(dir: &std::path::Path) -> String {
+    let mut out = String::from("file://");
+    let text = dir.display().to_string().replace('\\', "/");
+    if !text.starts_with('/') {
+        out.push('/');
+    }
+    for b in text.trim_end_matches('/').bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                out.push(b as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out.push('/');
+    out
+}
+
 /// Renders the SARIF log.
 pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     let rules: Vec<Value> = ALL.iter().enumerate().map(|(i, c)| rule(*c, i)).collect();
@@ -80,9 +99,16 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             if let Some(help) = &f.help {
                 text.push_str(&format!("\nFix: {help}"));
             }
+            // Code scanning resolves URIs from the repository's root: a
+            // workspace in a subdirectory prefixes its paths.
+            let rel = f.path.as_deref().unwrap_or("Cargo.toml");
+            let uri = match ctx.repo_prefix {
+                Some(prefix) => format!("{prefix}/{rel}"),
+                None => rel.to_string(),
+            };
             let mut physical = json!({
                 "artifactLocation": {
-                    "uri": f.path.as_deref().unwrap_or("Cargo.toml"),
+                    "uri": uri,
                     "uriBaseId": "%SRCROOT%",
                 },
             });
@@ -107,10 +133,14 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             ) },
         }));
     }
-    let root_uri = format!(
-        "file://{}/",
-        ctx.root.display().to_string().trim_end_matches('/')
-    );
+    // %SRCROOT% is the repository's root (the workspace's, minus the prefix).
+    let mut repo_root = ctx.root.to_path_buf();
+    if let Some(prefix) = ctx.repo_prefix {
+        for _ in prefix.split('/').filter(|s| !s.is_empty()) {
+            repo_root.pop();
+        }
+    }
+    let root_uri = file_uri(&repo_root);
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -41,41 +41,21 @@ pub fn to_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, then
-/// renamed over it, so readers see the old document or the whole new one.
-/// On any error the temporary file is removed and `path` is left as it was.
-/// (Not fsynced: like cargo's own `Cargo.lock` writes, this guards against
-/// failed runs and concurrent readers, not power loss.)
+/// Writes `bytes` to `path` atomically (see [`crate::util::write_atomic`]:
+/// an unpredictable temporary file beside it, then a rename), naming the
+/// file on error; on failure `path` is left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage(format!("`{}` is not a file path", path.display())))?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let io_err = |action: &'static str, p: &Path| {
-        let p = p.to_path_buf();
-        move |source| Error::Io {
-            action,
-            path: p,
-            source,
-        }
-    };
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp).map_err(io_err("cannot create", path))?;
-        file.write_all(bytes)
-            .map_err(io_err("cannot write", path))?;
-        file.sync_all().map_err(io_err("cannot write", path))?;
-        drop(file);
-        std::fs::rename(&tmp, path).map_err(io_err("cannot write", path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if path.file_name().is_none() {
+        return Err(Error::Usage(format!(
+            "`{}` is not a file path",
+            path.display()
+        )));
     }
-    result
+    crate::util::write_atomic(path, bytes).map_err(|source| Error::Io {
+        action: "cannot write",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
