@@ -12,10 +12,12 @@ use crate::advisories::fetch::FetchOutcome;
 use crate::advisories::graph::{self, DepGraph};
 use crate::checks::{self, Check, Level};
 use crate::cli::{
-    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, ListFormat, RunArgs,
+    AdvisoryDbArgs, AuditArgs, Cli, ColorChoice, Command, DenyKind, Format, HookAction, ListFormat,
+    ReportFormat, RunArgs, SbomArgs, WorkspaceArgs,
 };
 use crate::config;
 use crate::error::{Error, Result};
+use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
 use crate::facts::{CollectOptions, Facts};
 use crate::report;
@@ -50,7 +52,42 @@ pub fn run(cli: Cli) -> Result<u8> {
             print(&crate::docs::explain(check), cli.color)?;
             Ok(exit::OK)
         }
+        Some(Command::Sbom(args)) => sbom(&args),
         Some(Command::Audit(args)) => audit(&args, cli.color),
+        Some(Command::Init {
+            manifest_path,
+            dry_run,
+            force,
+        }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let loc = workspace::locate(manifest_path.as_deref(), &cwd)?;
+            let ctx = crate::init::context(&loc.root);
+            let plan = crate::init::plan(&loc.root, &ctx);
+            for line in crate::init::apply(&loc.root, &plan, dry_run, force)? {
+                println!("{line}");
+            }
+            if !dry_run {
+                println!("\nreview the files, then `cargo readiness` to see what is left");
+            }
+            Ok(exit::OK)
+        }
+        Some(Command::Hook { action }) => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                action: "cannot read the current directory",
+                path: ".".into(),
+                source,
+            })?;
+            let message = match action {
+                HookAction::Install { force } => crate::hook::install(&cwd, force)?,
+                HookAction::Uninstall => crate::hook::uninstall(&cwd)?,
+            };
+            println!("{message}");
+            Ok(exit::OK)
+        }
         Some(Command::Licenses {
             workspace: ws,
             format,
@@ -71,7 +108,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let meta = run
                 .result
                 .map_err(|e| Error::Usage(format!("cargo metadata failed: {}", e.reason)))?;
-            let inventory = crate::report::licenses::inventory(&meta, include_dev);
+            let resolver = std::fs::read_to_string(meta.workspace_root.join("Cargo.toml"))
+                .map_or(2, |t| crate::sbom::resolver_version(&t));
+            let inventory = crate::report::licenses::inventory(&meta, resolver, include_dev);
             let text = match format {
                 Format::Json => crate::report::licenses::json(&inventory),
                 Format::Human => crate::report::licenses::human(&inventory),
@@ -184,7 +223,11 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     let opts = advisory_options(offline, &args.db, &cfg, &args.ignore, target);
     let (prepared, yanked_opts) = (collect::prepare_db(&opts), opts.clone());
     let graph = match &graph_source {
-        Some(meta) => DepGraph::from_metadata(meta),
+        Some(meta) => {
+            let resolver = std::fs::read_to_string(meta.workspace_root.join("Cargo.toml"))
+                .map_or(2, |t| crate::sbom::resolver_version(&t));
+            DepGraph::from_resolved(meta, resolver)
+        }
         None => {
             let members = workspace::members_from_manifests(&root).unwrap_or_default();
             let ws_deps: Option<toml::Table> = workspace::read_manifest(&root.join("Cargo.toml"))
@@ -262,6 +305,262 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     })
 }
 
+fn cargo_flags(w: &WorkspaceArgs) -> CargoFlags {
+    CargoFlags {
+        offline: w.offline,
+        locked: w.locked,
+        frozen: w.frozen,
+    }
+}
+
+fn current_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        action: "cannot read the current directory",
+        path: ".".into(),
+        source,
+    })
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+fn creation_time() -> Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"
+            ))
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)),
+    }
+}
+
+/// The audit's vulnerabilities, pointed at the SBOM's components.
+fn sbom_vulnerabilities(
+    report: &crate::advisories::audit::Report,
+    sbom: &crate::sbom::Sbom,
+) -> Vec<crate::sbom::Vulnerability> {
+    report
+        .vulnerabilities
+        .iter()
+        .map(|v| {
+            let m = &v.advisory.metadata;
+            let (name, version) = (v.package.name.as_str(), v.package.version.to_string());
+            crate::sbom::Vulnerability {
+                id: m.id.to_string(),
+                aliases: m.aliases.iter().map(|a| a.to_string()).collect(),
+                title: m.title.clone(),
+                description: Some(m.description.clone()).filter(|d| !d.is_empty()),
+                url: Some(
+                    m.url
+                        .as_ref()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| format!("https://rustsec.org/advisories/{}", m.id)),
+                ),
+                cvss: m.cvss.as_ref().map(|c| c.to_string()),
+                score: m
+                    .cvss
+                    .as_ref()
+                    .map(|c| (c.score(), c.severity().to_string())),
+                affects: sbom
+                    .components
+                    .iter()
+                    .chain(std::iter::once(&sbom.root))
+                    .filter(|c| c.name == name && c.version == version)
+                    .map(|c| c.bom_ref.clone())
+                    .collect(),
+                patched: v
+                    .advisory
+                    .versions
+                    .patched()
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn sbom(args: &SbomArgs) -> Result<u8> {
+    use crate::sbom::{self, DocumentOptions, output};
+
+    let started = Instant::now();
+    let timestamp = creation_time()?;
+    let loc = workspace::locate(args.cargo.manifest_path.as_deref(), &current_dir()?)?;
+    let resolve = workspace::ResolveOptions {
+        features: args.features.clone(),
+        all_features: args.all_features,
+        no_default_features: args.no_default_features,
+        // The target's and the host's (build scripts run there) packages:
+        // the SBOM's own walk then picks each edge by its context.
+        filter_platforms: match args.target.as_deref() {
+            Some("all") => Vec::new(),
+            Some(t) => vec![t.to_string(), workspace::HOST_TUPLE.to_string()],
+            None => vec![workspace::HOST_TUPLE.to_string()],
+        },
+    };
+    let all_targets = args.target.as_deref() == Some("all");
+    // rustc describes the platforms while cargo resolves.
+    // The advisory database loads while cargo resolves.
+    let advisory_opts = if args.with_vulnerabilities {
+        let cfg = config::load(&loc.root, None)?;
+        let offline = args.cargo.offline || args.cargo.frozen;
+        let mut opts = advisory_options(offline, &args.db, &cfg, &[], None);
+        opts.check_yanked = false;
+        Some(opts)
+    } else {
+        None
+    };
+    let (facts, platforms, prepared) = std::thread::scope(|scope| {
+        let prepared = advisory_opts
+            .as_ref()
+            .map(|o| scope.spawn(move || collect::prepare_db(o)));
+        let platforms = scope.spawn(|| -> std::result::Result<_, String> {
+            if all_targets {
+                return Ok(sbom::graph::Platforms::default());
+            }
+            let host = platform::describe(None)?;
+            let target = match args.target.as_deref() {
+                Some(t) if t != host.triple => platform::describe(Some(t))?,
+                _ => host.clone(),
+            };
+            Ok(sbom::graph::Platforms {
+                target: Some(target),
+                host: Some(host),
+            })
+        });
+        let facts = Facts::collect_graph(&loc, cargo_flags(&args.cargo), &resolve);
+        (
+            facts,
+            platforms.join(),
+            prepared.and_then(|p| p.join().ok()),
+        )
+    });
+    let facts = facts?;
+    let sbom_error = |message: String| Error::Sbom {
+        manifest: loc.manifest.clone(),
+        message,
+    };
+    let meta = facts
+        .metadata
+        .as_ref()
+        .map_err(|u| sbom_error(format!("cargo metadata failed: {}", u.reason)))?;
+    let roots = sbom::select_roots(meta, &loc.manifest, &args.packages, args.workspace)
+        .map_err(sbom_error)?;
+    let platforms = platforms
+        .unwrap_or_else(|_| Err("rustc panicked".to_string()))
+        .map_err(|reason| sbom_error(format!("cannot describe the target platform: {reason}")))?;
+    let graph_opts = sbom::GraphOptions {
+        include_dev: args.include_dev,
+        platforms,
+        features: sbom::graph::FeatureRequest {
+            features: args.features.clone(),
+            all_features: args.all_features,
+            no_default_features: args.no_default_features,
+        },
+    };
+    let doc = DocumentOptions {
+        format: args.format,
+        spec_version: args.spec_version,
+        deterministic: args.deterministic,
+        timestamp,
+    };
+    if facts.lockfile.is_none() {
+        eprintln!("note: no Cargo.lock at the workspace root, so components carry no hashes");
+    }
+    let audit = match (&advisory_opts, prepared) {
+        (Some(opts), Some(prepared)) => {
+            if let Err(e) = &prepared.db {
+                return Err(sbom_error(format!(
+                    "--with-vulnerabilities needs the advisory database: {e}; pass --db PATH or run once online"
+                )));
+            }
+            let lock = facts
+                .lockfile
+                .as_ref()
+                .and_then(|l| l.parsed.as_ref().ok())
+                .ok_or_else(|| {
+                    sbom_error("--with-vulnerabilities needs a readable Cargo.lock".into())
+                })?;
+            let adv = AdvisoryFacts::new(prepared, opts, &facts.root, Some(lock));
+            let graph = DepGraph::from_metadata(meta);
+            adv.report(lock, &graph).cloned()
+        }
+        _ => None,
+    };
+    let t = Instant::now();
+    let mut documents = Vec::new();
+    for root in &roots {
+        let built =
+            sbom::build(&facts, root, &graph_opts).map_err(|e| sbom_error(e.to_string()))?;
+        let vulnerabilities = audit
+            .as_ref()
+            .map(|report| sbom_vulnerabilities(report, &built));
+        let built = built.with_vulnerabilities(vulnerabilities);
+        let bytes = sbom::render(&built, &doc).map_err(|e| sbom_error(e.to_string()))?;
+        documents.push((
+            format!(
+                "{}-{}.{}",
+                built.root.name,
+                built.root.version,
+                args.format.extension()
+            ),
+            bytes,
+        ));
+    }
+    let sbom_time = t.elapsed();
+
+    let destination = output::Destination::from_arg(args.output.as_deref());
+    let several = args.workspace || roots.len() > 1;
+    match (destination, several) {
+        (output::Destination::Stdout, false) => {
+            for (_, bytes) in &documents {
+                output::to_stdout(bytes)?;
+            }
+        }
+        (output::Destination::Stdout, true) => {
+            return Err(Error::Usage(format!(
+                "{} packages selected: give a directory with -o DIR to receive one SBOM each",
+                roots.len()
+            )));
+        }
+        (output::Destination::Path(path), false) => {
+            for (_, bytes) in &documents {
+                output::write_atomic(&path, bytes)?;
+            }
+        }
+        (output::Destination::Path(dir), true) => {
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                action: "cannot create directory",
+                path: dir.clone(),
+                source,
+            })?;
+            for (name, bytes) in &documents {
+                let path = dir.join(name);
+                output::write_atomic(&path, bytes)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
+        for (phase, d) in &facts.timings {
+            eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "sbom",
+            sbom_time.as_secs_f64() * 1000.0
+        );
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "total",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Ok(exit::OK)
+}
+
 fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     let started = Instant::now();
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
@@ -276,45 +575,131 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         locked: args.workspace.locked,
         frozen: args.workspace.frozen,
     };
-    let profile = args.profile.or(cfg.profile).unwrap_or(Profile::Production);
+    let profile_of =
+        |cfg: &config::Config| args.profile.or(cfg.profile).unwrap_or(Profile::Production);
     let level_of_with = |cfg: &config::Config, c: &dyn Check| -> Level {
         cfg.checks
             .get(c.id())
             .copied()
-            .unwrap_or_else(|| profile.level_for(c))
+            .unwrap_or_else(|| profile_of(cfg).level_for(c))
     };
-    let wants_advisories = ["advisories", "yanked"]
-        .iter()
-        .filter_map(|id| checks::find(id))
-        .any(|c| level_of_with(&cfg, c) != Level::Allow);
+    // The database is only loaded when a check will read it.
+    let wants_advisories = |cfg: &config::Config| {
+        ["advisories", "yanked"]
+            .iter()
+            .filter_map(|id| checks::find(id))
+            .any(|c| level_of_with(cfg, c) != Level::Allow)
+    };
     let offline = args.workspace.offline || args.workspace.frozen;
     let opts = CollectOptions {
         flags,
         config: cfg.clone(),
-        advisories: wants_advisories.then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
+        advisories: wants_advisories(&cfg)
+            .then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
     };
-    let facts = Facts::collect(&loc, &opts)?;
+    let progress = crate::progress::Progress::start(
+        "collecting facts (cargo metadata, git, advisory database)",
+        !args.quiet,
+    );
+    let facts = Facts::collect(&loc, &opts);
+    drop(progress);
+    let mut facts = facts?;
     if facts.root != loc.root && args.config.is_none() {
-        // cargo placed the workspace root elsewhere than our guess.
+        // cargo placed the workspace root elsewhere than our guess: that
+        // root's configuration applies (and, when it wants the audit the
+        // first one did not, collect again with it).
         cfg = config::load(&facts.root, None)?;
+        if wants_advisories(&cfg) && facts.advisories.is_none() {
+            let opts = CollectOptions {
+                flags,
+                config: cfg.clone(),
+                advisories: Some(advisory_options(offline, &args.db, &cfg, &[], None)),
+            };
+            facts = Facts::collect(
+                &workspace::locate(Some(&facts.root.join("Cargo.toml")), &cwd)?,
+                &opts,
+            )?;
+        }
+        facts.config = cfg.clone();
     }
+    let profile = profile_of(&cfg);
     let min_score = args
         .min_score
         .or(cfg.min_score)
         .unwrap_or(profile.min_score());
     let level_of = |c: &dyn Check| -> Level { level_of_with(&cfg, c) };
     let t = Instant::now();
-    let results = checks::run_all(&facts, &level_of);
+    let mut results = checks::run_all(&facts, &level_of);
     let checks_time = t.elapsed();
+
+    // Baselines: record the current findings, and/or accept recorded ones.
+    let mut known = std::collections::BTreeSet::new();
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| cfg.baseline.as_ref().map(|b| facts.root.join(b)));
+    if let Some(path) = &baseline_path {
+        known = crate::baseline::read(path)?;
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = crate::baseline::write(path, &results)?;
+        eprintln!(
+            "wrote {count} finding(s) to the baseline {}",
+            path.display()
+        );
+        known.extend(
+            results
+                .iter()
+                .flat_map(|r| r.outcome.findings.iter().map(|f| f.fingerprint.clone())),
+        );
+    }
+    let baselined = crate::baseline::apply(&mut results, &known);
     let card = score::score(results, &cfg.weights, profile, min_score);
 
+    let prefix = facts.git.as_ref().and_then(|g| g.prefix.clone());
+    let github = report::GithubLinks::from_env(prefix);
     let ctx = report::Context {
         root: &facts.root,
         notes: &facts.notes,
         config_source: cfg.source.as_deref(),
+        github: github.as_ref(),
+        baselined,
+        repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
     };
-    print(&report::render(&card, &ctx, args.format), color)?;
-    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
+    for (format, path) in &args.outputs {
+        let text = report::render(&card, &ctx, *format);
+        let text = if *format == ReportFormat::Human {
+            strip_ansi(&text)
+        } else {
+            text
+        };
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        parent
+            .map(std::fs::create_dir_all)
+            .transpose()
+            .and_then(|_| crate::util::write_atomic(path, text.as_bytes()))
+            .map_err(|source| Error::Io {
+                action: "cannot write the report to",
+                path: path.clone(),
+                source,
+            })?;
+    }
+    if args.quiet {
+        if !card.gate.passed {
+            eprintln!(
+                "cargo-readiness: gate FAILED (score {:.1}, profile {})",
+                card.score,
+                card.profile.as_str()
+            );
+            for reason in &card.gate.reasons {
+                eprintln!("  - {reason}");
+            }
+            eprintln!("run `cargo readiness` for the findings");
+        }
+    } else {
+        print(&report::render(&card, &ctx, args.format), color)?;
+    }
+    if args.verbose || std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
         for (phase, d) in &facts.timings {
             eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
@@ -341,6 +726,14 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     } else {
         exit::GATE_FAILED
     })
+}
+
+/// Removes ANSI escape sequences (human reports written to files).
+fn strip_ansi(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut w = anstream::StripStream::new(&mut out);
+    let _ = w.write_all(text.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes to stdout, stripping ANSI styles when colour is off.

@@ -57,12 +57,35 @@ pub enum Command {
         /// The check id, e.g. `license-files`.
         id: String,
     },
+    /// Write a software bill of materials (CycloneDX or SPDX) of a package.
+    #[command(after_help = SBOM_EXAMPLES)]
+    Sbom(SbomArgs),
     /// Audit Cargo.lock against the RustSec advisory database (like `cargo audit`).
     ///
     /// Exit codes: 0 no vulnerabilities (after ignores), 1 vulnerabilities or
     /// denied warnings, 2 could not run (no database, unreadable lockfile).
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Create what the repository is missing: readiness.toml, SECURITY.md,
+    /// CODEOWNERS, CHANGELOG.md, dependabot.yml and a CI workflow. Existing
+    /// files are kept unless --force.
+    Init {
+        /// Path to Cargo.toml (default: search from the current directory upward).
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+        /// Print what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Install or remove a git pre-push hook that runs the gate offline.
+    Hook {
+        /// What to do.
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// List the licenses of the dependency graph: each license with its crates.
     Licenses {
         /// Workspace location and cargo flags.
@@ -84,6 +107,20 @@ Examples:
   cargo readiness audit --format json > audit.json drop-in for `cargo audit --json`
   cargo readiness audit --lockfile path/Cargo.lock audit any lockfile, no workspace needed
   cargo readiness audit --db ../advisory-db --deny warnings";
+
+/// `hook` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum HookAction {
+    /// Install `.git/hooks/pre-push` (respects core.hooksPath) running
+    /// `cargo readiness --offline -q`; refuses to replace a foreign hook.
+    Install {
+        /// Replace an existing hook not written by cargo-readiness (kept as pre-push.bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook, if cargo-readiness installed it.
+    Uninstall,
+}
 
 /// Where the advisory database is and whether it may be fetched.
 #[derive(Debug, Clone, Default, Args)]
@@ -148,6 +185,94 @@ pub enum DenyKind {
     Yanked,
 }
 
+const SBOM_EXAMPLES: &str = "\
+Examples:
+  cargo readiness sbom                               CycloneDX 1.6 JSON of the package here, to stdout
+  cargo readiness sbom -o bom.cdx.json               written atomically (temp file + rename)
+  cargo readiness sbom --format spdx-json -o bom.spdx.json
+  cargo readiness sbom --target x86_64-unknown-linux-gnu -F tls --locked
+  cargo readiness sbom --workspace -o sboms/         one file per member: sboms/<crate>-<version>.cdx.json
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) cargo readiness sbom --deterministic
+
+The graph is what cargo builds for the target (default: the host) with the
+selected features: normal and build dependencies, dev-dependencies only with
+--include-dev. With several packages (-p A -p B, or --workspace), -o names a
+directory that receives one SBOM per package, named <crate>-<version>.cdx.json,
+.cdx.xml or .spdx.json.
+
+Exit codes: 0 written, 2 could not run (the message names the file).";
+
+/// Options of `sbom`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SbomArgs {
+    /// Workspace location and cargo flags.
+    #[command(flatten)]
+    pub cargo: WorkspaceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::sbom::Format::CycloneDxJson)]
+    pub format: crate::sbom::Format,
+
+    /// CycloneDX specification version (ignored for SPDX, which is always 2.3).
+    #[arg(long, value_enum, default_value_t = crate::sbom::SpecVersion::V1_6)]
+    pub spec_version: crate::sbom::SpecVersion,
+
+    /// Where to write: a file (`-` for stdout, the default), or a directory
+    /// when several packages are selected.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Package to describe (NAME or NAME@VERSION; repeatable). Default: the
+    /// package whose manifest was found, or the only member.
+    #[arg(
+        short,
+        long = "package",
+        value_name = "SPEC",
+        conflicts_with = "workspace"
+    )]
+    pub packages: Vec<String>,
+
+    /// One SBOM per workspace member, into the directory given by -o.
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Features to activate (space- or comma-separated; repeatable), as for cargo.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+
+    /// Activate every feature of the described package.
+    #[arg(long)]
+    pub all_features: bool,
+
+    /// Do not activate its `default` feature.
+    #[arg(long)]
+    pub no_default_features: bool,
+
+    /// Target triple whose dependencies are listed, or `all` for every
+    /// platform (default: the host, as `cargo build` does).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Include the described package's dev-dependencies (scope `excluded`).
+    #[arg(long)]
+    pub include_dev: bool,
+
+    /// Derive the serial number (SPDX: document namespace) from the content,
+    /// so the same inputs give byte-identical output when SOURCE_DATE_EPOCH
+    /// is set.
+    #[arg(long)]
+    pub deterministic: bool,
+
+    /// Embed the RustSec audit's vulnerabilities (CycloneDX `vulnerabilities`
+    /// with affected components, CVSS ratings and fixed versions).
+    #[arg(long)]
+    pub with_vulnerabilities: bool,
+
+    /// Advisory database for `--with-vulnerabilities`.
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+}
+
 /// Where the workspace is and how `cargo metadata` may reach the network.
 #[derive(Debug, Clone, Default, Args)]
 pub struct WorkspaceArgs {
@@ -183,9 +308,32 @@ pub struct RunArgs {
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub min_score: Option<f64>,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Report format written to stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=readiness.sarif`.
+    /// Files are written atomically.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(ReportFormat, PathBuf)>,
+
+    /// Print nothing when the gate passes; when it fails, the verdict and its reasons (stderr).
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print phase and per-check timings to stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Record every current finding in FILE: later runs with `--baseline FILE`
+    /// report them as known and gate only on new ones.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Findings recorded in FILE are known: reported, but not counted by the gate
+    /// (default: `baseline` in the configuration).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Configuration file (default: readiness.toml at the workspace root, or
     /// [workspace.metadata.readiness] / [package.metadata.readiness] in Cargo.toml).
@@ -205,6 +353,37 @@ pub enum Format {
     Human,
     /// The stable JSON contract (`schema_version` 1).
     Json,
+}
+
+/// Formats of the main report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary table and findings grouped by check, for people.
+    #[default]
+    Human,
+    /// The stable JSON contract (`schema_version` 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// Markdown, for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// JUnit XML, one test case per check.
+    Junit,
+    /// A shields.io endpoint badge.
+    Badge,
+}
+
+fn parse_output(s: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=readiness.sarif"))?;
+    let format = ReportFormat::from_str(format, true).map_err(|_| {
+        format!("`{format}`: expected one of human, json, sarif, markdown, junit, badge")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}`: the path is empty"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// Formats of `list`.
@@ -275,6 +454,40 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sbom_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "cargo-readiness",
+            "sbom",
+            "--format",
+            "spdx-json",
+            "-o",
+            "-",
+            "-p",
+            "a",
+            "-F",
+            "x,y",
+            "--target",
+            "all",
+            "--offline",
+            "--locked",
+            "--manifest-path",
+            "Cargo.toml",
+        ]);
+        match cli.map(|c| c.command) {
+            Ok(Some(Command::Sbom(a))) => {
+                assert_eq!(a.format, crate::sbom::Format::SpdxJson);
+                assert_eq!(a.packages, vec!["a"]);
+                assert_eq!(a.features, vec!["x,y"]);
+                assert!(a.cargo.offline && a.cargo.locked);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["cargo-readiness", "sbom", "-p", "a", "--workspace"]).is_err()
+        );
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub struct Config {
     pub policy_problems: Vec<String>,
     /// `[scan]`: reading the Rust sources.
     pub scan: ScanConfig,
+    /// `baseline`: a baseline file, relative to the workspace root.
+    pub baseline: Option<PathBuf>,
+    /// `[pinned-actions] allow`: action patterns (`actions/*`,
+    /// `owner/repo`) that need not be pinned to a commit SHA.
+    pub pinned_actions_allow: Vec<String>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
 }
@@ -118,11 +123,13 @@ struct RawConfig {
     min_score: Option<Spanned<f64>>,
     checks: Option<BTreeMap<String, Spanned<String>>>,
     weights: Option<BTreeMap<String, Spanned<i64>>>,
+    pinned_actions: Option<RawPinnedActions>,
     advisories: Option<RawAdvisories>,
     licenses: Option<Spanned<toml::Value>>,
     sources: Option<Spanned<toml::Value>>,
     bans: Option<Spanned<toml::Value>>,
     scan: Option<RawScan>,
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +159,12 @@ struct RawIgnore {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPinnedActions {
+    allow: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
 struct ManifestView {
     workspace: Option<MetadataHolder>,
     package: Option<MetadataHolder>,
@@ -177,21 +190,37 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     let unconfigured = config.policy.licenses.source.is_none()
         || config.policy.sources.source.is_none()
         || config.policy.bans.source.is_none();
-    if unconfigured {
-        if let Ok(text) = std::fs::read_to_string(&deny) {
-            let (from_deny, problems) = crate::policy::from_deny_toml(&text);
-            let p = &mut config.policy;
-            if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
-                p.licenses = from_deny.licenses;
+    let text = match std::fs::read(&deny) {
+        Ok(bytes) if unconfigured => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                config
+                    .policy_problems
+                    .push("deny.toml is not valid UTF-8; its policy is not applied".into());
+                None
             }
-            if p.sources.source.is_none() && from_deny.sources.source.is_some() {
-                p.sources = from_deny.sources;
-            }
-            if p.bans.source.is_none() && from_deny.bans.source.is_some() {
-                p.bans = from_deny.bans;
-            }
-            config.policy_problems = problems;
+        },
+        Err(e) if unconfigured && deny.exists() => {
+            config.policy_problems.push(format!(
+                "deny.toml cannot be read ({e}); its policy is not applied"
+            ));
+            None
         }
+        _ => None,
+    };
+    if let Some(text) = text {
+        let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+        let p = &mut config.policy;
+        if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
+            p.licenses = from_deny.licenses;
+        }
+        if p.sources.source.is_none() && from_deny.sources.source.is_some() {
+            p.sources = from_deny.sources;
+        }
+        if p.bans.source.is_none() && from_deny.bans.source.is_some() {
+            p.bans = from_deny.bans;
+        }
+        config.policy_problems.extend(problems);
     }
     Ok(config)
 }
@@ -331,6 +360,19 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             })?;
         config.weights.insert(category, w);
     }
+    config.baseline = raw.baseline.map(PathBuf::from);
+    for pattern in raw.pinned_actions.and_then(|p| p.allow).unwrap_or_default() {
+        if !is_action_pattern(pattern.get_ref()) {
+            return Err(err(
+                pattern.span(),
+                format!(
+                    "[pinned-actions] allow: `{}` is not an action pattern; expected `owner/*`, `owner/repo` or `owner/repo/path`",
+                    pattern.get_ref()
+                ),
+            ));
+        }
+        config.pinned_actions_allow.push(pattern.into_inner());
+    }
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -353,9 +395,10 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         p.source = Some(source_name.clone());
         config.policy.bans = p;
     }
-    if let Some(scan) = raw.scan {
-        if let Some(v) = scan.max_file_size {
-            config.scan.max_file_size = parse_size(v.get_ref()).ok_or_else(|| {
+    if let Some(scan) = raw.scan
+        && let Some(v) = scan.max_file_size
+    {
+        config.scan.max_file_size = parse_size(v.get_ref()).ok_or_else(|| {
                 err(
                     v.span(),
                     format!(
@@ -364,7 +407,6 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
                     ),
                 )
             })?;
-        }
     }
     if let Some(adv) = raw.advisories {
         let source_name = path
@@ -372,7 +414,16 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         let a = &mut config.advisories;
-        a.db = adv.db.map(|d| expand_tilde(&d));
+        // A relative path is relative to the file that says it, not to
+        // wherever the tool happens to run.
+        a.db = adv.db.map(|d| {
+            let p = expand_tilde(&d);
+            if p.is_relative() {
+                path.parent().unwrap_or(Path::new(".")).join(p)
+            } else {
+                p
+            }
+        });
         if let Some(f) = adv.fetch {
             a.fetch = f;
         }
@@ -448,6 +499,22 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         }
     }
     Ok(config)
+}
+
+/// `owner/*`, `owner/repo`, `owner/repo/*`, `owner/repo/path` (no ref).
+fn is_action_pattern(p: &str) -> bool {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let mut parts = p.split('/');
+    let owner = parts.next().unwrap_or("");
+    let repo = parts.next().unwrap_or("");
+    name_ok(owner)
+        && (repo == "*" || name_ok(repo))
+        && !p.contains('@')
+        && !p.contains(char::is_whitespace)
 }
 
 /// Whether `id` looks like a RustSec, CVE or GHSA identifier.
@@ -562,6 +629,19 @@ mod tests {
     }
 
     #[test]
+    fn pinned_actions_allow() {
+        let c = parse("[pinned-actions]\nallow = [\"actions/*\", \"github/codeql-action/*\"]\n")
+            .unwrap();
+        assert_eq!(
+            c.pinned_actions_allow,
+            vec!["actions/*", "github/codeql-action/*"]
+        );
+        let e = parse("[pinned-actions]\nallow = [\n  \"actions/checkout@v4\",\n]\n").unwrap_err();
+        assert_eq!(line_of(e), Some(3));
+        assert!(parse("[pinned-actions]\ndeny = []\n").is_err());
+    }
+
+    #[test]
     fn advisories_section() {
         let c = parse(
             "[advisories]\ndb = \"/tmp/db\"\nfetch = false\nmax-age = \"12h\"\ngrace-days = 7\ndev = \"warn\"\nignore = [\n  { id = \"RUSTSEC-2023-0071\", reason = \"no network exposure\", until = \"2027-01-31\" },\n]\n",
@@ -569,6 +649,15 @@ mod tests {
         .unwrap();
         let a = &c.advisories;
         assert_eq!(a.db.as_deref(), Some(Path::new("/tmp/db")));
+        let rel = load_file(
+            Path::new("/repo/readiness.toml"),
+            "[advisories]\ndb = \"vendor/advisory-db\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rel.advisories.db.as_deref(),
+            Some(Path::new("/repo/vendor/advisory-db"))
+        );
         assert!(!a.fetch);
         assert_eq!(a.max_age.as_secs(), 12 * 3600);
         assert_eq!(a.grace_days, 7);

@@ -56,6 +56,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An SBOM could not be produced (no dependency graph, unknown package).
+    #[error("cannot write an SBOM for {manifest}: {message}")]
+    Sbom {
+        /// The manifest the run started from.
+        manifest: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A bad combination of command-line flags that clap cannot express.
     #[error("{0}")]
     Usage(String),

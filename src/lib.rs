@@ -8,16 +8,21 @@
 
 pub mod advisories;
 pub mod app;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod error;
 pub mod facts;
+pub mod hook;
+pub mod init;
 pub mod license_text;
 pub mod parse;
 pub mod policy;
+pub mod progress;
 pub mod report;
+pub mod sbom;
 pub mod scan;
 pub mod score;
 pub mod util;

@@ -58,6 +58,9 @@ pub struct Recognizer {
     declared: Store,
     declared_ids: Vec<String>,
     common: std::sync::OnceLock<Store>,
+    /// Results by file, so a file shared by many members (the workspace
+    /// root's LICENSE) is compared once.
+    memo: std::sync::Mutex<std::collections::HashMap<String, Option<Recognition>>>,
 }
 
 /// What a text was recognised as.
@@ -118,7 +121,20 @@ impl Recognizer {
             declared: store_of(declared_ids.iter().map(String::as_str)),
             declared_ids,
             common: std::sync::OnceLock::new(),
+            memo: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// [`recognize`](Self::recognize), remembered by `key` (the file's path).
+    pub fn recognize_file(&self, key: &str, text: &str) -> Option<Recognition> {
+        if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return hit;
+        }
+        let result = self.recognize(text);
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(key.to_string(), result.clone());
+        }
+        result
     }
 
     /// The closest license to `text`.

@@ -101,13 +101,21 @@ pub fn today() -> jiff::civil::Date {
     now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
-/// The current time, or noon UTC of `CARGO_READINESS_TODAY` when set.
+/// The time of the run: noon UTC of `CARGO_READINESS_TODAY` (tests), else
+/// `SOURCE_DATE_EPOCH` (reproducible reports), else the clock. Read once,
+/// at collection; checks use the value in the facts.
 pub fn now() -> jiff::Timestamp {
     std::env::var("CARGO_READINESS_TODAY")
         .ok()
         .and_then(|s| s.parse::<jiff::civil::Date>().ok())
         .and_then(|d| d.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|z| z.timestamp())
+        .or_else(|| {
+            std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        })
         .unwrap_or_else(jiff::Timestamp::now)
 }
 

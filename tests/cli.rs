@@ -75,16 +75,23 @@ fn bare_repo_fails_with_exact_checks() {
         failed,
         [
             "changelog",
+            "changelog-links",
+            "ci-audit",
+            "ci-clippy",
+            "ci-fmt",
             "ci-present",
+            "ci-tests",
             "code-of-conduct",
             "codeowners",
             "contributing",
+            "dependency-update-tool",
             "issue-templates",
             "license-files",
             "lockfile",
             "manifest-metadata",
             "pr-template",
             "readme",
+            "sast",
             "security-policy"
         ]
     );
@@ -94,18 +101,26 @@ fn bare_repo_fails_with_exact_checks() {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    for id in ["security-policy", "lockfile", "ci-present", "license-files"] {
+    for id in [
+        "security-policy",
+        "lockfile",
+        "ci-present",
+        "ci-tests",
+        "license-files",
+    ] {
         assert!(
             reasons.iter().any(|r| r.starts_with(id)),
             "{id} not in {reasons:?}"
         );
     }
-    // warn-level checks do not gate
+    // warn-level checks do not gate; changelog-links (deny) does: no
+    // changelog means no release links, which must not pass
     assert!(
         !reasons
             .iter()
-            .any(|r| r.starts_with("readme") || r.starts_with("changelog"))
+            .any(|r| r.starts_with("readme") || r.starts_with("changelog failed"))
     );
+    assert!(reasons.iter().any(|r| r.starts_with("changelog-links")));
     // cargo metadata must not leave a Cargo.lock behind in the user's repo
     assert!(!dir.path().join("Cargo.lock").exists());
 }
@@ -377,7 +392,11 @@ fn without_git_the_run_degrades_instead_of_failing() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let lock = check(&report, "lockfile");
-    assert_eq!(lock["findings"][0]["severity"], "note");
+    assert_eq!(lock["findings"][0]["severity"], "warning");
+    assert_eq!(
+        lock["status"], "warn",
+        "could not verify: never a silent pass"
+    );
 }
 
 #[test]

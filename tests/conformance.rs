@@ -21,7 +21,12 @@ fn shared() -> Option<PathBuf> {
     if dir.join("advisory-db").is_dir() {
         Some(dir)
     } else {
-        println!("skipped: ../shared not found");
+        {
+            // Straight to stderr: libtest captures print!/eprint!, and the
+            // skip must be visible in a plain `cargo test`.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "skipped: ../shared not found");
+        };
         None
     }
 }

@@ -205,7 +205,9 @@ fn shallow_clone_without_tags_is_not_failed() {
             .unwrap()
             .contains("fetch-depth: 0")
     );
-    assert_eq!(check(&r, "changelog-links")["status"], "pass");
+    // Links checked, tags unverifiable: a warning, not a failure (the gate
+    // passes) and not a silent pass.
+    assert_eq!(check(&r, "changelog-links")["status"], "warn");
 }
 
 #[test]

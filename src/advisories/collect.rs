@@ -94,6 +94,8 @@ pub struct AdvisoryFacts {
     pub max_age: Duration,
     /// Whether fetching was allowed.
     pub fetch_allowed: bool,
+    /// The time of the run, read once at collection.
+    pub now: jiff::Timestamp,
     report: OnceLock<Option<Report>>,
 }
 
@@ -134,6 +136,7 @@ impl AdvisoryFacts {
             yanked,
             max_age: opts.config.max_age,
             fetch_allowed: opts.allow_fetch,
+            now: crate::util::now(),
             report: OnceLock::new(),
         }
     }
@@ -158,7 +161,7 @@ impl AdvisoryFacts {
     pub fn age(&self) -> Option<Duration> {
         let db = self.prepared.db.as_ref().ok()?;
         let updated = db.last_updated?;
-        let secs = crate::util::now().as_second() - updated.as_second();
+        let secs = self.now.as_second() - updated.as_second();
         u64::try_from(secs).ok().map(Duration::from_secs)
     }
 

@@ -94,6 +94,22 @@ pub fn ensure(path: &Path, url: &str, max_age: Duration, allowed: bool) -> Fetch
 }
 
 fn git_update(path: &Path, url: &str) -> Result<(), String> {
+    // `reset --hard` would destroy local work (a drafted advisory): a
+    // checkout with changes is left alone and reported.
+    let status = Command::new(git_binary())
+        .arg("-C")
+        .arg(path)
+        .args(["status", "--porcelain"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !status.stdout.is_empty() {
+        return Err(format!(
+            "{} has local changes; it was not updated",
+            path.display()
+        ));
+    }
     run_git(
         Some(path),
         &["fetch", "--quiet", "--depth", "1", url, "HEAD"],

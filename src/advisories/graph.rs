@@ -165,6 +165,74 @@ impl DepGraph {
         g
     }
 
+    /// What cargo really builds: each member's graph resolved with cargo's
+    /// feature resolver (resolver 2: per-context features, dev-dependencies
+    /// of members only, every platform), unioned. `cargo metadata`'s own
+    /// resolve graph unifies features the way resolver 1 did and so lists
+    /// packages cargo never builds (an optional dependency enabled only by
+    /// some dev-dependency, say). Resolver-1 workspaces, or a member the
+    /// resolver cannot walk, fall back to [`DepGraph::from_metadata`].
+    pub fn from_resolved(meta: &cargo_metadata::Metadata, resolver: u32) -> DepGraph {
+        use crate::sbom::graph::{self, Mode, Platforms};
+        if resolver < 2 {
+            return DepGraph::from_metadata(meta);
+        }
+        let mode = Mode::Features(graph::FeatureRequest::default());
+        let platforms = Platforms::default();
+        let mut selections = Vec::new();
+        for id in &meta.workspace_members {
+            match graph::select(meta, id, true, &platforms, &mode) {
+                Ok(sel) => selections.push(sel),
+                Err(_) => return DepGraph::from_metadata(meta),
+            }
+        }
+        let members: std::collections::BTreeSet<&cargo_metadata::PackageId> =
+            meta.workspace_members.iter().collect();
+        let by_id: BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package> =
+            meta.packages.iter().map(|p| (&p.id, p)).collect();
+        let mut g = DepGraph::default();
+        let mut index: BTreeMap<cargo_metadata::PackageId, usize> = BTreeMap::new();
+        for sel in &selections {
+            for id in sel.packages.keys() {
+                if index.contains_key(id) {
+                    continue;
+                }
+                if let Some(p) = by_id.get(id) {
+                    let i = g.add(&p.name, &p.version.to_string(), members.contains(id));
+                    index.insert(id.clone(), i);
+                }
+            }
+        }
+        let mut edges: BTreeMap<(usize, usize), Kinds> = BTreeMap::new();
+        for sel in &selections {
+            for (from, tos) in &sel.edges {
+                let Some(&f) = index.get(from) else { continue };
+                for (to, k) in tos {
+                    let Some(&t) = index.get(to) else { continue };
+                    let mut kinds = Kinds::default();
+                    if k.normal {
+                        kinds = kinds.union(Kinds::NORMAL);
+                    }
+                    if k.build {
+                        kinds = kinds.union(Kinds::BUILD);
+                    }
+                    if k.dev {
+                        kinds = kinds.union(Kinds::DEV);
+                    }
+                    if kinds.is_empty() {
+                        kinds = Kinds::NORMAL;
+                    }
+                    let e = edges.entry((f, t)).or_default();
+                    *e = e.union(kinds);
+                }
+            }
+        }
+        for ((f, t), k) in edges {
+            g.edges[f].push((t, k));
+        }
+        g
+    }
+
     /// From `Cargo.lock`, with each member's first-hop kinds taken from its
     /// manifest (`member_kinds`: member name → dependency name → kinds).
     /// Without a member's manifest its edges are `UNKNOWN`; without any

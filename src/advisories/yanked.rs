@@ -210,10 +210,10 @@ fn lookup_cached(
             let Ok(v) = std::str::from_utf8(v) else {
                 continue;
             };
-            if let Some(want) = versions.iter().find(|w| **w == v) {
-                if let Ok(e) = serde_json::from_slice::<Entry>(json) {
-                    found.insert(want, e.yanked);
-                }
+            if let Some(want) = versions.iter().find(|w| **w == v)
+                && let Ok(e) = serde_json::from_slice::<Entry>(json)
+            {
+                found.insert(want, e.yanked);
             }
         }
     }

@@ -289,10 +289,10 @@ fn vulnerability_finding(v: &Vulnerability, lock_path: &str, line: Option<usize>
             Severity::Warning
         }
     };
-    if let Some(rule) = &v.expired_ignore {
-        if let Some(until) = rule.until {
-            message.push_str(&format!("; ignore expired on {until} ({})", rule.source));
-        }
+    if let Some(rule) = &v.expired_ignore
+        && let Some(until) = rule.until
+    {
+        message.push_str(&format!("; ignore expired on {until} ({})", rule.source));
     }
     let fix = match &v.fix {
         Some(fixed) => format!(

@@ -99,7 +99,12 @@ and after each release move `[Unreleased]` to compare the new tag with
             .filter(|(_, p)| seen.insert(p.clone()))
             .collect();
         if targets.is_empty() {
-            return Outcome::skip("no changelog (the `changelog` check reports it)");
+            // Not a skip: deleting the changelog must not make the gate pass.
+            return Outcome::from_findings(
+                vec![Finding::error("no-changelog", "no changelog, so there are no release links to check")
+                    .help("add CHANGELOG.md with a section and a compare/tag link per release (`cargo readiness init` writes one)")],
+                0.0,
+            );
         }
         let tags = TagState::of(facts);
         let mut findings = Vec::new();
@@ -133,10 +138,15 @@ and after each release move `[Unreleased]` to compare the new tag with
                 ok += 1;
             }
         }
-        if named_tags {
-            if let TagState::Unknown(why) = &tags {
-                notes.push(format!("tags named by links were not verified: {why}"));
-            }
+        if named_tags && let TagState::Unknown(why) = &tags {
+            // Could not look: say so as a finding, never a silent pass.
+            findings.push(
+                Finding::warning(
+                    "tags-unverified",
+                    format!("the tags the changelog's links name were not verified: {why}"),
+                )
+                .help("run where git has the tags (in CI: actions/checkout with `fetch-depth: 0`)"),
+            );
         }
         let score = ok as f64 / targets.len() as f64;
         let outcome = Outcome::from_findings(findings, score);
@@ -394,18 +404,20 @@ fn check_url(
         Subject::Version(v) => v.to_string(),
         Subject::Unreleased => "Unreleased".to_string(),
     };
-    if let Some(expected) = ctx.repo {
-        if repo != *expected {
-            findings.push(
-                Finding::error(
-                    format!("repo:{what}"),
-                    format!("the [{what}] link points at {repo}, but the package repository is {expected}"),
-                )
-                .at(path, Some(line))
-                .help(format!("point it at https://{expected}/…")),
-            );
-            return;
-        }
+    if let Some(expected) = ctx.repo
+        && repo != *expected
+    {
+        findings.push(
+            Finding::error(
+                format!("repo:{what}"),
+                format!(
+                    "the [{what}] link points at {repo}, but the package repository is {expected}"
+                ),
+            )
+            .at(path, Some(line))
+            .help(format!("point it at https://{expected}/…")),
+        );
+        return;
     }
     let (base, head): (Option<&str>, &str) = match &kind {
         LinkKind::Compare { base, head } => (Some(base.as_str()), head.as_str()),
@@ -418,17 +430,19 @@ fn check_url(
             continue;
         }
         *ctx.named_tags = true;
-        if let TagState::Known(tags) = ctx.tags {
-            if !tags.contains(r) {
-                findings.push(
-                    Finding::error(
-                        format!("no-tag:{what}:{r}"),
-                        format!("the [{what}] link names tag `{r}`, which does not exist in git"),
-                    )
-                    .at(path, Some(line))
-                    .help(format!("push the tag (`git push origin {r}`) or fix the link to use an existing tag")),
-                );
-            }
+        if let TagState::Known(tags) = ctx.tags
+            && !tags.contains(r)
+        {
+            findings.push(
+                Finding::error(
+                    format!("no-tag:{what}:{r}"),
+                    format!("the [{what}] link names tag `{r}`, which does not exist in git"),
+                )
+                .at(path, Some(line))
+                .help(format!(
+                    "push the tag (`git push origin {r}`) or fix the link to use an existing tag"
+                )),
+            );
         }
     }
     match subject {
@@ -454,17 +468,20 @@ fn check_url(
                     )),
                 ),
             }
-            if let Some(bv) = base.and_then(version_in) {
-                if bv >= *v {
-                    findings.push(
-                        Finding::warning(
-                            format!("backwards:{v}"),
-                            format!("the [{v}] link compares from `{}` ({bv}), which is not older than {v}", base.unwrap_or("")),
-                        )
-                        .at(path, Some(line))
-                        .help("compare from the previous release's tag"),
-                    );
-                }
+            if let Some(bv) = base.and_then(version_in)
+                && bv >= *v
+            {
+                findings.push(
+                    Finding::warning(
+                        format!("backwards:{v}"),
+                        format!(
+                            "the [{v}] link compares from `{}` ({bv}), which is not older than {v}",
+                            base.unwrap_or("")
+                        ),
+                    )
+                    .at(path, Some(line))
+                    .help("compare from the previous release's tag"),
+                );
             }
         }
         Subject::Unreleased => {
@@ -623,10 +640,12 @@ mod tests {
         let o = run(GOOD, Some(&["v1.1.0", "v1.2.0"]));
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         assert!(o.findings.is_empty());
-        // Without git the links are still checked; tags are noted.
+        // Without git the links are still checked; the tags could not be:
+        // a warning, never a silent pass — and not a failure either.
         let o = run(GOOD, None);
-        assert_eq!(o.status, Status::Pass);
-        assert!(o.note.as_deref().unwrap_or("").contains("not verified"));
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].key, "tags-unverified");
+        assert!(o.findings[0].message.contains("not verified"));
     }
 
     #[test]
@@ -729,8 +748,8 @@ mod tests {
             g.shallow = true;
         }
         let o = ChangelogLinks.run(&f, &CheckConfig { level: Level::Deny });
-        assert_eq!(o.status, Status::Pass);
-        assert!(o.note.as_deref().unwrap_or("").contains("shallow"));
+        assert_eq!(o.status, Status::Warn, "unverified, not failed");
+        assert!(o.findings[0].message.contains("shallow"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
-use crate::facts::workflows::{CiKind, WorkflowProblem};
+use crate::facts::workflows::{CiKind, Trigger, WorkflowProblem};
 
 /// See [`Check::docs`].
 pub struct CiPresent;
@@ -44,8 +44,13 @@ impl Check for CiPresent {
         r#"## What it checks
 At least one GitHub Actions workflow (`.github/workflows/*.yml` or `.yaml`)
 is triggered by `push`, `pull_request` (or `pull_request_target`,
-`merge_group`), or a `.gitlab-ci.yml` exists (GitLab runs pipelines on push
-by default). A workflow that is not valid YAML is reported with the
+`merge_group`) for the default branch, or a `.gitlab-ci.yml` exists (GitLab
+runs pipelines on push by default). Branch filters (`branches:`,
+`branches-ignore:`, globs, `!` negations) are applied, and a `push`
+filtered to `tags:` only does not count. The default branch is what
+`origin/HEAD` names; when git does not know it, the check is lenient: a
+filter matching the current branch, `main` or `master` counts, and one
+matching none of them is a warning, not a failure. A workflow that is not valid YAML is reported with the
 parser's line, since GitHub will not run it either. Configuration for other
 CI systems (Travis, CircleCI, Azure Pipelines, …) is recognised but not
 analysed: partial credit and a warning.
@@ -78,6 +83,8 @@ Add a workflow like the one above (`cargo readiness init` writes one).
         let mut findings = Vec::new();
         let mut triggered = false;
         let mut parsed_github = Vec::new();
+        let mut filtered_out: Vec<(String, Vec<Trigger>)> = Vec::new();
+        let target = Target::of(facts);
         for wf in &facts.workflows {
             match (&wf.doc, wf.kind) {
                 (Err(problem), _) => {
@@ -97,11 +104,15 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                 (Ok(_), CiKind::Gitlab) => triggered = true,
                 (Ok(_), CiKind::GithubActions) => {
                     let triggers = wf.triggers();
-                    if triggers
+                    let change: Vec<Trigger> = triggers
                         .iter()
-                        .any(|t| CHANGE_EVENTS.contains(&t.event.as_str()))
-                    {
+                        .filter(|t| CHANGE_EVENTS.contains(&t.event.as_str()))
+                        .cloned()
+                        .collect();
+                    if change.iter().any(|t| target.covered_by(t)) {
                         triggered = true;
+                    } else if !change.is_empty() {
+                        filtered_out.push((wf.path.clone(), change));
                     }
                     parsed_github.push((wf, triggers));
                 }
@@ -114,6 +125,43 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                 f.severity = super::Severity::Warning;
             }
             let score = if findings.is_empty() { 1.0 } else { 0.8 };
+            return Outcome::from_findings(findings, score);
+        }
+        if !filtered_out.is_empty() {
+            for (path, triggers) in &filtered_out {
+                let filters: Vec<String> = triggers
+                    .iter()
+                    .map(|t| {
+                        let mut f = t.event.clone();
+                        if let Some(b) = &t.branches {
+                            f.push_str(&format!(" branches [{}]", b.join(", ")));
+                        }
+                        if let Some(b) = &t.branches_ignore {
+                            f.push_str(&format!(" branches-ignore [{}]", b.join(", ")));
+                        }
+                        if t.branches.is_none() && t.branches_ignore.is_none() && t.tags.is_some() {
+                            f.push_str(" (tags only)");
+                        }
+                        f
+                    })
+                    .collect();
+                let message = format!(
+                    "{path} runs on {} but not for {}",
+                    filters.join("; "),
+                    target.describe()
+                );
+                let finding = if target.known() {
+                    Finding::error(format!("filtered:{path}"), message)
+                } else {
+                    Finding::warning(format!("filtered:{path}"), message)
+                };
+                findings.push(
+                    finding
+                        .at(path.clone(), triggers.first().map(|t| t.line))
+                        .help("include the default branch in `branches:` (or drop the filter)"),
+                );
+            }
+            let score = if target.known() { 0.0 } else { 0.7 };
             return Outcome::from_findings(findings, score);
         }
         if let Some(other) = OTHER_CI.iter().find(|p| facts.files.contains(p)) {
@@ -160,6 +208,62 @@ Add a workflow like the one above (`cargo readiness init` writes one).
     }
 }
 
+/// The branch CI must run for.
+enum Target {
+    /// `origin/HEAD` names it.
+    Known(String),
+    /// Unknown: any of these will do (the current branch, main, master).
+    Guess(Vec<String>),
+}
+
+impl Target {
+    fn of(facts: &Facts) -> Target {
+        let git = facts.git.as_ref();
+        match git.and_then(|g| g.default_branch.clone()) {
+            Some(branch) => Target::Known(branch),
+            None => {
+                let mut guesses: Vec<String> = git
+                    .and_then(|g| g.current_branch.clone())
+                    .into_iter()
+                    .collect();
+                for b in ["main", "master"] {
+                    if !guesses.iter().any(|g| g == b) {
+                        guesses.push(b.to_string());
+                    }
+                }
+                Target::Guess(guesses)
+            }
+        }
+    }
+
+    fn known(&self) -> bool {
+        matches!(self, Target::Known(_))
+    }
+
+    fn covered_by(&self, trigger: &Trigger) -> bool {
+        if trigger.event == "merge_group" {
+            return true;
+        }
+        match self {
+            Target::Known(b) => trigger.covers_branch(b),
+            Target::Guess(bs) => bs.iter().any(|b| trigger.covers_branch(b)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Known(b) => format!("the default branch `{b}`"),
+            Target::Guess(bs) => format!(
+                "{} (the default branch is unknown: git has no `origin/HEAD`)",
+                bs.iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +304,48 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(3));
         assert!(o.findings[0].message.contains("schedule"));
+    }
+
+    fn with_default(branch: Option<&str>, current: Option<&str>, wf: &str) -> Outcome {
+        let mut facts = Facts::in_memory(vec![], &[(".github/workflows/ci.yml", wf)]);
+        facts.git = Some(crate::facts::git::GitFacts {
+            default_branch: branch.map(str::to_string),
+            current_branch: current.map(str::to_string),
+            ..Default::default()
+        });
+        CiPresent.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn default_branch_filters() {
+        let dev_only = "on:\n  push:\n    branches: [dev]\n";
+        let o = with_default(Some("main"), None, dev_only);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].line, Some(2));
+        assert!(o.findings[0].message.contains("`main`"));
+        assert_eq!(
+            with_default(Some("dev"), None, dev_only).status,
+            Status::Pass
+        );
+        // Unknown default branch: lenient.
+        assert_eq!(
+            with_default(None, Some("dev"), dev_only).status,
+            Status::Pass
+        );
+        assert_eq!(
+            with_default(None, Some("feature"), dev_only).status,
+            Status::Warn
+        );
+        let tags_only = "on:\n  push:\n    tags: ['v*']\n";
+        assert_eq!(
+            with_default(Some("main"), None, tags_only).status,
+            Status::Fail
+        );
+        let glob = "on:\n  push:\n    branches: ['*master']\n  pull_request:\n";
+        assert_eq!(
+            with_default(Some("master"), None, glob).status,
+            Status::Pass
+        );
     }
 
     #[test]

@@ -111,21 +111,22 @@ files in the other locations.
                 .help(format!("merge it into {path} and delete it")),
             );
         }
-        if let Some(entry) = facts.files.get(path) {
-            if flavor == Flavor::GitHub && entry.size > GITHUB_MAX_BYTES {
-                findings.push(
-                    Finding::error(
-                        "too-large",
-                        format!(
-                            "{path} is {} bytes; GitHub ignores CODEOWNERS files over 3 MB",
-                            entry.size
-                        ),
-                    )
-                    .at(path, None)
-                    .help("use directory and wildcard patterns instead of listing files"),
-                );
-                return Outcome::from_findings(findings, 0.0);
-            }
+        if let Some(entry) = facts.files.get(path)
+            && flavor == Flavor::GitHub
+            && entry.size > GITHUB_MAX_BYTES
+        {
+            findings.push(
+                Finding::error(
+                    "too-large",
+                    format!(
+                        "{path} is {} bytes; GitHub ignores CODEOWNERS files over 3 MB",
+                        entry.size
+                    ),
+                )
+                .at(path, None)
+                .help("use directory and wildcard patterns instead of listing files"),
+            );
+            return Outcome::from_findings(findings, 0.0);
         }
         let text = match text_or_finding(facts, path, "codeowners") {
             Ok(t) => t,

@@ -125,7 +125,7 @@ fn candidates<'a>(
             Some(Ok(text)) => Candidate {
                 entry,
                 recognized: recognizer
-                    .recognize(text)
+                    .recognize_file(&entry.path, text)
                     .map(|r| (r.id.clone(), r.score))
                     .filter(|(_, s)| *s >= crate::license_text::CONFIDENT),
                 problem: None,

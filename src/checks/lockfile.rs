@@ -59,14 +59,14 @@ file is missing, and `git add Cargo.lock`.
         let mut findings = Vec::new();
         // A lockfile cargo generated for this run is not the repository's.
         let on_disk = facts.lockfile.as_ref().filter(|l| !l.generated);
-        if let Some(lock) = on_disk {
-            if let Err(e) = &lock.parsed {
-                findings.push(
-                    Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
-                        .at(lock.path.clone(), None)
-                        .help("regenerate it with `cargo generate-lockfile`"),
-                );
-            }
+        if let Some(lock) = on_disk
+            && let Err(e) = &lock.parsed
+        {
+            findings.push(
+                Finding::error("unparsable", format!("{} cannot be parsed: {e}", lock.path))
+                    .at(lock.path.clone(), None)
+                    .help("regenerate it with `cargo generate-lockfile`"),
+            );
         }
         if binaries.is_empty() {
             let outcome = Outcome::from_findings(findings, 0.5);
@@ -104,8 +104,9 @@ file is missing, and `git add Cargo.lock`.
                 findings.push(finding.help("`git add Cargo.lock` and commit it"));
             }
             (Some(lock), None) => findings.push(
-                Finding::note("unverified", "Cargo.lock exists; without git, whether it is committed could not be verified")
-                    .at(lock.path.clone(), None),
+                Finding::warning("unverified", "Cargo.lock exists; without git, whether it is committed could not be verified")
+                    .at(lock.path.clone(), None)
+                    .help("run in the git work tree (and commit Cargo.lock) so this can be checked"),
             ),
             (Some(_), Some(_)) => {}
         }
@@ -186,7 +187,7 @@ mod tests {
     #[test]
     fn no_git_is_a_note_not_a_silent_pass() {
         let o = run(&facts(true, true, None, ""));
-        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.status, Status::Warn, "could not look: not a pass");
         assert_eq!(o.findings[0].key, "unverified");
     }
 }

@@ -6,34 +6,53 @@
 //! all derived from [`ALL`]; adding a check is one file plus one line there.
 
 mod advisories;
+mod archived_uses;
 mod bans;
 mod benches;
+mod binary_artifacts;
 mod changelog;
 mod changelog_links;
+mod ci_audit;
+mod ci_clippy;
+mod ci_fmt;
+mod ci_msrv;
+mod ci_os_matrix;
 mod ci_present;
+pub mod ci_support;
+mod ci_tests;
 pub mod code;
 mod code_of_conduct;
 mod codeowners;
 mod contributing;
 pub mod crates_io_categories;
+mod dangerous_workflow;
 mod dependency_licenses;
+mod dependency_update_tool;
 mod duplicate_versions;
+mod fuzzing;
+mod install_pinning;
 mod integration_tests;
 mod issue_templates;
 mod license_files;
 mod lints_configured;
 mod lockfile;
+mod maintained;
 pub mod manifest_deps;
 mod manifest_metadata;
 mod network_timeouts;
+mod pinned_actions;
 mod pr_template;
 mod property_tests;
 mod readme;
+mod release_workflow;
+mod sast;
+mod sbom;
 mod security_policy;
 mod sources;
 pub mod support;
 mod tests_present;
 mod tls_verification;
+mod token_permissions;
 mod undeclared_test_deps;
 mod unfinished_code;
 mod unsafe_hygiene;
@@ -49,6 +68,9 @@ use crate::facts::Facts;
 pub static ALL: &[&dyn Check] = &[
     &advisories::Advisories,
     &security_policy::SecurityPolicy,
+    &token_permissions::TokenPermissions,
+    &dangerous_workflow::DangerousWorkflow,
+    &sast::Sast,
     &tls_verification::TlsVerification,
     &unsafe_hygiene::UnsafeHygiene,
     &network_timeouts::NetworkTimeouts,
@@ -59,20 +81,35 @@ pub static ALL: &[&dyn Check] = &[
     &yanked::Yanked,
     &duplicate_versions::DuplicateVersions,
     &wildcard_requirements::WildcardRequirements,
+    &pinned_actions::PinnedActions,
+    &archived_uses::ArchivedUses,
+    &ci_audit::CiAudit,
+    &install_pinning::InstallPinning,
+    &binary_artifacts::BinaryArtifacts,
+    &dependency_update_tool::DependencyUpdateTool,
     &ci_present::CiPresent,
+    &ci_tests::CiTests,
+    &ci_fmt::CiFmt,
+    &ci_clippy::CiClippy,
+    &ci_os_matrix::CiOsMatrix,
+    &ci_msrv::CiMsrv,
     &lints_configured::LintsConfigured,
     &changelog::Changelog,
     &changelog_links::ChangelogLinks,
     &version_tags::VersionTags,
+    &release_workflow::ReleaseWorkflow,
+    &sbom::Sbom,
     &tests_present::TestsPresent,
     &integration_tests::IntegrationTests,
     &undeclared_test_deps::UndeclaredTestDeps,
     &unfinished_code::UnfinishedCode,
+    &fuzzing::Fuzzing,
     &benches::Benches,
     &property_tests::PropertyTests,
     &license_files::LicenseFiles,
     &manifest_metadata::ManifestMetadata,
     &readme::Readme,
+    &maintained::Maintained,
     &codeowners::Codeowners,
     &contributing::Contributing,
     &code_of_conduct::CodeOfConduct,
@@ -258,6 +295,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Stable identity for baselines and SARIF; independent of line numbers.
     pub fingerprint: String,
+    /// Recorded in the baseline: known, reported, but not counted by the gate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub baselined: bool,
     /// What identifies this finding within its check and file (not the line),
     /// hashed into the fingerprint.
     #[serde(skip)]
@@ -274,6 +314,7 @@ impl Finding {
             line: None,
             help: None,
             fingerprint: String::new(),
+            baselined: false,
             key: key.into(),
         }
     }
@@ -422,7 +463,17 @@ fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResul
     let outcome = if level == Level::Allow {
         Outcome::skip("silenced: level is `allow`")
     } else {
-        let mut outcome = check.run(facts, &CheckConfig { level });
+        // A bug in one check must not take the whole report down: it is
+        // reported as that check's `error` (degrade, don't die). The panic
+        // hook has already printed the one-line internal-error message.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check.run(facts, &CheckConfig { level })
+        }));
+        let mut outcome = run.unwrap_or_else(|_| {
+            Outcome::error(
+                "internal error in this check (a bug in cargo-readiness; please report it)",
+            )
+        });
         for finding in &mut outcome.findings {
             finding.fingerprint = fingerprint(check.id(), finding);
         }

@@ -272,26 +272,27 @@ private vulnerability reporting in the repository's security settings.
         for other in found.iter().skip(1) {
             compare_duplicate(facts, primary, &real, other, &mut findings);
         }
-        if let Some(readme) = files_named(facts, "", &["README"]).first() {
-            if let Some(readme_text) = facts.text(&readme.path).and_then(|t| t.text()) {
-                for c in readme_security_contacts(readme_text) {
-                    let value = c.value.to_lowercase();
-                    let agrees = real_values
-                        .iter()
-                        .any(|v| *v == value || v.contains(&value) || value.contains(v.as_str()))
-                        || (value.contains("security/advisories/new")
-                            && mentions_private
-                            && !real_values
-                                .iter()
-                                .any(|v| v.contains("security/advisories/new")));
-                    if agrees {
-                        continue;
-                    }
-                    let theirs = real
-                        .first()
-                        .map(|r| format!("`{}` (line {})", r.value, r.line))
-                        .unwrap_or_else(|| "no contact".into());
-                    findings.push(
+        if let Some(readme) = files_named(facts, "", &["README"]).first()
+            && let Some(readme_text) = facts.text(&readme.path).and_then(|t| t.text())
+        {
+            for c in readme_security_contacts(readme_text) {
+                let value = c.value.to_lowercase();
+                let agrees = real_values
+                    .iter()
+                    .any(|v| *v == value || v.contains(&value) || value.contains(v.as_str()))
+                    || (value.contains("security/advisories/new")
+                        && mentions_private
+                        && !real_values
+                            .iter()
+                            .any(|v| v.contains("security/advisories/new")));
+                if agrees {
+                    continue;
+                }
+                let theirs = real
+                    .first()
+                    .map(|r| format!("`{}` (line {})", r.value, r.line))
+                    .unwrap_or_else(|| "no contact".into());
+                findings.push(
                         Finding::warning(
                             format!("readme-disagrees:{value}"),
                             format!(
@@ -302,7 +303,6 @@ private vulnerability reporting in the repository's security settings.
                         .at(readme.path.clone(), Some(c.line))
                         .help(format!("use the same contact in both, or have {} point to {primary}", readme.path)),
                     );
-                }
             }
         }
         let score = if findings.iter().any(|f| f.severity == Severity::Error) {

@@ -21,12 +21,12 @@ pub fn toml_key_line(text: &str, table: &str, key: &str) -> Option<usize> {
                 .to_string();
             continue;
         }
-        if current == table {
-            if let Some(rest) = trimmed.strip_prefix(key) {
-                let rest = rest.trim_start();
-                if rest.starts_with('=') || rest.starts_with('.') {
-                    return Some(i + 1);
-                }
+        if current == table
+            && let Some(rest) = trimmed.strip_prefix(key)
+        {
+            let rest = rest.trim_start();
+            if rest.starts_with('=') || rest.starts_with('.') {
+                return Some(i + 1);
             }
         }
     }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use walkdir::WalkDir;
 
+use super::magic::{self, BinaryKind};
+
 /// Files larger than this are indexed but not read; checks report them as
 /// too large rather than stall on them.
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
@@ -33,6 +35,9 @@ pub struct FileIndex {
     entries: Vec<FileEntry>,
     /// Directories or files that could not be listed, with the reason.
     pub problems: Vec<String>,
+    /// Files whose first bytes are a compiled binary's, by path (only
+    /// candidates by name are read; see [`super::magic`]).
+    pub sniffed: BTreeMap<String, BinaryKind>,
 }
 
 impl FileIndex {
@@ -41,6 +46,7 @@ impl FileIndex {
     pub fn collect(root: &Path, ignored: &BTreeSet<String>) -> FileIndex {
         let mut entries = Vec::new();
         let mut problems = Vec::new();
+        let mut sniffed = BTreeMap::new();
         let walker = WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -64,10 +70,20 @@ impl FileIndex {
             match entry {
                 Ok(e) if !e.file_type().is_dir() => {
                     let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    let path = relative(root, e.path());
+                    let symlink = e.path_is_symlink();
+                    if !symlink
+                        && e.file_type().is_file()
+                        && size >= 4
+                        && magic::is_candidate(file_name(&path))
+                        && let Some(kind) = sniff_file(e.path())
+                    {
+                        sniffed.insert(path.clone(), kind);
+                    }
                     entries.push(FileEntry {
-                        path: relative(root, e.path()),
+                        path,
                         size,
-                        symlink: e.path_is_symlink(),
+                        symlink,
                     });
                 }
                 Ok(_) => {}
@@ -81,7 +97,11 @@ impl FileIndex {
             }
         }
         entries.sort_by(|a, b| a.path.cmp(&b.path));
-        FileIndex { entries, problems }
+        FileIndex {
+            entries,
+            problems,
+            sniffed,
+        }
     }
 
     /// An index of the given entries (for tests).
@@ -90,6 +110,7 @@ impl FileIndex {
         FileIndex {
             entries,
             problems: Vec::new(),
+            sniffed: BTreeMap::new(),
         }
     }
 
@@ -167,6 +188,23 @@ pub fn relative(root: &Path, path: &Path) -> String {
         out.push_str(&part.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// The binary format of a file, from its first bytes; `None` when it is
+/// not one or cannot be read.
+fn sniff_file(path: &Path) -> Option<BinaryKind> {
+    use std::io::Read;
+    let mut head = [0u8; magic::SNIFF_BYTES];
+    let mut file = fs::File::open(path).ok()?;
+    let mut len = 0;
+    while len < head.len() {
+        match file.read(&mut head[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(_) => return None,
+        }
+    }
+    magic::sniff(&head[..len])
 }
 
 fn io_reason(err: &walkdir::Error) -> String {
@@ -265,7 +303,7 @@ pub fn human_size(bytes: u64) -> String {
     const KB: u64 = 1024;
     const MB: u64 = 1024 * 1024;
     if bytes >= MB {
-        if bytes % MB == 0 || bytes >= 10 * MB {
+        if bytes.is_multiple_of(MB) || bytes >= 10 * MB {
             format!("{} MB", (bytes + MB / 2) / MB)
         } else {
             format!("{:.1} MB", bytes as f64 / MB as f64)
@@ -304,7 +342,15 @@ pub fn read_text_limited(
     } else {
         abs.to_path_buf()
     };
-    let size = fs::metadata(&target).map_err(unreadable)?.len();
+    let target_meta = fs::metadata(&target).map_err(unreadable)?;
+    // A FIFO or device named like a governance file would block a read
+    // forever: a hostile repository must not hang a pre-push hook.
+    if !target_meta.is_file() {
+        return Err(TextProblem::Unreadable {
+            reason: "not a regular file".into(),
+        });
+    }
+    let size = target_meta.len();
     if size > limit {
         return Err(TextProblem::TooLarge { size, limit });
     }

@@ -24,7 +24,21 @@ pub struct GitFacts {
     pub origin_url: Option<String>,
     /// Whether the clone is shallow (history incomplete).
     pub shallow: bool,
+    /// The workspace root's path inside the repository (`crates/x`), when
+    /// the workspace is not at the repository's root.
+    pub prefix: Option<String>,
+    /// The remote's default branch (what `origin/HEAD` points at), when known.
+    pub default_branch: Option<String>,
+    /// The branch checked out; `None` on a detached HEAD.
+    pub current_branch: Option<String>,
+    /// Committer times (Unix seconds) of the most recent commits reachable
+    /// from HEAD, newest first, at most [`MAX_COMMIT_TIMES`].
+    pub commit_times: Vec<i64>,
 }
+
+/// How many recent commit times are read: enough to see a quarter's
+/// activity on a busy repository, cheap on any.
+pub const MAX_COMMIT_TIMES: usize = 500;
 
 impl GitFacts {
     /// Whether `path` (relative to the workspace root) is tracked.
@@ -45,8 +59,9 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
     let tags = git(root, &["tag", "--list"])
         .map(|s| s.lines().map(str::to_string).collect())
         .unwrap_or_default();
+    let prefix = prefix(root);
     let tracked = git(root, &["ls-files", "-z", "--cached", "--full-name", "."])
-        .map(|s| split_z(&s, &prefix(root)))
+        .map(|s| split_z(&s, &prefix))
         .unwrap_or_default();
     let ignored = git(
         root,
@@ -61,13 +76,35 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
             ".",
         ],
     )
-    .map(|s| split_z(&s, &prefix(root)))
+    .map(|s| split_z(&s, &prefix))
     .unwrap_or_default();
     let origin_url = git(root, &["remote", "get-url", "origin"])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     let shallow =
         git(root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
+    let symbolic = |name: &str| {
+        git(root, &["symbolic-ref", "--quiet", "--short", name])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let default_branch = symbolic("refs/remotes/origin/HEAD")
+        .map(|b| b.strip_prefix("origin/").map(str::to_string).unwrap_or(b));
+    let current_branch = symbolic("HEAD");
+    let commit_times = match head {
+        Some(_) => git(
+            root,
+            &[
+                "log",
+                "--format=%ct",
+                &format!("--max-count={MAX_COMMIT_TIMES}"),
+                "HEAD",
+            ],
+        )
+        .map(|s| s.lines().filter_map(|l| l.trim().parse().ok()).collect())
+        .unwrap_or_default(),
+        None => Vec::new(),
+    };
     Some(GitFacts {
         head,
         tags,
@@ -75,6 +112,10 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
         ignored,
         origin_url,
         shallow,
+        prefix: Some(prefix.trim_end_matches('/').to_string()).filter(|p| !p.is_empty()),
+        default_branch,
+        current_branch,
+        commit_times,
     })
 }
 
@@ -116,7 +157,9 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     if !output.status.success() {
         return None;
     }
-    String::from_utf8(output.stdout).ok()
+    // Lossy, like the file index: one non-UTF-8 file name must not empty
+    // the whole tracked set.
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]

@@ -4,8 +4,14 @@
 //! asks git once, and reads every file a check may look at. Checks then work
 //! from this value alone.
 
+pub mod ci;
 pub mod files;
+pub mod gha;
 pub mod git;
+pub mod magic;
+pub mod platform;
+pub mod recipes;
+pub mod shell;
 pub mod sources;
 pub mod workflows;
 pub mod workspace;
@@ -24,7 +30,7 @@ use crate::error::Result;
 use files::{FileIndex, TextFile};
 use git::GitFacts;
 use workflows::Workflow;
-use workspace::{CargoFlags, Location, Member, MetadataUnavailable};
+use workspace::{CargoFlags, Location, Member, MetadataUnavailable, ResolveOptions};
 
 /// Everything the checks know about the repository.
 #[derive(Debug)]
@@ -44,6 +50,8 @@ pub struct Facts {
     pub texts: BTreeMap<String, TextFile>,
     /// Parsed CI definitions.
     pub workflows: Vec<Workflow>,
+    /// What CI runs: jobs, steps, commands, toolchains, runners.
+    pub ci: ci::CiFacts,
     /// Git facts; `None` without git or outside a work tree.
     pub git: Option<GitFacts>,
     /// The advisory database and audit inputs (`None` when not requested).
@@ -55,6 +63,9 @@ pub struct Facts {
     pub config: Config,
     /// The members' Rust sources, scanned.
     pub sources: sources::SourceFacts,
+    /// The time of the run (Unix seconds): `SOURCE_DATE_EPOCH` when set,
+    /// so reports are reproducible, else the clock.
+    pub now: i64,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -211,7 +222,10 @@ impl Facts {
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
-        let lockfile = if files.contains("Cargo.lock") {
+        // Read even when git ignores it (the file index leaves ignored files
+        // out): the audit needs it, and the `lockfile` check reports the
+        // ignoring.
+        let lockfile = if root.join("Cargo.lock").is_file() {
             let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
             Some(LockfileFacts::new("Cargo.lock", text, false))
         } else {
@@ -234,7 +248,13 @@ impl Facts {
 
         let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
         let graph = match (&metadata, lock) {
-            (Ok(m), _) => DepGraph::from_metadata(m),
+            (Ok(m), _) => {
+                let resolver = texts
+                    .get("Cargo.toml")
+                    .and_then(|t| t.text())
+                    .map_or(2, crate::sbom::resolver_version);
+                DepGraph::from_resolved(m, resolver)
+            }
             (Err(_), Some(lock)) => DepGraph::from_lockfile(lock, &member_kinds(&root, &members)),
             (Err(_), None) => DepGraph::default(),
         };
@@ -248,6 +268,18 @@ impl Facts {
             _ => None,
         };
 
+        let t = Instant::now();
+        let read_more = |path: &str| {
+            files::read_texts(&root, [path.to_string()])
+                .remove(path)
+                .and_then(|t| t.content.ok())
+        };
+        let ci = ci::collect(
+            &workflows,
+            &mut ci::Sources::new(&texts, &files, &read_more),
+        );
+        timings.push(("CI files", t.elapsed()));
+
         Ok(Facts {
             root,
             members,
@@ -256,11 +288,85 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git,
             advisories,
             graph,
             config: opts.config.clone(),
             sources,
+            now: now(),
+            notes,
+            timings,
+        })
+    }
+
+    /// Only what an SBOM needs: `cargo metadata` resolved with `resolve`
+    /// (features, target) and `Cargo.lock` (checksums). No file walk, no
+    /// git, no workflows: the SBOM command stays close to the cost of
+    /// `cargo metadata` itself.
+    pub fn collect_graph(
+        loc: &Location,
+        flags: CargoFlags,
+        resolve: &ResolveOptions,
+    ) -> Result<Facts> {
+        let mut notes = Vec::new();
+        let mut timings = Vec::new();
+        let read_lock = |root: &std::path::Path| {
+            let path = root.join("Cargo.lock");
+            path.is_file().then(|| {
+                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+                LockfileFacts::new("Cargo.lock", text, false)
+            })
+        };
+        // Under --locked/--frozen cargo never rewrites Cargo.lock, so it can
+        // be parsed while cargo resolves; otherwise only after.
+        let early = flags.locked || flags.frozen;
+        let t = Instant::now();
+        let (run, early_lock) = std::thread::scope(|scope| {
+            let lock = early.then(|| scope.spawn(|| read_lock(&loc.root)));
+            let run = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
+            (run, lock.and_then(|l| l.join().ok()))
+        });
+        let run = run?;
+        timings.push(("cargo metadata", t.elapsed()));
+        let metadata = run.result;
+        let root = match &metadata {
+            Ok(m) => m.workspace_root.clone().into_std_path_buf(),
+            Err(_) => loc.root.clone(),
+        };
+        let members = match &metadata {
+            Ok(m) => workspace::members_from_metadata(m, &root),
+            Err(_) => Vec::new(),
+        };
+        let t = Instant::now();
+        let lockfile = match early_lock {
+            Some(Some(lock)) if root == loc.root => Some(lock),
+            _ => read_lock(&root),
+        }
+        // No committed Cargo.lock: the one cargo generated for this run
+        // still gives the checksums.
+        .or_else(|| {
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        });
+        // The root manifest says which feature resolver cargo uses.
+        let texts = files::read_texts(&root, BTreeSet::from(["Cargo.toml".to_string()]));
+        timings.push(("read Cargo.lock", t.elapsed()));
+        Ok(Facts {
+            root,
+            members,
+            metadata,
+            lockfile,
+            files: FileIndex::from_entries(Vec::new()),
+            texts,
+            workflows: Vec::new(),
+            git: None,
+            advisories: None,
+            graph: DepGraph::default(),
+            config: Config::default(),
+            ci: ci::CiFacts::default(),
+            sources: sources::SourceFacts::default(),
+            now: now(),
             notes,
             timings,
         })
@@ -298,6 +404,7 @@ impl Facts {
             .collect();
         let workflows = workflows::collect(&texts);
         let sources = sources::from_texts(&members, &files, &texts);
+        let ci = ci::collect(&workflows, &mut ci::Sources::new(&texts, &files, &|_| None));
         Facts {
             root: PathBuf::from("/in-memory"),
             members,
@@ -308,15 +415,22 @@ impl Facts {
             files,
             texts,
             workflows,
+            ci,
             git: None,
             advisories: None,
             graph: DepGraph::default(),
             config: Config::default(),
             sources,
+            now: now(),
             notes: Vec::new(),
             timings: Vec::new(),
         }
     }
+}
+
+/// `SOURCE_DATE_EPOCH` when set and valid, else the system clock.
+fn now() -> i64 {
+    crate::util::now().as_second()
 }
 
 /// Names of files checks read, wherever they sit (compared upper-cased,
@@ -381,11 +495,25 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
             || in_licenses_dir
             || TEMPLATE_DIRS.iter().any(|t| t.eq_ignore_ascii_case(dir))
             || workflows::is_ci_file(&entry.path)
+            || ci::is_action_file(&entry.path)
         {
             wanted.insert(entry.path.clone());
         }
     }
-    for always in ["Cargo.toml", ".gitignore"] {
+    for always in [
+        "Cargo.toml",
+        ".gitignore",
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml",
+        "rust-toolchain.toml",
+        "rust-toolchain",
+        ".cargo/config.toml",
+        ".cargo/config",
+        "dist-workspace.toml",
+        "dist.toml",
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
+    ] {
         if files.contains(always) {
             wanted.insert(always.to_string());
         }

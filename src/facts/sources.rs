@@ -217,14 +217,23 @@ pub fn collect(
     scan_members(member_sources, index, &read)
 }
 
-/// Reads a regular file of at most `limit` bytes as UTF-8 text.
+/// Reads a regular file of at most `limit` bytes as UTF-8 text (lstat,
+/// open, read: the general reader's symlink resolution is not needed).
 fn read_plain(path: &Path, limit: u64) -> Result<String, TextProblem> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| TextProblem::Unreadable {
         reason: e.to_string(),
     };
+    // A FIFO or device named `x.rs` would block the read forever: only
+    // regular files are opened.
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(TextProblem::Unreadable {
+            reason: "not a regular file".into(),
+        });
+    }
+    let size = meta.len();
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
     if size > limit {
         return Err(TextProblem::TooLarge { size, limit });
     }
@@ -529,16 +538,16 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
             };
             let is_root = root_paths.contains(path);
             for decl in &scan.mods {
-                if let Some(child) = resolve_mod(path, is_root, decl, index) {
-                    if let Some((key, _)) = scanned.get_key_value(child.as_str()) {
-                        stack.push((
-                            key.as_str(),
-                            Visit {
-                                test: visit.test || decl.test || scan.all_test,
-                                ..visit
-                            },
-                        ));
-                    }
+                if let Some(child) = resolve_mod(path, is_root, decl, index)
+                    && let Some((key, _)) = scanned.get_key_value(child.as_str())
+                {
+                    stack.push((
+                        key.as_str(),
+                        Visit {
+                            test: visit.test || decl.test || scan.all_test,
+                            ..visit
+                        },
+                    ));
                 }
             }
         }

@@ -53,6 +53,105 @@ pub struct Trigger {
     pub line: usize,
     /// `branches:` filter, when present.
     pub branches: Option<Vec<String>>,
+    /// `branches-ignore:` filter, when present.
+    pub branches_ignore: Option<Vec<String>>,
+    /// `tags:` filter, when present.
+    pub tags: Option<Vec<String>>,
+    /// `types:` (activity types, e.g. `published` for `release`).
+    pub types: Vec<String>,
+}
+
+impl Trigger {
+    fn bare(event: String, line: usize) -> Trigger {
+        Trigger {
+            event,
+            line,
+            branches: None,
+            branches_ignore: None,
+            tags: None,
+            types: Vec::new(),
+        }
+    }
+
+    /// Whether a push to, or pull request against, `branch` runs the
+    /// workflow through this trigger (branch filters applied; a `push`
+    /// filtered to tags only never runs for branches).
+    pub fn covers_branch(&self, branch: &str) -> bool {
+        if self.event == "push"
+            && self.tags.is_some()
+            && self.branches.is_none()
+            && self.branches_ignore.is_none()
+        {
+            return false;
+        }
+        if let Some(patterns) = &self.branches {
+            return filter_matches(patterns, branch);
+        }
+        if let Some(patterns) = &self.branches_ignore {
+            return !filter_matches(patterns, branch);
+        }
+        true
+    }
+
+    /// Whether this trigger runs on tag pushes.
+    pub fn covers_tags(&self) -> bool {
+        self.event == "push" && self.tags.is_some()
+    }
+}
+
+/// GitHub's filter patterns: `*` (not `/`), `**`, `?`, `+`, `[…]`, and
+/// `!` negating a match of an earlier pattern; the last matching pattern
+/// decides.
+pub fn filter_matches(patterns: &[String], name: &str) -> bool {
+    let mut matched = false;
+    for pattern in patterns {
+        let (negated, glob) = match pattern.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, pattern.as_str()),
+        };
+        if glob_matches(glob, name) {
+            matched = !negated;
+        }
+    }
+    matched
+}
+
+fn glob_matches(glob: &str, name: &str) -> bool {
+    let mut re = String::from("^");
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                re.push_str(".*");
+                i += 1;
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push('.'),
+            '+' => re.push('+'),
+            '[' => {
+                let end = chars[i..].iter().position(|c| *c == ']').map(|p| i + p);
+                match end {
+                    Some(end) => {
+                        re.push('[');
+                        for c in &chars[i + 1..end] {
+                            if *c == '\\' || *c == '[' {
+                                re.push('\\');
+                            }
+                            re.push(*c);
+                        }
+                        re.push(']');
+                        i = end;
+                    }
+                    None => re.push_str("\\["),
+                }
+            }
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    regex::Regex::new(&re).is_ok_and(|r| r.is_match(name))
 }
 
 /// Whether `path` is a file this module parses.
@@ -93,37 +192,31 @@ impl Workflow {
             return Vec::new();
         };
         match &on.value {
-            Value::Str(event) => vec![Trigger {
-                event: event.clone(),
-                line: on.line,
-                branches: None,
-            }],
+            Value::Str(event) => vec![Trigger::bare(event.clone(), on.line)],
             Value::Seq(items) => items
                 .iter()
-                .filter_map(|i| {
-                    i.as_str().map(|e| Trigger {
-                        event: e.to_string(),
-                        line: i.line,
-                        branches: None,
-                    })
-                })
+                .filter_map(|i| i.as_str().map(|e| Trigger::bare(e.to_string(), i.line)))
                 .collect(),
             Value::Map(entries) => entries
                 .iter()
                 .filter_map(|(k, v)| {
-                    let event = k.as_key()?;
-                    let branches = v.get("branches").map(|b| match &b.value {
-                        Value::Str(s) => vec![s.clone()],
-                        _ => b
-                            .items()
-                            .iter()
-                            .filter_map(|i| i.as_str().map(str::to_string))
-                            .collect(),
-                    });
+                    let list = |key: &str| {
+                        v.get(key).map(|b| match &b.value {
+                            Value::Str(s) => vec![s.clone()],
+                            _ => b
+                                .items()
+                                .iter()
+                                .filter_map(|i| i.as_str().map(str::to_string))
+                                .collect(),
+                        })
+                    };
                     Some(Trigger {
-                        event,
+                        event: k.as_key()?,
                         line: k.line,
-                        branches,
+                        branches: list("branches"),
+                        branches_ignore: list("branches-ignore"),
+                        tags: list("tags"),
+                        types: list("types").unwrap_or_default(),
                     })
                 })
                 .collect(),
@@ -165,6 +258,22 @@ mod tests {
         let t = wf("on:\n  push:\n    branches: [main]\n").triggers();
         assert_eq!(t[0].branches, Some(vec!["main".to_string()]));
         assert_eq!(t[0].line, 2);
+    }
+
+    #[test]
+    fn branch_filters() {
+        let t = |text: &str| wf(text).triggers().remove(0);
+        assert!(t("on:\n  push:\n    branches: [main]\n").covers_branch("main"));
+        assert!(!t("on:\n  push:\n    branches: [main]\n").covers_branch("dev"));
+        assert!(t("on:\n  push:\n    branches: ['*master']\n").covers_branch("master"));
+        assert!(
+            t("on:\n  push:\n    branches: ['release/**', main]\n").covers_branch("release/1/x")
+        );
+        assert!(!t("on:\n  push:\n    branches: ['**', '!main']\n").covers_branch("main"));
+        assert!(!t("on:\n  push:\n    branches-ignore: [main]\n").covers_branch("main"));
+        assert!(!t("on:\n  push:\n    tags: ['v*']\n").covers_branch("main"));
+        assert!(t("on:\n  push:\n    tags: ['v*']\n").covers_tags());
+        assert!(t("on: pull_request\n").covers_branch("main"));
     }
 
     #[test]

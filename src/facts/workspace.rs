@@ -159,6 +159,48 @@ pub struct CargoFlags {
     pub frozen: bool,
 }
 
+/// What `cargo metadata` resolves: features and the target platform, as
+/// `cargo build`/`cargo tree` take them. The default resolves every target
+/// with each package's default features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// `--features` (space- or comma-separated lists, `pkg/feat` allowed).
+    pub features: Vec<String>,
+    /// `--all-features`
+    pub all_features: bool,
+    /// `--no-default-features`
+    pub no_default_features: bool,
+    /// `--filter-platform TRIPLE` (repeatable): keep only dependencies built
+    /// for one of these platforms, so cargo downloads no other platform's
+    /// crates. [`HOST_TUPLE`] names the host.
+    pub filter_platforms: Vec<String>,
+}
+
+/// The `--filter-platform` value cargo reads as "the host" (recent cargo;
+/// an older one is retried with the triple `rustc -vV` reports).
+pub const HOST_TUPLE: &str = "host-tuple";
+
+impl ResolveOptions {
+    fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for f in &self.features {
+            args.push("--features".to_string());
+            args.push(f.clone());
+        }
+        if self.all_features {
+            args.push("--all-features".to_string());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_string());
+        }
+        for t in &self.filter_platforms {
+            args.push("--filter-platform".to_string());
+            args.push(t.clone());
+        }
+        args
+    }
+}
+
 /// `cargo metadata` that did not produce a graph, for a reason outside the
 /// repository's text (network, toolchain, unfetchable git dependency).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,19 +227,41 @@ pub struct MetadataRun {
 /// `rust-toolchain.toml` naming a toolchain that is not installed is retried
 /// once with the running toolchain. `notes` receives what was done.
 pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> Result<MetadataRun> {
+    metadata_resolved(loc, flags, &ResolveOptions::default(), notes)
+}
+
+/// [`metadata`] with features and target platforms selected.
+pub fn metadata_resolved(
+    loc: &Location,
+    flags: CargoFlags,
+    resolve: &ResolveOptions,
+    notes: &mut Vec<String>,
+) -> Result<MetadataRun> {
     let lockfile = loc.root.join("Cargo.lock");
     let lock_existed = lockfile.exists();
-    let mut result = run_metadata(&loc.manifest, flags, None);
-    if let Err(stderr) = &result {
-        if stderr.contains("is not installed") {
-            if let Some(toolchain) = running_toolchain() {
-                notes.push(format!(
-                    "the toolchain pinned by rust-toolchain is not installed; \
-                     ran cargo metadata with `{toolchain}` instead"
-                ));
-                result = run_metadata(&loc.manifest, flags, Some(&toolchain));
+    let mut resolve = resolve.clone();
+    let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
+    if let Err(stderr) = &result
+        && resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE)
+        && stderr.contains(HOST_TUPLE)
+        && let Ok(host) = super::platform::host_triple()
+    {
+        for p in &mut resolve.filter_platforms {
+            if p == HOST_TUPLE {
+                *p = host.clone();
             }
         }
+        result = run_metadata(&loc.manifest, flags, &resolve, None);
+    }
+    if let Err(stderr) = &result
+        && stderr.contains("is not installed")
+        && let Some(toolchain) = running_toolchain()
+    {
+        notes.push(format!(
+            "the toolchain pinned by rust-toolchain is not installed; \
+                     ran cargo metadata with `{toolchain}` instead"
+        ));
+        result = run_metadata(&loc.manifest, flags, &resolve, Some(&toolchain));
     }
     // cargo metadata writes a Cargo.lock when there is none; leave the
     // repository as we found it.
@@ -235,6 +299,7 @@ pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> R
 fn run_metadata(
     manifest: &Path,
     flags: CargoFlags,
+    resolve: &ResolveOptions,
     toolchain: Option<&str>,
 ) -> std::result::Result<Metadata, String> {
     let mut cmd = MetadataCommand::new();
@@ -249,6 +314,7 @@ fn run_metadata(
     if flags.frozen {
         opts.push("--frozen".to_string());
     }
+    opts.extend(resolve.args());
     cmd.other_options(opts);
     if let Some(t) = toolchain {
         cmd.env("RUSTUP_TOOLCHAIN", t);
@@ -274,19 +340,34 @@ fn running_toolchain() -> Option<String> {
     text.split_whitespace().next().map(str::to_string)
 }
 
-fn is_users_to_fix(stderr: &str) -> bool {
+/// Whether cargo failed for a reason outside the repository's text — the
+/// network, an unfetchable git dependency, a missing toolchain — so the run
+/// should degrade rather than stop. Everything else (a manifest cargo
+/// rejects, a stale lockfile under `--locked`) is the user's to fix: exit 2.
+fn is_outside_cause(stderr: &str) -> bool {
     [
-        "failed to parse manifest",
-        "failed to load manifest",
-        "believes it's in a workspace when it's not",
-        "needs to be updated but --locked",
-        "needs to be updated but --frozen",
-        "could not find `Cargo.toml`",
+        "--offline was specified",
+        "offline mode",
+        "failed to fetch",
+        "failed to download",
+        "failed to load source for dependency",
+        "nable to update",
+        "can't checkout",
+        "could not connect",
+        "Could not resolve host",
+        "network failure",
+        "spurious network error",
+        "timed out",
+        "SSL",
+        "is not installed",
+        "failed to get `",
     ]
     .iter()
     .any(|needle| stderr.contains(needle))
-        && !stderr.contains("--offline was specified")
-        && !stderr.contains("failed to fetch")
+}
+
+fn is_users_to_fix(stderr: &str) -> bool {
+    !is_outside_cause(stderr)
 }
 
 /// cargo's message without the `error:` prefix, its causes joined on one line.
@@ -302,13 +383,28 @@ fn summarize(stderr: &str) -> String {
     lines.join(": ")
 }
 
+/// The `--> PATH:LINE:COL` location cargo prints under a manifest error.
+fn arrow_location(stderr: &str) -> Option<(PathBuf, usize)> {
+    let line = stderr.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = line.rsplitn(3, ':');
+    let _col = parts.next()?;
+    let line_no: usize = parts.next()?.trim().parse().ok()?;
+    Some((PathBuf::from(parts.next()?.trim()), line_no))
+}
+
 fn manifest_in(stderr: &str) -> Option<PathBuf> {
-    let start = stderr.find("manifest at `")? + "manifest at `".len();
-    let end = stderr[start..].find('`')? + start;
-    Some(PathBuf::from(&stderr[start..end]))
+    if let Some(start) = stderr.find("manifest at `") {
+        let start = start + "manifest at `".len();
+        let end = stderr[start..].find('`')? + start;
+        return Some(PathBuf::from(&stderr[start..end]));
+    }
+    arrow_location(stderr).map(|(p, _)| p)
 }
 
 fn line_in(stderr: &str) -> Option<usize> {
+    if let Some((_, line)) = arrow_location(stderr) {
+        return Some(line);
+    }
     let at = stderr.find("at line ")? + "at line ".len();
     stderr[at..]
         .chars()
@@ -540,5 +636,16 @@ mod tests {
             manifest_in("failed to parse manifest at `/x/Cargo.toml`"),
             Some(PathBuf::from("/x/Cargo.toml"))
         );
+        // cargo 1.95's type errors: no "failed to parse manifest", an arrow.
+        let typed = "error: invalid type: integer `5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 5\n";
+        assert!(is_users_to_fix(typed));
+        assert_eq!(line_in(typed), Some(2));
+        assert_eq!(manifest_in(typed), Some(PathBuf::from("Cargo.toml")));
+        assert!(!is_users_to_fix(
+            "error: no matching package named `x` found\nAs a reminder, you're using offline mode (--offline)"
+        ));
+        assert!(!is_users_to_fix(
+            "error: toolchain '1.60.0-x86_64' is not installed"
+        ));
     }
 }

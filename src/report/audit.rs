@@ -274,14 +274,14 @@ pub fn human(report: &Report, adv: &AdvisoryFacts, lock_path: &str) -> String {
             }
             Gating::Deny => {}
         }
-        if let Some(rule) = &v.expired_ignore {
-            if let Some(until) = rule.until {
-                let _ = writeln!(
-                    out,
-                    "{BOLD}Note:{BOLD:#}      ignore expired on {until} ({})",
-                    rule.source
-                );
-            }
+        if let Some(rule) = &v.expired_ignore
+            && let Some(until) = rule.until
+        {
+            let _ = writeln!(
+                out,
+                "{BOLD}Note:{BOLD:#}      ignore expired on {until} ({})",
+                rule.source
+            );
         }
         if let Some(path) = &v.path {
             let _ = writeln!(out, "{BOLD}Path:{BOLD:#}      {}", path.join(" → "));

@@ -33,6 +33,20 @@ fn score_text(score: Option<f64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// Replaces control characters in repository-supplied text, so a hostile
+/// file cannot send escape sequences to the terminal.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Renders the report.
 pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     let mut out = String::new();
@@ -44,7 +58,7 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
         card.profile.as_str()
     );
     for note in ctx.notes {
-        let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {note}");
+        let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {}", clean(note));
     }
     let _ = writeln!(out);
 
@@ -79,7 +93,7 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             .filter(|f| f.severity > Severity::Note)
             .count();
         let detail = match (r.outcome.status, &r.outcome.note) {
-            (Status::Skip | Status::Error, Some(note)) => note.clone(),
+            (Status::Skip | Status::Error, Some(note)) => clean(note),
             _ if count > 0 => format!("{count} finding{}", if count == 1 { "" } else { "s" }),
             _ => String::new(),
         };
@@ -116,16 +130,16 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
                 (Severity::Error | Severity::Warning, _) => ("warning", YELLOW),
                 (Severity::Note, _) => ("note", CYAN),
             };
-            let _ = writeln!(out, "  {style}{label}{style:#}: {}", f.message);
+            let _ = writeln!(out, "  {style}{label}{style:#}: {}", clean(&f.message));
             if let Some(path) = &f.path {
                 let at = match f.line {
                     Some(line) => format!("{path}:{line}"),
                     None => path.clone(),
                 };
-                let _ = writeln!(out, "    {CYAN}-->{CYAN:#} {at}");
+                let _ = writeln!(out, "    {CYAN}-->{CYAN:#} {}", clean(&at));
             }
             if let Some(help) = &f.help {
-                let _ = writeln!(out, "    {GREEN}help{GREEN:#}: {help}");
+                let _ = writeln!(out, "    {GREEN}help{GREEN:#}: {}", clean(help));
             }
         }
     }

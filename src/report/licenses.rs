@@ -19,10 +19,15 @@ pub struct LicenseGroup {
     pub crates: Vec<String>,
 }
 
-/// Groups the packages reached from the workspace (normal and build;
-/// dev too with `include_dev`), workspace members included.
-pub fn inventory(meta: &cargo_metadata::Metadata, include_dev: bool) -> Vec<LicenseGroup> {
-    let graph = DepGraph::from_metadata(meta);
+/// Groups the packages cargo builds for the workspace (normal and build;
+/// dev too with `include_dev`), workspace members included; `resolver` is
+/// the workspace's feature resolver version.
+pub fn inventory(
+    meta: &cargo_metadata::Metadata,
+    resolver: u32,
+    include_dev: bool,
+) -> Vec<LicenseGroup> {
+    let graph = DepGraph::from_resolved(meta, resolver);
     let reach = graph.reach();
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for p in &meta.packages {

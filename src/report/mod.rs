@@ -1,9 +1,13 @@
 //! Renderers: pure functions from a [`Scorecard`] to text.
 
 pub mod audit;
+pub mod badge;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod licenses;
+pub mod markdown;
+pub mod sarif;
 
 use std::path::Path;
 
@@ -18,12 +22,50 @@ pub struct Context<'a> {
     pub notes: &'a [String],
     /// Where configuration came from.
     pub config_source: Option<&'a str>,
+    /// Where findings can be linked on GitHub (from `GITHUB_*`), if known.
+    pub github: Option<&'a GithubLinks>,
+    /// Findings suppressed by the baseline, for the summary line.
+    pub baselined: usize,
+    /// The workspace root's path inside the git repository, when it is not
+    /// the repository's root (SARIF URIs are relative to the repository).
+    pub repo_prefix: Option<&'a str>,
+}
+
+/// What is needed to link a file line on GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GithubLinks {
+    /// `GITHUB_SERVER_URL`, e.g. `https://github.com`.
+    pub server: String,
+    /// `GITHUB_REPOSITORY`, `owner/name`.
+    pub repository: String,
+    /// `GITHUB_SHA`.
+    pub sha: String,
+    /// The workspace root's path inside the repository, when not at its root.
+    pub path_prefix: Option<String>,
+}
+
+impl GithubLinks {
+    /// From the environment GitHub Actions sets; `None` outside it.
+    pub fn from_env(prefix: Option<String>) -> Option<GithubLinks> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Some(GithubLinks {
+            server: var("GITHUB_SERVER_URL")?,
+            repository: var("GITHUB_REPOSITORY")?,
+            sha: var("GITHUB_SHA")?,
+            path_prefix: prefix.filter(|p| !p.is_empty()),
+        })
+    }
 }
 
 /// Renders the scorecard in `format`.
-pub fn render(card: &Scorecard, ctx: &Context<'_>, format: crate::cli::Format) -> String {
+pub fn render(card: &Scorecard, ctx: &Context<'_>, format: crate::cli::ReportFormat) -> String {
+    use crate::cli::ReportFormat as F;
     match format {
-        crate::cli::Format::Human => human::render(card, ctx),
-        crate::cli::Format::Json => json::render(card, ctx),
+        F::Human => human::render(card, ctx),
+        F::Json => json::render(card, ctx),
+        F::Sarif => sarif::render(card, ctx),
+        F::Markdown => markdown::render(card, ctx),
+        F::Junit => junit::render(card, ctx),
+        F::Badge => badge::render(card),
     }
 }

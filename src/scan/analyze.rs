@@ -438,10 +438,10 @@ impl<'a> Analyzer<'a> {
         }
 
         // Crate references in paths.
-        if let Some((name, line, test)) = self.pending_ref.take() {
-            if punct != b'<' {
-                self.add_ref(name, line, test, RefKind::Path);
-            }
+        if let Some((name, line, test)) = self.pending_ref.take()
+            && punct != b'<'
+        {
+            self.add_ref(name, line, test, RefKind::Path);
         }
         if self.leading_root {
             self.leading_root = false;
@@ -626,10 +626,10 @@ impl<'a> Analyzer<'a> {
             }
             "impl" => self.impl_block = Some((depth, false)),
             "for" => {
-                if let Some((d, has_for)) = &mut self.impl_block {
-                    if *d == depth {
-                        *has_for = true;
-                    }
+                if let Some((d, has_for)) = &mut self.impl_block
+                    && *d == depth
+                {
+                    *has_for = true;
                 }
             }
             "fn" => {
@@ -821,10 +821,10 @@ impl<'a> Analyzer<'a> {
     fn end_extern_crate(&mut self, alias: Option<&'a str>) {
         // `extern crate foo as bar;` makes `bar` a local name; plain
         // `extern crate foo;` refers to the crate itself.
-        if self.extern_crate.take().is_some() {
-            if let Some(alias) = alias.filter(|a| *a != "_") {
-                self.local_names.insert(alias);
-            }
+        if self.extern_crate.take().is_some()
+            && let Some(alias) = alias.filter(|a| *a != "_")
+        {
+            self.local_names.insert(alias);
         }
     }
 
@@ -1032,11 +1032,11 @@ impl<'a> Analyzer<'a> {
             if cfg_test {
                 if attr.depth == 0 {
                     self.out.all_test = true;
-                } else if let Some(frame) = self.stack.last_mut() {
-                    if !frame.test {
-                        frame.test = true;
-                        self.test_frames += 1;
-                    }
+                } else if let Some(frame) = self.stack.last_mut()
+                    && !frame.test
+                {
+                    frame.test = true;
+                    self.test_frames += 1;
                 }
             }
             if attr.depth == 0 {
@@ -1077,12 +1077,11 @@ impl<'a> Analyzer<'a> {
         } else if path == ["bench"] {
             self.pend(attr.depth, 0, true);
             test_item = true;
-        } else if path == ["path"] {
-            if let (Some((Kind::Punct(b'='), _)), Some((Kind::Str, s))) =
+        } else if path == ["path"]
+            && let (Some((Kind::Punct(b'='), _)), Some((Kind::Str, s))) =
                 (rest.first(), rest.get(1))
-            {
-                self.pending_path = Some((self.boundaries, lexer::str_content(s).to_string()));
-            }
+        {
+            self.pending_path = Some((self.boundaries, lexer::str_content(s).to_string()));
         }
         if test_item {
             // The attribute's own line is test code too.

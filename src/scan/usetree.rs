@@ -100,11 +100,11 @@ fn tree<'a>(
                 Some(&"self") => None,
                 other => other.copied(),
             };
-            if prefix.len() > base {
-                if let Some(name) = name {
-                    let full = full.trim_end_matches("::self").to_string();
-                    out.imports.push((name, full));
-                }
+            if prefix.len() > base
+                && let Some(name) = name
+            {
+                let full = full.trim_end_matches("::self").to_string();
+                out.imports.push((name, full));
             }
         }
     }

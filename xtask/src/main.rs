@@ -12,6 +12,10 @@
 //!   real crate's sources (default: the newest tokio, then regex, in
 //!   `~/.cargo/registry/src`), single-threaded and as collected (parallel
 //!   read + scan).
+//! - `cargo xtask bench sbom [--repo PATH] [--runs N]` times `cargo readiness
+//!   sbom` on a large graph (default: `xtask/bench-data/large`, 843
+//!   packages), the part that is not `cargo metadata`, and `cargo cyclonedx`
+//!   on the same graph when it is installed, the two alternating run by run.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -61,7 +65,16 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         Some("audit") => return bench_audit(root, args),
         Some("checks") => return bench_checks(root, args),
         Some("scan") => return bench_scan::run(args),
-        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench scan [--path DIR] [--runs N]".into()),
+        Some("sbom") => {
+            let repo = flag(args, "--repo")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("xtask/bench-data/large"));
+            let runs: usize = flag(args, "--runs")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(9);
+            return bench_sbom(root, &repo, runs);
+        }
+        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench sbom [--repo PATH] [--runs N] | bench scan [--path DIR] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
         .map(PathBuf::from)
@@ -136,7 +149,11 @@ fn build_release(root: &Path) -> Result<PathBuf, String> {
     if !status.success() {
         return Err("cargo build --release failed".into());
     }
-    Ok(root.join("target/release/cargo-readiness"))
+    // Where cargo put it: CARGO_TARGET_DIR when set.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/cargo-readiness"))
 }
 
 /// Median wall time of `runs` runs of a command (after `prepare` each time).
@@ -332,6 +349,155 @@ fn bench_checks(root: &Path, args: &[String]) -> Result<(), String> {
         ms(total),
         ms(policy_total)
     );
+    Ok(())
+}
+
+/// Runs `cmd` once; returns its wall time and stderr.
+fn run_once(cmd: &mut Command) -> Result<(Duration, String), String> {
+    let t = Instant::now();
+    let result = cmd
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run benchmark command: {e}"))?;
+    let elapsed = t.elapsed();
+    if !result.status.success() {
+        return Err(format!(
+            "benchmark command failed: {}",
+            String::from_utf8_lossy(&result.stderr)
+        ));
+    }
+    Ok((
+        elapsed,
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+    ))
+}
+
+fn timing(stderr: &str, phase: &str) -> Option<Duration> {
+    stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("timing: {phase}")))
+        .and_then(|l| l.split_whitespace().rev().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+}
+
+fn bench_sbom(root: &Path, repo: &Path, runs: usize) -> Result<(), String> {
+    let exe = build_release(root)?;
+    // cargo-cyclonedx writes its SBOM beside the manifest: work on a copy.
+    let work = std::env::temp_dir().join(format!("readiness-bench-sbom-{}", std::process::id()));
+    copy_dir(repo, &work).map_err(|e| format!("cannot copy {}: {e}", repo.display()))?;
+    // Fetch the crates once (needs the network the first time).
+    let fetched = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(&work)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !fetched.success() {
+        return Err(format!("cargo metadata failed in {}", work.display()));
+    }
+    let output = work.join("bench.cdx.json");
+    let ours_cmd = || {
+        let mut c = Command::new(&exe);
+        c.args(["readiness", "sbom", "--offline", "--locked", "-o"])
+            .arg(&output)
+            .current_dir(&work)
+            .env("CARGO_READINESS_TIMINGS", "1");
+        c
+    };
+    let cyclonedx_installed = Command::new(env!("CARGO"))
+        .args(["cyclonedx", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let theirs_cmd = || {
+        let mut c = Command::new(env!("CARGO"));
+        c.args([
+            "cyclonedx",
+            "-q",
+            "--format",
+            "json",
+            "--spec-version",
+            "1.5",
+        ])
+        .current_dir(&work);
+        c
+    };
+    // Alternate the two tools run by run, so load from anything else on
+    // the machine falls on both alike.
+    run_once(&mut ours_cmd())?;
+    if cyclonedx_installed {
+        run_once(&mut theirs_cmd())?;
+    }
+    let mut ours = Vec::new();
+    let mut theirs: Vec<Duration> = Vec::new();
+    for _ in 0..runs {
+        ours.push(run_once(&mut ours_cmd())?);
+        if cyclonedx_installed {
+            theirs.push(run_once(&mut theirs_cmd())?.0);
+        }
+    }
+    let mut wall: Vec<Duration> = ours.iter().map(|(d, _)| *d).collect();
+    let mut meta: Vec<Duration> = ours
+        .iter()
+        .filter_map(|(_, e)| timing(e, "cargo metadata"))
+        .collect();
+    let mut beyond: Vec<Duration> = ours
+        .iter()
+        .filter_map(|(d, e)| timing(e, "cargo metadata").map(|m| d.saturating_sub(m)))
+        .collect();
+    let mut build: Vec<Duration> = ours.iter().filter_map(|(_, e)| timing(e, "sbom")).collect();
+    let components = std::fs::read_to_string(&output)
+        .ok()
+        .map(|t| t.matches("\"bom-ref\"").count().saturating_sub(1))
+        .unwrap_or(0);
+    let _ = std::fs::remove_dir_all(&work);
+
+    println!("repository: {} ({components} components)", repo.display());
+    println!("warm runs:  {runs} each, alternating (after 1 warm-up each)");
+    println!(
+        "cargo readiness sbom        median wall {:>7.1} ms",
+        ms(median(&mut wall))
+    );
+    println!(
+        "  of which cargo metadata   median      {:>7.1} ms",
+        ms(median(&mut meta))
+    );
+    println!(
+        "  beyond cargo metadata     median      {:>7.1} ms (target < 150 ms)",
+        ms(median(&mut beyond))
+    );
+    println!(
+        "  building + rendering      median      {:>7.1} ms",
+        ms(median(&mut build))
+    );
+    if cyclonedx_installed {
+        println!(
+            "cargo cyclonedx             median wall {:>7.1} ms",
+            ms(median(&mut theirs))
+        );
+    } else {
+        println!(
+            "cargo cyclonedx             not installed (cargo install --locked cargo-cyclonedx)"
+        );
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &dest)?;
+            }
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,478 @@
+//! `dangerous-workflow`: no untrusted code checked out with a privileged
+//! token, no attacker-controlled text expanded into scripts.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
+use crate::facts::Facts;
+use crate::facts::gha::{ActionRef, GhWorkflow, Input, Job, Step};
+use crate::util::regex;
+
+/// See [`Check::docs`].
+pub struct DangerousWorkflow;
+
+/// Contexts whose value anyone who can open an issue or pull request
+/// chooses (OpenSSF Scorecard's list, with `workflow_run`'s equivalents).
+static UNTRUSTED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)
+        github\.head_ref\b
+      | github\.event\.(issue|pull_request|discussion)\.(title|body)\b
+      | github\.event\.(comment|review|review_comment|discussion_comment)\.body\b
+      | github\.event\.pages\b.*\.page_name\b
+      | github\.event\.commits\b.*\.(message|author\.(email|name))\b
+      | github\.event\.head_commit\.(message|author\.(email|name))\b
+      | github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)\b
+      | github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name)))\b
+      | github\.event\.workflow_run\.pull_requests\b.*\.head\.ref\b
+    ",
+    )
+});
+
+/// Refs that name the pull request's own (untrusted) code.
+static UNTRUSTED_REF: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"github\.event\.pull_request\.head\.(sha|ref|repo\.full_name)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|refs/pull/|github\.event\.(number|pull_request\.number)",
+    )
+});
+
+static EXPRESSION: LazyLock<Regex> = LazyLock::new(|| regex(r"\$\{\{(.*?)\}\}"));
+
+impl Check for DangerousWorkflow {
+    fn id(&self) -> &'static str {
+        "dangerous-workflow"
+    }
+    fn category(&self) -> Category {
+        Category::Security
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn weight(&self) -> u32 {
+        3
+    }
+    fn summary(&self) -> &'static str {
+        "no pull request code runs with a privileged token; no untrusted text is expanded into scripts"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+- **Untrusted checkout.** A workflow triggered by `pull_request_target` or
+  `workflow_run` runs with a write token and secrets. Checking out the
+  pull request's code there (`actions/checkout` with `ref: ${{
+  github.event.pull_request.head.sha }}`, `github.head_ref`,
+  `refs/pull/…`, `workflow_run.head_sha`; `git checkout`/`gh pr checkout`
+  of the same) lets anyone who opens a pull request run code with that
+  token: an error. The trigger without such a checkout is noted.
+- **Script injection.** `${{ … }}` is pasted into a `run:` script (or an
+  `actions/github-script` `script:`) before the shell sees it. When the
+  expression is text an outsider chooses — `github.event.issue.title`,
+  `….pull_request.body`, `….comment.body`, `github.head_ref`, commit
+  messages and author names, `workflow_run.head_branch` — or an `env.X`
+  set from one, it is a command injection: an error at the exact line.
+- **Persisted credentials uploaded.** A job that checks out without
+  `persist-credentials: false` and then uploads the checkout directory
+  (`actions/upload-artifact` with `path: .`) publishes the token in
+  `.git/config`: a warning.
+
+## Why
+These are the patterns behind real compromises of popular repositories
+("pwn requests", branch names like `$(curl …|sh)`). They need only a pull
+request or an issue from anyone.
+
+## Passing example
+```yaml
+on: pull_request_target
+permissions:
+  pull-requests: write
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9 # v5.0.0
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: echo "Thanks for: $TITLE"
+```
+
+## How to fix
+Never check out the pull request's head in `pull_request_target` or
+`workflow_run` workflows; use `pull_request`, or split into an
+unprivileged `pull_request` workflow and a privileged one that only reads
+its artifacts. Pass untrusted values through `env:` and quote the
+variable (`"$TITLE"`) instead of expanding `${{ }}` in the script.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if facts.ci.workflows.is_empty() && facts.ci.actions.is_empty() {
+            return Outcome::skip("no GitHub Actions workflows");
+        }
+        let mut findings = Vec::new();
+        for wf in &facts.ci.workflows {
+            privileged_checkout(wf, &mut findings);
+            for job in &wf.jobs {
+                let envs: [&[Input]; 2] = [&job.env, &wf.env];
+                injections(&wf.path, &job.id, &job.steps, &envs, &mut findings);
+                uploaded_credentials(&wf.path, job, &mut findings);
+                tainted_inputs(facts, &wf.path, &job.steps, &envs, &mut findings);
+            }
+        }
+        for action in &facts.ci.actions {
+            injections(&action.path, "", &action.steps, &[], &mut findings);
+        }
+        let bad = findings
+            .iter()
+            .filter(|f| f.severity > Severity::Note)
+            .count();
+        let score = if bad == 0 { 1.0 } else { 0.0 };
+        Outcome::from_findings(findings, score)
+    }
+}
+
+fn privileged_checkout(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
+    let Some(trigger) = wf
+        .triggers
+        .iter()
+        .find(|t| t.event == "pull_request_target" || t.event == "workflow_run")
+    else {
+        return;
+    };
+    let mut found = false;
+    for job in &wf.jobs {
+        for step in &job.steps {
+            let checkout = step
+                .uses
+                .as_ref()
+                .and_then(|u| ActionRef::parse(&u.value).name())
+                .is_some_and(|n| n == "actions/checkout");
+            let untrusted_input = step
+                .with
+                .iter()
+                .filter(|i| i.name == "ref" || i.name == "repository")
+                .find(|i| UNTRUSTED_REF.is_match(&i.value));
+            let at = if checkout {
+                untrusted_input.map(|i| (i.line, format!("`{}: {}`", i.name, i.value)))
+            } else {
+                step.run.as_ref().and_then(|run| {
+                    run.logical_lines().into_iter().find_map(|l| {
+                        let fetches = l.text.contains("git checkout")
+                            || l.text.contains("git fetch")
+                            || l.text.contains("git switch")
+                            || l.text.contains("gh pr checkout");
+                        (fetches
+                            && (UNTRUSTED_REF.is_match(&l.text)
+                                || l.text.contains("gh pr checkout")))
+                        .then(|| (l.line, format!("`{}`", l.text)))
+                    })
+                })
+            };
+            if let Some((line, what)) = at {
+                found = true;
+                findings.push(
+                    Finding::error(
+                        format!("untrusted-checkout:{}:{}", job.id, trigger.event),
+                        format!(
+                            "job `{}` checks out the pull request's code ({what}) in a `{}` workflow, which runs with a write token and secrets",
+                            job.id, trigger.event
+                        ),
+                    )
+                    .at(wf.path.clone(), Some(line))
+                    .help("use `on: pull_request` for code from forks; keep `pull_request_target` to steps that never run that code"),
+                );
+            }
+        }
+    }
+    if !found {
+        findings.push(
+            Finding::note(
+                format!("privileged-trigger:{}", trigger.event),
+                format!(
+                    "{} runs on `{}` (with a write token and secrets) but does not check out the pull request's code",
+                    wf.path, trigger.event
+                ),
+            )
+            .at(wf.path.clone(), Some(trigger.line))
+            .help("keep it that way: never check out or build the head of the pull request here"),
+        );
+    }
+}
+
+/// Untrusted `${{ }}` in `run:` scripts and `actions/github-script`.
+fn injections(
+    path: &str,
+    job: &str,
+    steps: &[Step],
+    outer: &[&[Input]],
+    findings: &mut Vec<Finding>,
+) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for step in steps {
+        let envs: Vec<&[Input]> = std::iter::once(step.env.as_slice())
+            .chain(outer.iter().copied())
+            .collect();
+        let mut sinks: Vec<(usize, &str)> = Vec::new();
+        if let Some(run) = &step.run {
+            for (i, text) in run.text.lines().enumerate() {
+                sinks.push((run.lines.get(i).copied().unwrap_or(run.line), text));
+            }
+        }
+        let github_script = step
+            .uses
+            .as_ref()
+            .and_then(|u| ActionRef::parse(&u.value).name())
+            .is_some_and(|n| n == "actions/github-script");
+        if github_script && let Some(script) = step.input("script") {
+            for (i, text) in script.value.lines().enumerate() {
+                sinks.push((script.value_line + i, text));
+            }
+        }
+        for (line, text) in sinks {
+            for caps in EXPRESSION.captures_iter(text) {
+                let expr = caps.get(1).map_or("", |m| m.as_str()).trim();
+                let Some(why) = untrusted(expr, &envs) else {
+                    continue;
+                };
+                let key = format!("injection:{job}:{expr}");
+                let n = seen.entry(key.clone()).or_insert(0);
+                *n += 1;
+                findings.push(
+                    Finding::error(
+                        format!("{key}#{n}"),
+                        format!("`${{{{ {expr} }}}}` is expanded into a script{}: {why}, so it can inject commands", if job.is_empty() { String::new() } else { format!(" in job `{job}`") }),
+                    )
+                    .at(path, Some(line))
+                    .help("pass it through `env:` (e.g. `TITLE: ${{ … }}`) and use \"$TITLE\" in the script"),
+                );
+            }
+        }
+    }
+}
+
+/// Untrusted values passed into a local composite action whose scripts
+/// expand the input: the injection happens in the action's file.
+fn tainted_inputs(
+    facts: &Facts,
+    caller: &str,
+    steps: &[Step],
+    outer: &[&[Input]],
+    findings: &mut Vec<Finding>,
+) {
+    for step in steps {
+        let Some(uses) = &step.uses else { continue };
+        let ActionRef::Local(dir) = ActionRef::parse(&uses.value) else {
+            continue;
+        };
+        let Some(action) = facts
+            .ci
+            .actions
+            .iter()
+            .find(|a| crate::facts::files::parent_dir(&a.path) == dir && !a.steps.is_empty())
+        else {
+            continue;
+        };
+        let envs: Vec<&[Input]> = std::iter::once(step.env.as_slice())
+            .chain(outer.iter().copied())
+            .collect();
+        for input in &step.with {
+            let Some(why) = EXPRESSION
+                .captures_iter(&input.value)
+                .find_map(|c| untrusted(c.get(1).map_or("", |m| m.as_str()).trim(), &envs))
+            else {
+                continue;
+            };
+            let needle = format!("inputs.{}", input.name);
+            for inner in &action.steps {
+                let Some(run) = &inner.run else { continue };
+                for (i, text) in run.text.lines().enumerate() {
+                    let expands = EXPRESSION
+                        .captures_iter(text)
+                        .any(|c| c.get(1).is_some_and(|m| m.as_str().trim() == needle));
+                    if expands {
+                        findings.push(
+                            Finding::error(
+                                format!("injection-input:{}:{}", action.path, input.name),
+                                format!(
+                                    "`${{{{ {needle} }}}}` is expanded into a script, and {caller}:{} passes it untrusted text ({why})",
+                                    input.line
+                                ),
+                            )
+                            .at(action.path.clone(), Some(run.lines.get(i).copied().unwrap_or(run.line)))
+                            .help("in the action, pass the input through `env:` and use \"$VAR\" in the script"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether an expression evaluates to a boolean (a comparison or a
+/// `contains`/`startsWith`/`endsWith` test), which cannot carry text.
+fn is_boolean(expr: &str) -> bool {
+    let e = expr.trim();
+    if e.contains("&&") || e.contains("||") {
+        return false;
+    }
+    e.starts_with('!')
+        || ["contains(", "startsWith(", "endsWith("]
+            .iter()
+            .any(|f| e.starts_with(f))
+        || ["==", "!=", "<=", ">=", " < ", " > "]
+            .iter()
+            .any(|op| e.contains(op))
+}
+
+/// Why an expression is attacker-controlled, if it is.
+fn untrusted(expr: &str, envs: &[&[Input]]) -> Option<String> {
+    if is_boolean(expr) {
+        return None;
+    }
+    if let Some(m) = UNTRUSTED.find(expr) {
+        return Some(format!(
+            "`{}` is chosen by whoever opens the issue or pull request",
+            m.as_str()
+        ));
+    }
+    for name in expr
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .filter_map(|t| t.strip_prefix("env."))
+    {
+        let value = envs
+            .iter()
+            .find_map(|e| e.iter().find(|i| i.name == name))
+            .map(|i| i.value.as_str())?;
+        if let Some(m) = UNTRUSTED.find(value) {
+            return Some(format!("`env.{name}` is set from `{}`", m.as_str()));
+        }
+    }
+    None
+}
+
+/// artipacked, narrowed: persisted credentials in an uploaded checkout.
+fn uploaded_credentials(path: &str, job: &Job, findings: &mut Vec<Finding>) {
+    let mut persisted = false;
+    for step in &job.steps {
+        let Some(name) = step
+            .uses
+            .as_ref()
+            .and_then(|u| ActionRef::parse(&u.value).name())
+        else {
+            continue;
+        };
+        if name == "actions/checkout" {
+            persisted = step
+                .input("persist-credentials")
+                .is_none_or(|i| i.value.trim() != "false");
+        } else if name == "actions/upload-artifact" && persisted {
+            let Some(p) = step.input("path") else {
+                continue;
+            };
+            let whole = p.value.lines().any(|l| {
+                let l = l.trim();
+                matches!(
+                    l,
+                    "." | "./" | "${{ github.workspace }}" | "${{github.workspace}}"
+                ) || l.contains(".git/")
+                    || l.ends_with(".git")
+            });
+            if whole {
+                findings.push(
+                    Finding::warning(
+                        format!("uploaded-credentials:{}", job.id),
+                        format!(
+                            "job `{}` uploads its checkout (`path: {}`) while `actions/checkout` left the token in .git/config",
+                            job.id,
+                            p.value.trim()
+                        ),
+                    )
+                    .at(path, Some(p.line))
+                    .help("set `persist-credentials: false` on actions/checkout, or upload only the build output"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+
+    fn run(files: &[(&str, &str)]) -> Outcome {
+        DangerousWorkflow.run(
+            &Facts::in_memory(vec![], files),
+            &CheckConfig { level: Level::Deny },
+        )
+    }
+
+    #[test]
+    fn pull_request_target_safe_and_dangerous() {
+        let safe = "on: pull_request_target\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n";
+        let o = run(&[(".github/workflows/label.yml", safe)]);
+        assert_eq!(o.status, Status::Pass);
+        assert_eq!(o.findings[0].severity, Severity::Note);
+        assert_eq!(o.findings[0].line, Some(1));
+        let dangerous = "on:\n  pull_request_target:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: cargo test\n";
+        let o = run(&[(".github/workflows/pwn.yml", dangerous)]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].line, Some(9));
+    }
+
+    #[test]
+    fn injection_points_at_the_script_line() {
+        let wf = "on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    env:\n      BODY: ${{ github.event.issue.body }}\n    steps:\n      - run: |\n          echo start\n          echo \"${{ github.event.issue.title }}\"\n          echo \"${{ env.BODY }}\"\n          echo \"$BODY\" ${{ github.event.issue.number }}\n          echo ${{ github.event.issue.title == 'x' }} ${{ contains(github.event.issue.body, 'y') }}\n";
+        let o = run(&[(".github/workflows/triage.yml", wf)]);
+        assert_eq!(o.status, Status::Fail);
+        let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
+        assert_eq!(lines, vec![10, 11]);
+    }
+
+    #[test]
+    fn github_script_and_composite_actions() {
+        let o = run(&[(
+            ".github/actions/greet/action.yml",
+            "runs:\n  using: composite\n  steps:\n    - uses: actions/github-script@v7\n      with:\n        script: |\n          console.log(\"${{ github.event.comment.body }}\")\n",
+        )]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings[0].line, Some(7));
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some(".github/actions/greet/action.yml")
+        );
+    }
+
+    #[test]
+    fn untrusted_input_into_a_composite_action() {
+        let o = run(&[
+            (
+                ".github/workflows/triage.yml",
+                "on: issues\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/say\n        with:\n          text: ${{ github.event.issue.title }}\n",
+            ),
+            (
+                ".github/actions/say/action.yml",
+                "inputs:\n  text: {}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: |\n        echo \"${{ inputs.text }}\"\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some(".github/actions/say/action.yml")
+        );
+        assert_eq!(o.findings[0].line, Some(8));
+        assert!(o.findings[0].message.contains("triage.yml:8"));
+    }
+
+    #[test]
+    fn uploading_a_checkout_with_credentials() {
+        let wf = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
+        let o = run(&[(".github/workflows/a.yml", wf)]);
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].line, Some(9));
+    }
+}

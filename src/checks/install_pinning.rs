@@ -1,0 +1,635 @@
+//! `install-pinning`: what CI installs is pinned, and nothing is piped
+//! from the network into a shell.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ci_support::cargo_call;
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
+use crate::facts::Facts;
+use crate::facts::ci::Cmd;
+use crate::facts::shell::Joiner;
+use crate::util::regex;
+
+/// See [`Check::docs`].
+pub struct InstallPinning;
+
+static URL: LazyLock<Regex> = LazyLock::new(|| regex(r#"https?://[^\s"'|;)]+"#));
+
+impl Check for InstallPinning {
+    fn id(&self) -> &'static str {
+        "install-pinning"
+    }
+    fn category(&self) -> Category {
+        Category::SupplyChain
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn weight(&self) -> u32 {
+        1
+    }
+    fn summary(&self) -> &'static str {
+        "CI installs tools at pinned versions and never pipes downloads into a shell"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+Every command CI runs (steps, composite actions, reusable workflows, and
+the Makefile/justfile recipes and scripts they call), for installs that
+fetch whatever is newest — the Rust-aware half of OpenSSF Scorecard's
+Pinned-Dependencies, which does not look at Cargo:
+
+- `cargo install X` without `--locked` (the tool's own `Cargo.lock`
+  ignored: its dependencies float) or without a version (`--version V`,
+  `X@V`); `--path`/`--git` installs need `--locked` (and `--rev`/`--tag`);
+  `cargo binstall X` without `X@V`;
+- download-and-run: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl
+  …)"`, `bash <(curl …)`: an error; rustup's installer from
+  `sh.rustup.rs` is a warning (well known, but unverified). A download
+  saved to a file and verified with `sha256sum -c` (or `shasum -c`) before
+  it runs is fine; `curl … | tar x` of a binary is a warning;
+- `pip install X` without `==V` (or `-r` with `--require-hashes`),
+  `npm install -g X` without `@V`, `go install X@latest`, `gem install X`
+  without `-v`.
+
+## Why
+An unpinned install runs whatever was published last — a compromised
+release, a typo-squatted crate, a breaking change — with CI's token. A
+pinned version (and `--locked`) makes the build reproducible and an
+upgrade a reviewed change.
+
+## Passing example
+```yaml
+      - run: cargo install --locked cargo-deny@0.18.3
+      - uses: taiki-e/install-action@cargo-nextest   # verifies checksums
+```
+
+## How to fix
+Pin each install (`cargo install --locked X@1.2.3`, `pip install X==1.2.3`),
+or use an installer that verifies checksums (`taiki-e/install-action`,
+`cargo binstall X@1.2.3`). Download scripts to a file, check them against
+a known SHA-256, then run them.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if facts.ci.jobs.is_empty() {
+            return Outcome::skip("no CI jobs");
+        }
+        let mut seen = BTreeSet::new();
+        let mut occurrences = std::collections::BTreeMap::new();
+        let mut findings = Vec::new();
+        for job in &facts.ci.jobs {
+            let cmds: Vec<&Cmd> = job.commands().collect();
+            for (i, cmd) in cmds.iter().enumerate() {
+                for finding in inspect(cmd, &cmds[i + 1..]) {
+                    let mut finding = finding.at(cmd.path.clone(), Some(cmd.line));
+                    if seen.insert((cmd.path.clone(), cmd.line, finding.key.clone())) {
+                        // The same install twice in a file: number the
+                        // repeats so fingerprints stay distinct (no lines).
+                        let n = occurrences
+                            .entry((cmd.path.clone(), finding.key.clone()))
+                            .or_insert(0usize);
+                        *n += 1;
+                        if *n > 1 {
+                            finding.key = format!("{}#{n}", finding.key);
+                        }
+                        findings.push(finding);
+                    }
+                }
+            }
+        }
+        let serious = findings
+            .iter()
+            .filter(|f| f.severity > Severity::Note)
+            .count();
+        let score = 1.0 / (1.0 + serious as f64);
+        Outcome::from_findings(findings, score)
+    }
+}
+
+/// Findings for one command; `later` are the job's commands after it.
+fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let words = &cmd.words;
+    let program = words.first().map(String::as_str).unwrap_or("");
+    if let Some(call) = cargo_call(words) {
+        match call.sub {
+            "install" => out.extend(cargo_install(call.args)),
+            "binstall" => {
+                for krate in positional(
+                    call.args,
+                    &[
+                        "--version",
+                        "--target",
+                        "--root",
+                        "--install-path",
+                        "--manifest-path",
+                    ],
+                ) {
+                    let has_version =
+                        krate.contains('@') || call.args.iter().any(|a| a == "--version");
+                    if !has_version {
+                        out.push(
+                            Finding::warning(
+                                format!("binstall:{krate}"),
+                                format!(
+                                    "`cargo binstall {krate}` installs whatever version is newest"
+                                ),
+                            )
+                            .help(format!("pin it: `cargo binstall {krate}@<version>`")),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // `curl … | sh`: the downloader's output piped into a shell.
+    if cmd.joiner == Joiner::Pipe && is_shell(program) {
+        out.extend(pipe_to_shell(cmd));
+    }
+    if is_shell(program)
+        && words.iter().any(|w| {
+            w.contains("$(curl")
+                || w.contains("$(wget")
+                || w.contains("<(curl")
+                || w.contains("<(wget")
+        })
+    {
+        out.extend(download_run(cmd, &cmd.text));
+    }
+    let extracts = words
+        .iter()
+        .skip(1)
+        .take(1)
+        .any(|w| w.trim_start_matches('-').starts_with('x') || w == "--extract");
+    if cmd.joiner == Joiner::Pipe
+        && program == "tar"
+        && extracts
+        && (cmd.text.contains("curl") || cmd.text.contains("wget"))
+    {
+        let url = URL.find(&cmd.text).map_or("", |m| m.as_str());
+        out.push(
+            Finding::warning(
+                format!("unverified-archive:{url}"),
+                format!("`{}` unpacks a download without checking its checksum", cmd.text),
+            )
+            .help("download to a file, verify it with `sha256sum -c`, then unpack; pin a version rather than `latest`"),
+        );
+    }
+    // A downloaded file that is executed without a checksum in between.
+    if let Some(file) = downloaded_file(cmd) {
+        let verified_before_run = later.iter().position(|c| runs_file(c, &file));
+        if let Some(run_at) = verified_before_run {
+            let verified =
+                later[..run_at].iter().any(|c| verifies(c, &file)) || verifies(cmd, &file);
+            if !verified {
+                let url = URL.find(&cmd.text).map_or("", |m| m.as_str()).to_string();
+                out.push(
+                    Finding::error(format!("download-run:{file}"), format!("`{file}` is downloaded{} and run without verifying a checksum", if url.is_empty() { String::new() } else { format!(" from {url}") }))
+                        .help("check it against a known SHA-256 (`echo \"<sha256>  FILE\" | sha256sum -c`) before running it"),
+                );
+            }
+        }
+    }
+    match program {
+        "pip" | "pip3" | "pipx" => out.extend(pip_install(words)),
+        "python" | "python3"
+            if words.get(1).is_some_and(|w| w == "-m")
+                && words.get(2).is_some_and(|w| w.starts_with("pip")) =>
+        {
+            out.extend(pip_install(&words[2..]));
+        }
+        "npm" | "pnpm" | "yarn" => out.extend(npm_global(words)),
+        "go" if words.get(1).is_some_and(|w| w == "install") => {
+            for pkg in words[2..].iter().filter(|w| !w.starts_with('-')) {
+                if pkg.ends_with("@latest") || !pkg.contains('@') {
+                    out.push(
+                        Finding::warning(
+                            format!("go:{pkg}"),
+                            format!("`go install {pkg}` installs whatever version is newest"),
+                        )
+                        .help("pin it: `go install example.com/tool@v1.2.3`"),
+                    );
+                }
+            }
+        }
+        "gem"
+            if words.get(1).is_some_and(|w| w == "install")
+                && !words.iter().any(|w| w == "-v" || w == "--version") =>
+        {
+            // `gem install NAME:VERSION` pins too (RubyGems 3.4+).
+            let gems = positional(
+                &words[2..],
+                &[
+                    "-i",
+                    "--install-dir",
+                    "-n",
+                    "--bindir",
+                    "-s",
+                    "--source",
+                    "-P",
+                ],
+            );
+            for gem in gems
+                .into_iter()
+                .filter(|g| !g.contains(':') && !g.ends_with(".gem"))
+            {
+                out.push(
+                    Finding::warning(
+                        format!("gem:{gem}"),
+                        format!("`gem install {gem}` installs whatever version is newest"),
+                    )
+                    .help(format!("pin it: `gem install {gem} -v 1.2.3`")),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn is_shell(program: &str) -> bool {
+    matches!(
+        program,
+        "sh" | "bash"
+            | "zsh"
+            | "dash"
+            | "ksh"
+            | "fish"
+            | "pwsh"
+            | "powershell"
+            | "iex"
+            | "python"
+            | "python3"
+            | "perl"
+            | "ruby"
+            | "node"
+    )
+}
+
+fn cargo_install(args: &[String]) -> Vec<Finding> {
+    let own: Vec<&String> = args.iter().take_while(|a| *a != "--").collect();
+    let has = |flag: &str| {
+        own.iter()
+            .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
+    };
+    let locked = has("--locked") || has("--frozen");
+    let local = has("--path");
+    let git = has("--git");
+    let crates = positional(
+        args,
+        &[
+            "--version",
+            "--vers",
+            "--git",
+            "--branch",
+            "--tag",
+            "--rev",
+            "--path",
+            "--root",
+            "--index",
+            "--registry",
+            "--target",
+            "--target-dir",
+            "--features",
+            "-F",
+            "--profile",
+            "-j",
+            "--jobs",
+            "--bin",
+            "--example",
+            "--config",
+            "--color",
+            "-Z",
+        ],
+    );
+    let mut out = Vec::new();
+    let names: Vec<String> = if crates.is_empty() {
+        vec![if local {
+            "--path".to_string()
+        } else if git {
+            "--git".to_string()
+        } else {
+            "(crate)".to_string()
+        }]
+    } else {
+        crates.iter().map(|s| s.to_string()).collect()
+    };
+    for krate in names {
+        let mut missing = Vec::new();
+        if !locked {
+            missing.push("`--locked`");
+        }
+        let versioned = local
+            || krate.contains('@')
+            || has("--version")
+            || has("--vers")
+            || (git && (has("--rev") || has("--tag")));
+        if !versioned {
+            missing.push(if git {
+                "a `--rev` or `--tag`"
+            } else {
+                "a version"
+            });
+        }
+        if !missing.is_empty() {
+            let shown = krate.split('@').next().unwrap_or(&krate).to_string();
+            out.push(
+                Finding::warning(
+                    format!("cargo-install:{shown}"),
+                    format!(
+                        "`cargo install {}` has no {}",
+                        args.join(" "),
+                        missing.join(" and ")
+                    ),
+                )
+                .help(format!(
+                    "pin it: `cargo install --locked {}@<version>`",
+                    if shown.starts_with('-') || shown.starts_with('(') {
+                        "NAME".to_string()
+                    } else {
+                        shown
+                    }
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// Positional arguments before `--`, skipping options that take a value.
+fn positional<'a>(args: &'a [String], with_value: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == "--" {
+            break;
+        }
+        if with_value.contains(&a) {
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') && !a.contains("${{") {
+            out.push(a);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn pipe_to_shell(cmd: &Cmd) -> Vec<Finding> {
+    let text = &cmd.text;
+    if !(text.contains("curl")
+        || text.contains("wget")
+        || text.contains("iwr")
+        || text.contains("Invoke-WebRequest")
+        || text.contains("irm"))
+    {
+        return Vec::new();
+    }
+    download_run(cmd, text)
+}
+
+fn download_run(_cmd: &Cmd, text: &str) -> Vec<Finding> {
+    let url = URL.find(text).map_or("", |m| m.as_str()).to_string();
+    let rustup = url.contains("sh.rustup.rs")
+        || url.contains("rustup.rs")
+        || url.contains("static.rust-lang.org/rustup");
+    let finding = if rustup {
+        Finding::warning(
+            "curl-sh:rustup".to_string(),
+            format!("rustup's installer is downloaded and piped into a shell ({url}); it is not verified"),
+        )
+        .help("runners have rustup already: `rustup toolchain install stable`; or use dtolnay/rust-toolchain")
+    } else {
+        Finding::error(
+            format!("curl-sh:{url}"),
+            format!("a download is piped into a shell: `{text}`"),
+        )
+        .help("download to a file, verify its SHA-256 (`sha256sum -c`), then run it; or install a pinned release")
+    };
+    vec![finding]
+}
+
+/// The file a `curl -o FILE` / `wget -O FILE` saves to.
+fn downloaded_file(cmd: &Cmd) -> Option<String> {
+    let program = cmd.words.first()?.as_str();
+    let flags: &[&str] = match program {
+        "curl" => &["-o", "--output"],
+        "wget" => &["-O", "--output-document"],
+        _ => return None,
+    };
+    let at = cmd.words.iter().position(|w| flags.contains(&w.as_str()))?;
+    let file = cmd.words.get(at + 1)?;
+    (file != "-").then(|| file.clone())
+}
+
+fn runs_file(cmd: &Cmd, file: &str) -> bool {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let names =
+        |w: &String| w == file || w == &format!("./{base}") || w.ends_with(&format!("/{base}"));
+    match cmd.words.first().map(String::as_str) {
+        Some(p) if is_shell(p) => cmd.words[1..].iter().any(names),
+        Some(first) => names(&first.to_string()),
+        None => false,
+    }
+}
+
+fn verifies(cmd: &Cmd, file: &str) -> bool {
+    let program = cmd.words.first().map(String::as_str).unwrap_or("");
+    let checksum_tool = matches!(
+        program,
+        "sha256sum" | "sha512sum" | "shasum" | "b3sum" | "gpg" | "minisign" | "cosign"
+    ) || cmd.text.contains("sha256sum")
+        || cmd.text.contains("shasum")
+        || cmd.text.contains("Get-FileHash");
+    let base = file.rsplit('/').next().unwrap_or(file);
+    checksum_tool
+        && (cmd.text.contains(base) || cmd.words.iter().any(|w| w == "-c" || w == "--check"))
+}
+
+fn pip_install(words: &[String]) -> Vec<Finding> {
+    if words.get(1).is_none_or(|w| w != "install") {
+        return Vec::new();
+    }
+    if words.iter().any(|w| w == "--require-hashes") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut skip = false;
+    for w in &words[2..] {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if matches!(
+            w.as_str(),
+            "-r" | "--requirement"
+                | "-c"
+                | "--constraint"
+                | "-e"
+                | "--editable"
+                | "-i"
+                | "--index-url"
+                | "--extra-index-url"
+                | "-t"
+                | "--target"
+        ) {
+            skip = true;
+            continue;
+        }
+        // `git+https://…/repo@<commit>` pins by the VCS ref.
+        let vcs_pinned = w.contains("+")
+            && w.contains("://")
+            && w.rsplit('/').next().is_some_and(|tail| tail.contains('@'));
+        if vcs_pinned
+            || w.starts_with('-')
+            || w == "."
+            || w.starts_with("./")
+            || w.starts_with('/')
+            || w.ends_with(".whl")
+            || w.contains("${{")
+        {
+            continue;
+        }
+        if !(w.contains("==") || w.contains("===")) {
+            out.push(
+                Finding::warning(
+                    format!("pip:{w}"),
+                    format!("`pip install {w}` installs whatever version is newest"),
+                )
+                .help(format!(
+                    "pin it: `pip install '{}==<version>'`",
+                    w.split(['>', '<', '=', '~', '[']).next().unwrap_or(w)
+                )),
+            );
+        }
+    }
+    out
+}
+
+fn npm_global(words: &[String]) -> Vec<Finding> {
+    let install = words
+        .get(1)
+        .is_some_and(|w| matches!(w.as_str(), "install" | "i" | "add"))
+        || (words[0] == "yarn" && words.get(1).is_some_and(|w| w == "global"));
+    let global = words
+        .iter()
+        .any(|w| w == "-g" || w == "--global" || w == "global");
+    if !install || !global {
+        return Vec::new();
+    }
+    words[2..]
+        .iter()
+        .filter(|w| !w.is_empty() && !w.starts_with('-') && *w != "global" && *w != "add")
+        .filter(|w| {
+            // `@scope/name@1.2.3`: the version comes after the last `@` past the first character.
+            !w.trim_start_matches('@').contains('@')
+        })
+        .map(|w| {
+            Finding::warning(
+                format!("npm:{w}"),
+                format!(
+                    "`{}` installs whatever version of {w} is newest",
+                    words.join(" ")
+                ),
+            )
+            .help(format!("pin it: `npm install -g {w}@<version>`"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+
+    fn run(script: &str) -> Outcome {
+        let wf = format!(
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{}",
+            script
+                .lines()
+                .map(|l| format!("          {l}\n"))
+                .collect::<String>()
+        );
+        InstallPinning.run(
+            &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", &wf)]),
+            &CheckConfig { level: Level::Warn },
+        )
+    }
+
+    fn keys(o: &Outcome) -> Vec<(String, usize)> {
+        o.findings
+            .iter()
+            .map(|f| (f.key.clone(), f.line.unwrap_or(0)))
+            .collect()
+    }
+
+    #[test]
+    fn cargo_install_needs_locked_and_version() {
+        let o = run(
+            "cargo install cargo-audit\ncargo install --locked cargo-deny@0.18.3\ncargo install --locked cargo-nextest --version 0.9.1\ncargo install --path .\ncargo install --locked --path .",
+        );
+        assert_eq!(
+            keys(&o),
+            vec![
+                ("cargo-install:cargo-audit".into(), 7),
+                ("cargo-install:--path".into(), 10)
+            ]
+        );
+        assert!(o.findings[0].message.contains("`--locked` and a version"));
+    }
+
+    #[test]
+    fn curl_pipe_sh() {
+        let o = run(
+            "curl -sSf https://example.com/install.sh | sh\ncurl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y\nsh -c \"$(curl -fsSL https://x.dev/i.sh)\"",
+        );
+        let sev: Vec<_> = o.findings.iter().map(|f| (f.line, f.severity)).collect();
+        assert_eq!(
+            sev,
+            vec![
+                (Some(7), Severity::Error),
+                (Some(8), Severity::Warning),
+                (Some(9), Severity::Error)
+            ]
+        );
+        assert_eq!(o.status, Status::Fail);
+    }
+
+    #[test]
+    fn verified_download_is_fine() {
+        let o = run(
+            "curl -sSfL -o install.sh https://x.dev/install.sh\necho \"abc  install.sh\" | sha256sum -c\nsh install.sh",
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        let o = run("curl -sSfL -o install.sh https://x.dev/install.sh\nsh install.sh");
+        assert_eq!(o.findings[0].line, Some(7));
+        assert_eq!(o.findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn continuation_lines_keep_their_start() {
+        let o = run("echo hi\ncurl -sSf \\\n  https://get.example.com \\\n  | bash");
+        assert_eq!(o.findings[0].line, Some(8));
+    }
+
+    #[test]
+    fn other_package_managers() {
+        let o = run(
+            "pip install zizmor\npip install zizmor==1.32.0\npip install -r requirements.txt\nnpm install -g prettier\nnpm install -g prettier@3.3.3\ngo install golang.org/x/tools/cmd/stringer@latest",
+        );
+        let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
+        assert_eq!(lines, vec![7, 10, 12]);
+        let o = run(
+            "gem install --help\ngem install rake:13.0.6\ngem install rake\npip install git+https://github.com/o/r@0123abc\nnpm install -g \"\"",
+        );
+        let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
+        assert_eq!(lines, vec![9]);
+    }
+}

@@ -1,0 +1,156 @@
+//! `sast`: static analysis runs on pull requests.
+
+use super::ci_support::{cargo_call, ci_anchor, runs_clippy};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::facts::Facts;
+use crate::facts::ci::ResolvedJob;
+
+/// See [`Check::docs`].
+pub struct Sast;
+
+impl Check for Sast {
+    fn id(&self) -> &'static str {
+        "sast"
+    }
+    fn category(&self) -> Category {
+        Category::Security
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn weight(&self) -> u32 {
+        1
+    }
+    fn summary(&self) -> &'static str {
+        "static analysis (clippy, cargo-deny, CodeQL, Semgrep) runs on pull requests"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+A job that runs on pull requests (`pull_request`, `pull_request_target`,
+`merge_group`, GitLab merge requests) runs a static analyser: `cargo
+clippy`, `cargo deny check`, CodeQL (`github/codeql-action`), Semgrep
+(`semgrep`, `semgrep/semgrep-action`), or `cargo geiger`. OpenSSF
+Scorecard's SAST, Rust-flavoured: clippy is the analyser Rust projects
+actually run. Analysis that only runs after merge (on push) gets partial
+credit.
+
+## Why
+Findings are cheapest before the code is merged, while the author still
+has the context.
+
+## How to fix
+Run `cargo clippy -- -D warnings` (and `cargo deny check`) in a workflow
+triggered by `pull_request`.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        // What runs, and where: (description, file, line).
+        let found = |job: &ResolvedJob| -> Option<(String, String, usize)> {
+            job.commands()
+                .find(|c| {
+                    runs_clippy(&c.words)
+                        || cargo_call(&c.words).is_some_and(|call| {
+                            (call.sub == "deny" && call.args.iter().any(|a| a == "check"))
+                                || call.sub == "geiger"
+                        })
+                        || c.words
+                            .first()
+                            .is_some_and(|p| p == "semgrep" || p == "codeql")
+                })
+                .map(|c| {
+                    (
+                        format!("`{}` at {}", c.words.join(" "), c.location()),
+                        c.path.clone(),
+                        c.line,
+                    )
+                })
+                .or_else(|| {
+                    job.steps.iter().find_map(|s| {
+                        let (action, line) = s.uses.as_ref()?;
+                        let name = action.name()?;
+                        (name.starts_with("github/codeql-action/")
+                            || name.starts_with("semgrep/")
+                            || name.starts_with("returntocorp/semgrep"))
+                        .then(|| {
+                            (
+                                format!("{name} at {}:{line}", s.path),
+                                s.path.clone(),
+                                *line,
+                            )
+                        })
+                    })
+                })
+        };
+        if let Some((what, ..)) = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| j.on_pull_request())
+            .find_map(found)
+        {
+            return Outcome::pass().with_note(format!("{what} runs on pull requests"));
+        }
+        if let Some((job, (what, path, line))) =
+            facts.ci.jobs.iter().find_map(|j| found(j).map(|w| (j, w)))
+        {
+            return Outcome::from_findings(
+                vec![
+                    Finding::warning(
+                        "not-on-pr",
+                        format!(
+                            "{what} runs only on {}, not on pull requests",
+                            job.events.join(", ")
+                        ),
+                    )
+                    .at(path, Some(line))
+                    .help("run it in a job triggered by `pull_request` (check the job's `if:`) so analysis happens before merge"),
+                ],
+                0.5,
+            );
+        }
+        let finding = Finding::error(
+            "missing",
+            "no static analysis (clippy, cargo-deny, CodeQL, Semgrep) runs in CI",
+        )
+        .help("run `cargo clippy -- -D warnings` on pull_request");
+        let finding = match ci_anchor(facts) {
+            Some((path, line)) => finding.at(path, line),
+            None => finding,
+        };
+        Outcome::from_findings(vec![finding], 0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+
+    fn run(wf: &str) -> Outcome {
+        Sast.run(
+            &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", wf)]),
+            &CheckConfig { level: Level::Warn },
+        )
+    }
+
+    #[test]
+    fn on_pull_request_push_only_and_codeql() {
+        let steps =
+            "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo clippy\n";
+        assert_eq!(
+            run(&format!("on: pull_request\n{steps}")).status,
+            Status::Pass
+        );
+        let o = run(&format!("on: push\n{steps}"));
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.findings[0].line, Some(6));
+        let conditional = "on: [push, pull_request]\njobs:\n  a:\n    if: github.event_name != 'pull_request'\n    runs-on: x\n    steps:\n      - run: cargo clippy\n";
+        assert_eq!(run(conditional).status, Status::Warn);
+        assert_eq!(
+            run("on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/analyze@v3\n").status,
+            Status::Pass
+        );
+        assert_eq!(run("on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: cargo test\n").status, Status::Fail);
+    }
+}

@@ -1,0 +1,425 @@
+//! `sbom`: the release process produces a software bill of materials.
+
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use crate::facts::Facts;
+use crate::facts::files;
+use crate::facts::workflows::{CiKind, Workflow};
+use crate::facts::yaml::{Node, Value};
+
+/// See [`Check::docs`].
+pub struct Sbom;
+
+/// Commands that write an SBOM, as they appear in a `run:`/`script:` line.
+const GENERATOR_COMMANDS: &[&str] = &[
+    "cargo readiness sbom",
+    "cargo-readiness sbom",
+    // the binary by path with cargo's subcommand name, or `cargo run -- readiness sbom`
+    "cargo-readiness readiness sbom",
+    "-- readiness sbom",
+    "cargo cyclonedx",
+    "cargo-cyclonedx",
+    "cargo sbom",
+    "cargo-sbom",
+    "syft ",
+    "syft\n",
+    "cyclonedx-py",
+    "trivy sbom",
+];
+
+/// Actions that write an SBOM (`uses:` prefix).
+const GENERATOR_ACTIONS: &[&str] = &["anchore/sbom-action", "aquasecurity/trivy-action"];
+
+/// Actions and commands that publish a release (a workflow using one is a
+/// release workflow whatever its triggers).
+const RELEASE_ACTIONS: &[&str] = &[
+    "softprops/action-gh-release",
+    "taiki-e/upload-rust-binary-action",
+    "taiki-e/create-gh-release-action",
+    "ncipollo/release-action",
+    "actions/create-release",
+    "release-plz/action",
+    "goreleaser/goreleaser-action",
+];
+const RELEASE_COMMANDS: &[&str] = &["cargo publish", "gh release create", "gh release upload"];
+
+/// File name endings of committed SBOM documents.
+const SBOM_FILES: &[&str] = &[
+    ".cdx.json",
+    ".cdx.xml",
+    ".spdx.json",
+    ".spdx",
+    "bom.json",
+    "bom.xml",
+    "sbom.json",
+];
+
+impl Check for Sbom {
+    fn id(&self) -> &'static str {
+        "sbom"
+    }
+    fn category(&self) -> Category {
+        Category::Release
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn weight(&self) -> u32 {
+        2
+    }
+    fn summary(&self) -> &'static str {
+        "the release workflow generates an SBOM"
+    }
+    fn docs(&self) -> &'static str {
+        r#"## What it checks
+That releases ship a software bill of materials. It passes when any of:
+
+- a release workflow runs an SBOM generator: `cargo readiness sbom`,
+  `cargo cyclonedx`, `cargo sbom`, `syft`, `trivy sbom`, or the
+  `anchore/sbom-action` action;
+- cargo-dist is configured to attach one (`cargo-cyclonedx = true` in
+  `[workspace.metadata.dist]`, `dist-workspace.toml` or `dist.toml`), or
+  GoReleaser has an `sboms:` section;
+- an SBOM document is committed (`*.cdx.json`, `*.spdx.json`, `bom.xml`, …).
+
+A release workflow is a GitHub workflow triggered by `release` or by
+pushing tags, or one that publishes (`cargo publish`, `gh release`,
+`softprops/action-gh-release`, `taiki-e/upload-rust-binary-action`,
+`release-plz/action`, …), or a GitLab pipeline with a `release:` job or a
+`$CI_COMMIT_TAG` rule. Without any release workflow the check is skipped:
+there is nothing to attach an SBOM to yet (asking for release automation
+is not this check's job). A generator that runs only outside release
+workflows gives a warning: the SBOM exists but does not reach the release.
+
+## Why
+Customers, regulators (the EU Cyber Resilience Act, US EO 14028) and
+vulnerability tooling (Dependency-Track, GitHub's dependency graph) ask
+for an SBOM of exactly what was shipped. Generated at release time from
+the lockfile, it is complete and reproducible; written by hand or after the
+fact, it drifts.
+
+## Passing example
+```yaml
+# .github/workflows/release.yml
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  sbom:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo install --locked cargo-readiness
+      - run: |
+          export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
+          cargo readiness sbom --locked --deterministic -o app.cdx.json
+      - run: gh release upload "$GITHUB_REF_NAME" app.cdx.json
+        env:
+          GH_TOKEN: ${{ github.token }}
+```
+
+## How to fix
+Add a step that runs `cargo readiness sbom -o NAME.cdx.json` to the release
+workflow and attach the file to the release (see `docs/sbom.md`). If SBOMs
+are attached some other way, set `sbom = "allow"` under `[checks]`.
+"#
+    }
+
+    fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(how) = configured(facts) {
+            return Outcome::pass().with_note(how);
+        }
+        let mut release = Vec::new();
+        let mut generators_elsewhere = Vec::new();
+        let mut unreadable = Vec::new();
+        for wf in &facts.workflows {
+            let doc = match &wf.doc {
+                Ok(doc) => doc,
+                Err(problem) => {
+                    unreadable.push((wf, problem));
+                    continue;
+                }
+            };
+            let generator = find_generator(doc);
+            if is_release_workflow(wf, doc) {
+                if let Some(line) = generator {
+                    return Outcome::pass()
+                        .with_note(format!("{}:{line} generates an SBOM", wf.path));
+                }
+                release.push((wf, trigger_line(doc)));
+            } else if let Some(line) = generator {
+                generators_elsewhere.push((wf, line));
+            }
+        }
+        if let Some(f) = committed_sbom(facts) {
+            return Outcome::pass().with_note(format!("{f} is a committed SBOM"));
+        }
+        if release.is_empty() {
+            if let Some((wf, line)) = generators_elsewhere.first() {
+                return Outcome::pass().with_note(format!(
+                    "{}:{line} generates an SBOM (no release workflow found)",
+                    wf.path
+                ));
+            }
+            if let Some((wf, problem)) = unreadable.first() {
+                return Outcome::error(format!(
+                    "{} cannot be parsed ({problem}), so whether it releases with an SBOM is unknown",
+                    wf.path
+                ));
+            }
+            return Outcome::skip("no release workflow: nothing to attach an SBOM to yet");
+        }
+        let elsewhere = generators_elsewhere
+            .first()
+            .map(|(wf, line)| format!(" ({}:{line} generates one outside the release)", wf.path))
+            .unwrap_or_default();
+        let findings = release
+            .into_iter()
+            .map(|(wf, line)| {
+                Finding::warning(
+                    format!("missing:{}", wf.path),
+                    format!("release workflow {} does not generate an SBOM{elsewhere}", wf.path),
+                )
+                .at(wf.path.clone(), line)
+                .help("add a step `cargo readiness sbom --locked -o NAME.cdx.json` and attach the file to the release (docs/sbom.md)")
+            })
+            .collect();
+        let score = if generators_elsewhere.is_empty() {
+            0.0
+        } else {
+            0.5
+        };
+        Outcome::from_findings(findings, score)
+    }
+}
+
+/// Release tooling configured to attach an SBOM.
+fn configured(facts: &Facts) -> Option<String> {
+    let toml_of = |path: &str| -> Option<toml::Table> { facts.text(path)?.text()?.parse().ok() };
+    let dist_sbom =
+        |t: &toml::Value| t.get("cargo-cyclonedx").and_then(toml::Value::as_bool) == Some(true);
+    if let Some(manifest) = toml_of("Cargo.toml") {
+        let dist = manifest
+            .get("workspace")
+            .and_then(|w| w.get("metadata"))
+            .and_then(|m| m.get("dist"));
+        if dist.is_some_and(dist_sbom) {
+            return Some("cargo-dist attaches a CycloneDX SBOM (Cargo.toml)".into());
+        }
+    }
+    for file in ["dist-workspace.toml", "dist.toml"] {
+        if let Some(t) = toml_of(file)
+            && t.get("dist").is_some_and(dist_sbom)
+        {
+            return Some(format!("cargo-dist attaches a CycloneDX SBOM ({file})"));
+        }
+    }
+    for file in [".goreleaser.yml", ".goreleaser.yaml"] {
+        let text = facts.text(file).and_then(|t| t.text());
+        if let Some(doc) = text.and_then(|t| crate::facts::yaml::parse(t).ok())
+            && doc.get("sboms").is_some()
+        {
+            return Some(format!("GoReleaser attaches SBOMs ({file})"));
+        }
+    }
+    None
+}
+
+fn committed_sbom(facts: &Facts) -> Option<String> {
+    facts
+        .files
+        .iter()
+        .map(|e| e.path.as_str())
+        .find(|p| {
+            let name = files::file_name(p).to_ascii_lowercase();
+            !p.starts_with("fixtures/")
+                && !p.contains("/fixtures/")
+                && SBOM_FILES.iter().any(|s| name.ends_with(s))
+        })
+        .map(str::to_string)
+}
+
+/// Every string in a node, with its line.
+fn strings<'a>(node: &'a Node, out: &mut Vec<(&'a str, usize)>) {
+    match &node.value {
+        Value::Str(s) => out.push((s, node.line)),
+        Value::Seq(items) => items.iter().for_each(|i| strings(i, out)),
+        Value::Map(entries) => entries.iter().for_each(|(_, v)| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Line of the first step (any `run`, `script` or `uses` string) that writes an SBOM.
+fn find_generator(doc: &Node) -> Option<usize> {
+    let mut all = Vec::new();
+    strings(doc, &mut all);
+    all.into_iter().find_map(|(s, line)| {
+        let padded = format!("{s}\n");
+        let generates = GENERATOR_COMMANDS.iter().any(|c| padded.contains(c))
+            || GENERATOR_ACTIONS.iter().any(|a| s.trim().starts_with(a));
+        generates.then_some(line)
+    })
+}
+
+fn is_release_workflow(wf: &Workflow, doc: &Node) -> bool {
+    let mut all = Vec::new();
+    strings(doc, &mut all);
+    let publishes = all.iter().any(|(s, _)| {
+        RELEASE_ACTIONS.iter().any(|a| s.trim().starts_with(a))
+            || RELEASE_COMMANDS.iter().any(|c| s.contains(c))
+    });
+    if publishes {
+        return true;
+    }
+    match wf.kind {
+        CiKind::GithubActions => {
+            let Some(on) = doc.get("on") else {
+                return false;
+            };
+            match &on.value {
+                Value::Str(e) => e == "release",
+                Value::Seq(items) => items.iter().any(|i| i.as_str() == Some("release")),
+                Value::Map(entries) => entries.iter().any(|(k, v)| {
+                    let event = k.as_key();
+                    event.as_deref() == Some("release")
+                        || (event.as_deref() == Some("push") && v.get("tags").is_some())
+                }),
+                _ => false,
+            }
+        }
+        CiKind::Gitlab => {
+            doc.entries()
+                .iter()
+                .any(|(_, job)| job.get("release").is_some())
+                || all.iter().any(|(s, _)| s.contains("CI_COMMIT_TAG"))
+        }
+    }
+}
+
+fn trigger_line(doc: &Node) -> Option<usize> {
+    doc.entry("on").map(|(k, _)| k.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+
+    fn run(files: &[(&str, &str)]) -> Outcome {
+        Sbom.run(
+            &Facts::in_memory(vec![], files),
+            &CheckConfig { level: Level::Warn },
+        )
+    }
+
+    const TAG_RELEASE: &str = "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n";
+
+    #[test]
+    fn release_workflow_with_generator_passes() {
+        for step in [
+            "      - run: cargo readiness sbom -o app.cdx.json\n",
+            "      - run: |\n          cargo install cargo-cyclonedx\n          cargo cyclonedx --format json\n",
+            "      - uses: anchore/sbom-action@v0\n",
+            "      - run: syft . -o spdx-json > sbom.json\n",
+        ] {
+            let o = run(&[(
+                ".github/workflows/release.yml",
+                &format!("{TAG_RELEASE}{step}"),
+            )]);
+            assert_eq!(o.status, Status::Pass, "{step}");
+        }
+    }
+
+    #[test]
+    fn release_workflow_without_generator_warns_at_trigger() {
+        let o = run(&[(
+            ".github/workflows/release.yml",
+            &format!("name: r\n{TAG_RELEASE}      - run: cargo publish\n"),
+        )]);
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some(".github/workflows/release.yml")
+        );
+        assert_eq!(o.findings[0].line, Some(2));
+        assert_eq!(o.findings[0].key, "missing:.github/workflows/release.yml");
+        assert_eq!(o.score, 0.0);
+    }
+
+    #[test]
+    fn publishing_makes_a_release_workflow() {
+        let wf = "on: workflow_dispatch\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n";
+        assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
+        let wf = "on:\n  release:\n    types: [published]\njobs: {}\n";
+        assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
+    }
+
+    #[test]
+    fn generator_outside_release_is_partial() {
+        let o = run(&[
+            (
+                ".github/workflows/release.yml",
+                &format!("{TAG_RELEASE}      - run: cargo publish\n"),
+            ),
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  s:\n    steps:\n      - run: cargo cyclonedx\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.score, 0.5);
+        assert!(o.findings[0].message.contains("ci.yml:5"));
+    }
+
+    #[test]
+    fn no_release_workflow_skips() {
+        let o = run(&[(".github/workflows/ci.yml", "on: push\njobs: {}\n")]);
+        assert_eq!(o.status, Status::Skip);
+        assert_eq!(run(&[]).status, Status::Skip);
+        // ... unless a workflow it cannot read might be one.
+        let o = run(&[(".github/workflows/x.yml", "on: push\njobs:\n\t  x: 1\n")]);
+        assert_eq!(o.status, Status::Error);
+    }
+
+    #[test]
+    fn configuration_and_committed_files_pass() {
+        let release = (".github/workflows/release.yml", TAG_RELEASE);
+        let o = run(&[
+            release,
+            (
+                "Cargo.toml",
+                "[workspace.metadata.dist]\ncargo-cyclonedx = true\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Pass);
+        let o = run(&[
+            release,
+            ("dist-workspace.toml", "[dist]\ncargo-cyclonedx = true\n"),
+        ]);
+        assert_eq!(o.status, Status::Pass);
+        let o = run(&[
+            release,
+            (".goreleaser.yaml", "sboms:\n  - artifacts: archive\n"),
+        ]);
+        assert_eq!(o.status, Status::Pass);
+        let o = run(&[release, ("sbom/app.cdx.json", "{}")]);
+        assert_eq!(o.status, Status::Pass);
+        let o = run(&[release, ("fixtures/x/bom.json", "{}")]);
+        assert_eq!(o.status, Status::Warn);
+    }
+
+    #[test]
+    fn gitlab_release_job() {
+        let o = run(&[(
+            ".gitlab-ci.yml",
+            "release_job:\n  rules:\n    - if: $CI_COMMIT_TAG\n  script:\n    - cargo readiness sbom -o bom.cdx.json\n",
+        )]);
+        assert_eq!(o.status, Status::Pass);
+        let o = run(&[(
+            ".gitlab-ci.yml",
+            "rel:\n  release:\n    tag_name: $CI_COMMIT_TAG\n  script: [echo]\n",
+        )]);
+        assert_eq!(o.status, Status::Warn);
+    }
+}

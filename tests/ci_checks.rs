@@ -1,0 +1,414 @@
+//! The CI and supply-chain checks end to end: the real binary on the
+//! workflow sets in `fixtures/ci/`, each laid over the minimal crate in
+//! `fixtures/ci/base/`. Every assertion names the check, the file and the
+//! line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{check, fixture, git, git_commit_all, run_json};
+use serde_json::Value;
+
+/// `fixtures/ci/base` with `fixtures/ci/NAME` laid over it.
+fn case(name: &str) -> tempfile::TempDir {
+    let dir = fixture("ci/base");
+    let overlay = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/ci")
+        .join(name);
+    assert!(overlay.is_dir(), "no fixture ci/{name}");
+    copy_over(&overlay, dir.path());
+    dir
+}
+
+fn copy_over(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_over(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn report(dir: &Path, args: &[&str]) -> Value {
+    run_json(dir, args).1
+}
+
+/// (severity, path, line) of each finding of `id`.
+fn located(report: &Value, id: &str) -> Vec<(String, String, u64)> {
+    check(report, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn status<'a>(report: &'a Value, id: &str) -> &'a str {
+    check(report, id)["status"].as_str().unwrap()
+}
+
+fn note<'a>(report: &'a Value, id: &str) -> &'a str {
+    check(report, id)["note"].as_str().unwrap_or("")
+}
+
+fn at(severity: &str, path: &str, line: u64) -> (String, String, u64) {
+    (severity.to_string(), path.to_string(), line)
+}
+
+#[test]
+fn matrix_include_runs_on_expression_and_continuation_lines() {
+    let r = report(case("matrix").path(), &[]);
+    assert_eq!(status(&r, "ci-tests"), "pass");
+    assert!(
+        note(&r, "ci-tests")
+            .contains("`cargo nextest run --workspace --locked` at .github/workflows/ci.yml:30"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    assert_eq!(status(&r, "ci-os-matrix"), "pass", "include: adds macOS");
+    assert!(note(&r, "ci-fmt").contains("ci.yml:15"));
+    assert!(
+        note(&r, "ci-clippy").contains("ci.yml:16") && note(&r, "ci-clippy").contains("RUSTFLAGS"),
+        "{}",
+        note(&r, "ci-clippy")
+    );
+    assert_eq!(
+        located(&r, "pinned-actions"),
+        vec![at("warning", ".github/workflows/ci.yml", 26)]
+    );
+}
+
+#[test]
+fn pinned_actions_allow_list_from_config() {
+    let dir = case("matrix");
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "[pinned-actions]\nallow = [\"taiki-e/*\"]\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "pinned-actions"), "pass");
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "[pinned-actions]\nallow = [\"taiki-e/install-action@v2\"]\n",
+    )
+    .unwrap();
+    let out = common::run(dir.path(), &["--offline"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("readiness.toml") && stderr.contains('2'),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn yaml_anchors_are_followed_to_their_lines() {
+    let r = report(case("anchors").path(), &[]);
+    assert!(
+        note(&r, "ci-tests").contains("ci.yml:10"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    // Both jobs run the aliased steps: Linux and Windows, not macOS.
+    assert_eq!(status(&r, "ci-os-matrix"), "warn");
+    assert_eq!(
+        located(&r, "ci-os-matrix"),
+        vec![at("warning", ".github/workflows/ci.yml", 7)]
+    );
+}
+
+#[test]
+fn reusable_workflow_and_composite_action() {
+    let r = report(case("reusable").path(), &[]);
+    assert!(
+        note(&r, "ci-tests").contains(".github/workflows/test.yml:19"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    assert_eq!(
+        status(&r, "ci-os-matrix"),
+        "pass",
+        "runs-on: ${{{{ inputs.os }}}} from the caller's matrix"
+    );
+    assert_eq!(status(&r, "ci-msrv"), "pass");
+    assert!(
+        note(&r, "ci-msrv").contains(".github/actions/setup/action.yml:10"),
+        "{}",
+        note(&r, "ci-msrv")
+    );
+    assert_eq!(
+        located(&r, "pinned-actions"),
+        vec![at("warning", ".github/actions/setup/action.yml", 12)]
+    );
+}
+
+#[test]
+fn pull_request_target_safe_and_dangerous() {
+    let r = report(case("prt-safe").path(), &[]);
+    assert_eq!(status(&r, "dangerous-workflow"), "pass");
+    assert_eq!(
+        located(&r, "dangerous-workflow"),
+        vec![at("note", ".github/workflows/label.yml", 3)]
+    );
+
+    let dir = case("prt-dangerous");
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "dangerous-workflow"), "fail");
+    assert_eq!(
+        located(&r, "dangerous-workflow"),
+        vec![
+            at("error", ".github/workflows/bench.yml", 13),
+            at("error", ".github/workflows/bench.yml", 18),
+            at("error", ".github/workflows/bench.yml", 19),
+        ]
+    );
+    // At its default level (strict profile) it fails the gate.
+    let (code, r) = run_json(dir.path(), &["--profile", "strict"]);
+    assert_eq!(code, 1);
+    let reasons = r["gate"]["reasons"].to_string();
+    assert!(reasons.contains("dangerous-workflow failed"), "{reasons}");
+}
+
+#[test]
+fn tab_indented_workflow_is_located_and_the_others_still_count() {
+    let r = report(case("tab-error").path(), &[]);
+    assert_eq!(status(&r, "ci-present"), "warn");
+    assert_eq!(
+        located(&r, "ci-present"),
+        vec![at("warning", ".github/workflows/broken.yml", 4)]
+    );
+    assert_eq!(status(&r, "ci-tests"), "pass");
+    assert!(note(&r, "ci-tests").contains("ci.yml:10"));
+}
+
+#[test]
+fn token_permissions_missing_write_all_and_unneeded_writes() {
+    let r = report(case("permissions").path(), &[]);
+    let found = located(&r, "token-permissions");
+    assert!(
+        found.contains(&at("warning", ".github/workflows/none.yml", 3)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&at("error", ".github/workflows/release.yml", 5)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&at("note", ".github/workflows/release.yml", 9)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&at("warning", ".github/workflows/release.yml", 10)),
+        "{found:?}"
+    );
+    assert_eq!(status(&r, "token-permissions"), "fail");
+}
+
+#[test]
+fn install_pinning_lines() {
+    let r = report(case("install").path(), &[]);
+    let p = ".github/workflows/ci.yml";
+    assert_eq!(
+        located(&r, "install-pinning"),
+        vec![
+            at("warning", p, 9),
+            at("warning", p, 11),
+            at("error", p, 13),
+            at("warning", p, 19),
+        ]
+    );
+}
+
+#[test]
+fn makefile_and_scripts_are_followed() {
+    let r = report(case("makefile").path(), &[]);
+    assert!(
+        note(&r, "ci-tests").contains("scripts/test.sh:3"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    assert!(
+        note(&r, "ci-fmt").contains("Makefile:4 (via make ci)"),
+        "{}",
+        note(&r, "ci-fmt")
+    );
+    assert!(
+        note(&r, "ci-clippy").contains("Makefile:5"),
+        "{}",
+        note(&r, "ci-clippy")
+    );
+}
+
+#[test]
+fn gitlab_ci_basic() {
+    let r = report(case("gitlab").path(), &[]);
+    assert_eq!(status(&r, "ci-present"), "pass");
+    assert!(
+        note(&r, "ci-tests").contains(".gitlab-ci.yml:13"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    assert_eq!(status(&r, "ci-msrv"), "pass", "image: rust:1.70");
+    assert_eq!(
+        located(&r, "ci-os-matrix"),
+        vec![at("error", ".gitlab-ci.yml", 9)]
+    );
+}
+
+#[test]
+fn release_workflow_parts() {
+    let r = report(case("release").path(), &[]);
+    assert_eq!(status(&r, "release-workflow"), "pass");
+    assert_eq!(check(&r, "release-workflow")["score"].as_f64(), Some(70.0));
+    assert_eq!(
+        located(&r, "release-workflow"),
+        vec![
+            at("note", ".github/workflows/release.yml", 0),
+            at("note", ".github/workflows/release.yml", 0),
+        ]
+    );
+}
+
+#[test]
+fn committed_binaries_outside_test_data() {
+    let dir = case("matrix");
+    let elf = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00";
+    std::fs::create_dir_all(dir.path().join("tools")).unwrap();
+    std::fs::create_dir_all(dir.path().join("tests/data")).unwrap();
+    std::fs::write(dir.path().join("tools/helper"), elf).unwrap();
+    std::fs::write(dir.path().join("tests/data/blob"), elf).unwrap();
+    std::fs::write(dir.path().join("untracked.exe"), b"MZ\x90\x00").unwrap();
+    git_commit_all(dir.path());
+    git(dir.path(), &["rm", "-q", "--cached", "untracked.exe"]);
+    let r = report(dir.path(), &[]);
+    let found: Vec<(String, String)> = located(&r, "binary-artifacts")
+        .into_iter()
+        .map(|(s, p, _)| (s, p))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("note".to_string(), "tests/data/blob".to_string()),
+            ("warning".to_string(), "tools/helper".to_string()),
+        ]
+    );
+}
+
+fn run_at_epoch(dir: &Path, epoch: &str) -> Value {
+    let out = Command::new(common::bin())
+        .args(["readiness", "--offline", "--format", "json"])
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn maintained_from_commit_dates() {
+    let dir = case("matrix");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(["commit", "-q", "-m", "old"])
+        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // 2020-02-01: a month after the commit.
+    let r = run_at_epoch(dir.path(), "1580515200");
+    assert_eq!(status(&r, "maintained"), "pass");
+    // 2021-01-01: a year after.
+    let r = run_at_epoch(dir.path(), "1609459200");
+    assert_eq!(status(&r, "maintained"), "warn");
+    let message = check(&r, "maintained")["findings"][0]["message"].to_string();
+    assert!(message.contains("366 days"), "{message}");
+}
+
+#[test]
+fn ci_present_uses_the_default_branch() {
+    let dir = case("matrix");
+    let wf = dir.path().join(".github/workflows/ci.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(
+        &wf,
+        text.replace(
+            "branches: [main]\n  pull_request:\n",
+            "branches: [develop]\n",
+        ),
+    )
+    .unwrap();
+    git_commit_all(dir.path());
+    // Without origin/HEAD the default branch is unknown: `main` is
+    // checked out and not covered, so a warning, not a failure.
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "ci-present"), "warn");
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    git(
+        dir.path(),
+        &["update-ref", "refs/remotes/origin/main", head.trim()],
+    );
+    git(
+        dir.path(),
+        &[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+        ],
+    );
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "ci-present"), "fail");
+    assert_eq!(
+        located(&r, "ci-present"),
+        vec![at("error", ".github/workflows/ci.yml", 3)]
+    );
+}
+
+#[test]
+fn dependabot_without_actions_ecosystem() {
+    let dir = case("matrix");
+    std::fs::write(
+        dir.path().join(".github/dependabot.yml"),
+        "version: 2\nupdates:\n  - package-ecosystem: cargo\n    directory: /\n    schedule: { interval: weekly }\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "dependency-update-tool"), "warn");
+    assert_eq!(
+        located(&r, "dependency-update-tool"),
+        vec![at("warning", ".github/dependabot.yml", 3)]
+    );
+}
