@@ -47,6 +47,9 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// Findings shown per check; the rest are counted.
+const MAX_PER_CHECK: usize = 25;
+
 /// Renders the report.
 pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     let mut out = String::new();
@@ -124,7 +127,9 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             r.level.as_str(),
             r.check.summary()
         );
-        for f in &r.outcome.findings {
+        // A check with hundreds of findings (unsafe blocks in a large
+        // crate) shows the first ones; JSON and SARIF keep them all.
+        for f in r.outcome.findings.iter().take(MAX_PER_CHECK) {
             let (label, style) = match (f.severity, r.level) {
                 (Severity::Error, Level::Deny) => ("error", RED),
                 (Severity::Error | Severity::Warning, _) => ("warning", YELLOW),
@@ -141,6 +146,13 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             if let Some(help) = &f.help {
                 let _ = writeln!(out, "    {GREEN}help{GREEN:#}: {}", clean(help));
             }
+        }
+        let hidden = r.outcome.findings.len().saturating_sub(MAX_PER_CHECK);
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  {DIM}… and {hidden} more (all of them: --format json or sarif){DIM:#}"
+            );
         }
     }
 
