@@ -6,34 +6,9 @@
 
 mod common;
 
-use common::{check, fixture, git, git_commit_all, git_commit_all_tagged, run_json};
-
-/// `(path, line, severity)` of every finding of `id`, sorted.
-fn located(report: &serde_json::Value, id: &str) -> Vec<(String, Option<u64>, String)> {
-    let mut out: Vec<(String, Option<u64>, String)> = check(report, id)["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or("").to_string(),
-                f["line"].as_u64(),
-                f["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn expect(rows: &[(&str, Option<u64>, &str)]) -> Vec<(String, Option<u64>, String)> {
-    let mut out: Vec<_> = rows
-        .iter()
-        .map(|(p, l, s)| (p.to_string(), *l, s.to_string()))
-        .collect();
-    out.sort();
-    out
-}
+use common::{
+    check, expect, fixture, git, git_commit_all, git_commit_all_tagged, located, run_json,
+};
 
 fn messages(report: &serde_json::Value, id: &str) -> Vec<String> {
     check(report, id)["findings"]

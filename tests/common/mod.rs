@@ -148,3 +148,31 @@ pub fn ids_with_status(report: &serde_json::Value, statuses: &[&str]) -> Vec<Str
         .map(|c| c["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// `(path, line, severity)` of every finding of check `id`, sorted.
+pub fn located(report: &serde_json::Value, id: &str) -> Vec<(String, Option<u64>, String)> {
+    let mut out: Vec<(String, Option<u64>, String)> = check(report, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Expected `(path, line, severity)` rows, sorted like [`located`].
+pub fn expect(rows: &[(&str, Option<u64>, &str)]) -> Vec<(String, Option<u64>, String)> {
+    let mut out: Vec<_> = rows
+        .iter()
+        .map(|(p, l, s)| (p.to_string(), *l, s.to_string()))
+        .collect();
+    out.sort();
+    out
+}
