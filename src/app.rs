@@ -22,6 +22,7 @@ use crate::facts::workspace::{self, CargoFlags};
 use crate::facts::{CollectOptions, Facts};
 use crate::report;
 use crate::score::{self, Profile};
+use crate::timings::Timings;
 
 /// Process exit codes (see DESIGN.md).
 pub mod exit {
@@ -143,6 +144,8 @@ fn advisory_options(
 }
 
 fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
+    let mut timings = Timings::start(args.workspace.timings);
+    let t = Instant::now();
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
         action: "cannot read the current directory",
         path: ".".into(),
@@ -220,8 +223,12 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     } else {
         config::Config::default()
     };
+    timings.add("read Cargo.lock + config", t.elapsed());
     let opts = advisory_options(offline, &args.db, &cfg, &args.ignore, target);
+    let t = Instant::now();
     let (prepared, yanked_opts) = (collect::prepare_db(&opts), opts.clone());
+    timings.add("advisory db", t.elapsed());
+    let t = Instant::now();
     let graph = match &graph_source {
         Some(meta) => {
             let resolver = std::fs::read_to_string(meta.workspace_root.join("Cargo.toml"))
@@ -243,7 +250,11 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             DepGraph::from_lockfile(&lock, &kinds)
         }
     };
+    timings.add("dependency graph", t.elapsed());
+    let t = Instant::now();
     let adv = AdvisoryFacts::new(prepared, &yanked_opts, &root, Some(&lock));
+    timings.add("yank status", t.elapsed());
+    let t = Instant::now();
     let db = match &adv.prepared.db {
         Ok(db) => db,
         Err(e) => {
@@ -266,11 +277,15 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         .strip_prefix(&cwd)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| lock_path.display().to_string());
+    timings.add("match advisories", t.elapsed());
+    let t = Instant::now();
     let text = match args.format {
         Format::Json => report::audit::json(report, &adv),
         Format::Human => report::audit::human(report, &adv, &lock_display),
     };
     print(&text, color)?;
+    timings.add("render", t.elapsed());
+    timings.print();
     if let FetchOutcome::Failed(why) = &adv.prepared.fetch {
         eprintln!(
             "warning: could not update the advisory database ({why}); using the copy at {}",
@@ -385,7 +400,7 @@ fn sbom_vulnerabilities(
 fn sbom(args: &SbomArgs) -> Result<u8> {
     use crate::sbom::{self, DocumentOptions, output};
 
-    let started = Instant::now();
+    let mut timings = Timings::start(args.cargo.timings);
     let timestamp = creation_time()?;
     let loc = workspace::locate(args.cargo.manifest_path.as_deref(), &current_dir()?)?;
     let resolve = workspace::ResolveOptions {
@@ -543,26 +558,14 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             }
         }
     }
-    if std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
-        for (phase, d) in &facts.timings {
-            eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-        }
-        eprintln!(
-            "timing: {:<16} {:>8.1} ms",
-            "sbom",
-            sbom_time.as_secs_f64() * 1000.0
-        );
-        eprintln!(
-            "timing: {:<16} {:>8.1} ms",
-            "total",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+    timings.extend(&facts.timings);
+    timings.add("sbom", sbom_time);
+    timings.print();
     Ok(exit::OK)
 }
 
 fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
-    let started = Instant::now();
+    let mut timings = Timings::start(args.workspace.timings || args.verbose);
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
         action: "cannot read the current directory",
         path: ".".into(),
@@ -628,9 +631,15 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         .or(cfg.min_score)
         .unwrap_or(profile.min_score());
     let level_of = |c: &dyn Check| -> Level { level_of_with(&cfg, c) };
+    timings.extend(&facts.timings);
     let t = Instant::now();
     let mut results = checks::run_all(&facts, &level_of);
-    let checks_time = t.elapsed();
+    timings.add("checks (parallel)", t.elapsed());
+    if timings.enabled() {
+        for r in &results {
+            timings.add(format!("  check {}", r.check.id()), r.elapsed);
+        }
+    }
 
     // Baselines: record the current findings, and/or accept recorded ones.
     let mut known = std::collections::BTreeSet::new();
@@ -666,6 +675,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         baselined,
         repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
     };
+    let t = Instant::now();
     for (format, path) in &args.outputs {
         let text = report::render(&card, &ctx, *format);
         let text = if *format == ReportFormat::Human {
@@ -699,28 +709,8 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     } else {
         print(&report::render(&card, &ctx, args.format), color)?;
     }
-    if args.verbose || std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
-        for (phase, d) in &facts.timings {
-            eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-        }
-        eprintln!(
-            "timing: {:<16} {:>8.1} ms",
-            "checks",
-            checks_time.as_secs_f64() * 1000.0
-        );
-        for r in &card.checks {
-            eprintln!(
-                "timing:   check {:<24} {:>8.2} ms",
-                r.check.id(),
-                r.elapsed.as_secs_f64() * 1000.0
-            );
-        }
-        eprintln!(
-            "timing: {:<16} {:>8.1} ms",
-            "total",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+    timings.add("render and write", t.elapsed());
+    timings.print();
     Ok(if card.gate.passed {
         exit::OK
     } else {

@@ -291,6 +291,10 @@ pub struct WorkspaceArgs {
     /// Require Cargo.lock to be up to date and the network unused (passed to cargo).
     #[arg(long)]
     pub frozen: bool,
+
+    /// Print how long each phase took, and peak memory, to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Options of the scoring run.

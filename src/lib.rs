@@ -25,6 +25,7 @@ pub mod report;
 pub mod sbom;
 pub mod scan;
 pub mod score;
+pub mod timings;
 pub mod util;
 
 pub use error::{Error, Result};

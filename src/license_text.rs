@@ -125,14 +125,16 @@ impl Recognizer {
         }
     }
 
-    /// [`recognize`](Self::recognize), remembered by `key` (the file's path).
-    pub fn recognize_file(&self, key: &str, text: &str) -> Option<Recognition> {
-        if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+    /// [`recognize`](Self::recognize), remembered by the text: a workspace
+    /// whose members each ship (or symlink) the same LICENSE files pays
+    /// for one recognition per distinct text, not one per member.
+    pub fn recognize_file(&self, text: &str) -> Option<Recognition> {
+        if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(text).cloned()) {
             return hit;
         }
         let result = self.recognize(text);
         if let Ok(mut m) = self.memo.lock() {
-            m.insert(key.to_string(), result.clone());
+            m.insert(text.to_string(), result.clone());
         }
         result
     }

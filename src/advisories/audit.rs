@@ -237,6 +237,13 @@ pub fn audit(
         }
     }
     let reach = graph.reach();
+    // Paths are only needed for what gets reported: walk once, on demand.
+    let paths = std::cell::OnceCell::new();
+    let path_to = |n: usize| {
+        paths
+            .get_or_init(|| graph.shortest_paths(&graph.members()))
+            .to(graph, n)
+    };
     let mut used_rules: BTreeSet<usize> = BTreeSet::new();
     let mut report = Report {
         vulnerabilities: Vec::new(),
@@ -260,7 +267,7 @@ pub fn audit(
             .map(|n| reach[n])
             .filter(|k| !k.is_empty())
             .unwrap_or(Kinds::UNKNOWN);
-        let path = node.and_then(|n| graph.path_to(n));
+        let path = || node.and_then(path_to);
 
         if let Some(y) = yanked {
             match y
@@ -272,7 +279,7 @@ pub fn audit(
                     package: package.clone(),
                     advisory: None,
                     kinds,
-                    path: path.clone(),
+                    path: path(),
                 }),
                 Some(YankStatus::Unknown(why)) => report.yanked_unknown.push((
                     name.to_string(),
@@ -325,7 +332,7 @@ pub fn audit(
                     package: package.clone(),
                     advisory: Some((*advisory).clone()),
                     kinds,
-                    path: path.clone(),
+                    path: path(),
                 });
                 continue;
             }
@@ -344,7 +351,7 @@ pub fn audit(
                 advisory: (*advisory).clone(),
                 package: package.clone(),
                 kinds,
-                path: path.clone(),
+                path: path(),
                 fix: minimal_fix(&package.version, advisory.versions.patched()),
                 gating,
                 expired_ignore,

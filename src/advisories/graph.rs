@@ -179,13 +179,13 @@ impl DepGraph {
         }
         let mode = Mode::Features(graph::FeatureRequest::default());
         let platforms = Platforms::default();
-        let mut selections = Vec::new();
-        for id in &meta.workspace_members {
-            match graph::select(meta, id, true, &platforms, &mode) {
-                Ok(sel) => selections.push(sel),
-                Err(_) => return DepGraph::from_metadata(meta),
-            }
-        }
+        // One resolution from every member at once: features unify across
+        // members, as in `cargo test --workspace`.
+        let roots: Vec<&cargo_metadata::PackageId> = meta.workspace_members.iter().collect();
+        let selections = match graph::select_many(meta, &roots, true, &platforms, &mode) {
+            Ok(sel) => [sel],
+            Err(_) => return DepGraph::from_metadata(meta),
+        };
         let members: std::collections::BTreeSet<&cargo_metadata::PackageId> =
             meta.workspace_members.iter().collect();
         let by_id: BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package> =
@@ -328,28 +328,23 @@ impl DepGraph {
 
     /// A shortest path from one of `roots` to `target`.
     pub fn path_from(&self, roots: &[usize], target: usize) -> Option<Vec<String>> {
+        self.shortest_paths(roots).to(self, target)
+    }
+
+    /// Shortest paths from `roots` to every node, in one breadth-first
+    /// walk: asking for many paths (one per finding) costs one walk, not
+    /// one per path.
+    pub fn shortest_paths(&self, roots: &[usize]) -> ShortestPaths {
         let mut prev: Vec<Option<usize>> = vec![None; self.nodes.len()];
         let mut seen = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
         for &i in roots {
-            seen[i] = true;
-            queue.push_back(i);
+            if let Some(s) = seen.get_mut(i) {
+                *s = true;
+                queue.push_back(i);
+            }
         }
         while let Some(i) = queue.pop_front() {
-            if i == target {
-                let mut path = vec![i];
-                let mut at = i;
-                while let Some(p) = prev[at] {
-                    path.push(p);
-                    at = p;
-                }
-                path.reverse();
-                return Some(
-                    path.iter()
-                        .map(|&n| format!("{} {}", self.nodes[n].name, self.nodes[n].version))
-                        .collect(),
-                );
-            }
             for &(to, edge) in &self.edges[i] {
                 let followed = edge != Kinds::DEV || self.nodes[i].member;
                 if !seen[to] && followed {
@@ -359,7 +354,36 @@ impl DepGraph {
                 }
             }
         }
-        None
+        ShortestPaths { prev, seen }
+    }
+}
+
+/// The breadth-first tree of [`DepGraph::shortest_paths`].
+#[derive(Debug, Clone)]
+pub struct ShortestPaths {
+    prev: Vec<Option<usize>>,
+    seen: Vec<bool>,
+}
+
+impl ShortestPaths {
+    /// The path from a root to `target`, as `name version` strings;
+    /// `None` when no root reaches it.
+    pub fn to(&self, graph: &DepGraph, target: usize) -> Option<Vec<String>> {
+        if !self.seen.get(target).copied().unwrap_or(false) {
+            return None;
+        }
+        let mut path = vec![target];
+        let mut at = target;
+        while let Some(p) = self.prev[at] {
+            path.push(p);
+            at = p;
+        }
+        path.reverse();
+        Some(
+            path.iter()
+                .map(|&n| format!("{} {}", graph.nodes[n].name, graph.nodes[n].version))
+                .collect(),
+        )
     }
 }
 

@@ -231,16 +231,10 @@ fn dependency_floor(
     let mut seen = BTreeSet::new();
     // From the members that declare this version, through what they need
     // to build (not dev-dependencies).
-    let mut stack: Vec<_> = metadata
-        .packages
+    let mut stack: Vec<_> = declaring
         .iter()
+        .filter_map(|m| facts.meta_index.member(metadata, &m.manifest))
         .filter(|p| members.contains(&p.id))
-        .filter(|p| {
-            declaring.iter().any(|m| {
-                crate::facts::files::relative(&facts.root, p.manifest_path.as_std_path())
-                    == m.manifest
-            })
-        })
         .map(|p| &p.id)
         .collect();
     while let Some(id) = stack.pop() {

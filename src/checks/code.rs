@@ -99,11 +99,8 @@ pub fn ident(name: &str) -> String {
 pub fn declared_names(facts: &Facts, member: &Member) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     if let Ok(meta) = &facts.metadata {
-        let root = &facts.root;
-        let package = meta.workspace_packages().into_iter().find(|p| {
-            crate::facts::files::relative(root, p.manifest_path.as_std_path()) == member.manifest
-        });
-        if let Some(p) = package {
+        let by = &facts.meta_index;
+        if let Some(p) = by.member(meta, &member.manifest) {
             for d in &p.dependencies {
                 if d.kind == cargo_metadata::DependencyKind::Build {
                     continue;
@@ -112,7 +109,7 @@ pub fn declared_names(facts: &Facts, member: &Member) -> BTreeSet<String> {
                 // A library target named differently from its package.
                 if d.rename.is_none() {
                     use cargo_metadata::TargetKind as K;
-                    for q in meta.packages.iter().filter(|q| q.name == d.name) {
+                    for q in by.named(meta, &d.name) {
                         let libs = q.targets.iter().filter(|t| {
                             t.kind.iter().any(|k| {
                                 matches!(
@@ -132,11 +129,7 @@ pub fn declared_names(facts: &Facts, member: &Member) -> BTreeSet<String> {
                     }
                 }
             }
-            if let Some(node) = meta
-                .resolve
-                .as_ref()
-                .and_then(|r| r.nodes.iter().find(|n| n.id == p.id))
-            {
+            if let Some(node) = by.node(meta, &p.id) {
                 for d in &node.deps {
                     let build_only = !d.dep_kinds.is_empty()
                         && d.dep_kinds
@@ -168,10 +161,10 @@ pub fn declared_names(facts: &Facts, member: &Member) -> BTreeSet<String> {
 /// Whether the member's manifest sets `[lints]` (its own, or `workspace =
 /// true` with a non-empty `[workspace.lints]` at the root).
 pub fn manifest_lints(facts: &Facts, member: &Member) -> Option<toml::Table> {
-    let table: toml::Table = facts.text(&member.manifest)?.text()?.parse().ok()?;
+    let table = facts.manifest(&member.manifest)?;
     let lints = table.get("lints")?.as_table()?;
     if lints.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
-        let root: toml::Table = facts.text("Cargo.toml")?.text()?.parse().ok()?;
+        let root = facts.manifest("Cargo.toml")?;
         let ws = root.get("workspace")?.get("lints")?.as_table()?;
         return (!ws.is_empty()).then(|| ws.clone());
     }
@@ -220,7 +213,9 @@ pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
     facts
         .text(&member.manifest)
         .and_then(|t| t.text())
-        .and_then(|t| t.parse::<toml::Table>().ok())
+        // Most manifests never mention cargo-fuzz: skip the look-up.
+        .filter(|t| t.contains("cargo-fuzz"))
+        .and_then(|_| facts.manifest(&member.manifest))
         .and_then(|t| {
             t.get("package")?
                 .get("metadata")?

@@ -125,7 +125,7 @@ fn candidates<'a>(
             Some(Ok(text)) => Candidate {
                 entry,
                 recognized: recognizer
-                    .recognize_file(&entry.path, text)
+                    .recognize_file(text)
                     .map(|r| (r.id.clone(), r.score))
                     .filter(|(_, s)| *s >= crate::license_text::CONFIDENT),
                 problem: None,
@@ -374,7 +374,8 @@ impl Package {
             .text(&member.manifest)
             .and_then(|t| t.text())
             .unwrap_or("");
-        let table = text.parse::<toml::Table>().unwrap_or_default();
+        let empty = toml::Table::new();
+        let table = facts.manifest(&member.manifest).unwrap_or(&empty);
         let list = |key: &str| -> Vec<String> {
             table
                 .get("package")

@@ -4,7 +4,7 @@
 //! with the problems (binary, not UTF-8, too large, outside the repository)
 //! recorded instead of raised, so a check can report them precisely.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +38,22 @@ pub struct FileIndex {
     /// Files whose first bytes are a compiled binary's, by path (only
     /// candidates by name are read; see [`super::magic`]).
     pub sniffed: BTreeMap<String, BinaryKind>,
+    /// Indices into `entries` of the files directly in each directory:
+    /// checks ask per member for "the files in this directory", which a
+    /// scan of every entry makes quadratic on large workspaces.
+    by_dir: HashMap<String, Vec<usize>>,
+}
+
+/// Groups entry indices by their directory.
+fn index_dirs(entries: &[FileEntry]) -> HashMap<String, Vec<usize>> {
+    let mut by_dir: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        by_dir
+            .entry(parent_dir(&e.path).to_string())
+            .or_default()
+            .push(i);
+    }
+    by_dir
 }
 
 impl FileIndex {
@@ -98,6 +114,7 @@ impl FileIndex {
         }
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         FileIndex {
+            by_dir: index_dirs(&entries),
             entries,
             problems,
             sniffed,
@@ -108,6 +125,7 @@ impl FileIndex {
     pub fn from_entries(mut entries: Vec<FileEntry>) -> FileIndex {
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         FileIndex {
+            by_dir: index_dirs(&entries),
             entries,
             problems: Vec::new(),
             sniffed: BTreeMap::new(),
@@ -134,10 +152,12 @@ impl FileIndex {
 
     /// Files directly inside `dir` (`""` for the root).
     pub fn in_dir<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + use<'a> {
-        let dir = dir.to_string();
-        self.entries
+        self.by_dir
+            .get(dir)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(move |e| parent_dir(&e.path) == dir)
+            .map(|&i| &self.entries[i])
     }
 
     /// Number of indexed files.

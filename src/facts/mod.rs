@@ -9,6 +9,7 @@ pub mod files;
 pub mod gha;
 pub mod git;
 pub mod magic;
+pub mod meta_index;
 pub mod platform;
 pub mod recipes;
 pub mod shell;
@@ -17,7 +18,7 @@ pub mod workflows;
 pub mod workspace;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,8 @@ pub struct Facts {
     /// The resolved graph, or why it is unavailable (checks that need it
     /// report `error` with that reason).
     pub metadata: std::result::Result<Metadata, MetadataUnavailable>,
+    /// Look-ups over `metadata` (empty when it is unavailable).
+    pub meta_index: meta_index::MetaIndex,
     /// `Cargo.lock` at the workspace root, when present.
     pub lockfile: Option<LockfileFacts>,
     /// Every file in the repository (minus build output and ignored files).
@@ -70,6 +73,9 @@ pub struct Facts {
     pub notes: Vec<String>,
     /// How long each collection phase took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The members' and the root's manifests, parsed on first use (see
+    /// [`Facts::manifest`]).
+    manifests: std::sync::OnceLock<HashMap<String, toml::Table>>,
 }
 
 /// `Cargo.lock`, parsed.
@@ -83,8 +89,10 @@ pub struct LockfileFacts {
     pub text: String,
     /// Whether cargo generated it for this run (there is no committed one).
     pub generated: bool,
-    /// Byte offsets of the line starts, built on first use.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Line of each `[[package]]` entry by (name, version), built on first
+    /// use: checks ask once per finding, and a text search per question
+    /// was quadratic on large lockfiles.
+    package_lines: std::sync::OnceLock<std::collections::HashMap<(String, String), usize>>,
 }
 
 impl LockfileFacts {
@@ -106,24 +114,39 @@ impl LockfileFacts {
             parsed,
             text,
             generated,
-            line_starts: std::sync::OnceLock::new(),
+            package_lines: std::sync::OnceLock::new(),
         }
     }
 
     /// 1-based line of the `[[package]]` entry for `name` at `version`
     /// (its `name = …` line).
     pub fn package_line(&self, name: &str, version: &str) -> Option<usize> {
-        ["\n", "\r\n"].iter().find_map(|nl| {
-            let needle = format!("{nl}name = \"{name}\"{nl}version = \"{version}\"{nl}");
-            let at = self.text.find(&needle)? + nl.len();
-            let starts = self.line_starts.get_or_init(|| {
-                std::iter::once(0)
-                    .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect()
-            });
-            Some(starts.partition_point(|&s| s <= at))
-        })
+        self.package_lines
+            .get_or_init(|| index_package_lines(&self.text))
+            .get(&(name.to_string(), version.to_string()))
+            .copied()
     }
+}
+
+/// `name = "…"` directly followed by `version = "…"` (as cargo writes
+/// every `[[package]]`), keyed to the 1-based line of the name.
+fn index_package_lines(text: &str) -> std::collections::HashMap<(String, String), usize> {
+    let quoted = |line: &str, key: &str| -> Option<String> {
+        let rest = line.trim_end_matches('\r').strip_prefix(key)?;
+        let value = rest.strip_prefix(" = \"")?.strip_suffix('"')?;
+        Some(value.to_string())
+    };
+    let mut out = std::collections::HashMap::new();
+    let mut lines = text.split('\n').enumerate().peekable();
+    while let Some((i, line)) = lines.next() {
+        let Some(name) = quoted(line, "name") else {
+            continue;
+        };
+        if let Some(version) = lines.peek().and_then(|(_, next)| quoted(next, "version")) {
+            out.entry((name, version)).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 /// First-hop dependency kinds of each member, read from its manifest.
@@ -203,10 +226,16 @@ impl Facts {
                 loc.root.clone()
             }
         };
+        let t = Instant::now();
         let members = match &metadata {
             Ok(m) => workspace::members_from_metadata(m, &root),
             Err(_) => workspace::members_from_manifests(&root)?,
         };
+        let meta_index = metadata.as_ref().map_or_else(
+            |_| Default::default(),
+            |m| meta_index::MetaIndex::new(m, &root),
+        );
+        timings.push(("members", t.elapsed()));
         // cargo may place the root elsewhere than the guess; ask git again then.
         let git = if root == loc.root {
             guessed_git
@@ -238,7 +267,7 @@ impl Facts {
         let sources = sources::collect(
             &root,
             &members,
-            metadata.as_ref().ok(),
+            metadata.as_ref().ok().map(|m| (m, &meta_index)),
             &files,
             &texts,
             opts.config.scan.max_file_size,
@@ -246,6 +275,7 @@ impl Facts {
         notes.extend(sources.notes());
         timings.push(("scan sources", t.elapsed()));
 
+        let t = Instant::now();
         let lock = lockfile.as_ref().and_then(|l| l.parsed.as_ref().ok());
         let graph = match (&metadata, lock) {
             (Ok(m), _) => {
@@ -258,6 +288,7 @@ impl Facts {
             (Err(_), Some(lock)) => DepGraph::from_lockfile(lock, &member_kinds(&root, &members)),
             (Err(_), None) => DepGraph::default(),
         };
+        timings.push(("dependency graph", t.elapsed()));
         let advisories = match (&opts.advisories, prepared) {
             (Some(a), Some(prepared)) => {
                 let t = Instant::now();
@@ -284,6 +315,7 @@ impl Facts {
             root,
             members,
             metadata,
+            meta_index,
             lockfile,
             files,
             texts,
@@ -297,6 +329,7 @@ impl Facts {
             now: now(),
             notes,
             timings,
+            manifests: Default::default(),
         })
     }
 
@@ -356,6 +389,7 @@ impl Facts {
             root,
             members,
             metadata,
+            meta_index: Default::default(),
             lockfile,
             files: FileIndex::from_entries(Vec::new()),
             texts,
@@ -369,12 +403,33 @@ impl Facts {
             now: now(),
             notes,
             timings,
+            manifests: Default::default(),
         })
     }
 
     /// The text of a file read during collection.
     pub fn text(&self, path: &str) -> Option<&TextFile> {
         self.texts.get(path)
+    }
+
+    /// A member's (or the root) manifest as TOML, `None` when it was not
+    /// read or does not parse. Parsed once for all checks: several read
+    /// every member's manifest, which on a workspace of hundreds of members
+    /// was most of their time.
+    pub fn manifest(&self, path: &str) -> Option<&toml::Table> {
+        self.manifests
+            .get_or_init(|| {
+                self.members
+                    .iter()
+                    .map(|m| m.manifest.as_str())
+                    .chain(["Cargo.toml"])
+                    .filter_map(|p| {
+                        let table = self.text(p)?.text()?.parse::<toml::Table>().ok()?;
+                        Some((p.to_string(), table))
+                    })
+                    .collect()
+            })
+            .get(path)
     }
 
     /// Facts built in memory, for unit tests of checks: the given members and
@@ -411,6 +466,7 @@ impl Facts {
             metadata: Err(MetadataUnavailable {
                 reason: "in-memory facts".into(),
             }),
+            meta_index: Default::default(),
             lockfile: None,
             files,
             texts,
@@ -424,6 +480,7 @@ impl Facts {
             now: now(),
             notes: Vec::new(),
             timings: Vec::new(),
+            manifests: Default::default(),
         }
     }
 }
@@ -535,6 +592,17 @@ fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_lines_are_found_with_either_line_ending() {
+        let lock = "version = 4\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"a\"\nversion = \"2.0.0\"\nsource = \"x\"\n";
+        let facts = LockfileFacts::new("Cargo.lock", Ok(lock.to_string()), false);
+        assert_eq!(facts.package_line("a", "1.0.0"), Some(4));
+        assert_eq!(facts.package_line("a", "2.0.0"), Some(8));
+        assert_eq!(facts.package_line("a", "3.0.0"), None);
+        let crlf = LockfileFacts::new("Cargo.lock", Ok(lock.replace('\n', "\r\n")), false);
+        assert_eq!(crlf.package_line("a", "2.0.0"), Some(8));
+    }
 
     #[test]
     fn governance_names() {

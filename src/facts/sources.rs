@@ -190,7 +190,7 @@ pub type Reader<'r> = dyn Fn(&str) -> Result<String, TextProblem> + Sync + 'r;
 pub fn collect(
     root: &Path,
     members: &[Member],
-    metadata: Option<&Metadata>,
+    metadata: Option<(&Metadata, &super::meta_index::MetaIndex)>,
     index: &FileIndex,
     texts: &BTreeMap<String, TextFile>,
     max_file_size: u64,
@@ -208,8 +208,8 @@ pub fn collect(
     let member_sources = members
         .iter()
         .map(|m| match metadata {
-            Some(meta) => {
-                from_metadata(meta, root, m).unwrap_or_else(|| from_manifest(m, index, texts))
+            Some((meta, by)) => {
+                from_metadata(meta, by, root, m).unwrap_or_else(|| from_manifest(m, index, texts))
             }
             None => from_manifest(m, index, texts),
         })
@@ -273,11 +273,13 @@ pub fn from_texts(
 }
 
 /// A member's targets as `cargo metadata` reports them.
-fn from_metadata(meta: &Metadata, root: &Path, member: &Member) -> Option<MemberSources> {
-    let package = meta
-        .workspace_packages()
-        .into_iter()
-        .find(|p| files::relative(root, p.manifest_path.as_std_path()) == member.manifest)?;
+fn from_metadata(
+    meta: &Metadata,
+    by: &super::meta_index::MetaIndex,
+    root: &Path,
+    member: &Member,
+) -> Option<MemberSources> {
+    let package = by.member(meta, &member.manifest)?;
     use cargo_metadata::TargetKind as K;
     let mut targets = Vec::new();
     let mut lib_name = None;

@@ -42,7 +42,9 @@ struct Dense<'a> {
 struct Resolver<'i, 'a> {
     dense: Dense<'a>,
     include_dev: bool,
-    root: usize,
+    /// Whether each package (by dense index) is a root: only roots' own
+    /// dev-dependencies are built.
+    is_root: Vec<bool>,
     platforms: &'i Platforms,
     queue: VecDeque<Work<'a>>,
     activated: HashSet<K>,
@@ -56,10 +58,12 @@ struct Resolver<'i, 'a> {
     targets: HashMap<(usize, usize), Option<usize>>,
 }
 
-/// Resolves features from `root` and returns the activated graph.
+/// Resolves features from `roots` together (as `cargo build -p A -p B`
+/// does: features unify across the roots) and returns the activated graph.
+/// `request` applies to every root.
 pub fn resolve(
     index: &Index<'_>,
-    root: &PackageId,
+    roots: &[&PackageId],
     include_dev: bool,
     platforms: &Platforms,
     request: &FeatureRequest,
@@ -80,13 +84,21 @@ pub fn resolve(
         pos,
         ids,
     };
-    let Some(&root_at) = dense.pos.get(root) else {
+    let roots_at: Vec<usize> = roots
+        .iter()
+        .filter_map(|root| dense.pos.get(root).copied())
+        .collect();
+    if roots_at.is_empty() {
         return KeyGraph::new();
-    };
+    }
+    let mut is_root = vec![false; dense.ids.len()];
+    for &at in &roots_at {
+        is_root[at] = true;
+    }
     let mut r = Resolver {
         dense,
         include_dev,
-        root: root_at,
+        is_root,
         platforms,
         queue: VecDeque::new(),
         activated: HashSet::new(),
@@ -96,43 +108,53 @@ pub fn resolve(
         edges: HashMap::new(),
         targets: HashMap::new(),
     };
-    let key: K = (root_at, false);
-    r.queue.push_back(Work::Package(key));
-    let root_pkg = r.dense.packages[root_at];
-    if !request.no_default_features {
-        r.queue
-            .push_back(Work::Feature(key, Cow::Borrowed("default")));
-    }
-    if request.all_features
-        && let Some(p) = root_pkg
-    {
-        for f in p.features.keys() {
-            r.queue
-                .push_back(Work::Feature(key, Cow::Borrowed(f.as_str())));
-        }
-        for d in p.dependencies.iter().filter(|d| d.optional) {
-            r.queue.push_back(Work::Feature(
-                key,
-                Cow::Owned(format!("dep:{}", dep_name(d))),
-            ));
-        }
-    }
-    let root_name = root_pkg.map(|p| p.name.to_string()).unwrap_or_default();
-    for value in request
-        .features
-        .iter()
-        .flat_map(|f| f.split([',', ' ']))
-        .filter(|f| !f.is_empty())
-    {
-        // `ROOT/feat` is the root's own feature; `dep/feat` a dependency's.
-        let value = match value.split_once('/') {
-            Some((pkg, feat)) if pkg == root_name => feat.to_string(),
-            _ => value.to_string(),
-        };
-        r.queue.push_back(Work::Feature(key, Cow::Owned(value)));
+    for root_at in roots_at {
+        r.request(root_at, request);
     }
     r.run();
     r.into_graph()
+}
+
+impl<'a> Resolver<'_, 'a> {
+    /// Queues the root at `root_at` with the features asked for.
+    fn request(&mut self, root_at: usize, request: &FeatureRequest) {
+        let r = self;
+        let key: K = (root_at, false);
+        r.queue.push_back(Work::Package(key));
+        let root_pkg = r.dense.packages[root_at];
+        if !request.no_default_features {
+            r.queue
+                .push_back(Work::Feature(key, Cow::Borrowed("default")));
+        }
+        if request.all_features
+            && let Some(p) = root_pkg
+        {
+            for f in p.features.keys() {
+                r.queue
+                    .push_back(Work::Feature(key, Cow::Borrowed(f.as_str())));
+            }
+            for d in p.dependencies.iter().filter(|d| d.optional) {
+                r.queue.push_back(Work::Feature(
+                    key,
+                    Cow::Owned(format!("dep:{}", dep_name(d))),
+                ));
+            }
+        }
+        let root_name = root_pkg.map(|p| p.name.to_string()).unwrap_or_default();
+        for value in request
+            .features
+            .iter()
+            .flat_map(|f| f.split([',', ' ']))
+            .filter(|f| !f.is_empty())
+        {
+            // `ROOT/feat` is the root's own feature; `dep/feat` a dependency's.
+            let value = match value.split_once('/') {
+                Some((pkg, feat)) if pkg == root_name => feat.to_string(),
+                _ => value.to_string(),
+            };
+            r.queue.push_back(Work::Feature(key, Cow::Owned(value)));
+        }
+    }
 }
 
 /// `feat` of `dep/feat`, borrowed from the metadata when the value is.
@@ -202,7 +224,7 @@ impl<'a> Resolver<'_, 'a> {
         // cargo builds the dev-dependencies of the package under test only,
         // never those of what it depends on.
         if d.kind == DependencyKind::Development
-            && !(self.include_dev && key.0 == self.root && !key.1)
+            && !(self.include_dev && self.is_root[key.0] && !key.1)
         {
             return false;
         }
@@ -463,7 +485,13 @@ mod tests {
         let m = meta();
         let index = Index::new(&m).unwrap_or_else(|e| panic!("{e}"));
         let root = PackageId { repr: "app".into() };
-        let graph = resolve(&index, &root, include_dev, &Platforms::default(), request);
+        let graph = resolve(
+            &index,
+            &[&root],
+            include_dev,
+            &Platforms::default(),
+            request,
+        );
         graph
             .keys()
             .map(|(id, host)| format!("{}{}", id.repr, if *host { "(host)" } else { "" }))

@@ -173,34 +173,48 @@ pub fn select(
     platforms: &Platforms,
     mode: &Mode,
 ) -> Result<Selection, String> {
+    select_many(meta, &[root], include_dev, platforms, mode)
+}
+
+/// Walks the graph from several roots at once, as `cargo build -p A -p B`
+/// (or `--workspace`) builds them: one resolution, features unified across
+/// the roots — linear in the graph, where one walk per root would be
+/// quadratic on a large workspace.
+pub fn select_many(
+    meta: &Metadata,
+    roots: &[&PackageId],
+    include_dev: bool,
+    platforms: &Platforms,
+    mode: &Mode,
+) -> Result<Selection, String> {
     let index = Index::new(meta)?;
-    if !index.nodes.contains_key(root) {
-        return Err(format!("`{}` is not in the dependency graph", root.repr));
+    if let Some(missing) = roots.iter().find(|r| !index.nodes.contains_key(*r)) {
+        return Err(format!("`{}` is not in the dependency graph", missing.repr));
     }
     let graph = match mode {
-        Mode::Unified => unified(&index, root, include_dev, platforms),
+        Mode::Unified => unified(&index, roots, include_dev, platforms),
         Mode::Features(request) => {
-            super::features::resolve(&index, root, include_dev, platforms, request)
+            super::features::resolve(&index, roots, include_dev, platforms, request)
         }
     };
-    Ok(collapse(&graph, root))
+    Ok(collapse(&graph, roots))
 }
 
 /// Resolver 1: every edge of the resolve graph whose kind and platform apply.
 fn unified(
     index: &Index<'_>,
-    root: &PackageId,
+    roots: &[&PackageId],
     include_dev: bool,
     platforms: &Platforms,
 ) -> KeyGraph {
     let mut graph = KeyGraph::new();
-    let mut queue = VecDeque::from([(root.clone(), false)]);
+    let mut queue: VecDeque<Key> = roots.iter().map(|r| ((*r).clone(), false)).collect();
     while let Some(key) = queue.pop_front() {
         if graph.contains_key(&key) {
             continue;
         }
         let (id, for_host) = (&key.0, key.1);
-        let dev_allowed = include_dev && id == root && !for_host;
+        let dev_allowed = include_dev && roots.contains(&id) && !for_host;
         let mut out: BTreeMap<Key, Kinds> = BTreeMap::new();
         for dep in index
             .nodes
@@ -246,14 +260,14 @@ fn unified(
 
 /// Packages-in-context to packages: usage from how the root reaches each
 /// context (runtime only through normal edges in the target context).
-fn collapse(graph: &KeyGraph, root: &PackageId) -> Selection {
+fn collapse(graph: &KeyGraph, roots: &[&PackageId]) -> Selection {
     let closure = |allow: Kinds| -> BTreeSet<&Key> {
-        let start = (root.clone(), false);
         let mut seen: BTreeSet<&Key> = BTreeSet::new();
-        let Some((first, _)) = graph.get_key_value(&start) else {
-            return seen;
-        };
-        let mut queue = VecDeque::from([first]);
+        let mut queue: VecDeque<&Key> = roots
+            .iter()
+            .filter_map(|r| graph.get_key_value(&((*r).clone(), false)))
+            .map(|(k, _)| k)
+            .collect();
         while let Some(key) = queue.pop_front() {
             if !seen.insert(key) {
                 continue;

@@ -1,6 +1,10 @@
 //! Project chores, in Rust rather than shell (the xtask pattern):
 //!
 //! - `cargo xtask docs` regenerates `docs/checks.md` from the check registry.
+//! - `cargo xtask bench [--sizes small,large,huge] [--runs N] [--write-docs]`
+//!   generates synthetic workspaces (small, large, huge) and times the
+//!   `cargo metadata` floor, `cargo readiness`, its `audit` and `sbom`,
+//!   and the peer tools, with peak memory (see `bench_workspaces`).
 //! - `cargo xtask bench run [--repo PATH] [--runs N]` measures warm runs of
 //!   `cargo readiness --offline` on a repository (default: this one) and how
 //!   much of each run is `cargo metadata`.
@@ -51,6 +55,24 @@ fn docs(root: &Path) -> Result<(), String> {
 }
 
 mod bench_scan;
+mod bench_workspaces;
+mod synth;
+
+/// `cargo xtask bench generate --size NAME --out DIR`: one synthetic
+/// workspace, to look at or to run other tools on.
+fn generate(args: &[String]) -> Result<(), String> {
+    let name = flag(args, "--size").unwrap_or("large");
+    let size = synth::SIZES
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| format!("unknown size `{name}` (small, large, huge)"))?;
+    let out = flag(args, "--out")
+        .map(PathBuf::from)
+        .ok_or("--out DIR is required")?;
+    let ws = synth::generate(size, &out, 0x5EED_CA60)?;
+    println!("generated {}", ws.display());
+    Ok(())
+}
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter()
@@ -61,6 +83,9 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 
 fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
+        None | Some("workspaces") => return bench_workspaces::run(root, args),
+        Some(a) if a.starts_with("--") => return bench_workspaces::run(root, args),
+        Some("generate") => return generate(args),
         Some("run") => {}
         Some("audit") => return bench_audit(root, args),
         Some("checks") => return bench_checks(root, args),
@@ -74,7 +99,7 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
                 .unwrap_or(9);
             return bench_sbom(root, &repo, runs);
         }
-        _ => return Err("usage: cargo xtask bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench sbom [--repo PATH] [--runs N] | bench scan [--path DIR] [--runs N]".into()),
+        _ => return Err("usage: cargo xtask bench [workspaces] [--sizes small,large,huge] [--runs N] [--db PATH] [--write-docs] | bench generate --size NAME --out DIR | bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench sbom [--repo PATH] [--runs N] | bench scan [--path DIR] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
         .map(PathBuf::from)
