@@ -675,6 +675,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         project: Some(&project),
         dependencies: dependencies.as_ref(),
     };
+    let t = Instant::now();
     for (format, path) in &args.outputs {
         let text = report::render(&card, &ctx, *format);
         let text = if *format == ReportFormat::Human {
@@ -708,6 +709,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     } else {
         print(&report::render(&card, &ctx, args.format), color)?;
     }
+    let reports_time = t.elapsed();
     if args.verbose || std::env::var_os("CARGO_READINESS_TIMINGS").is_some() {
         for (phase, d) in &facts.timings {
             eprintln!("timing: {phase:<16} {:>8.1} ms", d.as_secs_f64() * 1000.0);
@@ -716,6 +718,11 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
             "timing: {:<16} {:>8.1} ms",
             "checks",
             checks_time.as_secs_f64() * 1000.0
+        );
+        eprintln!(
+            "timing: {:<16} {:>8.1} ms",
+            "reports",
+            reports_time.as_secs_f64() * 1000.0
         );
         for r in &card.checks {
             eprintln!(

@@ -346,6 +346,15 @@ fn svg_badge_and_html_outputs_are_written() {
     assert_eq!(out.status.code(), Some(1));
     let page = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
     assert!(page.ends_with("</html>\n"));
+    // Readable as any new file is (Pages deploys only files others can read).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let plain = dir.path().join("site/plain.txt");
+        std::fs::write(&plain, "x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join("site/index.html")), mode(&plain));
+    }
     let badge = std::fs::read_to_string(dir.path().join("site/badge.svg")).unwrap();
     let (_, json) = run_json(dir.path(), &[]);
     let score = format!("{:.1}", json["score"].as_f64().unwrap());

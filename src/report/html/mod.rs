@@ -22,7 +22,7 @@ const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
 /// `sha256-` hashes of [`CSS`] and [`JS`] for the Content-Security-Policy
 /// (a unit test recomputes them).
-const CSS_HASH: &str = "sha256-QEHskHPXGrlxihbxoBpTrCQ6KfJ4v/OERX8MfRL5ID4=";
+const CSS_HASH: &str = "sha256-2450l77Rl8xz7VDZjkgYvqjNyUpQ79aQXStirvls5gY=";
 const JS_HASH: &str = "sha256-8t/Nw9kJ9P6w7cYCYIOWqxfmFYGJikqvmsuRlh14oG4=";
 
 /// Findings shown before the rest are folded into "N more".
