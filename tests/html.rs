@@ -128,6 +128,42 @@ fn outline(html: &str) -> String {
     out
 }
 
+/// Panics unless every element is closed in order and ids are unique.
+fn assert_well_formed(html: &str) {
+    const VOID: &[&str] = &[
+        "meta", "br", "input", "img", "link", "hr", "line", "rect", "stop",
+    ];
+    let mut stack: Vec<String> = Vec::new();
+    let mut ids = BTreeSet::new();
+    let body = &html[html.find("<html").unwrap()..];
+    let mut rest = body;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').unwrap();
+        let tag = &rest[..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop();
+            assert_eq!(open.as_deref(), Some(name), "</{name}> closes {open:?}");
+        } else if !tag.starts_with('!') {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if let Some(id) = attr(&format!("<{tag}>"), "id") {
+                assert!(ids.insert(id.to_string()), "duplicate id {id}");
+            }
+            if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+                stack.push(name.clone());
+            }
+            // Script and style bodies are not markup.
+            if name == "script" || name == "style" {
+                rest = &rest[rest.find(&format!("</{name}>")).unwrap()..];
+            }
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
 fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
@@ -148,6 +184,7 @@ fn golden(name: &str, actual: &str) {
 fn html_outline_matches_its_golden_file() {
     let dir = fixture("dual-license-missing");
     let page = html(dir.path(), &[]);
+    assert_well_formed(&page);
     let outline = outline(&page).replace(env!("CARGO_PKG_VERSION"), "<VERSION>");
     golden("dual-license-missing.html-outline.txt", &outline);
 
@@ -286,6 +323,7 @@ fn without_a_commit_locations_are_plain_relative_paths() {
 fn hostile_strings_are_shown_as_text() {
     let dir = fixture("html-injection");
     let page = html(dir.path(), &[]);
+    assert_well_formed(&page);
     // The page's own script is the only one; no injected element exists.
     assert_eq!(page.matches("<script").count(), 1, "{page}");
     assert!(!page.contains("<img"));

@@ -199,7 +199,7 @@ fn header(
     }
     out.push_str("</h1>\n");
     if let Some(d) = ctx.project.and_then(|p| p.description.as_deref()) {
-        let _ = writeln!(out, "<p class=\"desc\">{}</p>", esc(d));
+        let _ = writeln!(out, "<p class=\"desc\">{}</p>", rich(d));
     }
     out.push_str("<dl class=\"meta\">\n");
     if let Some(p) = ctx.project {
@@ -257,7 +257,7 @@ fn header(
     let class = if card.gate.passed { "pass" } else { "fail" };
     let _ = write!(
         out,
-        "<div class=\"verdict {class}\" role=\"status\">\n<p class=\"score\"><span class=\"num\" id=\"score\">{:.1}</span><span class=\"of\">/100</span></p>\n<p class=\"gate-line\">{}</p>\n<p class=\"gate-sub\">profile {}, needs {} and no failing <code>deny</code> check</p>\n",
+        "<div class=\"verdict {class}\" aria-label=\"Score and gate verdict\">\n<p class=\"score\"><span class=\"num\" id=\"score\">{:.1}</span><span class=\"of\">/100</span></p>\n<p class=\"gate-line\">{}</p>\n<p class=\"gate-sub\">profile {}, needs {} and no failing <code>deny</code> check</p>\n",
         card.score,
         if card.gate.passed {
             "✓ Gate passed"
