@@ -192,3 +192,15 @@ fn audit(facts: &Facts) -> Result<AuditSummary, String> {
         ignored: report.ignored.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::workspace::Member;
+
+    #[test]
+    fn nothing_to_summarise_without_the_resolved_graph() {
+        let facts = Facts::in_memory(vec![Member::named("a", "1.0.0", "")], &[]);
+        assert!(summarise(&facts).is_none());
+    }
+}

@@ -37,12 +37,16 @@ impl Project {
         let name = root_pkg
             .map(|m| m.name.clone())
             .or_else(|| {
-                facts
-                    .members
-                    .iter()
-                    .find_map(|m| m.repository.as_deref())
-                    .and_then(forge::parse_repository)
-                    .and_then(|r| r.path.rsplit('/').next().map(str::to_string))
+                let url = facts.members.iter().find_map(|m| m.repository.as_deref())?;
+                let repo = forge::parse_repository(url)?;
+                let name = repo.path.rsplit('/').next()?;
+                // The parsed path is lower-cased; show the URL's spelling.
+                let at = url.to_ascii_lowercase().rfind(name);
+                Some(
+                    at.and_then(|i| url.get(i..i + name.len()))
+                        .unwrap_or(name)
+                        .to_string(),
+                )
             })
             .or_else(|| {
                 facts
@@ -223,6 +227,27 @@ mod tests {
         let l = WebLinks::new(None, Some(&p)).unwrap();
         let url = l.file_url("<script>\"x\".md", Some(1));
         assert!(url.contains("/crates/x/%3Cscript%3E%22x%22.md#L1"), "{url}");
+    }
+
+    #[test]
+    fn identity_from_members() {
+        use crate::facts::workspace::Member;
+        let mut root = Member::named("app", "1.2.3", "");
+        root.description = Some("Does things.".into());
+        let facts = Facts::in_memory(vec![Member::named("zlib", "0.1.0", "crates/z"), root], &[]);
+        let p = Project::from_facts(&facts);
+        assert_eq!(
+            (p.name.as_str(), p.version.as_deref()),
+            ("app", Some("1.2.3"))
+        );
+        assert_eq!(p.description.as_deref(), Some("Does things."));
+        assert_eq!(p.members, 2);
+        // A virtual workspace: the repository's name; a version only when shared.
+        let mut a = Member::named("a", "0.1.0", "a");
+        a.repository = Some("https://github.com/acme/Widgets".into());
+        let facts = Facts::in_memory(vec![a, Member::named("b", "0.2.0", "b")], &[]);
+        let p = Project::from_facts(&facts);
+        assert_eq!((p.name.as_str(), p.version), ("Widgets", None));
     }
 
     #[test]

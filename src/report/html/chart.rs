@@ -118,3 +118,53 @@ pub fn render(card: &Scorecard) -> String {
     out.push_str("</svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Category;
+    use crate::score::{CategoryScore, Gate, Profile};
+
+    fn card(min_score: f64) -> Scorecard {
+        Scorecard {
+            profile: Profile::Production,
+            score: 80.0,
+            gate: Gate {
+                passed: true,
+                min_score,
+                reasons: Vec::new(),
+            },
+            categories: Category::ALL
+                .into_iter()
+                .map(|id| CategoryScore {
+                    id,
+                    weight: id.default_weight(),
+                    score: (id != Category::Testing).then_some(50.0),
+                })
+                .collect(),
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_bar_per_category_and_the_gate_line() {
+        let svg = render(&card(75.0));
+        assert_eq!(svg.matches("<g class=\"cat\"").count(), 6);
+        assert_eq!(
+            svg.matches("<rect class=\"bar ").count(),
+            6,
+            "5 categories + total"
+        );
+        assert!(
+            svg.contains("<text class=\"value na\""),
+            "unscored category"
+        );
+        // 75 on a 420 px axis starting at 132.
+        assert!(
+            svg.contains("<line x1=\"447\" y1=\"30\" x2=\"447\""),
+            "{svg}"
+        );
+        assert!(svg.contains("gate ≥ 75"));
+        assert!(!render(&card(0.0)).contains("class=\"gate\""));
+    }
+}

@@ -296,7 +296,7 @@ fn overview(out: &mut String, card: &Scorecard) {
     out.push_str("<section class=\"overview\" aria-label=\"Scores\">\n<figure>\n");
     out.push_str(&chart::render(card));
     out.push_str("\n<figcaption>Bars: each category's score out of 100; the dashed line is the minimum total score the gate needs.</figcaption>\n</figure>\n");
-    out.push_str("<table class=\"cats\" aria-label=\"Scores by category\">\n<thead><tr><th>Category</th><th class=\"num\">Weight</th><th class=\"num\">Score</th><th class=\"num\">Problems</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"cats\" aria-label=\"Scores by category\">\n<thead><tr><th>Category</th><th class=\"num\">Weight</th><th class=\"num\">Score</th><th class=\"num\" title=\"checks that failed, warned or could not run\">To fix</th></tr></thead>\n<tbody>\n");
     for c in &card.categories {
         let problems = card
             .checks
