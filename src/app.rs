@@ -667,6 +667,13 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
 
     let prefix = facts.git.as_ref().and_then(|g| g.prefix.clone());
     let github = report::GithubLinks::from_env(prefix);
+    let project = report::project::Project::from_facts(&facts);
+    // The dependency summary only feeds the HTML page.
+    let wants_html = args.format == ReportFormat::Html
+        || args.outputs.iter().any(|(f, _)| *f == ReportFormat::Html);
+    let dependencies = wants_html
+        .then(|| report::deps::summarise(&facts))
+        .flatten();
     let ctx = report::Context {
         root: &facts.root,
         notes: &facts.notes,
@@ -674,6 +681,8 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         github: github.as_ref(),
         baselined,
         repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
+        project: Some(&project),
+        dependencies: dependencies.as_ref(),
     };
     let t = Instant::now();
     for (format, path) in &args.outputs {

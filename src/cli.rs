@@ -375,6 +375,10 @@ pub enum ReportFormat {
     Junit,
     /// A shields.io endpoint badge.
     Badge,
+    /// One self-contained HTML page: score, chart, every check and finding.
+    Html,
+    /// A static SVG badge (score and colour) for a README.
+    SvgBadge,
 }
 
 fn parse_output(s: &str) -> Result<(ReportFormat, PathBuf), String> {
@@ -382,7 +386,9 @@ fn parse_output(s: &str) -> Result<(ReportFormat, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=readiness.sarif"))?;
     let format = ReportFormat::from_str(format, true).map_err(|_| {
-        format!("`{format}`: expected one of human, json, sarif, markdown, junit, badge")
+        format!(
+            "`{format}`: expected one of human, json, sarif, markdown, junit, badge, html, svg-badge"
+        )
     })?;
     if path.is_empty() {
         return Err(format!("`{s}`: the path is empty"));

@@ -82,13 +82,28 @@ pub fn regex(pattern: &str) -> regex::Regex {
 /// Writes `bytes` to `path` atomically: a temp file in the same directory,
 /// then a rename, so readers never see a partial file and a failure leaves
 /// any previous file intact.
+///
+/// The file gets the permissions a plainly created file would (0666 less
+/// the umask), or keeps those of the file it replaces — not a temp file's
+/// private 0600: reports and SBOMs are read by other users and web servers
+/// (GitHub Pages refuses to deploy files others cannot read).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(
+            std::fs::metadata(path)
+                .map(|m| m.permissions())
+                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
+        );
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -2,12 +2,16 @@
 
 pub mod audit;
 pub mod badge;
+pub mod deps;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod licenses;
 pub mod markdown;
+pub mod project;
 pub mod sarif;
+pub mod svg_badge;
 
 use std::path::Path;
 
@@ -29,6 +33,10 @@ pub struct Context<'a> {
     /// The workspace root's path inside the git repository, when it is not
     /// the repository's root (SARIF URIs are relative to the repository).
     pub repo_prefix: Option<&'a str>,
+    /// Name, version, commit and date of the project (HTML header, links).
+    pub project: Option<&'a project::Project>,
+    /// The dependency graph summarised, when it was resolved (HTML).
+    pub dependencies: Option<&'a deps::Summary>,
 }
 
 /// What is needed to link a file line on GitHub.
@@ -67,5 +75,7 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>, format: crate::cli::ReportFor
         F::Markdown => markdown::render(card, ctx),
         F::Junit => junit::render(card, ctx),
         F::Badge => badge::render(card),
+        F::Html => html::render(card, ctx),
+        F::SvgBadge => svg_badge::render(card),
     }
 }
