@@ -160,6 +160,15 @@ impl FileIndex {
             .map(|&i| &self.entries[i])
     }
 
+    /// Drops `path` from the index (a file that appeared during the walk
+    /// but is not the repository's, such as a lockfile cargo generated).
+    pub fn remove(&mut self, path: &str) {
+        if let Ok(i) = self.entries.binary_search_by(|e| e.path.as_str().cmp(path)) {
+            self.entries.remove(i);
+            self.by_dir = index_dirs(&self.entries);
+        }
+    }
+
     /// Number of indexed files.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -48,18 +48,55 @@ impl GitFacts {
 }
 
 /// Collects git facts for the work tree containing `root`.
+///
+/// Seven git processes, each answering several questions where git allows:
+/// a pre-push hook pays for every one of them.
 pub fn collect(root: &Path) -> Option<GitFacts> {
-    let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
-    if inside.trim() != "true" {
+    // Fails outside a repository; prints one answer per line otherwise
+    // (`--show-prefix` prints an empty line at the top of the tree).
+    let state = git(
+        root,
+        &[
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--is-shallow-repository",
+            "--show-prefix",
+        ],
+    )?;
+    let mut answers = state.lines();
+    if answers.next().map(str::trim) != Some("true") {
         return None;
     }
-    let head = git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    let tags = git(root, &["tag", "--list"])
-        .map(|s| s.lines().map(str::to_string).collect())
-        .unwrap_or_default();
-    let prefix = prefix(root);
+    let shallow = answers.next().map(str::trim) == Some("true");
+    let prefix = answers.next().unwrap_or("").trim().to_string();
+
+    // Tags, and where origin's HEAD points (the remote's default branch).
+    let (tags, default_branch) = refs(root);
+    // HEAD and the recent commit times in one walk; fails without commits.
+    let log = git(
+        root,
+        &[
+            "log",
+            "--format=%H %ct",
+            &format!("--max-count={MAX_COMMIT_TIMES}"),
+            "HEAD",
+        ],
+    )
+    .unwrap_or_default();
+    let mut head = None;
+    let mut commit_times = Vec::new();
+    for line in log.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(hash), Some(time)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if head.is_none() {
+            head = Some(hash.to_string());
+        }
+        if let Ok(t) = time.parse() {
+            commit_times.push(t);
+        }
+    }
     let tracked = git(root, &["ls-files", "-z", "--cached", "--full-name", "."])
         .map(|s| split_z(&s, &prefix))
         .unwrap_or_default();
@@ -81,30 +118,9 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
     let origin_url = git(root, &["remote", "get-url", "origin"])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let shallow =
-        git(root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
-    let symbolic = |name: &str| {
-        git(root, &["symbolic-ref", "--quiet", "--short", name])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let default_branch = symbolic("refs/remotes/origin/HEAD")
-        .map(|b| b.strip_prefix("origin/").map(str::to_string).unwrap_or(b));
-    let current_branch = symbolic("HEAD");
-    let commit_times = match head {
-        Some(_) => git(
-            root,
-            &[
-                "log",
-                "--format=%ct",
-                &format!("--max-count={MAX_COMMIT_TIMES}"),
-                "HEAD",
-            ],
-        )
-        .map(|s| s.lines().filter_map(|l| l.trim().parse().ok()).collect())
-        .unwrap_or_default(),
-        None => Vec::new(),
-    };
+    let current_branch = git(root, &["symbolic-ref", "--quiet", "--short", "HEAD"])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     Some(GitFacts {
         head,
         tags,
@@ -119,12 +135,37 @@ pub fn collect(root: &Path) -> Option<GitFacts> {
     })
 }
 
-/// The workspace root's path inside the repository (`crates/x/`), so
-/// `--full-name` paths can be made relative to the workspace root.
-fn prefix(root: &Path) -> String {
-    git(root, &["rev-parse", "--show-prefix"])
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default()
+/// Every tag, and the branch `origin/HEAD` points at, from one
+/// `for-each-ref`.
+fn refs(root: &Path) -> (BTreeSet<String>, Option<String>) {
+    let out = git(
+        root,
+        &[
+            "for-each-ref",
+            "--format=%(refname)%00%(symref)",
+            "refs/tags",
+            "refs/remotes/origin/HEAD",
+        ],
+    )
+    .unwrap_or_default();
+    parse_refs(&out)
+}
+
+fn parse_refs(out: &str) -> (BTreeSet<String>, Option<String>) {
+    let mut tags = BTreeSet::new();
+    let mut default_branch = None;
+    for line in out.lines() {
+        let (name, target) = line.split_once('\0').unwrap_or((line, ""));
+        if let Some(tag) = name.strip_prefix("refs/tags/") {
+            tags.insert(tag.to_string());
+        } else if name == "refs/remotes/origin/HEAD" {
+            default_branch = target
+                .strip_prefix("refs/remotes/origin/")
+                .filter(|b| !b.is_empty())
+                .map(str::to_string);
+        }
+    }
+    (tags, default_branch)
 }
 
 fn split_z(output: &str, prefix: &str) -> BTreeSet<String> {
@@ -165,6 +206,18 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refs_give_tags_and_the_default_branch() {
+        let out = "refs/remotes/origin/HEAD\0refs/remotes/origin/main\nrefs/tags/v0.1.0\0\nrefs/tags/v1.0.0\0\n";
+        let (tags, default) = parse_refs(out);
+        assert_eq!(
+            tags.into_iter().collect::<Vec<_>>(),
+            vec!["v0.1.0", "v1.0.0"]
+        );
+        assert_eq!(default.as_deref(), Some("main"));
+        assert_eq!(parse_refs("").1, None);
+    }
 
     #[test]
     fn split_strips_prefix() {

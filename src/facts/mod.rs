@@ -180,18 +180,60 @@ pub struct CollectOptions {
     pub advisories: Option<AdvisoryOptions>,
 }
 
+/// What collection reads of the repository beside `cargo metadata`.
+struct Tree {
+    git: Option<GitFacts>,
+    files: FileIndex,
+    lockfile: Option<LockfileFacts>,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Tree {
+    /// Git facts, the file walk (which leaves out what git ignores) and
+    /// `Cargo.lock` when it was there before cargo ran (`lock_existed`): a
+    /// lockfile cargo generates for the run is not the repository's.
+    fn read(root: &std::path::Path, lock_existed: bool) -> Tree {
+        let mut timings = Vec::new();
+        let t = Instant::now();
+        let git = git::collect(root);
+        timings.push(("git (concurrent)", t.elapsed()));
+        let t = Instant::now();
+        let empty = BTreeSet::new();
+        let mut files = FileIndex::collect(root, git.as_ref().map_or(&empty, |g| &g.ignored));
+        if !lock_existed {
+            files.remove("Cargo.lock");
+        }
+        timings.push(("file walk (concurrent)", t.elapsed()));
+        // Read even when git ignores it (the file index leaves ignored
+        // files out): the audit needs it, and the `lockfile` check reports
+        // the ignoring.
+        let t = Instant::now();
+        let path = root.join("Cargo.lock");
+        let lockfile = lock_existed.then(|| {
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+            LockfileFacts::new("Cargo.lock", text, false)
+        });
+        timings.push(("Cargo.lock (concurrent)", t.elapsed()));
+        Tree {
+            git,
+            files,
+            lockfile,
+            timings,
+        }
+    }
+}
+
 impl Facts {
     /// Collects every fact for the workspace at `loc`.
     pub fn collect(loc: &Location, opts: &CollectOptions) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
-        // cargo metadata, git and the advisory database are independent:
-        // collect them at the same time.
-        let (run, guessed_git, prepared, times) = std::thread::scope(|scope| {
-            let git_thread = scope.spawn(|| {
-                let t = Instant::now();
-                (git::collect(&loc.root), t.elapsed())
-            });
+        // cargo metadata is most of a run. What does not need its answer —
+        // git, the file walk, Cargo.lock, the advisory database — runs
+        // beside it, on the workspace root guessed from the manifest.
+        let lock_existed = loc.root.join("Cargo.lock").is_file();
+        let (run, guessed_tree, prepared, times) = std::thread::scope(|scope| {
+            let tree_thread = scope.spawn(|| Tree::read(&loc.root, lock_existed));
             let db_thread = opts.advisories.as_ref().map(|a| {
                 scope.spawn(move || {
                     let t = Instant::now();
@@ -201,18 +243,17 @@ impl Facts {
             let t = Instant::now();
             let run = workspace::metadata(loc, opts.flags, &mut notes);
             let metadata_time = t.elapsed();
-            let (git, git_time) = git_thread.join().unwrap_or((None, Duration::ZERO));
+            let tree = tree_thread.join().ok();
             let (prepared, db_time) = match db_thread.map(|h| h.join()) {
                 Some(Ok((p, d))) => (Some(p), d),
                 _ => (None, Duration::ZERO),
             };
-            (run, git, prepared, (metadata_time, git_time, db_time))
+            (run, tree, prepared, (metadata_time, db_time))
         });
         let run = run?;
         timings.push(("cargo metadata", times.0));
-        timings.push(("git (concurrent)", times.1));
         if opts.advisories.is_some() {
-            timings.push(("advisory db (concurrent)", times.2));
+            timings.push(("advisory db (concurrent)", times.1));
         }
         let metadata = run.result;
 
@@ -236,31 +277,23 @@ impl Facts {
             |m| meta_index::MetaIndex::new(m, &root),
         );
         timings.push(("members", t.elapsed()));
-        // cargo may place the root elsewhere than the guess; ask git again then.
-        let git = if root == loc.root {
-            guessed_git
-        } else {
-            git::collect(&root)
+        // cargo may place the root elsewhere than the guess: read the tree
+        // there then.
+        let tree = match guessed_tree {
+            Some(tree) if root == loc.root => tree,
+            _ => Tree::read(&root, root.join("Cargo.lock").is_file()),
         };
-
-        let t = Instant::now();
-        let empty = BTreeSet::new();
-        let files = FileIndex::collect(&root, git.as_ref().map_or(&empty, |g| &g.ignored));
-        timings.push(("file walk", t.elapsed()));
+        timings.extend(tree.timings);
+        let (git, files) = (tree.git, tree.files);
+        let lockfile = tree.lockfile.or_else(|| {
+            // No committed Cargo.lock: the one cargo resolved for this run.
+            run.generated_lockfile
+                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
+        });
 
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
         let workflows = workflows::collect(&texts);
-        // Read even when git ignores it (the file index leaves ignored files
-        // out): the audit needs it, and the `lockfile` check reports the
-        // ignoring.
-        let lockfile = if root.join("Cargo.lock").is_file() {
-            let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
-            Some(LockfileFacts::new("Cargo.lock", text, false))
-        } else {
-            run.generated_lockfile
-                .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
-        };
         timings.push(("read files", t.elapsed()));
 
         let t = Instant::now();
