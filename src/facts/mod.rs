@@ -217,6 +217,14 @@ impl Facts {
         let t = Instant::now();
         let empty = BTreeSet::new();
         let files = FileIndex::collect(&root, git.as_ref().map_or(&empty, |g| &g.ignored));
+        // A directory that cannot be listed (permission denied) is skipped:
+        // say so, since nothing inside it was checked.
+        notes.extend(
+            files
+                .problems
+                .iter()
+                .map(|p| format!("{p}; nothing inside it was checked")),
+        );
         timings.push(("file walk", t.elapsed()));
 
         let t = Instant::now();
@@ -226,7 +234,8 @@ impl Facts {
         // out): the audit needs it, and the `lockfile` check reports the
         // ignoring.
         let lockfile = if root.join("Cargo.lock").is_file() {
-            let text = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string());
+            let text = files::read_own_file(Some(&root), &root.join("Cargo.lock"))
+                .map_err(|problem| format!("Cargo.lock {problem}"));
             Some(LockfileFacts::new("Cargo.lock", text, false))
         } else {
             run.generated_lockfile
@@ -314,7 +323,8 @@ impl Facts {
         let read_lock = |root: &std::path::Path| {
             let path = root.join("Cargo.lock");
             path.is_file().then(|| {
-                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+                let text = files::read_own_file(Some(root), &path)
+                    .map_err(|problem| format!("Cargo.lock {problem}"));
                 LockfileFacts::new("Cargo.lock", text, false)
             })
         };
