@@ -3,7 +3,6 @@
 //! version-tags) never panic.
 #![no_main]
 
-use cargo_readiness::checks::changelog;
 use cargo_readiness::parse::markdown;
 use libfuzzer_sys::fuzz_target;
 
@@ -11,9 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = cargo_readiness_fuzz::text(data) else {
         return;
     };
-    let _ = changelog::version_in(&text);
-    let _ = changelog::entries(&text);
-    let _ = changelog::release_entries(&text);
+    // The release checks parse the version headings and entries themselves.
     let _ = markdown::link_defs(&text);
     cargo_readiness_fuzz::check_all(&[("CHANGELOG.md", &text)]);
 });

@@ -247,7 +247,7 @@ pub fn metadata_resolved(
     let lockfile = loc.root.join("Cargo.lock");
     // cargo would read a FIFO forever, spend seconds and gigabytes on a huge
     // file, and follow a symlink out of the repository: refuse first.
-    super::files::check_own_file(&loc.root, &lockfile).map_err(|problem| Error::Manifest {
+    super::files::check_own_file(&loc.root, &lockfile).map_err(|problem| Error::Lockfile {
         path: lockfile.clone(),
         line: None,
         message: format!("the file {problem}"),
@@ -301,13 +301,18 @@ pub fn metadata_resolved(
                     message: "cargo metadata crashed on it (stack overflow); cargo cannot build this workspace either".into(),
                 })
             } else if is_users_to_fix(&stderr) {
-                Err(Error::Manifest {
-                    path: lockfile_in(&stderr)
-                        .or_else(|| manifest_in(&stderr))
-                        .unwrap_or_else(|| loc.manifest.clone()),
-                    line: line_in(&stderr),
-                    message: summarize(&stderr),
-                })
+                match lockfile_in(&stderr) {
+                    Some(path) => Err(Error::Lockfile {
+                        path,
+                        line: line_in(&stderr),
+                        message: summarize(&stderr),
+                    }),
+                    None => Err(Error::Manifest {
+                        path: manifest_in(&stderr).unwrap_or_else(|| loc.manifest.clone()),
+                        line: line_in(&stderr),
+                        message: summarize(&stderr),
+                    }),
+                }
             } else {
                 Ok(MetadataRun {
                     result: Err(MetadataUnavailable {
