@@ -166,11 +166,7 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             } else {
                 cwd.join(path)
             };
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                action: "cannot read",
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_lockfile(None, &path)?;
             let root = path
                 .parent()
                 .map(Path::to_path_buf)
@@ -180,9 +176,15 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         None => {
             let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &cwd)?;
             let path = loc.root.join("Cargo.lock");
-            match std::fs::read_to_string(&path) {
-                Ok(text) => (loc.root.clone(), path, text, None),
-                Err(_) => {
+            // Bounded and regular, never through a symlink out of the
+            // repository; only a missing file means "resolve one".
+            let existing = std::fs::symlink_metadata(&path)
+                .is_ok()
+                .then(|| read_lockfile(Some(&loc.root), &path))
+                .transpose()?;
+            match existing {
+                Some(text) => (loc.root.clone(), path, text, None),
+                None => {
                     // No lockfile: let cargo resolve one, as cargo-audit does.
                     let flags = CargoFlags {
                         offline,
@@ -210,7 +212,7 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     let lock: cargo_lock::Lockfile =
         lock_text
             .parse()
-            .map_err(|e: cargo_lock::Error| Error::Manifest {
+            .map_err(|e: cargo_lock::Error| Error::Lockfile {
                 path: lock_path.clone(),
                 line: None,
                 message: format!("not a valid Cargo.lock: {e}"),
@@ -753,4 +755,17 @@ fn print(text: &str, color: ColorChoice) -> Result<()> {
             source,
         }),
     }
+}
+
+/// Reads a lock file for `audit`: at most 16 MB, a regular file, text; with
+/// `root`, not through a symlink leading out of it.
+fn read_lockfile(root: Option<&Path>, path: &Path) -> Result<String> {
+    crate::facts::files::read_own_file(root, path).map_err(|problem| Error::Lockfile {
+        path: path.to_path_buf(),
+        line: match problem {
+            crate::facts::files::TextProblem::NotUtf8 { line } => Some(line),
+            _ => None,
+        },
+        message: format!("the file {problem}"),
+    })
 }

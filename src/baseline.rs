@@ -33,10 +33,12 @@ struct Entry {
 
 /// Reads the fingerprints recorded in a baseline file.
 pub fn read(path: &Path) -> Result<BTreeSet<String>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "cannot read the baseline",
+    // Bounded and regular: a FIFO or a 100 MB file named as the baseline
+    // is an error naming it, not a hang.
+    let text = crate::facts::files::read_own_file(None, path).map_err(|problem| Error::Config {
         path: path.to_path_buf(),
-        source,
+        line: None,
+        message: format!("the baseline {problem}"),
     })?;
     let file: File = serde_json::from_str(&text).map_err(|e| Error::Config {
         path: path.to_path_buf(),

@@ -190,23 +190,18 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     let unconfigured = config.policy.licenses.source.is_none()
         || config.policy.sources.source.is_none()
         || config.policy.bans.source.is_none();
-    let text = match std::fs::read(&deny) {
-        Ok(bytes) if unconfigured => match String::from_utf8(bytes) {
+    let text = if unconfigured && std::fs::symlink_metadata(&deny).is_ok() {
+        match crate::facts::files::read_own_file(Some(root), &deny) {
             Ok(text) => Some(text),
-            Err(_) => {
+            Err(problem) => {
                 config
                     .policy_problems
-                    .push("deny.toml is not valid UTF-8; its policy is not applied".into());
+                    .push(format!("deny.toml {problem}; its policy is not applied"));
                 None
             }
-        },
-        Err(e) if unconfigured && deny.exists() => {
-            config.policy_problems.push(format!(
-                "deny.toml cannot be read ({e}); its policy is not applied"
-            ));
-            None
         }
-        _ => None,
+    } else {
+        None
     };
     if let Some(text) = text {
         let (from_deny, problems) = crate::policy::from_deny_toml(&text);
@@ -227,15 +222,17 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
 
 fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     if let Some(path) = explicit {
-        return load_file(path, &read(path)?);
+        return load_file(path, &read(path, None)?);
     }
     let file = root.join(FILE_NAME);
-    if file.is_file() {
-        return load_file(&file, &read(&file)?);
+    // Anything there (a FIFO, a dangling symlink) is read or refused with
+    // its reason, never silently passed over.
+    if std::fs::symlink_metadata(&file).is_ok() {
+        return load_file(&file, &read(&file, Some(root))?);
     }
     let manifest = root.join("Cargo.toml");
     if manifest.is_file() {
-        let text = read(&manifest)?;
+        let text = read(&manifest, Some(root))?;
         let view: ManifestView =
             toml::from_str(&text).map_err(|e| toml_error(&manifest, &text, e))?;
         let (raw, table) = match (
@@ -257,11 +254,17 @@ fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     Ok(Config::default())
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "cannot read configuration",
+/// Reads a configuration file: bounded, regular, text, and (unless the
+/// user named it) not a symlink out of the workspace.
+fn read(path: &Path, root: Option<&Path>) -> Result<String> {
+    use crate::facts::files::{self, TextProblem};
+    files::read_own_file(root, path).map_err(|problem| Error::Config {
         path: path.to_path_buf(),
-        source,
+        line: match problem {
+            TextProblem::NotUtf8 { line } => Some(line),
+            _ => None,
+        },
+        message: format!("the file {problem}"),
     })
 }
 

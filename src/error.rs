@@ -25,6 +25,19 @@ pub enum Error {
         message: String,
     },
 
+    /// A `Cargo.lock` that cargo cannot read or parse, or that the tool
+    /// refuses to hand it (too large, not a regular file, a symlink out of
+    /// the repository).
+    #[error("malformed lock file {path}{}: {message}", line_suffix(*.line))]
+    Lockfile {
+        /// The lock file.
+        path: PathBuf,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A configuration file with a syntax error, unknown key or bad value.
     #[error("invalid configuration in {path}{}: {message}", line_suffix(*.line))]
     Config {

@@ -64,7 +64,7 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
     // Anything already there — text, bytes, a dangling symlink — is kept
     // unless it is ours or --force.
     let occupied = std::fs::symlink_metadata(&hook).is_ok();
-    let ours = std::fs::read(&hook).is_ok_and(|bytes| contains(&bytes, MARKER.as_bytes()));
+    let ours = read_hook(&hook).is_some_and(|bytes| contains(&bytes, MARKER.as_bytes()));
     if occupied && !ours {
         if !force {
             return Err(Error::Usage(format!(
@@ -113,14 +113,28 @@ pub fn install(cwd: &Path, force: bool) -> Result<String> {
     })
 }
 
+/// The bytes of an existing hook: a regular file (a FIFO would block the
+/// read) of a plausible size; `None` otherwise, so it is left alone.
+fn read_hook(hook: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    const MAX: u64 = 1024 * 1024;
+    let meta = std::fs::metadata(hook).ok()?;
+    if !meta.is_file() || meta.len() > MAX {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(hook).ok()?.take(MAX).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 /// Removes the hook if this tool wrote it.
 pub fn uninstall(cwd: &Path) -> Result<String> {
     let hook = hooks_dir(cwd)?.join("pre-push");
     if std::fs::symlink_metadata(&hook).is_err() {
         return Ok(format!("no pre-push hook at {}", hook.display()));
     }
-    match std::fs::read(&hook) {
-        Ok(bytes) if contains(&bytes, MARKER.as_bytes()) => {
+    match read_hook(&hook) {
+        Some(bytes) if contains(&bytes, MARKER.as_bytes()) => {
             std::fs::remove_file(&hook).map_err(|source| Error::Io {
                 action: "cannot remove",
                 path: hook.clone(),

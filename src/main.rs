@@ -27,6 +27,14 @@ fn main() -> ExitCode {
         );
     }));
 
+    // Interrupted (Ctrl-C, SIGTERM from CI, SIGHUP): remove the temp files of
+    // writes in progress, so the user's files keep their old content and no
+    // `.NAME.XXXX.tmp` is left behind. 130 is the shell's code for SIGINT.
+    let _ = ctrlc::set_handler(|| {
+        cargo_readiness::util::remove_pending_writes();
+        std::process::exit(130);
+    });
+
     let args = normalize_args(std::env::args_os());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

@@ -79,8 +79,14 @@ pub fn regex(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).expect("built-in regex must compile")
 }
 
+/// Temp files being written right now, removed by [`remove_pending_writes`]
+/// when the process is interrupted.
+static PENDING_WRITES: std::sync::Mutex<Vec<std::path::PathBuf>> =
+    std::sync::Mutex::new(Vec::new());
+
 /// Writes `bytes` to `path` atomically: a temp file in the same directory,
-/// then a rename, so readers never see a partial file and a failure leaves
+/// then a rename, so readers never see a partial file and a failure — or
+/// an interrupt (SIGINT/SIGTERM), see [`remove_pending_writes`] — leaves
 /// any previous file intact.
 ///
 /// The file gets the permissions a plainly created file would (0666 less
@@ -93,21 +99,63 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    // Named after its target, so a leftover (a `kill -9`) says what it was.
+    let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(
-            std::fs::metadata(path)
-                .map(|m| m.permissions())
-                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
-        );
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let registered = tmp.path().to_path_buf();
+    if let Ok(mut pending) = PENDING_WRITES.lock() {
+        pending.push(registered.clone());
+    }
+    let result = (|| {
+        if let Some(perms) = existing {
+            tmp.as_file().set_permissions(perms)?;
+        }
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        pause_for_tests();
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    if let Ok(mut pending) = PENDING_WRITES.lock() {
+        pending.retain(|p| *p != registered);
+    }
+    result
+}
+
+/// Removes the temp files of writes in progress. Called when the process
+/// is interrupted, just before it exits: the targets keep their old
+/// content, and no `.NAME.XXXX.tmp` is left behind.
+pub fn remove_pending_writes() {
+    // Never wait on a lock the interrupted thread may hold.
+    if let Ok(pending) = PENDING_WRITES.try_lock() {
+        for path in pending.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Test hook: `CARGO_READINESS_TEST_WRITE_PAUSE_MS` holds every atomic write
+/// between writing its temp file and renaming it, so tests can interrupt
+/// the run at exactly that point.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("CARGO_READINESS_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// Today's date (UTC), or `CARGO_READINESS_TODAY` (YYYY-MM-DD) so tests of
@@ -159,6 +207,31 @@ mod tests {
         assert_eq!(close_matches("licence-files", ids), vec!["license-files"]);
         assert_eq!(close_matches("lock", ids), vec!["lockfile"]);
         assert!(close_matches("zzz", ids).is_empty());
+    }
+
+    #[test]
+    fn atomic_writes_keep_permissions_and_leave_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.json");
+        write_atomic(&target, b"one").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_ne!(mode & 0o044, 0, "a new file is not private: {mode:o}");
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+            write_atomic(&target, b"two").unwrap();
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640, "a replaced file keeps its mode");
+        }
+        write_atomic(&target, b"three").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"three");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
+        assert!(PENDING_WRITES.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -18,6 +18,9 @@ use crate::util::Fnv64;
 /// Bump when the cached shape changes.
 const FORMAT: u32 = 1;
 
+/// A cache file larger than this is ignored (and rewritten).
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The cache directory: `CARGO_READINESS_CACHE_DIR`, else the platform's
 /// user cache directory (`$XDG_CACHE_HOME`, `~/.cache`, `%LOCALAPPDATA%`)
 /// under `cargo-readiness/`.
@@ -94,7 +97,21 @@ fn file(dir: &Path) -> PathBuf {
 
 /// The cached advisories for `key`, if the cache holds exactly that.
 pub fn read(dir: &Path, key: &str) -> Option<Cached> {
-    let bytes = std::fs::read(file(dir)).ok()?;
+    use std::io::Read;
+    // Only a regular file of a plausible size is read: a FIFO or a huge
+    // file in the cache directory must not hang the run (the real database
+    // parses to a few MB).
+    let path = file(dir);
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .ok()?
+        .take(MAX_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
     let entry: Entry = serde_json::from_slice(&bytes).ok()?;
     if entry.format != FORMAT || entry.key != key {
         return None;

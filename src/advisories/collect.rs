@@ -11,6 +11,7 @@ use super::db::{self, DbError, DbLocation, LoadedDb};
 use super::fetch::{self, FetchOutcome};
 use super::graph::DepGraph;
 use super::ignores;
+use super::lock;
 use super::yanked::{self, YankedFacts};
 use crate::config::{AdvisoriesConfig, IgnoreRule};
 
@@ -49,13 +50,28 @@ pub struct PreparedDb {
 /// Fetches (when allowed and needed) and loads the database.
 pub fn prepare_db(opts: &AdvisoryOptions) -> PreparedDb {
     let location = db::locate(opts.db_flag.as_deref(), opts.config.db.as_deref());
+    // Another run may be fetching into the same database: fetch under the
+    // exclusive lock (`ensure` then sees that run's fresh copy and does
+    // nothing), load under a shared one. A plain directory the user manages
+    // is never fetched into and gets no lock file beside it.
+    let lock = if fetch::is_fetchable(&location.path) {
+        lock::DbLock::open(&location.path)
+    } else {
+        lock::DbLock::none()
+    };
+    if opts.allow_fetch && fetch::may_fetch(&location.path, opts.config.max_age) {
+        lock.exclusive();
+    }
     let fetch = fetch::ensure(
         &location.path,
         &opts.config.url,
         opts.config.max_age,
         opts.allow_fetch,
     );
+    lock.unlock();
+    lock.shared();
     let db = db::load(&location.path, opts.cache_dir.as_deref());
+    drop(lock);
     PreparedDb {
         location,
         fetch,
@@ -69,8 +85,17 @@ pub fn external_ignores(root: &Path) -> (Vec<IgnoreRule>, Vec<String>) {
     let mut problems = Vec::new();
     for file in ignores::FILES {
         let path = root.join(file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        if std::fs::symlink_metadata(&path).is_err() {
             continue;
+        }
+        // Bounded, regular files only, never a symlink out of the repository:
+        // a FIFO named `.cargo/audit.toml` must not hang the run.
+        let text = match crate::facts::files::read_own_file(Some(root), &path) {
+            Ok(text) => text,
+            Err(problem) => {
+                problems.push(format!("{file} {problem}; its ignores are not applied"));
+                continue;
+            }
         };
         let parsed = ignores::parse(file, &text);
         rules.extend(parsed.rules);

@@ -166,7 +166,12 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
             if name.starts_with('.') || !name.ends_with(".md") {
                 continue;
             }
-            let meta = entry.metadata().map_err(|e| io(&path, e))?;
+            // Follows a symlink; a FIFO or directory named `x.md` is not an
+            // advisory (reading a FIFO would hang the run).
+            let meta = std::fs::metadata(&path).map_err(|e| io(&path, e))?;
+            if !meta.is_file() {
+                continue;
+            }
             let mtime = meta
                 .modified()
                 .ok()
@@ -184,7 +189,8 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
 
 /// Parses one advisory file, checking it sits in its crate's directory.
 pub fn parse_advisory(path: &Path) -> Result<Option<Advisory>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let text = crate::facts::files::read_own_file(None, path)
+        .map_err(|problem| format!("the file {problem}"))?;
     let mut advisory: Advisory = text.parse().map_err(|e: rustsec::Error| e.to_string())?;
     let dir = path
         .parent()

@@ -57,6 +57,25 @@ pub fn last_fetch(path: &Path) -> Option<SystemTime> {
         })
 }
 
+/// Whether this tool may ever fetch into `path`: it is missing, or a
+/// database it (or cargo-audit) manages.
+pub fn is_fetchable(path: &Path) -> bool {
+    !path.exists() || managed(path)
+}
+
+/// Whether [`ensure`] would fetch (or try to): the database is missing, or
+/// one this tool manages is older than `max_age`. Cheap; no network.
+pub fn may_fetch(path: &Path, max_age: Duration) -> bool {
+    if !path.exists() {
+        return true;
+    }
+    managed(path)
+        && last_fetch(path)
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or(Duration::MAX)
+            > max_age
+}
+
 /// Makes sure a database is at `path`, fetching or updating it from `url`
 /// when `allowed` and it is missing or older than `max_age`.
 pub fn ensure(path: &Path, url: &str, max_age: Duration, allowed: bool) -> FetchOutcome {

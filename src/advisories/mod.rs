@@ -10,4 +10,5 @@ pub mod fetch;
 pub mod graph;
 pub mod http;
 pub mod ignores;
+pub mod lock;
 pub mod yanked;

@@ -356,13 +356,70 @@ pub fn read_text_limited(
     abs: &Path,
     limit: u64,
 ) -> Result<String, TextProblem> {
+    read_text_within(Some(canonical_root), abs, limit)
+}
+
+/// Reads a file the tool itself needs (a manifest, `readiness.toml`,
+/// `deny.toml`): at most [`MAX_TEXT_BYTES`], a regular file (a FIFO would
+/// block), text; with `root`, a symlink is followed only when it stays inside
+/// it. A file the user named explicitly has no root.
+pub fn read_own_file(root: Option<&Path>, path: &Path) -> Result<String, TextProblem> {
+    let canonical = root.map(|r| fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
+    read_text_within(canonical.as_deref(), path, MAX_TEXT_BYTES)
+}
+
+/// Whether the file at `abs` would be read by [`read_own_file`] with `root`,
+/// without reading it: `Ok` for a missing file or a regular file of at most
+/// [`MAX_TEXT_BYTES`] inside the root. For files another program (cargo)
+/// reads too, checked before that program runs.
+pub fn check_own_file(root: &Path, abs: &Path) -> Result<(), TextProblem> {
+    let Ok(meta) = fs::symlink_metadata(abs) else {
+        return Ok(());
+    };
+    let unreadable = |e: std::io::Error| TextProblem::Unreadable {
+        reason: e.to_string(),
+    };
+    let meta = if meta.file_type().is_symlink() {
+        let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let target = fs::canonicalize(abs).map_err(unreadable)?;
+        if !target.starts_with(&canonical_root) {
+            return Err(TextProblem::OutsideRoot {
+                target: target.display().to_string(),
+            });
+        }
+        fs::metadata(&target).map_err(unreadable)?
+    } else {
+        meta
+    };
+    if !meta.is_file() {
+        return Err(TextProblem::Unreadable {
+            reason: "not a regular file".into(),
+        });
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(TextProblem::TooLarge {
+            size: meta.len(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn read_text_within(
+    canonical_root: Option<&Path>,
+    abs: &Path,
+    limit: u64,
+) -> Result<String, TextProblem> {
+    use std::io::Read;
     let unreadable = |e: std::io::Error| TextProblem::Unreadable {
         reason: e.to_string(),
     };
     let meta = fs::symlink_metadata(abs).map_err(unreadable)?;
     let target: PathBuf = if meta.file_type().is_symlink() {
         let target = fs::canonicalize(abs).map_err(unreadable)?;
-        if !target.starts_with(canonical_root) {
+        if let Some(canonical_root) = canonical_root
+            && !target.starts_with(canonical_root)
+        {
             return Err(TextProblem::OutsideRoot {
                 target: target.display().to_string(),
             });
@@ -383,12 +440,27 @@ pub fn read_text_limited(
     if size > limit {
         return Err(TextProblem::TooLarge { size, limit });
     }
-    let bytes = fs::read(&target).map_err(unreadable)?;
+    // Never more than the limit, even if the file grows while being read.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    fs::File::open(&target)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(TextProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
     decode(bytes)
 }
 
-/// Decodes file bytes as UTF-8 text, stripping a byte-order mark.
+/// Decodes file bytes as text, stripping a byte-order mark: UTF-8, or
+/// UTF-16 when a UTF-16 byte-order mark says so (editors on Windows save
+/// Markdown and YAML that way, and GitHub renders it).
 pub fn decode(bytes: Vec<u8>) -> Result<String, TextProblem> {
+    if let Some(text) = decode_utf16(&bytes) {
+        return text;
+    }
     let sniff = &bytes[..bytes.len().min(8192)];
     if sniff.contains(&0) {
         return Err(TextProblem::Binary);
@@ -411,9 +483,73 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, TextProblem> {
     }
 }
 
+/// Text behind a UTF-16 byte-order mark (`FF FE` little-endian, `FE FF`
+/// big-endian); `None` without one. Unpaired surrogates or an odd length
+/// make it not text.
+fn decode_utf16(bytes: &[u8]) -> Option<Result<String, TextProblem>> {
+    let little = match bytes {
+        // `FF FE 00 00` is a UTF-32 mark: not ours to decode.
+        [0xff, 0xfe, 0, 0, ..] => return None,
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return Some(Err(TextProblem::Binary));
+    }
+    let units = body.chunks_exact(2).map(|pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut line = 1;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok('\0') => return Some(Err(TextProblem::Binary)),
+            Ok(c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                text.push(c);
+            }
+            Err(_) => return Some(Err(TextProblem::NotUtf8 { line })),
+        }
+    }
+    Some(Ok(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_text() {
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(
+                "# Sécurité\nmail ✉\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(decode(le), Ok("# Sécurité\nmail ✉\n".into()));
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain("a\nb".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(be), Ok("a\nb".into()));
+        // Odd length, a lone surrogate on line 2, a NUL: not text.
+        assert_eq!(decode(vec![0xff, 0xfe, b'a']), Err(TextProblem::Binary));
+        assert_eq!(
+            decode(vec![0xff, 0xfe, b'a', 0, b'\n', 0, 0x00, 0xd8]),
+            Err(TextProblem::NotUtf8 { line: 2 })
+        );
+        assert_eq!(decode(vec![0xff, 0xfe, 0, 0]), Err(TextProblem::Binary));
+    }
 
     #[test]
     fn decode_handles_bom_binary_and_bad_utf8() {

@@ -210,7 +210,8 @@ impl Tree {
         let t = Instant::now();
         let path = root.join("Cargo.lock");
         let lockfile = lock_existed.then(|| {
-            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+            let text = files::read_own_file(Some(root), &path)
+                .map_err(|problem| format!("Cargo.lock {problem}"));
             LockfileFacts::new("Cargo.lock", text, false)
         });
         timings.push(("Cargo.lock (concurrent)", t.elapsed()));
@@ -290,6 +291,14 @@ impl Facts {
             run.generated_lockfile
                 .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
         });
+        // A directory that cannot be listed (permission denied) is skipped:
+        // say so, since nothing inside it was checked.
+        notes.extend(
+            files
+                .problems
+                .iter()
+                .map(|p| format!("{p}; nothing inside it was checked")),
+        );
 
         let t = Instant::now();
         let texts = files::read_texts(&root, text_paths(&files, &members));
@@ -380,7 +389,8 @@ impl Facts {
         let read_lock = |root: &std::path::Path| {
             let path = root.join("Cargo.lock");
             path.is_file().then(|| {
-                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+                let text = files::read_own_file(Some(root), &path)
+                    .map_err(|problem| format!("Cargo.lock {problem}"));
                 LockfileFacts::new("Cargo.lock", text, false)
             })
         };

@@ -136,10 +136,17 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
 
 /// Reads and parses a manifest as TOML, naming the file and line on error.
 pub fn read_manifest(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "cannot read",
+    use super::files::{self, TextProblem};
+    // Bounded and regular: a 100 MB or FIFO `Cargo.toml` is an error naming
+    // the file, not minutes of parsing or a hang. (cargo reads manifests
+    // through symlinks, so the tool does too.)
+    let text = files::read_own_file(None, path).map_err(|problem| Error::Manifest {
         path: path.to_path_buf(),
-        source,
+        line: match problem {
+            TextProblem::NotUtf8 { line } => Some(line),
+            _ => None,
+        },
+        message: format!("the file {problem}"),
     })?;
     text.parse::<toml::Table>().map_err(|e| Error::Manifest {
         path: path.to_path_buf(),
@@ -238,6 +245,13 @@ pub fn metadata_resolved(
     notes: &mut Vec<String>,
 ) -> Result<MetadataRun> {
     let lockfile = loc.root.join("Cargo.lock");
+    // cargo would read a FIFO forever, spend seconds and gigabytes on a huge
+    // file, and follow a symlink out of the repository: refuse first.
+    super::files::check_own_file(&loc.root, &lockfile).map_err(|problem| Error::Lockfile {
+        path: lockfile.clone(),
+        line: None,
+        message: format!("the file {problem}"),
+    })?;
     let lock_existed = lockfile.exists();
     let mut resolve = resolve.clone();
     let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
@@ -278,12 +292,27 @@ pub fn metadata_resolved(
             generated_lockfile,
         }),
         Err(stderr) => {
-            if is_users_to_fix(&stderr) {
+            if stderr.contains("has overflowed its stack") {
+                // cargo itself crashed (e.g. a chain of 10 000 features):
+                // it cannot build this workspace either.
                 Err(Error::Manifest {
-                    path: manifest_in(&stderr).unwrap_or_else(|| loc.manifest.clone()),
-                    line: line_in(&stderr),
-                    message: summarize(&stderr),
+                    path: loc.manifest.clone(),
+                    line: None,
+                    message: "cargo metadata crashed on it (stack overflow); cargo cannot build this workspace either".into(),
                 })
+            } else if is_users_to_fix(&stderr) {
+                match lockfile_in(&stderr) {
+                    Some(path) => Err(Error::Lockfile {
+                        path,
+                        line: line_in(&stderr),
+                        message: summarize(&stderr),
+                    }),
+                    None => Err(Error::Manifest {
+                        path: manifest_in(&stderr).unwrap_or_else(|| loc.manifest.clone()),
+                        line: line_in(&stderr),
+                        message: summarize(&stderr),
+                    }),
+                }
             } else {
                 Ok(MetadataRun {
                     result: Err(MetadataUnavailable {
@@ -376,7 +405,11 @@ fn summarize(stderr: &str) -> String {
         .lines()
         .map(str::trim)
         .filter(|l| {
-            !l.is_empty() && *l != "Caused by:" && !l.starts_with('|') && !l.starts_with('^')
+            !l.is_empty()
+                && *l != "Caused by:"
+                && !l.starts_with('|')
+                && !l.starts_with('^')
+                && !is_excerpt(l)
         })
         .map(|l| l.trim_start_matches("error:").trim())
         .collect();
@@ -390,6 +423,31 @@ fn arrow_location(stderr: &str) -> Option<(PathBuf, usize)> {
     let _col = parts.next()?;
     let line_no: usize = parts.next()?.trim().parse().ok()?;
     Some((PathBuf::from(parts.next()?.trim()), line_no))
+}
+
+/// A `12 | text` line: cargo quoting the file. Left out of the one-line
+/// message: it may be megabytes long, binary, or a terminal escape.
+fn is_excerpt(line: &str) -> bool {
+    line.split_once('|').is_some_and(|(n, _)| {
+        let n = n.trim();
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// The lock file cargo could not read or parse, when that is the error
+/// (its line is then in the lock file, not the manifest).
+fn lockfile_in(stderr: &str) -> Option<PathBuf> {
+    [
+        "lock file at: ",
+        "failed to open: ",
+        "failed to read file: ",
+    ]
+    .iter()
+    .find_map(|prefix| {
+        let start = stderr.find(prefix)? + prefix.len();
+        let path = stderr[start..].lines().next()?.trim();
+        path.ends_with("Cargo.lock").then(|| PathBuf::from(path))
+    })
 }
 
 fn manifest_in(stderr: &str) -> Option<PathBuf> {
@@ -647,5 +705,35 @@ mod tests {
         assert!(!is_users_to_fix(
             "error: toolchain '1.60.0-x86_64' is not installed"
         ));
+    }
+
+    #[test]
+    fn lock_file_errors_name_the_lock_file_and_never_quote_it() {
+        let stderr = "error: failed to parse lock file at: /x/Cargo.lock
+
+Caused by:
+  TOML parse error at line 8, column 3
+  |
+8 | \u{1b}]0;title\n  |   ^
+  key with no value, expected `=`
+";
+        assert_eq!(lockfile_in(stderr), Some(PathBuf::from("/x/Cargo.lock")));
+        assert_eq!(line_in(stderr), Some(8));
+        let summary = summarize(stderr);
+        assert!(!summary.contains("title"), "{summary}");
+        assert!(
+            summary.ends_with("key with no value, expected `=`"),
+            "{summary}"
+        );
+        assert_eq!(
+            lockfile_in(
+                "error: failed to open: /x/Cargo.lock
+
+Caused by:
+  Permission denied"
+            ),
+            Some(PathBuf::from("/x/Cargo.lock"))
+        );
+        assert_eq!(lockfile_in("error: failed to open: /x/Cargo.toml"), None);
     }
 }

@@ -5,6 +5,10 @@
 //!   generates synthetic workspaces (small, large, huge) and times the
 //!   `cargo metadata` floor, `cargo readiness`, its `audit` and `sbom`,
 //!   and the peer tools, with peak memory (see `bench_workspaces`).
+//! - `cargo xtask release-check [--allow-dirty] [--no-verify]` checks that
+//!   this commit can be released (versions, changelog, tags, docs, package
+//!   contents, build from the tarball); `release-check notes VERSION` prints
+//!   the changelog section used as release notes. See `release_check.rs`.
 //! - `cargo xtask bench run [--repo PATH] [--runs N]` measures warm runs of
 //!   `cargo readiness --offline` on a repository (default: this one) and how
 //!   much of each run is `cargo metadata`.
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("docs") => docs(&root),
         Some("bench") => bench(&root, &args[1..]),
+        Some("release-check") => release_check::run(&root, &args[1..]),
         _ => Err("usage: cargo xtask docs | cargo xtask bench run [--repo PATH] [--runs N]".into()),
     };
     match result {
@@ -73,6 +78,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     println!("generated {}", ws.display());
     Ok(())
 }
+mod release_check;
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter()
