@@ -123,7 +123,11 @@ fn read_hook(hook: &Path) -> Option<Vec<u8>> {
         return None;
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(hook).ok()?.take(MAX).read_to_end(&mut bytes).ok()?;
+    std::fs::File::open(hook)
+        .ok()?
+        .take(MAX)
+        .read_to_end(&mut bytes)
+        .ok()?;
     Some(bytes)
 }
 

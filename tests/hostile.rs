@@ -722,14 +722,21 @@ fn fifos_named_like_files_the_tool_reads_do_not_hang() {
     // FIFO per run, so the error can only be about that file.
     for (args, file, fifo) in [
         (&["audit", "--offline"][..], "Cargo.lock", "Cargo.lock"),
-        (&["--offline", "--baseline", "base.json"][..], "base.json", "base.json"),
+        (
+            &["--offline", "--baseline", "base.json"][..],
+            "base.json",
+            "base.json",
+        ),
         (&["hook", "install"][..], "pre-push", ".git/hooks/pre-push"),
     ] {
         let dir = fixture("good");
         common::git_commit_all(dir.path());
         let path = dir.path().join(fifo);
         let _ = std::fs::remove_file(&path);
-        let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
         assert!(status.success());
         let out = bounded(dir.path(), args);
         assert_no_crash(&out);
