@@ -5,6 +5,7 @@
 
 use cargo_readiness::advisories::audit::{self, Settings};
 use cargo_readiness::advisories::graph::DepGraph;
+use cargo_readiness::advisories::index::AdvisoryIndex;
 use cargo_readiness::checks::Level;
 use libfuzzer_sys::fuzz_target;
 
@@ -28,5 +29,6 @@ fuzz_target!(|data: &[u8]| {
         dev_level: Level::Warn,
         target: None,
     };
-    let _ = audit::audit(&[advisory], &lock, &graph, None, &settings);
+    let index = AdvisoryIndex::new(vec![advisory]);
+    let _ = audit::audit(&index, &lock, &graph, None, &settings);
 });

@@ -11,6 +11,7 @@ use semver::{Op, Version, VersionReq};
 
 use super::db::matches_id;
 use super::graph::{DepGraph, Kinds};
+use super::index::AdvisoryIndex;
 use super::yanked::{YankStatus, YankedFacts};
 use crate::checks::Level;
 use crate::config::IgnoreRule;
@@ -219,21 +220,27 @@ pub fn minimal_fix(current: &Version, patched: &[VersionReq]) -> Option<Version>
 
 /// Audits `lock` against `advisories`.
 pub fn audit(
-    advisories: &[Advisory],
+    advisories: &AdvisoryIndex,
     lock: &cargo_lock::Lockfile,
     graph: &DepGraph,
     yanked: Option<&YankedFacts>,
     settings: &Settings,
 ) -> Report {
-    let mut by_crate: BTreeMap<&str, Vec<&Advisory>> = BTreeMap::new();
-    for a in advisories {
-        if a.metadata.withdrawn.is_none()
-            && a.metadata.collection != Some(rustsec::Collection::Rust)
-        {
-            by_crate
-                .entry(a.metadata.package.as_str())
-                .or_default()
-                .push(a);
+    // Only the crates the lockfile names are looked up (and, from the
+    // cache, parsed); withdrawn advisories and the toolchain's never match.
+    let mut by_crate: BTreeMap<&str, Vec<Advisory>> = BTreeMap::new();
+    for package in &lock.packages {
+        let name = package.name.as_str();
+        if !by_crate.contains_key(name) {
+            let found: Vec<Advisory> = advisories
+                .for_crate(name)
+                .into_iter()
+                .filter(|a| {
+                    a.metadata.withdrawn.is_none()
+                        && a.metadata.collection != Some(rustsec::Collection::Rust)
+                })
+                .collect();
+            by_crate.insert(name, found);
         }
     }
     let reach = graph.reach();

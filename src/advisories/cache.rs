@@ -7,16 +7,18 @@
 //! that does not parse or has the wrong key is ignored and rewritten: never
 //! trusted.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rustsec::Advisory;
 use serde::{Deserialize, Serialize};
 
 use super::db::BadAdvisory;
+use super::index::AdvisoryIndex;
 use crate::util::Fnv64;
 
 /// Bump when the cached shape changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A cache file larger than this is ignored (and rewritten).
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -75,20 +77,30 @@ pub fn commit_key(root: &Path, commit: &str) -> String {
     format!("{:016x}-{commit}", h.finish())
 }
 
+/// The cache file's first line: everything but the advisories, and where
+/// each crate's advisories sit in the rest of the file (byte ranges from the
+/// start of the second line). A reader parses this
+/// line and only the groups it asks for.
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Header {
     format: u32,
     key: String,
-    advisories: Vec<Advisory>,
+    count: usize,
+    /// The newest advisory's date (Unix seconds), for a plain directory's age.
+    newest: Option<i64>,
     bad: Vec<(PathBuf, String)>,
+    /// Per crate, the byte range of its JSON array in the body.
+    crates: BTreeMap<String, (usize, usize)>,
 }
 
 /// What a cache hit gives back.
 pub struct Cached {
-    /// The parsed advisories.
-    pub advisories: Vec<Advisory>,
+    /// The advisories, parsed per crate when asked for.
+    pub advisories: AdvisoryIndex,
     /// Files that did not parse when the cache was built.
     pub bad: Vec<BadAdvisory>,
+    /// The newest advisory's date.
+    pub newest: Option<jiff::Timestamp>,
 }
 
 fn file(dir: &Path) -> PathBuf {
@@ -96,7 +108,8 @@ fn file(dir: &Path) -> PathBuf {
 }
 
 /// The cached advisories for `key`, if the cache holds exactly that.
-pub fn read(dir: &Path, key: &str) -> Option<Cached> {
+/// `root` is the database the cache was built from.
+pub fn read(dir: &Path, key: &str, root: &Path) -> Option<Cached> {
     use std::io::Read;
     // Only a regular file of a plausible size is read: a FIFO or a huge
     // file in the cache directory must not hang the run (the real database
@@ -112,17 +125,40 @@ pub fn read(dir: &Path, key: &str) -> Option<Cached> {
         .take(MAX_BYTES)
         .read_to_end(&mut bytes)
         .ok()?;
-    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-    if entry.format != FORMAT || entry.key != key {
+    let text = String::from_utf8(bytes).ok()?;
+    // `[HEADER,\n[GROUP,GROUP,...]]`: serde_json writes no raw newline, so
+    // the first one ends the header.
+    let split = text.find('\n')?;
+    let header = text.get(..split)?.strip_prefix('[')?.strip_suffix(',')?;
+    let header: Header = serde_json::from_str(header).ok()?;
+    if header.format != FORMAT || header.key != key {
         return None;
     }
+    let body = &text[split + 1..];
+    // A truncated file (a full disk, an old tool killed mid-write) is a miss.
+    if !body.ends_with("]]") || header.crates.values().any(|&(_, end)| end > body.len()) {
+        return None;
+    }
+    let body: std::sync::Arc<str> = std::sync::Arc::from(body);
     Some(Cached {
-        advisories: entry.advisories,
-        bad: entry
+        advisories: AdvisoryIndex::from_raw(
+            header.count,
+            header
+                .crates
+                .into_iter()
+                .map(|(name, (start, end))| (name, start..end))
+                .collect(),
+            body,
+            root,
+        ),
+        bad: header
             .bad
             .into_iter()
             .map(|(path, message)| BadAdvisory { path, message })
             .collect(),
+        newest: header
+            .newest
+            .and_then(|s| jiff::Timestamp::from_second(s).ok()),
     })
 }
 
@@ -132,17 +168,100 @@ pub fn write(
     key: &str,
     advisories: &[Advisory],
     bad: &[BadAdvisory],
+    newest: Option<jiff::Timestamp>,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let entry = Entry {
+    let mut by_crate: BTreeMap<&str, Vec<&Advisory>> = BTreeMap::new();
+    for a in advisories {
+        by_crate
+            .entry(a.metadata.package.as_str())
+            .or_default()
+            .push(a);
+    }
+    let mut body = vec![b'['];
+    let mut crates = BTreeMap::new();
+    for (name, list) in by_crate {
+        if body.len() > 1 {
+            body.push(b',');
+        }
+        let start = body.len();
+        serde_json::to_writer(&mut body, &list).map_err(std::io::Error::other)?;
+        crates.insert(name.to_string(), (start, body.len()));
+    }
+    body.extend_from_slice(b"]]");
+    let header = Header {
         format: FORMAT,
         key: key.to_string(),
-        advisories: advisories.to_vec(),
+        count: advisories.len(),
+        newest: newest.map(|t| t.as_second()),
         bad: bad
             .iter()
             .map(|b| (b.path.clone(), b.message.clone()))
             .collect(),
+        crates,
     };
-    let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+    // One JSON document (other tools and people can read it), laid out so
+    // a reader finds the header without parsing the groups.
+    let mut bytes = vec![b'['];
+    serde_json::to_writer(&mut bytes, &header).map_err(std::io::Error::other)?;
+    bytes.extend_from_slice(b",\n");
+    bytes.extend_from_slice(&body);
     crate::util::write_atomic(&file(dir), &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisory(id: &str, package: &str) -> Advisory {
+        format!(
+            "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"2021-03-04\"\n[versions]\npatched = [\">= 2.0.0\"]\n```\n\n# Title\n\nText with a\nnewline and \"quotes\".\n"
+        )
+        .parse()
+        .unwrap()
+    }
+
+    #[test]
+    fn groups_read_back_lazily_from_one_json_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let advisories = [
+            advisory("RUSTSEC-2021-0001", "alpha"),
+            advisory("RUSTSEC-2021-0002", "beta"),
+            advisory("RUSTSEC-2021-0003", "alpha"),
+        ];
+        let bad = [BadAdvisory {
+            path: PathBuf::from("crates/x/bad.md"),
+            message: "no front matter".into(),
+        }];
+        let newest = jiff::Timestamp::from_second(1_614_816_000).ok();
+        write(dir.path(), "k1", &advisories, &bad, newest).unwrap();
+        let bytes = std::fs::read(file(dir.path())).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            doc[1].as_array().map(Vec::len),
+            Some(2),
+            "one array per crate"
+        );
+
+        let hit = read(dir.path(), "k1", Path::new("/nonexistent")).unwrap();
+        assert_eq!(hit.advisories.len(), 3);
+        assert_eq!(hit.newest, newest);
+        assert_eq!(hit.bad.len(), 1);
+        let alpha: Vec<String> = hit
+            .advisories
+            .for_crate("alpha")
+            .iter()
+            .map(|a| a.metadata.id.as_str().to_string())
+            .collect();
+        assert_eq!(alpha, ["RUSTSEC-2021-0001", "RUSTSEC-2021-0003"]);
+        assert_eq!(hit.advisories.for_crate("beta").len(), 1);
+        assert!(hit.advisories.for_crate("gamma").is_empty());
+
+        assert!(read(dir.path(), "other key", Path::new("/")).is_none());
+        std::fs::write(file(dir.path()), &bytes[..bytes.len() / 3]).unwrap();
+        assert!(
+            read(dir.path(), "k1", Path::new("/")).is_none(),
+            "truncated"
+        );
+    }
 }

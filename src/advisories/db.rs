@@ -9,6 +9,7 @@ use rustsec::Collection;
 use rustsec::advisory::Id;
 
 use super::cache;
+use super::index::AdvisoryIndex;
 
 /// Where the database location came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,9 +95,9 @@ pub struct BadAdvisory {
 pub struct LoadedDb {
     /// Where it was loaded from.
     pub path: PathBuf,
-    /// Every advisory (withdrawn and informational included; the `rust`
-    /// collection too, which is never matched against a lockfile).
-    pub advisories: Vec<Advisory>,
+    /// Every advisory by crate (withdrawn and informational included; the
+    /// `rust` collection too, which is never matched against a lockfile).
+    pub advisories: AdvisoryIndex,
     /// Files that could not be parsed: their crates are not fully checked.
     pub bad: Vec<BadAdvisory>,
     /// Whether the directory is a git checkout.
@@ -245,24 +246,25 @@ pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> 
             key
         }
     };
-    let cached = cache_dir.and_then(|dir| cache::read(dir, &key));
-    let (advisories, bad, from_cache) = match cached {
-        Some(entry) => (entry.advisories, entry.bad, true),
+    let cached = cache_dir.and_then(|dir| cache::read(dir, &key, root));
+    let (advisories, bad, newest, from_cache) = match cached {
+        Some(entry) => (entry.advisories, entry.bad, entry.newest, true),
         None => {
             let files = match files {
                 Some(f) => f,
                 None => advisory_files(root)?,
             };
             let (advisories, bad) = parse_all(&files);
+            let newest = newest_advisory_date(&advisories);
             if let Some(dir) = cache_dir {
                 // A cache that cannot be written only costs speed.
-                let _ = cache::write(dir, &key, &advisories, &bad);
+                let _ = cache::write(dir, &key, &advisories, &bad, newest);
             }
-            (advisories, bad, false)
+            (AdvisoryIndex::new(advisories), bad, newest, false)
         }
     };
     let (last_commit, last_updated) = commit.map_or((None, None), |(id, t)| (Some(id), Some(t)));
-    let last_updated = last_updated.or_else(|| newest_advisory_date(&advisories));
+    let last_updated = last_updated.or(newest);
     Ok(LoadedDb {
         path: root.to_path_buf(),
         advisories,

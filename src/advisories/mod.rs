@@ -10,5 +10,6 @@ pub mod fetch;
 pub mod graph;
 pub mod http;
 pub mod ignores;
+pub mod index;
 pub mod lock;
 pub mod yanked;

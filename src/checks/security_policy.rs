@@ -24,7 +24,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bhttps?://[^\s)>\]]+
 /// Ways of saying "use GitHub's private vulnerability reporting".
 static GITHUB_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(security/advisories/new|private vulnerability reporting|report a vulnerability\W+button|security advisor(y|ies)\s+(page|tab|form)|github security advisor(y|ies))",
+        r"(?i)(security/advisories/new|private vulnerability reporting|report a vulnerability[^[:alnum:]_]+button|security advisor(y|ies)\s+(page|tab|form)|github security advisor(y|ies))",
     )
 });
 /// Contacts that are obviously placeholders.
@@ -86,7 +86,7 @@ pub fn contacts(text: &str) -> Vec<Contact> {
 /// Headings (or table headers) of a supported-versions section.
 static SUPPORTED: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(supported|maintained)\W+(versions?|releases?|branches)|versions?\W+(support|maintenance)|support(ed)?\s+polic|security\s+updates|\|\s*versions?\s*\|\s*supported",
+        r"(?i)(supported|maintained)[^[:alnum:]_]+(versions?|releases?|branches)|versions?[^[:alnum:]_]+(support|maintenance)|support(ed)?\s+polic|security\s+updates|\|\s*versions?\s*\|\s*supported",
     )
 });
 
