@@ -722,11 +722,13 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     }
     timings.add("render and write", t.elapsed());
     timings.print();
-    Ok(if card.gate.passed {
-        exit::OK
-    } else {
-        exit::GATE_FAILED
-    })
+    let passed = card.gate.passed;
+    // The process exits next: freeing every file's text, the graph and the
+    // scans one allocation at a time is wasted work (~10 ms on a workspace
+    // of 400 members). The OS takes the memory back at once.
+    std::mem::forget(facts);
+    std::mem::forget(card);
+    Ok(if passed { exit::OK } else { exit::GATE_FAILED })
 }
 
 /// Removes ANSI escape sequences (human reports written to files).

@@ -37,7 +37,7 @@ mod license_files;
 mod lints_configured;
 mod lockfile;
 mod maintained;
-pub mod manifest_deps;
+pub use crate::facts::manifest_deps;
 mod manifest_metadata;
 mod network_timeouts;
 mod pinned_actions;

@@ -131,7 +131,7 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
             findings.push(
                 finding
                     .at(path.clone(), Some(wf.jobs_line))
-                    .help("add `permissions:\\n  contents: read` at the top level, above `jobs:`"),
+                    .help("add `permissions: {contents: read}` at the top level, above `jobs:`"),
             );
         }
         Some(p) => {

@@ -47,7 +47,7 @@ Use a caret requirement for the version you tested: `serde = "1.0.200"`.
             return Outcome::pass();
         }
         let mut findings = Vec::new();
-        for dep in &deps {
+        for dep in deps {
             if dep.inherits() {
                 continue;
             }

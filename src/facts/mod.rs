@@ -9,6 +9,7 @@ pub mod files;
 pub mod gha;
 pub mod git;
 pub mod magic;
+pub mod manifest_deps;
 pub mod meta_index;
 pub mod platform;
 pub mod recipes;
@@ -76,6 +77,9 @@ pub struct Facts {
     /// The members' and the root's manifests, parsed on first use (see
     /// [`Facts::manifest`]).
     manifests: std::sync::OnceLock<HashMap<String, toml::Table>>,
+    /// Every dependency declaration with its line, parsed once (see
+    /// [`Facts::manifest_deps`]).
+    manifest_deps: std::sync::OnceLock<Vec<manifest_deps::ManifestDep>>,
 }
 
 /// `Cargo.lock`, parsed.
@@ -372,6 +376,7 @@ impl Facts {
             notes,
             timings,
             manifests: Default::default(),
+            manifest_deps: Default::default(),
         })
     }
 
@@ -447,12 +452,21 @@ impl Facts {
             notes,
             timings,
             manifests: Default::default(),
+            manifest_deps: Default::default(),
         })
     }
 
     /// The text of a file read during collection.
     pub fn text(&self, path: &str) -> Option<&TextFile> {
         self.texts.get(path)
+    }
+
+    /// Every dependency declaration in the members' manifests (and the
+    /// root's `[workspace.dependencies]`) with its line, parsed once for the
+    /// checks that read them.
+    pub fn manifest_deps(&self) -> &[manifest_deps::ManifestDep] {
+        self.manifest_deps
+            .get_or_init(|| manifest_deps::collect_all(self))
     }
 
     /// A member's (or the root) manifest as TOML, `None` when it was not
@@ -524,6 +538,7 @@ impl Facts {
             notes: Vec::new(),
             timings: Vec::new(),
             manifests: Default::default(),
+            manifest_deps: Default::default(),
         }
     }
 }

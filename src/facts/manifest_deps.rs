@@ -1,6 +1,7 @@
 //! Dependency declarations in the members' manifests, with their lines:
 //! what `sources` and `wildcard-requirements` look at. Pure: parses the
-//! manifest texts collected in the facts.
+//! manifest texts collected in the facts, once per run (the typed parse
+//! keeps spans, so it cannot reuse [`Facts::manifest`]'s tables).
 
 use std::collections::BTreeMap;
 
@@ -114,7 +115,12 @@ pub fn parse(manifest: &str, text: &str) -> Vec<ManifestDep> {
 
 /// Dependency entries of every member manifest, plus the root manifest's
 /// `[workspace.dependencies]`.
-pub fn all(facts: &Facts) -> Vec<ManifestDep> {
+pub fn all(facts: &Facts) -> &[ManifestDep] {
+    facts.manifest_deps()
+}
+
+/// [`all`], parsed from the manifest texts (once per run, by [`Facts`]).
+pub(crate) fn collect_all(facts: &Facts) -> Vec<ManifestDep> {
     let mut manifests: Vec<&str> = facts.members.iter().map(|m| m.manifest.as_str()).collect();
     if !manifests.contains(&"Cargo.toml") {
         manifests.push("Cargo.toml");
