@@ -1142,6 +1142,12 @@ fn a_corrupt_advisory_database_is_an_error_not_a_hang() {
     )
     .unwrap();
     std::fs::write(krate.join("RUSTSEC-2026-0003.md"), "").unwrap();
+    // Found by fuzzing: made the advisory parser panic (byte 20 inside `Г`).
+    std::fs::write(
+        krate.join("RUSTSEC-2026-0005.md"),
+        "```ml@ml`\n\n# \n` `# \u{413}``xxxxxx``toml$",
+    )
+    .unwrap();
     let status = std::process::Command::new("mkfifo")
         .arg(krate.join("RUSTSEC-2026-0004.md"))
         .status()

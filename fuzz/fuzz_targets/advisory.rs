@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(advisory) = text.parse::<rustsec::Advisory>() else {
+    let Ok(advisory) = cargo_readiness::advisories::db::parse_advisory_text(text) else {
         return;
     };
     let Ok(lock) = LOCK.parse::<cargo_lock::Lockfile>() else {
