@@ -507,8 +507,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
         _ => None,
     };
     let t = Instant::now();
-    let mut documents = Vec::new();
-    for root in &roots {
+    // One document: the graph from `root`, its vulnerabilities, rendered.
+    let document = |root: &_| -> Result<(String, Vec<u8>)> {
         let built =
             sbom::build(&facts, root, &graph_opts).map_err(|e| sbom_error(e.to_string()))?;
         let vulnerabilities = audit
@@ -516,24 +516,20 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             .map(|report| sbom_vulnerabilities(report, &built));
         let built = built.with_vulnerabilities(vulnerabilities);
         let bytes = sbom::render(&built, &doc).map_err(|e| sbom_error(e.to_string()))?;
-        documents.push((
-            format!(
-                "{}-{}.{}",
-                built.root.name,
-                built.root.version,
-                args.format.extension()
-            ),
-            bytes,
-        ));
-    }
-    let sbom_time = t.elapsed();
-
+        let name = format!(
+            "{}-{}.{}",
+            built.root.name,
+            built.root.version,
+            args.format.extension()
+        );
+        Ok((name, bytes))
+    };
     let destination = output::Destination::from_arg(args.output.as_deref());
     let several = args.workspace || roots.len() > 1;
     match (destination, several) {
         (output::Destination::Stdout, false) => {
-            for (_, bytes) in &documents {
-                output::to_stdout(bytes)?;
+            for root in &roots {
+                output::to_stdout(&document(root)?.1)?;
             }
         }
         (output::Destination::Stdout, true) => {
@@ -543,8 +539,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             )));
         }
         (output::Destination::Path(path), false) => {
-            for (_, bytes) in &documents {
-                output::write_atomic(&path, bytes)?;
+            for root in &roots {
+                output::write_atomic(&path, &document(root)?.1)?;
             }
         }
         (output::Destination::Path(dir), true) => {
@@ -553,13 +549,34 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
                 path: dir.clone(),
                 source,
             })?;
-            for (name, bytes) in &documents {
+            // Members are independent: built and rendered on all cores, and
+            // each staged beside its target once rendered, so memory holds a
+            // document per core rather than all of them. Renamed into place
+            // only when every one succeeded: a failure leaves the directory
+            // as it was.
+            let staged = crate::util::parallel_map(&roots, |root| {
+                let (name, bytes) = document(root)?;
                 let path = dir.join(name);
-                output::write_atomic(&path, bytes)?;
+                crate::util::StagedWrite::new(&path, &bytes).map_err(|source| Error::Io {
+                    action: "cannot write",
+                    path,
+                    source,
+                })
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+            for write in staged {
+                let path = write.path().to_path_buf();
+                write.commit().map_err(|source| Error::Io {
+                    action: "cannot write",
+                    path: path.clone(),
+                    source,
+                })?;
                 eprintln!("wrote {}", path.display());
             }
         }
     }
+    let sbom_time = t.elapsed();
     timings.extend(&facts.timings);
     timings.add("sbom", sbom_time);
     timings.print();

@@ -94,44 +94,128 @@ static PENDING_WRITES: std::sync::Mutex<Vec<std::path::PathBuf>> =
 /// private 0600: reports and SBOMs are read by other users and web servers
 /// (GitHub Pages refuses to deploy files others cannot read).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    // Named after its target, so a leftover (a `kill -9`) says what it was.
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    let registered = tmp.path().to_path_buf();
-    if let Ok(mut pending) = PENDING_WRITES.lock() {
-        pending.push(registered.clone());
-    }
-    let result = (|| {
-        if let Some(perms) = existing {
-            tmp.as_file().set_permissions(perms)?;
+    let staged = StagedWrite::new(path, bytes)?;
+    pause_for_tests();
+    staged.commit()
+}
+
+/// A file written to its temp file beside `path` but not yet renamed over
+/// it: several files can be staged and then committed together, so a
+/// failure before the commits leaves every target as it was. Dropping it
+/// uncommitted removes the temp file.
+pub struct StagedWrite {
+    /// `None` once committed.
+    tmp: Option<tempfile::NamedTempFile>,
+    /// The temp file's path, as registered in `PENDING_WRITES`.
+    registered: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl StagedWrite {
+    /// Writes `bytes` to a temp file beside `path` (see [`write_atomic`]
+    /// for names and permissions).
+    pub fn new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<StagedWrite> {
+        use std::io::Write;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+        // Named after its target, so a leftover (a `kill -9`) says what it was.
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        pause_for_tests();
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    })();
-    if let Ok(mut pending) = PENDING_WRITES.lock() {
-        pending.retain(|p| *p != registered);
+        let tmp = builder.tempfile_in(dir)?;
+        let registered = tmp.path().to_path_buf();
+        if let Ok(mut pending) = PENDING_WRITES.lock() {
+            pending.push(registered.clone());
+        }
+        // From here on a failure drops `staged`: the temp file is removed
+        // and unregistered.
+        let mut staged = StagedWrite {
+            tmp: Some(tmp),
+            registered,
+            path: path.to_path_buf(),
+        };
+        if let Some(tmp) = staged.tmp.as_mut() {
+            if let Some(perms) = existing {
+                tmp.as_file().set_permissions(perms)?;
+            }
+            tmp.write_all(bytes)?;
+            tmp.as_file().sync_all()?;
+        }
+        Ok(staged)
     }
-    result
+
+    /// The file this write is for.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Renames the temp file over the target.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        match self.tmp.take() {
+            Some(tmp) => tmp.persist(&self.path).map(|_| ()).map_err(|e| e.error),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for StagedWrite {
+    fn drop(&mut self) {
+        // Committed or not, the temp path is no longer pending: renamed
+        // away, or removed with `tmp`.
+        if let Ok(mut pending) = PENDING_WRITES.lock() {
+            pending.retain(|p| *p != self.registered);
+        }
+    }
+}
+
+/// `f` applied to every item on all cores (threads take the next item as
+/// they finish one), results in the items' order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(out) => out,
+                // A panic in `f` is a bug: carry it to the caller.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Removes the temp files of writes in progress. Called when the process
@@ -231,7 +315,55 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
-        assert!(PENDING_WRITES.lock().unwrap().is_empty());
+        // (Other tests write at the same time: look at this directory only.)
+        assert!(
+            !PENDING_WRITES
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|p| p.starts_with(dir.path()))
+        );
+    }
+
+    #[test]
+    fn staged_writes_change_nothing_until_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        std::fs::write(&a, "old").unwrap();
+        let staged_a = StagedWrite::new(&a, b"new a").unwrap();
+        let staged_b = StagedWrite::new(&dir.path().join("b.json"), b"new b").unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "two temp files"
+        );
+        // An abandoned set (a later document failed): nothing changes.
+        drop(staged_b);
+        drop(staged_a);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.json"]);
+        assert!(
+            !PENDING_WRITES
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|p| p.starts_with(dir.path()))
+        );
+        StagedWrite::new(&a, b"new a").unwrap().commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn parallel_map_keeps_the_order() {
+        let items: Vec<u32> = (0..1000).collect();
+        let out = parallel_map(&items, |x| x * 2);
+        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert!(parallel_map(&[] as &[u32], |x| *x).is_empty());
     }
 
     #[test]

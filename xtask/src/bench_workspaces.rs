@@ -96,7 +96,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             t.elapsed().as_secs_f64()
         );
         let cache = work.join(format!("{}-cache", size.name));
-        let tools = tools(&exe, &ws, &db, &cache, &work, &peers);
+        let tools = tools(&exe, &ws, &db, &cache, &work, &peers, size.members);
         let mut rows = Vec::new();
         for tool in &tools {
             let row = measure(tool, runs, &cache, can_drop_caches)?;
@@ -258,7 +258,17 @@ const PEER_AUDIT: &str = "cargo audit --no-fetch";
 const PEER_DENY: &str = "cargo deny --offline check";
 const PEER_CDX: &str = "cargo cyclonedx";
 
-fn tools(exe: &Path, ws: &Path, db: &Path, cache: &Path, work: &Path, peers: &Peers) -> Vec<Tool> {
+/// `members`: a workspace of more than one member gets one SBOM per member
+/// (`--workspace -o DIR`), as cargo-cyclonedx writes them.
+fn tools(
+    exe: &Path,
+    ws: &Path,
+    db: &Path,
+    cache: &Path,
+    work: &Path,
+    peers: &Peers,
+    members: usize,
+) -> Vec<Tool> {
     let ours = |args: &'static [&'static str]| {
         let (exe, ws, db, cache) = (
             exe.to_path_buf(),
@@ -278,7 +288,11 @@ fn tools(exe: &Path, ws: &Path, db: &Path, cache: &Path, work: &Path, peers: &Pe
             c
         }) as Box<dyn Fn() -> Command>
     };
-    let sbom_out = work.join("bench.cdx.json");
+    let sbom_out = if members > 1 {
+        work.join("bench-sboms")
+    } else {
+        work.join("bench.cdx.json")
+    };
     let mut list = vec![
         Tool {
             label: FLOOR,
@@ -310,6 +324,9 @@ fn tools(exe: &Path, ws: &Path, db: &Path, cache: &Path, work: &Path, peers: &Pe
                 let base = ours(&["sbom", "--offline"]);
                 Box::new(move || {
                     let mut c = base();
+                    if members > 1 {
+                        c.arg("--workspace");
+                    }
                     c.arg("-o").arg(&sbom_out);
                     c
                 })
