@@ -97,9 +97,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         );
         let cache = work.join(format!("{}-cache", size.name));
         let tools = tools(&exe, &ws, &db, &cache, &work, &peers, size.members);
-        let mut rows = Vec::new();
-        for tool in &tools {
-            let row = measure(tool, runs, &cache, can_drop_caches)?;
+        let rows = measure_all(&tools, runs, &cache, can_drop_caches)?;
+        for row in &rows {
             println!(
                 "  {:<36} warm {:>9.1} ms   cold {:>9}   peak RSS {:>9}",
                 row.label,
@@ -107,7 +106,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 row.cold.map_or("-".into(), |c| format!("{:.1} ms", ms(c))),
                 rss_text(row.own_rss_kib.or(row.rss_kib)),
             );
-            rows.push(row);
         }
         let result = SizeResult {
             size,
@@ -385,31 +383,47 @@ fn tools(
     list
 }
 
-fn measure(tool: &Tool, runs: usize, cache: &Path, can_drop: bool) -> Result<Measured, String> {
-    // Cold: nothing cached anywhere we can reach.
-    let _ = std::fs::remove_dir_all(cache);
-    // Without dropping the OS cache only our own caches can be emptied:
-    // a peer's first run is then not cold, so it is not reported as such.
-    let cold = if (can_drop && drop_caches()) || tool.ours {
-        Some(run_timed(&mut (tool.make)())?.0)
-    } else {
-        None
-    };
-    // Warm-up, then the timed runs.
-    let (_, stderr) = run_timed(&mut (tool.make)())?;
-    let own_rss_kib = own_peak(&stderr);
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        times.push(run_timed(&mut (tool.make)())?.0);
+/// Every tool's cold run, warm-up and peak memory, then the timed warm
+/// runs interleaved — run 1 of every tool, then run 2, … — so a change in
+/// the machine's load during the measurement (a shared VM) falls on all
+/// tools alike instead of on whichever ran at that moment.
+fn measure_all(
+    tools: &[Tool],
+    runs: usize,
+    cache: &Path,
+    can_drop: bool,
+) -> Result<Vec<Measured>, String> {
+    let mut rows = Vec::with_capacity(tools.len());
+    for tool in tools {
+        // Cold: nothing cached anywhere we can reach.
+        let _ = std::fs::remove_dir_all(cache);
+        // Without dropping the OS cache only our own caches can be emptied:
+        // a peer's first run is then not cold, so it is not reported as such.
+        let cold = if (can_drop && drop_caches()) || tool.ours {
+            Some(run_timed(&mut (tool.make)())?.0)
+        } else {
+            None
+        };
+        // Warm-up (and our own peak memory from `--timings`).
+        let (_, stderr) = run_timed(&mut (tool.make)())?;
+        rows.push(Measured {
+            label: tool.label,
+            warm: Duration::ZERO,
+            cold,
+            rss_kib: peak_rss(&mut (tool.make)()),
+            own_rss_kib: own_peak(&stderr),
+        });
     }
-    let rss_kib = peak_rss(&mut (tool.make)());
-    Ok(Measured {
-        label: tool.label,
-        warm: median(&mut times),
-        cold,
-        rss_kib,
-        own_rss_kib,
-    })
+    let mut times = vec![Vec::with_capacity(runs); tools.len()];
+    for _ in 0..runs {
+        for (tool, t) in tools.iter().zip(times.iter_mut()) {
+            t.push(run_timed(&mut (tool.make)())?.0);
+        }
+    }
+    for (row, mut t) in rows.iter_mut().zip(times) {
+        row.warm = median(&mut t);
+    }
+    Ok(rows)
 }
 
 /// Runs a command; exit codes 0 and 1 (findings) are normal outcomes.
@@ -546,15 +560,33 @@ fn print_growth(results: &[SizeResult]) {
         {
             let packages = b.locked as f64 / a.locked as f64;
             println!(
-                "growth {} -> {}: packages x{:.2}; cargo metadata x{:.2}; cargo readiness x{:.2}; beyond metadata x{:.2}",
+                "growth {} -> {}: packages x{:.2}; cargo metadata x{:.2}; cargo readiness x{:.2}; beyond metadata x{}",
                 a.size.name,
                 b.size.name,
                 packages,
                 ms(fb.warm) / ms(fa.warm),
                 ms(ob.warm) / ms(oa.warm),
-                (ms(ob.warm) - ms(fb.warm)) / (ms(oa.warm) - ms(fa.warm)).max(f64::EPSILON)
+                growth_beyond(fa.warm, oa.warm, fb.warm, ob.warm)
             );
         }
+    }
+}
+
+/// How the time beyond `cargo metadata` grew from one size to the next, as
+/// text: `—` when the smaller size's is within noise of zero (under 1 ms),
+/// where a ratio means nothing.
+fn growth_beyond(
+    floor_a: Duration,
+    ours_a: Duration,
+    floor_b: Duration,
+    ours_b: Duration,
+) -> String {
+    let a = ms(ours_a) - ms(floor_a);
+    let b = ms(ours_b) - ms(floor_b);
+    if a < 1.0 {
+        "— (under 1 ms beyond metadata at the smaller size)".into()
+    } else {
+        format!("{:.2}", b / a)
     }
 }
 
@@ -637,14 +669,14 @@ fn tables(results: &[SizeResult], runs: usize, dropped: bool, peers: &Peers) -> 
             let _ = writeln!(
                 out,
                 "\nGrowth {} → {}: locked packages ×{:.2}, lines of Rust ×{:.2}; `cargo metadata` ×{:.2}; \
-                 `cargo readiness` ×{:.2}; the part beyond metadata ×{:.2}.",
+                 `cargo readiness` ×{:.2}; the part beyond metadata ×{}.",
                 a.size.name,
                 b.size.name,
                 b.locked as f64 / a.locked as f64,
                 b.rust_lines as f64 / a.rust_lines.max(1) as f64,
                 ms(fb.warm) / ms(fa.warm),
                 ms(ob.warm) / ms(oa.warm),
-                (ms(ob.warm) - ms(fb.warm)) / (ms(oa.warm) - ms(fa.warm)).max(f64::EPSILON)
+                growth_beyond(fa.warm, oa.warm, fb.warm, ob.warm)
             );
         }
     }
