@@ -315,14 +315,17 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
-        // (Other tests write at the same time: look at this directory only.)
-        assert!(
-            !PENDING_WRITES
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|p| p.starts_with(dir.path()))
-        );
+        assert!(!pending_in(dir.path()));
+    }
+
+    /// Whether a write into `dir` is still registered as pending. (Other
+    /// tests write at the same time: only this directory is looked at.)
+    fn pending_in(dir: &std::path::Path) -> bool {
+        PENDING_WRITES
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p.starts_with(dir))
     }
 
     #[test]
@@ -346,13 +349,7 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["a.json"]);
-        assert!(
-            !PENDING_WRITES
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|p| p.starts_with(dir.path()))
-        );
+        assert!(!pending_in(dir.path()));
         StagedWrite::new(&a, b"new a").unwrap().commit().unwrap();
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
