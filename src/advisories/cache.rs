@@ -18,7 +18,7 @@ use super::index::AdvisoryIndex;
 use crate::util::Fnv64;
 
 /// Bump when the cached shape changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A cache file larger than this is ignored (and rewritten).
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -91,6 +91,9 @@ struct Header {
     bad: Vec<(PathBuf, String)>,
     /// Per crate, the byte range of its JSON array in the body.
     crates: BTreeMap<String, (usize, usize)>,
+    /// FNV-1a of the body: a file damaged after its header is a miss at
+    /// load time (and parsed afresh there), not a surprise in the audit.
+    body_hash: u64,
 }
 
 /// What a cache hit gives back.
@@ -101,6 +104,12 @@ pub struct Cached {
     pub bad: Vec<BadAdvisory>,
     /// The newest advisory's date.
     pub newest: Option<jiff::Timestamp>,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = Fnv64::new();
+    h.write(bytes);
+    h.finish()
 }
 
 fn file(dir: &Path) -> PathBuf {
@@ -136,7 +145,10 @@ pub fn read(dir: &Path, key: &str, root: &Path) -> Option<Cached> {
     }
     let body = &text[split + 1..];
     // A truncated file (a full disk, an old tool killed mid-write) is a miss.
-    if !body.ends_with("]]") || header.crates.values().any(|&(_, end)| end > body.len()) {
+    if !body.ends_with("]]")
+        || header.crates.values().any(|&(_, end)| end > body.len())
+        || hash(body.as_bytes()) != header.body_hash
+    {
         return None;
     }
     let body: std::sync::Arc<str> = std::sync::Arc::from(body);
@@ -199,6 +211,7 @@ pub fn write(
             .map(|b| (b.path.clone(), b.message.clone()))
             .collect(),
         crates,
+        body_hash: hash(&body),
     };
     // One JSON document (other tools and people can read it), laid out so
     // a reader finds the header without parsing the groups.
@@ -258,6 +271,12 @@ mod tests {
         assert!(hit.advisories.for_crate("gamma").is_empty());
 
         assert!(read(dir.path(), "other key", Path::new("/")).is_none());
+        // A byte changed inside a group, header intact: a miss.
+        let mut damaged = bytes.clone();
+        let at = damaged.len() - 40;
+        damaged[at] = b'#';
+        std::fs::write(file(dir.path()), &damaged).unwrap();
+        assert!(read(dir.path(), "k1", Path::new("/")).is_none(), "damaged");
         std::fs::write(file(dir.path()), &bytes[..bytes.len() / 3]).unwrap();
         assert!(
             read(dir.path(), "k1", Path::new("/")).is_none(),

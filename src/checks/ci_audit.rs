@@ -1,7 +1,7 @@
 //! `ci-audit`: CI checks dependencies against the RustSec advisory
 //! database, ideally on a schedule too.
 
-use super::ci_support::{audits_advisories, ci_anchor};
+use super::ci_support::{at_ci_anchor, audits_advisories};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::ci::{Cmd, ResolvedJob};
@@ -112,10 +112,7 @@ a weekly `schedule:`.
             "no CI job checks dependencies against the RustSec advisory database",
         )
         .help("run `cargo audit` or `cargo deny check advisories` in CI on push and weekly (`explain ci-audit`)");
-        let finding = match ci_anchor(facts) {
-            Some((path, line)) => finding.at(path, line),
-            None => finding,
-        };
+        let finding = at_ci_anchor(finding, facts);
         Outcome::from_findings(vec![finding], 0.0)
     }
 }

@@ -1,7 +1,7 @@
 //! `ci-clippy`: CI runs clippy and fails on its warnings.
 
 use super::ci_support::{
-    change_jobs, ci_anchor, clippy_args_deny, flags_deny_warnings, opaque, runs_clippy,
+    at_ci_anchor, change_jobs, clippy_args_deny, flags_deny_warnings, opaque, runs_clippy,
 };
 use super::support::toml_key_line;
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
@@ -110,10 +110,7 @@ push and pull request.
                 0.0,
             ),
         };
-        let finding = match ci_anchor(facts) {
-            Some((path, line)) => finding.at(path, line),
-            None => finding,
-        };
+        let finding = at_ci_anchor(finding, facts);
         Outcome::from_findings(
             vec![finding.help(
                 "add `cargo clippy --workspace --all-targets -- -D warnings` to a job on push and pull_request",

@@ -356,6 +356,14 @@ pub fn change_jobs(facts: &Facts) -> Vec<&ResolvedJob> {
     facts.ci.jobs.iter().filter(|j| j.on_change()).collect()
 }
 
+/// `finding` placed at [`ci_anchor`], when the repository has a workflow.
+pub fn at_ci_anchor(finding: super::Finding, facts: &Facts) -> super::Finding {
+    match ci_anchor(facts) {
+        Some((path, line)) => finding.at(path, line),
+        None => finding,
+    }
+}
+
 /// Where a "CI does not do X" finding points: the `jobs:` line of the
 /// first workflow that runs on changes, else of the first workflow.
 pub fn ci_anchor(facts: &Facts) -> Option<(String, Option<usize>)> {

@@ -1,6 +1,6 @@
 //! `sast`: static analysis runs on pull requests.
 
-use super::ci_support::{cargo_call, ci_anchor, runs_clippy};
+use super::ci_support::{at_ci_anchor, cargo_call, runs_clippy};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::ci::ResolvedJob;
@@ -114,10 +114,7 @@ triggered by `pull_request`.
             "no static analysis (clippy, cargo-deny, CodeQL, Semgrep) runs in CI",
         )
         .help("run `cargo clippy -- -D warnings` on pull_request");
-        let finding = match ci_anchor(facts) {
-            Some((path, line)) => finding.at(path, line),
-            None => finding,
-        };
+        let finding = at_ci_anchor(finding, facts);
         Outcome::from_findings(vec![finding], 0.0)
     }
 }

@@ -1035,6 +1035,29 @@ fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<C
     }
 }
 
+/// The recipe lines `tool` (make, just) runs for `goals`: from `file`, or
+/// the first of `names` that exists in `dir`, parsed with `parse`.
+fn follow_recipes(
+    sources: &mut Sources<'_>,
+    tool: &str,
+    (dir, file, goals): (String, Option<String>, Vec<String>),
+    names: &[&str],
+    parse: fn(&str) -> Vec<recipes::Recipe>,
+) -> Option<Followed> {
+    let candidates = match file {
+        Some(f) => vec![files::join(&dir, &f)],
+        None => names.iter().map(|n| files::join(&dir, n)).collect(),
+    };
+    let path = candidates.into_iter().find(|p| sources.exists(p))?;
+    let text = sources.get(&path)?;
+    let lines = recipes::select(&parse(&text), &goals);
+    Some((
+        path,
+        format!("{tool} {}", goals.join(" ")).trim().to_string(),
+        lines,
+    ))
+}
+
 /// The file a command hands over to and the lines it runs there.
 fn follow(cmd: &Cmd, sources: &mut Sources<'_>) -> Option<Followed> {
     let program = cmd.words.first()?.as_str();
@@ -1042,39 +1065,25 @@ fn follow(cmd: &Cmd, sources: &mut Sources<'_>) -> Option<Followed> {
     match program {
         "make" | "gmake" | "$(MAKE)" | "${MAKE}" => {
             let (dir, file, goals) = make_args(args, &cmd.cwd);
-            let candidates = match file {
-                Some(f) => vec![files::join(&dir, &f)],
-                None => ["GNUmakefile", "makefile", "Makefile"]
-                    .iter()
-                    .map(|n| files::join(&dir, n))
-                    .collect(),
-            };
-            let path = candidates.into_iter().find(|p| sources.exists(p))?;
-            let text = sources.get(&path)?;
-            let lines = recipes::select(&recipes::makefile(&text), &goals);
-            Some((
-                path,
-                format!("make {}", goals.join(" ")).trim().to_string(),
-                lines,
-            ))
+            let names = ["GNUmakefile", "makefile", "Makefile"];
+            follow_recipes(
+                sources,
+                "make",
+                (dir, file, goals),
+                &names,
+                recipes::makefile,
+            )
         }
         "just" => {
             let (dir, file, goals) = just_args(args, &cmd.cwd);
-            let candidates = match file {
-                Some(f) => vec![files::join(&dir, &f)],
-                None => ["justfile", "Justfile", ".justfile"]
-                    .iter()
-                    .map(|n| files::join(&dir, n))
-                    .collect(),
-            };
-            let path = candidates.into_iter().find(|p| sources.exists(p))?;
-            let text = sources.get(&path)?;
-            let lines = recipes::select(&recipes::justfile(&text), &goals);
-            Some((
-                path,
-                format!("just {}", goals.join(" ")).trim().to_string(),
-                lines,
-            ))
+            let names = ["justfile", "Justfile", ".justfile"];
+            follow_recipes(
+                sources,
+                "just",
+                (dir, file, goals),
+                &names,
+                recipes::justfile,
+            )
         }
         _ => {
             let script = script_path(&cmd.words)?;

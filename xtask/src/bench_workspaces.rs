@@ -50,19 +50,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .max(1);
     let only: Option<Vec<&str>> = flag(args, "--sizes").map(|s| s.split(',').collect());
     let write_docs = args.iter().any(|a| a == "--write-docs");
-    let db = flag(args, "--db")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("CARGO_READINESS_ADVISORY_DB").map(PathBuf::from))
-        .unwrap_or_else(|| root.join("../shared/advisory-db"));
-    if !db.join("crates").is_dir() {
-        return Err(format!(
-            "no advisory database at {} (pass --db PATH to a RustSec advisory-db directory)",
-            db.display()
-        ));
-    }
-    let db = db
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", db.display()))?;
+    let db = crate::bench_db(root, args)?;
     let exe = build_release(root)?;
     let work = target_dir(root).join("bench-workspaces");
     let peers = Peers::find(&work, &db)?;

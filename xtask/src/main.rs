@@ -223,22 +223,31 @@ fn cargo_audit() -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|p| p.is_file())
 }
 
-/// `cargo xtask bench audit`: our audit against cargo-audit's, same
-/// lockfiles, same database, no network, side by side.
-fn bench_audit(root: &Path, args: &[String]) -> Result<(), String> {
-    let runs: usize = flag(args, "--runs")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(7);
+/// The advisory database the benchmarks use: `--db PATH`, else
+/// `CARGO_READINESS_ADVISORY_DB`, else the pinned snapshot beside the
+/// repository; absolute, and checked to be one.
+fn bench_db(root: &Path, args: &[String]) -> Result<PathBuf, String> {
     let db = flag(args, "--db")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("CARGO_READINESS_ADVISORY_DB").map(PathBuf::from))
         .unwrap_or_else(|| root.join("../shared/advisory-db"));
     if !db.join("crates").is_dir() {
         return Err(format!(
-            "no advisory database at {} (pass --db PATH)",
+            "no advisory database at {} (pass --db PATH to a RustSec advisory-db directory)",
             db.display()
         ));
     }
+    db.canonicalize()
+        .map_err(|e| format!("cannot resolve {}: {e}", db.display()))
+}
+
+/// `cargo xtask bench audit`: our audit against cargo-audit's, same
+/// lockfiles, same database, no network, side by side.
+fn bench_audit(root: &Path, args: &[String]) -> Result<(), String> {
+    let runs: usize = flag(args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
+    let db = bench_db(root, args)?;
     let exe = build_release(root)?;
     let audit = cargo_audit();
     let lockfiles = [
