@@ -439,23 +439,9 @@ impl std::fmt::Debug for dyn Check {
 ///
 /// `level_of` gives each check's effective level; checks at `allow` are not run.
 pub fn run_all(facts: &Facts, level_of: &(dyn Fn(&dyn Check) -> Level + Sync)) -> Vec<CheckResult> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(ALL.len())
-        .max(1);
-    let mut results: Vec<Option<CheckResult>> = vec![None; ALL.len()];
-    std::thread::scope(|scope| {
-        let chunk = ALL.len().div_ceil(threads);
-        for (slots, checks) in results.chunks_mut(chunk).zip(ALL.chunks(chunk)) {
-            scope.spawn(move || {
-                for (slot, check) in slots.iter_mut().zip(checks) {
-                    *slot = Some(run_one(*check, facts, level_of(*check)));
-                }
-            });
-        }
-    });
-    results.into_iter().flatten().collect()
+    // Threads take the next check as they finish one: a few checks cost
+    // most of the time on large workspaces, so fixed chunks left a core idle.
+    crate::util::parallel_map(ALL, |check| run_one(*check, facts, level_of(*check)))
 }
 
 fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResult {
