@@ -25,6 +25,17 @@ pub enum Error {
         message: String,
     },
 
+    /// `cargo metadata` refused the workspace for a reason that is neither
+    /// a malformed manifest nor the lock file (an unsatisfiable
+    /// requirement, a workspace layout cargo rejects).
+    #[error("cargo cannot resolve the workspace at {manifest}: {message}")]
+    Cargo {
+        /// The manifest the run started from.
+        manifest: PathBuf,
+        /// cargo's explanation, on one line.
+        message: String,
+    },
+
     /// A `Cargo.lock` that cargo cannot read or parse, or that the tool
     /// refuses to hand it (too large, not a regular file, a symlink out of
     /// the repository).

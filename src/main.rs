@@ -27,10 +27,15 @@ fn main() -> ExitCode {
         );
     }));
 
-    // Interrupted (Ctrl-C, SIGTERM from CI, SIGHUP): remove the temp files of
-    // writes in progress, so the user's files keep their old content and no
-    // `.NAME.XXXX.tmp` is left behind. 130 is the shell's code for SIGINT.
+    // Interrupted (Ctrl-C, SIGTERM from CI, SIGHUP): put back a Cargo.lock
+    // cargo was rewriting and remove the temp files of writes in progress,
+    // so the user's files keep their old content and no `.NAME.XXXX.tmp`
+    // is left behind. 130 is the shell's code for SIGINT.
+    // The programs it ran are stopped first, so cargo cannot rewrite a
+    // Cargo.lock after it was put back.
     let _ = ctrlc::set_handler(|| {
+        cargo_readiness::exec::kill_running();
+        cargo_readiness::util::restore_pending();
         cargo_readiness::util::remove_pending_writes();
         std::process::exit(130);
     });

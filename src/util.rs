@@ -93,10 +93,97 @@ static PENDING_WRITES: std::sync::Mutex<Vec<std::path::PathBuf>> =
 /// the umask), or keeps those of the file it replaces — not a temp file's
 /// private 0600: reports and SBOMs are read by other users and web servers
 /// (GitHub Pages refuses to deploy files others cannot read).
+///
+/// What is at `path` is never replaced by something else: a symlink is
+/// followed and the file it points at written (atomically, beside it); a
+/// character device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named
+/// pipe) is written directly, as a shell redirection would. A write that
+/// fails (`/dev/full`, a read-only directory) is an error naming the cause.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let staged = StagedWrite::new(path, bytes)?;
     pause_for_tests();
     staged.commit()
+}
+
+/// What an output path names, after following symlinks.
+enum OutputTarget {
+    /// A regular file or nothing yet: written by temp file and rename.
+    File(std::path::PathBuf),
+    /// A device, FIFO or socket: written in place.
+    Special(std::path::PathBuf),
+}
+
+/// Follows `path` through symlinks (at most 40, like the kernel) to what
+/// would be written, which need not exist yet.
+fn output_target(path: &std::path::Path) -> std::io::Result<OutputTarget> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(OutputTarget::File(current));
+            }
+            Err(e) => return Err(e),
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&current)?;
+            current = match current.parent() {
+                Some(dir) if link.is_relative() => dir.join(link),
+                _ => link,
+            };
+            continue;
+        }
+        if kind.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            ));
+        }
+        return Ok(if kind.is_file() {
+            OutputTarget::File(current)
+        } else {
+            OutputTarget::Special(current)
+        });
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Writes to a device or FIFO in place. A FIFO nobody reads is an error,
+/// not a hang: it is opened without blocking first.
+fn write_special(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let mut file = options.open(path).map_err(no_reader)?;
+    #[cfg(unix)]
+    {
+        // Blocking again, so a slow reader gets every byte.
+        let flags = rustix::fs::fcntl_getfl(&file)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    }
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+/// ENXIO from a non-blocking open: a FIFO with no reader.
+#[cfg(unix)]
+fn no_reader(e: std::io::Error) -> std::io::Error {
+    if e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
+        std::io::Error::other("a named pipe with no reader")
+    } else {
+        e
+    }
+}
+
+#[cfg(not(unix))]
+fn no_reader(e: std::io::Error) -> std::io::Error {
+    e
 }
 
 /// A file written to its temp file beside `path` but not yet renamed over
@@ -108,23 +195,40 @@ pub struct StagedWrite {
     tmp: Option<tempfile::NamedTempFile>,
     /// The temp file's path, as registered in `PENDING_WRITES`.
     registered: std::path::PathBuf,
+    /// The file the rename lands on (a symlink's target, followed).
+    target: std::path::PathBuf,
+    /// The path as given, for [`StagedWrite::path`].
     path: std::path::PathBuf,
+    /// For a device or FIFO: the bytes, written in place on commit.
+    special: Option<Vec<u8>>,
 }
 
 impl StagedWrite {
     /// Writes `bytes` to a temp file beside `path` (see [`write_atomic`]
-    /// for names and permissions).
+    /// for names, permissions, symlinks and devices).
     pub fn new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<StagedWrite> {
         use std::io::Write;
-        let dir = path
+        let target = match output_target(path)? {
+            OutputTarget::File(target) => target,
+            OutputTarget::Special(device) => {
+                return Ok(StagedWrite {
+                    tmp: None,
+                    registered: std::path::PathBuf::new(),
+                    target: device,
+                    path: path.to_path_buf(),
+                    special: Some(bytes.to_vec()),
+                });
+            }
+        };
+        let dir = target
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(std::path::Path::new("."));
-        let name = path
+        let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+        let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
         // Named after its target, so a leftover (a `kill -9`) says what it was.
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
@@ -144,7 +248,9 @@ impl StagedWrite {
         let mut staged = StagedWrite {
             tmp: Some(tmp),
             registered,
+            target,
             path: path.to_path_buf(),
+            special: None,
         };
         if let Some(tmp) = staged.tmp.as_mut() {
             if let Some(perms) = existing {
@@ -161,10 +267,13 @@ impl StagedWrite {
         &self.path
     }
 
-    /// Renames the temp file over the target.
+    /// Renames the temp file over the target (or writes a device in place).
     pub fn commit(mut self) -> std::io::Result<()> {
+        if let Some(bytes) = self.special.take() {
+            return write_special(&self.target, &bytes);
+        }
         match self.tmp.take() {
-            Some(tmp) => tmp.persist(&self.path).map(|_| ()).map_err(|e| e.error),
+            Some(tmp) => tmp.persist(&self.target).map(|_| ()).map_err(|e| e.error),
             None => Ok(()),
         }
     }
@@ -216,6 +325,86 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Files to put back as they were if the process is interrupted: a
+/// `Cargo.lock` cargo is rewriting (`None`: one it is creating, removed).
+static PENDING_RESTORES: std::sync::Mutex<Vec<(std::path::PathBuf, Option<Vec<u8>>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// A file another program (cargo) may rewrite while this guard lives: on
+/// [`RestoreGuard::restore`], on drop, and on an interrupt
+/// ([`restore_pending`]) its original bytes are put back — or, when there
+/// was no file, whatever was created is removed — so the user's checkout
+/// is left exactly as found.
+pub struct RestoreGuard {
+    path: std::path::PathBuf,
+    original: Option<Vec<u8>>,
+    done: bool,
+}
+
+impl RestoreGuard {
+    /// Guards `path`, whose content now is `original` (`None`: no file).
+    pub fn new(path: &std::path::Path, original: Option<Vec<u8>>) -> RestoreGuard {
+        if let Ok(mut pending) = PENDING_RESTORES.lock() {
+            pending.push((path.to_path_buf(), original.clone()));
+        }
+        RestoreGuard {
+            path: path.to_path_buf(),
+            original,
+            done: false,
+        }
+    }
+
+    /// Puts the original back (if it changed) and stops guarding.
+    pub fn restore(mut self) -> std::io::Result<()> {
+        self.done = true;
+        let result = restore_file(&self.path, self.original.as_deref());
+        self.unregister();
+        result
+    }
+
+    fn unregister(&self) {
+        if let Ok(mut pending) = PENDING_RESTORES.lock()
+            && let Some(i) = pending.iter().position(|(p, _)| *p == self.path)
+        {
+            pending.remove(i);
+        }
+    }
+}
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = restore_file(&self.path, self.original.as_deref());
+            self.unregister();
+        }
+    }
+}
+
+fn restore_file(path: &std::path::Path, original: Option<&[u8]>) -> std::io::Result<()> {
+    match original {
+        Some(bytes) => {
+            if std::fs::read(path).ok().as_deref() == Some(bytes) {
+                return Ok(());
+            }
+            write_atomic(path, bytes)
+        }
+        None => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// Puts back every guarded file ([`RestoreGuard`]). Called when the
+/// process is interrupted, after the programs it ran were stopped.
+pub fn restore_pending() {
+    if let Ok(pending) = PENDING_RESTORES.try_lock() {
+        for (path, original) in pending.iter() {
+            let _ = restore_file(path, original.as_deref());
+        }
+    }
 }
 
 /// Removes the temp files of writes in progress. Called when the process

@@ -11,7 +11,6 @@ use super::db::{self, DbError, DbLocation, LoadedDb};
 use super::fetch::{self, FetchOutcome};
 use super::graph::DepGraph;
 use super::ignores;
-use super::lock;
 use super::yanked::{self, YankedFacts};
 use crate::config::{AdvisoriesConfig, IgnoreRule};
 
@@ -55,9 +54,9 @@ pub fn prepare_db(opts: &AdvisoryOptions) -> PreparedDb {
     // nothing), load under a shared one. A plain directory the user manages
     // is never fetched into and gets no lock file beside it.
     let lock = if fetch::is_fetchable(&location.path) {
-        lock::DbLock::open(&location.path)
+        crate::fs_lock::FileLock::beside(&location.path)
     } else {
-        lock::DbLock::none()
+        crate::fs_lock::FileLock::none()
     };
     if opts.allow_fetch && fetch::may_fetch(&location.path, opts.config.max_age) {
         lock.exclusive();

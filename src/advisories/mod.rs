@@ -11,5 +11,4 @@ pub mod graph;
 pub mod http;
 pub mod ignores;
 pub mod index;
-pub mod lock;
 pub mod yanked;

@@ -68,6 +68,25 @@ file is missing, and `git add Cargo.lock`.
                     .help("regenerate it with `cargo generate-lockfile`"),
             );
         }
+        if let Some(lock) = on_disk
+            && let Some(rewrite) = &lock.cargo_rewrite
+        {
+            let what = describe_rewrite(lock, rewrite);
+            let message = format!(
+                "cargo rewrites {} when it resolves the workspace ({what}), so `cargo build --locked` fails on this commit",
+                lock.path
+            );
+            let finding = if binaries.is_empty() {
+                Finding::warning("stale", message)
+            } else {
+                Finding::error("stale", message)
+            };
+            findings.push(
+                finding
+                    .at(lock.path.clone(), None)
+                    .help("run `cargo update --workspace` (or any `cargo build`) and commit the updated Cargo.lock"),
+            );
+        }
         if binaries.is_empty() {
             let outcome = Outcome::from_findings(findings, 0.5);
             return if outcome.findings.is_empty() {
@@ -120,6 +139,71 @@ file is missing, and `git add Cargo.lock`.
         };
         Outcome::from_findings(findings, score)
     }
+}
+
+/// What cargo changes between the committed lockfile and `rewrite`: the
+/// format, and the packages added, removed or moved to another version.
+fn describe_rewrite(lock: &crate::facts::LockfileFacts, rewrite: &str) -> String {
+    use std::collections::{BTreeMap, BTreeSet};
+    let Ok(old) = &lock.parsed else {
+        return "its content changes".into();
+    };
+    let Ok(new) = rewrite.parse::<cargo_lock::Lockfile>() else {
+        return "its content changes".into();
+    };
+    let versions = |l: &cargo_lock::Lockfile| {
+        let mut by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for p in &l.packages {
+            by_name
+                .entry(p.name.to_string())
+                .or_default()
+                .insert(p.version.to_string());
+        }
+        by_name
+    };
+    let (before, after) = (versions(old), versions(&new));
+    let mut changes = Vec::new();
+    if old.version != new.version {
+        changes.push(format!(
+            "format v{} becomes v{}",
+            u32::from(old.version),
+            u32::from(new.version)
+        ));
+    }
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let empty = BTreeSet::new();
+    for name in names {
+        let was = before.get(name).unwrap_or(&empty);
+        let now = after.get(name).unwrap_or(&empty);
+        let gone: Vec<&String> = was.difference(now).collect();
+        let came: Vec<&String> = now.difference(was).collect();
+        match (gone.as_slice(), came.as_slice()) {
+            ([], []) => {}
+            ([old], [new]) => changes.push(format!("{name} {old} → {new}")),
+            (gone, []) => changes.extend(gone.iter().map(|v| format!("{name} {v} removed"))),
+            ([], came) => changes.extend(came.iter().map(|v| format!("{name} {v} added"))),
+            (gone, came) => changes.push(format!("{name} {} → {}", join(gone), join(came))),
+        }
+    }
+    if changes.is_empty() {
+        return "its layout or checksums change".into();
+    }
+    const SHOWN: usize = 8;
+    let more = changes.len().saturating_sub(SHOWN);
+    changes.truncate(SHOWN);
+    let mut text = changes.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    text
+}
+
+fn join(versions: &[&String]) -> String {
+    versions
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -182,6 +266,27 @@ mod tests {
         let o = run(&facts(false, false, Some(false), ""));
         assert_eq!(o.status, Status::Pass);
         assert!(o.note.is_some());
+    }
+
+    #[test]
+    fn a_lockfile_cargo_rewrites_is_stale() {
+        let mut f = facts(true, true, Some(true), "");
+        let old = "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"flume\"\nversion = \"0.11.1\"\n\n[[package]]\nname = \"gone\"\nversion = \"1.0.0\"\n";
+        let new = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"flume\"\nversion = \"0.12.0\"\n\n[[package]]\nname = \"new\"\nversion = \"2.0.0\"\n";
+        let mut lock = LockfileFacts::new("Cargo.lock", Ok(old.into()), false);
+        lock.cargo_rewrite = Some(new.into());
+        f.lockfile = Some(lock);
+        let o = run(&f);
+        assert_eq!(o.status, Status::Fail);
+        let m = &o.findings[0].message;
+        assert!(m.contains("format v3 becomes v4"), "{m}");
+        assert!(m.contains("flume 0.11.1 → 0.12.0"), "{m}");
+        assert!(m.contains("gone 1.0.0 removed"), "{m}");
+        assert!(m.contains("new 2.0.0 added"), "{m}");
+        assert!(m.contains("--locked"), "{m}");
+        // A library's stale lockfile warns: its users never read it.
+        f.members[0].has_bin = false;
+        assert_eq!(run(&f).status, Status::Warn);
     }
 
     #[test]

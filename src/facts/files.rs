@@ -364,8 +364,30 @@ pub fn read_text_limited(
 /// block), text; with `root`, a symlink is followed only when it stays inside
 /// it. A file the user named explicitly has no root.
 pub fn read_own_file(root: Option<&Path>, path: &Path) -> Result<String, TextProblem> {
-    let canonical = root.map(|r| fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
-    read_text_within(canonical.as_deref(), path, MAX_TEXT_BYTES)
+    decode(read_own_bytes(root, path)?)
+}
+
+/// The canonical `root`, after checking that `path` — through a symlinked
+/// directory on the way as much as a symlinked file — stays inside it.
+fn contained(root: Option<&Path>, path: &Path) -> Result<Option<PathBuf>, TextProblem> {
+    let Some(root) = root else { return Ok(None) };
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Ok(real) = fs::canonicalize(path)
+        && !real.starts_with(&canonical_root)
+    {
+        return Err(TextProblem::OutsideRoot {
+            target: real.display().to_string(),
+        });
+    }
+    Ok(Some(canonical_root))
+}
+
+/// The bytes of a file the tool itself needs, with the limits of
+/// [`read_own_file`] but not decoded: for files it must put back exactly
+/// (`Cargo.lock`, see `workspace::metadata`).
+pub fn read_own_bytes(root: Option<&Path>, path: &Path) -> Result<Vec<u8>, TextProblem> {
+    let canonical = contained(root, path)?;
+    read_bytes_within(canonical.as_deref(), path, MAX_TEXT_BYTES)
 }
 
 /// Whether the file at `abs` would be read by [`read_own_file`] with `root`,
@@ -410,6 +432,14 @@ fn read_text_within(
     abs: &Path,
     limit: u64,
 ) -> Result<String, TextProblem> {
+    decode(read_bytes_within(canonical_root, abs, limit)?)
+}
+
+fn read_bytes_within(
+    canonical_root: Option<&Path>,
+    abs: &Path,
+    limit: u64,
+) -> Result<Vec<u8>, TextProblem> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| TextProblem::Unreadable {
         reason: e.to_string(),
@@ -451,7 +481,7 @@ fn read_text_within(
             limit,
         });
     }
-    decode(bytes)
+    Ok(bytes)
 }
 
 /// Decodes file bytes as text, stripping a byte-order mark: UTF-8, or

@@ -4,6 +4,7 @@
 //! asks git once, and reads every file a check may look at. Checks then work
 //! from this value alone.
 
+pub mod cargo_config;
 pub mod ci;
 pub mod files;
 pub mod gha;
@@ -15,6 +16,7 @@ pub mod platform;
 pub mod recipes;
 pub mod shell;
 pub mod sources;
+pub mod toolchain;
 pub mod workflows;
 pub mod workspace;
 pub mod yaml;
@@ -93,6 +95,10 @@ pub struct LockfileFacts {
     pub text: String,
     /// Whether cargo generated it for this run (there is no committed one).
     pub generated: bool,
+    /// What cargo wrote over it when asked to resolve (the committed bytes
+    /// were put back): `Some` when the committed file is stale or in an old
+    /// format, so `cargo build --locked` fails on it.
+    pub cargo_rewrite: Option<String>,
     /// Line of each `[[package]]` entry by (name, version), built on first
     /// use: checks ask once per finding, and a text search per question
     /// was quadratic on large lockfiles.
@@ -118,6 +124,7 @@ impl LockfileFacts {
             parsed,
             text,
             generated,
+            cargo_rewrite: None,
             package_lines: std::sync::OnceLock::new(),
         }
     }
@@ -194,9 +201,11 @@ struct Tree {
 
 impl Tree {
     /// Git facts, the file walk (which leaves out what git ignores) and
-    /// `Cargo.lock` when it was there before cargo ran (`lock_existed`): a
-    /// lockfile cargo generates for the run is not the repository's.
-    fn read(root: &std::path::Path, lock_existed: bool) -> Tree {
+    /// `Cargo.lock` as it was before cargo ran (`lock`, its bytes): a
+    /// lockfile cargo generates for the run is not the repository's, and
+    /// one it rewrites is put back.
+    fn read(root: &std::path::Path, lock: Option<&[u8]>) -> Tree {
+        let lock_existed = lock.is_some();
         let mut timings = Vec::new();
         let t = Instant::now();
         let git = git::collect(root);
@@ -212,10 +221,9 @@ impl Tree {
         // files out): the audit needs it, and the `lockfile` check reports
         // the ignoring.
         let t = Instant::now();
-        let path = root.join("Cargo.lock");
-        let lockfile = lock_existed.then(|| {
-            let text = files::read_own_file(Some(root), &path)
-                .map_err(|problem| format!("Cargo.lock {problem}"));
+        let lockfile = lock.map(|bytes| {
+            let text =
+                files::decode(bytes.to_vec()).map_err(|problem| format!("Cargo.lock {problem}"));
             LockfileFacts::new("Cargo.lock", text, false)
         });
         timings.push(("Cargo.lock (concurrent)", t.elapsed()));
@@ -236,9 +244,11 @@ impl Facts {
         // cargo metadata is most of a run. What does not need its answer —
         // git, the file walk, Cargo.lock, the advisory database — runs
         // beside it, on the workspace root guessed from the manifest.
-        let lock_existed = loc.root.join("Cargo.lock").is_file();
+        // Cargo.lock is read first: cargo may rewrite it while it runs (and
+        // it is then put back).
+        let lock_bytes = workspace::read_lockfile_bytes(&loc.root)?;
         let (run, guessed_tree, prepared, times) = std::thread::scope(|scope| {
-            let tree_thread = scope.spawn(|| Tree::read(&loc.root, lock_existed));
+            let tree_thread = scope.spawn(|| Tree::read(&loc.root, lock_bytes.as_deref()));
             let db_thread = opts.advisories.as_ref().map(|a| {
                 scope.spawn(move || {
                     let t = Instant::now();
@@ -286,15 +296,20 @@ impl Facts {
         // there then.
         let tree = match guessed_tree {
             Some(tree) if root == loc.root => tree,
-            _ => Tree::read(&root, root.join("Cargo.lock").is_file()),
+            _ => Tree::read(&root, workspace::read_lockfile_bytes(&root)?.as_deref()),
         };
         timings.extend(tree.timings);
         let (git, files) = (tree.git, tree.files);
-        let lockfile = tree.lockfile.or_else(|| {
+        let mut lockfile = tree.lockfile.or_else(|| {
             // No committed Cargo.lock: the one cargo resolved for this run.
             run.generated_lockfile
                 .map(|text| LockfileFacts::new("Cargo.lock", Ok(text), true))
         });
+        if let Some(lock) = lockfile.as_mut()
+            && !lock.generated
+        {
+            lock.cargo_rewrite = run.rewritten_lockfile;
+        }
         // A directory that cannot be listed (permission denied) is skipped:
         // say so, since nothing inside it was checked.
         notes.extend(
@@ -391,22 +406,20 @@ impl Facts {
     ) -> Result<Facts> {
         let mut notes = Vec::new();
         let mut timings = Vec::new();
-        let read_lock = |root: &std::path::Path| {
-            let path = root.join("Cargo.lock");
-            path.is_file().then(|| {
-                let text = files::read_own_file(Some(root), &path)
-                    .map_err(|problem| format!("Cargo.lock {problem}"));
+        let parse_lock = |bytes: Option<Vec<u8>>| {
+            bytes.map(|bytes| {
+                let text = files::decode(bytes).map_err(|problem| format!("Cargo.lock {problem}"));
                 LockfileFacts::new("Cargo.lock", text, false)
             })
         };
-        // Under --locked/--frozen cargo never rewrites Cargo.lock, so it can
-        // be parsed while cargo resolves; otherwise only after.
-        let early = flags.locked || flags.frozen;
+        // Read before cargo runs (it may rewrite the file, which is then put
+        // back), parsed while it resolves.
+        let lock_bytes = workspace::read_lockfile_bytes(&loc.root)?;
         let t = Instant::now();
         let (run, early_lock) = std::thread::scope(|scope| {
-            let lock = early.then(|| scope.spawn(|| read_lock(&loc.root)));
+            let lock = scope.spawn(|| parse_lock(lock_bytes));
             let run = workspace::metadata_resolved(loc, flags, resolve, &mut notes);
-            (run, lock.and_then(|l| l.join().ok()))
+            (run, lock.join().ok())
         });
         let run = run?;
         timings.push(("cargo metadata", t.elapsed()));
@@ -421,8 +434,8 @@ impl Facts {
         };
         let t = Instant::now();
         let lockfile = match early_lock {
-            Some(Some(lock)) if root == loc.root => Some(lock),
-            _ => read_lock(&root),
+            Some(lock) if root == loc.root => lock,
+            _ => parse_lock(workspace::read_lockfile_bytes(&root)?),
         }
         // No committed Cargo.lock: the one cargo generated for this run
         // still gives the checksums.

@@ -2,7 +2,7 @@
 //! members — read from the manifests directly when cargo cannot resolve.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::time::Duration;
 
 use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
 use serde::Serialize;
@@ -85,6 +85,10 @@ pub struct Location {
     /// ancestor) whose `Cargo.toml` has a `[workspace]` table, else the
     /// manifest's directory. `cargo metadata` has the last word when it runs.
     pub root: PathBuf,
+    /// The repository the workspace is in: the nearest directory at or
+    /// above `root` with a `.git`, else `root`. What lies outside it is
+    /// never read or written because the repository says so.
+    pub repository: PathBuf,
 }
 
 /// Finds the manifest (`--manifest-path`, or from `cwd` upward) and checks
@@ -117,6 +121,30 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
                 ))
             })?,
     };
+    // A Cargo.toml that is a symlink out of its own directory would move
+    // the whole run — and `init`'s writes — to wherever it points.
+    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.file_type().is_symlink()) {
+        let dir = manifest
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok());
+        let target = std::fs::canonicalize(&manifest).ok();
+        let inside = match (&dir, &target) {
+            (Some(dir), Some(target)) => target.starts_with(dir),
+            _ => false,
+        };
+        if !inside {
+            return Err(Error::Manifest {
+                path: manifest.clone(),
+                line: None,
+                message: format!(
+                    "the file is a symlink to {}, outside its directory; not followed",
+                    target
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_else(|| "a missing file".into())
+                ),
+            });
+        }
+    }
     let manifest = std::fs::canonicalize(&manifest).unwrap_or(manifest);
     let table = read_manifest(&manifest)?;
     let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -131,7 +159,16 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
             .map(Path::to_path_buf)
             .unwrap_or(dir)
     };
-    Ok(Location { manifest, root })
+    let repository = root
+        .ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .unwrap_or(&root)
+        .to_path_buf();
+    Ok(Location {
+        manifest,
+        root,
+        repository,
+    })
 }
 
 /// Reads and parses a manifest as TOML, naming the file and line on error.
@@ -224,17 +261,52 @@ pub struct MetadataRun {
     /// The text of a `Cargo.lock` cargo had to generate (and this tool then
     /// removed, leaving the repository as it was).
     pub generated_lockfile: Option<String>,
+    /// The text cargo wrote over a committed `Cargo.lock` that was stale or
+    /// in an old format (the committed bytes were then put back): what
+    /// `cargo build --locked` would refuse.
+    pub rewritten_lockfile: Option<String>,
 }
+
+/// How long `cargo metadata` may take: resolving online can download the
+/// registry index; offline it only reads files.
+const METADATA_DEADLINE_ONLINE: Duration = Duration::from_secs(600);
+const METADATA_DEADLINE_OFFLINE: Duration = Duration::from_secs(180);
 
 /// Runs `cargo metadata`.
 ///
-/// Errors that are the user's to fix (malformed manifests, a stale lockfile
-/// under `--locked`) stop the run; anything else degrades to
-/// `Err(MetadataUnavailable)` and the run continues without the graph. A
-/// `rust-toolchain.toml` naming a toolchain that is not installed is retried
-/// once with the running toolchain. `notes` receives what was done.
+/// Errors that are the user's to fix (malformed manifests, a lockfile cargo
+/// cannot read) stop the run; anything else degrades to
+/// `Err(MetadataUnavailable)` and the run continues without the graph.
+/// `notes` receives what was done.
+///
+/// The checkout is left exactly as found: cargo first runs with `--locked`,
+/// so it writes nothing. When it would have to create or update
+/// `Cargo.lock`, it runs again without it while a [`RestoreGuard`] holds the
+/// original bytes, which are put back afterwards (and on an interrupt); what
+/// cargo wanted to write is returned. Runs on the same workspace at the same
+/// time take turns (a file lock), so none reads a lockfile another is
+/// restoring.
+///
+/// [`RestoreGuard`]: crate::util::RestoreGuard
 pub fn metadata(loc: &Location, flags: CargoFlags, notes: &mut Vec<String>) -> Result<MetadataRun> {
     metadata_resolved(loc, flags, &ResolveOptions::default(), notes)
+}
+
+/// The bytes of `Cargo.lock` at the workspace root before cargo runs, or
+/// why it is refused: cargo would read a FIFO forever, spend seconds and
+/// gigabytes on a huge file, and follow a symlink out of the repository.
+pub fn read_lockfile_bytes(root: &Path) -> Result<Option<Vec<u8>>> {
+    let lockfile = root.join("Cargo.lock");
+    if std::fs::symlink_metadata(&lockfile).is_err() {
+        return Ok(None);
+    }
+    files::read_own_bytes(Some(root), &lockfile)
+        .map(Some)
+        .map_err(|problem| Error::Lockfile {
+            path: lockfile.clone(),
+            line: None,
+            message: format!("the file {problem}"),
+        })
 }
 
 /// [`metadata`] with features and target platforms selected.
@@ -244,129 +316,301 @@ pub fn metadata_resolved(
     resolve: &ResolveOptions,
     notes: &mut Vec<String>,
 ) -> Result<MetadataRun> {
-    let lockfile = loc.root.join("Cargo.lock");
-    // cargo would read a FIFO forever, spend seconds and gigabytes on a huge
-    // file, and follow a symlink out of the repository: refuse first.
-    super::files::check_own_file(&loc.root, &lockfile).map_err(|problem| Error::Lockfile {
-        path: lockfile.clone(),
-        line: None,
-        message: format!("the file {problem}"),
-    })?;
-    let lock_existed = lockfile.exists();
+    let _ = read_lockfile_bytes(&loc.root)?;
+    let toolchain = super::toolchain::for_root(&loc.root);
+    if let Some(note) = &toolchain.note {
+        notes.push(note.clone());
+    }
+    let config = super::cargo_config::overrides(&loc.root, &loc.repository);
+    notes.extend(config.notes.iter().cloned());
+    let toolchain = &(toolchain, config.args.as_slice());
+    let deadline = crate::exec::deadline(if flags.offline || flags.frozen {
+        METADATA_DEADLINE_OFFLINE
+    } else {
+        METADATA_DEADLINE_ONLINE
+    });
     let mut resolve = resolve.clone();
-    let mut result = run_metadata(&loc.manifest, flags, &resolve, None);
-    if let Err(stderr) = &result
-        && resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE)
-        && stderr.contains(HOST_TUPLE)
-        && let Ok(host) = super::platform::host_triple()
-    {
-        for p in &mut resolve.filter_platforms {
-            if p == HOST_TUPLE {
-                *p = host.clone();
+    let attempt = |resolve: &mut ResolveOptions, locked: bool| {
+        let mut result = run_metadata(&loc.manifest, flags, resolve, locked, toolchain, deadline);
+        if let Err(stderr) = &result
+            && resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE)
+            && stderr.contains(HOST_TUPLE)
+            && let Ok(host) = super::platform::host_triple()
+        {
+            for p in &mut resolve.filter_platforms {
+                if p == HOST_TUPLE {
+                    *p = host.clone();
+                }
             }
+            result = run_metadata(&loc.manifest, flags, resolve, locked, toolchain, deadline);
         }
-        result = run_metadata(&loc.manifest, flags, &resolve, None);
-    }
+        result
+    };
+    let mut run = MetadataRun {
+        result: Err(MetadataUnavailable {
+            reason: String::new(),
+        }),
+        generated_lockfile: None,
+        rewritten_lockfile: None,
+    };
+    let mut result = attempt(&mut resolve, true);
     if let Err(stderr) = &result
-        && stderr.contains("is not installed")
-        && let Some(toolchain) = running_toolchain()
+        && let Some(refusal) = locked_refusal(stderr)
     {
-        notes.push(format!(
-            "the toolchain pinned by rust-toolchain is not installed; \
-                     ran cargo metadata with `{toolchain}` instead"
-        ));
-        result = run_metadata(&loc.manifest, flags, &resolve, Some(&toolchain));
-    }
-    // cargo metadata writes a Cargo.lock when there is none; leave the
-    // repository as we found it.
-    let mut generated_lockfile = None;
-    if !lock_existed && lockfile.exists() {
-        generated_lockfile = std::fs::read_to_string(&lockfile).ok();
-        if std::fs::remove_file(&lockfile).is_ok() {
-            notes.push("there is no Cargo.lock: dependencies were resolved afresh for this run (and the generated file removed)".into());
+        // cargo wants to write the lock file: let it, then put it back.
+        let _turn = workspace_lock(&refusal.path);
+        let original = read_lockfile_bytes(refusal.path.parent().unwrap_or(&loc.root))?;
+        let guard = crate::util::RestoreGuard::new(&refusal.path, original.clone());
+        result = attempt(&mut resolve, false);
+        let written = std::fs::read(&refusal.path)
+            .ok()
+            .filter(|bytes| Some(bytes) != original.as_ref())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        guard.restore().map_err(|source| Error::Io {
+            action: "cannot restore the original",
+            path: refusal.path.clone(),
+            source,
+        })?;
+        match (&original, written) {
+            (None, Some(text)) => {
+                notes.push("there is no Cargo.lock: dependencies were resolved afresh for this run (and the generated file removed)".into());
+                run.generated_lockfile = Some(text);
+            }
+            (Some(_), Some(text)) => run.rewritten_lockfile = Some(text),
+            _ => {}
+        }
+        if let Err(stderr) = &result
+            && stderr.contains(&*refusal.path.to_string_lossy())
+        {
+            // cargo could not write it (a read-only checkout): no graph,
+            // but not a broken manifest either.
+            result = Err(format!(
+                "{} needs to be {} and cargo could not write it: {}",
+                refusal.path.display(),
+                if original.is_some() {
+                    "updated"
+                } else {
+                    "created"
+                },
+                summarize(stderr)
+            ));
+            run.result = Err(MetadataUnavailable {
+                reason: result.as_ref().err().cloned().unwrap_or_default(),
+            });
+            return Ok(run);
         }
     }
     match result {
-        Ok(m) => Ok(MetadataRun {
-            result: Ok(m),
-            generated_lockfile,
-        }),
-        Err(stderr) => {
-            if stderr.contains("has overflowed its stack") {
-                // cargo itself crashed (e.g. a chain of 10 000 features):
-                // it cannot build this workspace either.
-                Err(Error::Manifest {
-                    path: loc.manifest.clone(),
-                    line: None,
-                    message: "cargo metadata crashed on it (stack overflow); cargo cannot build this workspace either".into(),
-                })
-            } else if is_users_to_fix(&stderr) {
-                match lockfile_in(&stderr) {
-                    Some(path) => Err(Error::Lockfile {
-                        path,
-                        line: line_in(&stderr),
-                        message: summarize(&stderr),
-                    }),
-                    None => Err(Error::Manifest {
-                        path: manifest_in(&stderr).unwrap_or_else(|| loc.manifest.clone()),
-                        line: line_in(&stderr),
-                        message: summarize(&stderr),
-                    }),
-                }
-            } else {
-                Ok(MetadataRun {
-                    result: Err(MetadataUnavailable {
-                        reason: summarize(&stderr),
-                    }),
-                    generated_lockfile,
-                })
+        Ok(m) => {
+            run.result = Ok(m);
+            Ok(run)
+        }
+        Err(stderr) => match classify(&stderr, loc, &resolve) {
+            Ok(unavailable) => {
+                run.result = Err(unavailable);
+                Ok(run)
             }
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// cargo refusing to create or update a lock file because of `--locked`.
+struct LockedRefusal {
+    path: PathBuf,
+}
+
+/// `cannot create|update the lock file PATH because --locked was passed`
+/// (cargo 1.85+), or `the lock file PATH needs to be updated but --locked
+/// was passed` (earlier).
+fn locked_refusal(stderr: &str) -> Option<LockedRefusal> {
+    for line in stderr.lines() {
+        let line = line.trim().trim_start_matches("error: ");
+        let rest = line
+            .strip_prefix("cannot create the lock file ")
+            .or_else(|| line.strip_prefix("cannot update the lock file "))
+            .or_else(|| line.strip_prefix("the lock file "));
+        let Some(rest) = rest else { continue };
+        let end = [" because --", " needs to be updated but --"]
+            .iter()
+            .filter_map(|m| rest.find(m))
+            .min()?;
+        let path = PathBuf::from(&rest[..end]);
+        if path.file_name().is_some_and(|n| n == "Cargo.lock") {
+            return Some(LockedRefusal { path });
         }
     }
+    None
+}
+
+/// Holds the per-workspace lock while cargo may write `lockfile`: in the
+/// user's cache directory (never in the repository), keyed by the path.
+fn workspace_lock(lockfile: &Path) -> crate::fs_lock::FileLock {
+    let dir = crate::advisories::cache::default_dir().unwrap_or_else(std::env::temp_dir);
+    let mut h = crate::util::Fnv64::new();
+    h.write(
+        std::fs::canonicalize(lockfile)
+            .unwrap_or_else(|_| lockfile.to_path_buf())
+            .to_string_lossy()
+            .as_bytes(),
+    );
+    let lock =
+        crate::fs_lock::FileLock::at(&dir.join("locks").join(format!("{:016x}.lock", h.finish())));
+    lock.exclusive();
+    lock
+}
+
+/// What a failed `cargo metadata` means: `Ok` degrades the run (the cause
+/// is outside the repository's text), `Err` stops it with exit 2.
+fn classify(
+    stderr: &str,
+    loc: &Location,
+    resolve: &ResolveOptions,
+) -> std::result::Result<MetadataUnavailable, Error> {
+    if stderr.contains("has overflowed its stack") {
+        // cargo itself crashed (e.g. a chain of 10 000 features): it
+        // cannot build this workspace either.
+        return Err(Error::Manifest {
+            path: loc.manifest.clone(),
+            line: None,
+            message: "cargo metadata crashed on it (stack overflow); cargo cannot build this workspace either".into(),
+        });
+    }
+    if let Some(path) = lockfile_in(stderr) {
+        return Err(Error::Lockfile {
+            path,
+            line: line_in(stderr),
+            message: summarize(stderr),
+        });
+    }
+    if is_outside_cause(stderr) {
+        return Ok(MetadataUnavailable {
+            reason: summarize(stderr),
+        });
+    }
+    if let Some(usage) = usage_error(stderr, resolve) {
+        return Err(Error::Usage(usage));
+    }
+    if is_manifest_error(stderr) {
+        return Err(Error::Manifest {
+            path: manifest_in(stderr).unwrap_or_else(|| loc.manifest.clone()),
+            line: line_in(stderr),
+            message: summarize(stderr),
+        });
+    }
+    Err(Error::Cargo {
+        manifest: loc.manifest.clone(),
+        message: summarize(stderr),
+    })
+}
+
+/// A `--features`/`--target` value cargo rejects: the user's flag, not
+/// the manifest.
+fn usage_error(stderr: &str, resolve: &ResolveOptions) -> Option<String> {
+    let summary = summarize(stderr);
+    if !resolve.features.is_empty() && stderr.contains("feature") && !stderr.contains("manifest") {
+        return Some(format!(
+            "--features {}: {summary}",
+            resolve.features.join(",")
+        ));
+    }
+    let named: Vec<&String> = resolve
+        .filter_platforms
+        .iter()
+        .filter(|t| *t != HOST_TUPLE)
+        .collect();
+    if !named.is_empty()
+        && (stderr.contains("target-specific information")
+            || stderr.contains("specification for target")
+            || stderr.contains("--filter-platform"))
+    {
+        return Some(format!(
+            "--target {}: {summary}",
+            named
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
+    }
+    None
+}
+
+/// cargo's messages about a manifest it cannot read or accept.
+fn is_manifest_error(stderr: &str) -> bool {
+    arrow_location(stderr).is_some()
+        || [
+            "failed to parse manifest",
+            "failed to load manifest",
+            "failed to read `",
+            "manifest at `",
+            "TOML parse error",
+            "could not parse input as TOML",
+            "invalid type:",
+            "missing field",
+            "unknown variant",
+            "duplicate key",
+            "no targets specified in the manifest",
+            "can't find library",
+            "can't find `",
+            "current package believes it's in a workspace",
+            "package believes it's in a workspace",
+            "failed to select a version",
+            "failed to resolve patches",
+            "cyclic package dependency",
+            "feature `",
+            "features `",
+        ]
+        .iter()
+        .any(|needle| stderr.contains(needle))
 }
 
 fn run_metadata(
     manifest: &Path,
     flags: CargoFlags,
     resolve: &ResolveOptions,
-    toolchain: Option<&str>,
+    locked: bool,
+    (toolchain, config): &(&super::toolchain::Toolchain, &[String]),
+    deadline: Duration,
 ) -> std::result::Result<Metadata, String> {
     let mut cmd = MetadataCommand::new();
     cmd.manifest_path(manifest);
+    // The user's --locked and --frozen are always honoured in effect: the
+    // first attempt is locked, and a lockfile cargo then rewrites is put
+    // back (see `metadata_resolved`).
     let mut opts = Vec::new();
-    if flags.offline {
+    if flags.offline || flags.frozen {
         opts.push("--offline".to_string());
     }
-    if flags.locked {
+    if locked {
         opts.push("--locked".to_string());
     }
-    if flags.frozen {
-        opts.push("--frozen".to_string());
-    }
     opts.extend(resolve.args());
+    for value in config.iter() {
+        opts.push("--config".to_string());
+        opts.push(value.clone());
+    }
     cmd.other_options(opts);
-    if let Some(t) = toolchain {
-        cmd.env("RUSTUP_TOOLCHAIN", t);
+    let program =
+        crate::exec::Program::from_command(cmd.cargo_command(), "cargo metadata", deadline)
+            // A 20 000-member workspace describes itself in ~100 MB.
+            .max_stdout(1024 * 1024 * 1024);
+    let done = toolchain.apply(program).run().map_err(|e| e.to_string())?;
+    if !done.status.success() {
+        let stderr = done.stderr_text();
+        return Err(if stderr.trim().is_empty() {
+            format!("cargo metadata failed ({})", done.status)
+        } else {
+            stderr
+        });
     }
-    cmd.exec().map_err(|e| match e {
-        cargo_metadata::Error::CargoMetadata { stderr } => stderr,
-        other => other.to_string(),
-    })
-}
-
-/// The toolchain rustup runs by default, asked from a neutral directory so the
-/// project's own pin does not answer.
-fn running_toolchain() -> Option<String> {
-    if let Ok(t) = std::env::var("RUSTUP_TOOLCHAIN") {
-        return Some(t);
-    }
-    let out = Command::new("rustup")
-        .arg("default")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    text.split_whitespace().next().map(str::to_string)
+    let text = std::str::from_utf8(&done.stdout)
+        .map_err(|_| "cargo metadata wrote output that is not UTF-8".to_string())?;
+    let json = text
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .ok_or_else(|| "cargo metadata wrote no JSON".to_string())?;
+    MetadataCommand::parse(json).map_err(|e| format!("cannot read cargo metadata's output: {e}"))
 }
 
 /// Whether cargo failed for a reason outside the repository's text — the
@@ -390,11 +634,20 @@ fn is_outside_cause(stderr: &str) -> bool {
         "SSL",
         "is not installed",
         "failed to get `",
+        // rustup, and the tool's own limits on the command.
+        "rustup",
+        "toolchain '",
+        "is not applicable to the",
+        "did not finish within",
+        "wrote more than",
+        "cannot run ",
+        "wrote no JSON",
     ]
     .iter()
     .any(|needle| stderr.contains(needle))
 }
 
+#[cfg(test)]
 fn is_users_to_fix(stderr: &str) -> bool {
     !is_outside_cause(stderr)
 }

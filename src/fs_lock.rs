@@ -1,8 +1,8 @@
-//! A lock beside the advisory database, so runs at the same time (two
-//! terminals, a pre-push hook and an editor, parallel CI jobs on one cache)
-//! never read a checkout another run is rewriting, nor fetch into it twice.
-//!
-//! Fetching holds the lock exclusively; loading holds it shared. The lock
+//! OS file locks between runs at the same time (two terminals, a pre-push
+//! hook and an editor, parallel CI jobs on one cache): beside the advisory
+//! database, so no run reads a checkout another is rewriting nor fetches
+//! into it twice (fetching holds it exclusively, loading shared); and per
+//! workspace, so no run reads a `Cargo.lock` another is restoring. The lock
 //! is an OS file lock (`flock`/`LockFileEx`, through `std`), so a run that
 //! dies releases it. Locking is best effort: where the lock file cannot be
 //! created (a read-only directory, which nobody can fetch into either) the
@@ -18,22 +18,31 @@ const WAIT: Duration = Duration::from_secs(200);
 
 /// An open lock file; dropping it releases the lock.
 #[derive(Debug)]
-pub struct DbLock {
+pub struct FileLock {
     file: Option<File>,
 }
 
-/// The lock file of the database at `db`: a hidden sibling, so it survives
-/// the database directory being swapped for a fresh download.
+/// The lock file for the directory `db`: a hidden sibling, so it survives
+/// the directory being swapped for a fresh download.
 pub fn path_for(db: &Path) -> Option<PathBuf> {
     let name = db.file_name()?.to_string_lossy().into_owned();
     Some(db.with_file_name(format!(".{name}.cargo-readiness.lock")))
 }
 
-impl DbLock {
-    /// Opens (creating) the lock file for the database at `db`; a lock that
-    /// cannot be created locks nothing.
-    pub fn open(db: &Path) -> DbLock {
-        let file = path_for(db).and_then(|path| {
+impl FileLock {
+    /// Opens (creating) the lock file beside the directory `db` (see
+    /// [`path_for`]); a lock that cannot be created locks nothing.
+    pub fn beside(db: &Path) -> FileLock {
+        match path_for(db) {
+            Some(path) => FileLock::at(&path),
+            None => FileLock::none(),
+        }
+    }
+
+    /// Opens (creating) the lock file at `path`; a lock that cannot be
+    /// created locks nothing.
+    pub fn at(path: &Path) -> FileLock {
+        let file = Some(path).and_then(|path| {
             if let Some(parent) = path.parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
@@ -45,12 +54,12 @@ impl DbLock {
                 .open(path)
                 .ok()
         });
-        DbLock { file }
+        FileLock { file }
     }
 
     /// A lock that locks nothing (for databases nobody fetches into).
-    pub fn none() -> DbLock {
-        DbLock { file: None }
+    pub fn none() -> FileLock {
+        FileLock { file: None }
     }
 
     /// Waits for the exclusive lock (to fetch). Returns whether it is held.
@@ -109,9 +118,9 @@ mod tests {
     fn exclusive_excludes_shared_and_drop_releases() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
-        let writer = DbLock::open(&db);
+        let writer = FileLock::beside(&db);
         assert!(writer.exclusive());
-        let reader = DbLock::open(&db);
+        let reader = FileLock::beside(&db);
         let file = reader.file.as_ref().unwrap();
         assert!(matches!(
             file.try_lock_shared(),
@@ -119,7 +128,7 @@ mod tests {
         ));
         drop(writer);
         assert!(reader.shared());
-        let other = DbLock::open(&db);
+        let other = FileLock::beside(&db);
         assert!(other.shared(), "readers share");
     }
 
@@ -129,7 +138,7 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "x").unwrap();
         // The lock's parent would be a regular file.
-        let lock = DbLock::open(&file.join("db"));
+        let lock = FileLock::beside(&file.join("db"));
         assert!(!lock.exclusive());
         assert!(!lock.shared());
     }
