@@ -130,6 +130,7 @@ fn advisory_options(
     cfg: &config::Config,
     cli_ignores: &[String],
     target: Option<Target>,
+    repository: &Path,
 ) -> AdvisoryOptions {
     AdvisoryOptions {
         db_flag: db.db.clone(),
@@ -140,6 +141,7 @@ fn advisory_options(
         cli_ignores: cli_ignores.to_vec(),
         target,
         cache_dir: cache::default_dir(),
+        repository: Some(repository.to_path_buf()),
     }
 }
 
@@ -221,12 +223,23 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         || root.join("Cargo.toml").is_file()
         || root.join(config::FILE_NAME).is_file()
     {
-        config::load(&root, args.config.as_deref())?
+        config::load(
+            &root,
+            &workspace::repository_of(&root),
+            args.config.as_deref(),
+        )?
     } else {
         config::Config::default()
     };
     timings.add("read Cargo.lock + config", t.elapsed());
-    let opts = advisory_options(offline, &args.db, &cfg, &args.ignore, target);
+    let opts = advisory_options(
+        offline,
+        &args.db,
+        &cfg,
+        &args.ignore,
+        target,
+        &workspace::repository_of(&root),
+    );
     let t = Instant::now();
     let (prepared, yanked_opts) = (collect::prepare_db(&opts), opts.clone());
     timings.add("advisory db", t.elapsed());
@@ -294,7 +307,7 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             adv.prepared.location.path.display()
         );
     }
-    for problem in &adv.ignore_problems {
+    for problem in adv.ignore_problems.iter().chain(&adv.prepared.notes) {
         eprintln!("warning: {problem}");
     }
     if !db.bad.is_empty() {
@@ -421,9 +434,9 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     // rustc describes the platforms while cargo resolves.
     // The advisory database loads while cargo resolves.
     let advisory_opts = if args.with_vulnerabilities {
-        let cfg = config::load(&loc.root, None)?;
+        let cfg = config::load(&loc.root, &loc.repository, None)?;
         let offline = args.cargo.offline || args.cargo.frozen;
-        let mut opts = advisory_options(offline, &args.db, &cfg, &[], None);
+        let mut opts = advisory_options(offline, &args.db, &cfg, &[], None, &loc.repository);
         opts.check_yanked = false;
         Some(opts)
     } else {
@@ -591,7 +604,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         source,
     })?;
     let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &cwd)?;
-    let mut cfg = config::load(&loc.root, args.config.as_deref())?;
+    let mut cfg = config::load(&loc.root, &loc.repository, args.config.as_deref())?;
     let flags = CargoFlags {
         offline: args.workspace.offline,
         locked: args.workspace.locked,
@@ -617,7 +630,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         flags,
         config: cfg.clone(),
         advisories: wants_advisories(&cfg)
-            .then(|| advisory_options(offline, &args.db, &cfg, &[], None)),
+            .then(|| advisory_options(offline, &args.db, &cfg, &[], None, &loc.repository)),
     };
     let progress = crate::progress::Progress::start(
         "collecting facts (cargo metadata, git, advisory database)",
@@ -630,12 +643,19 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         // cargo placed the workspace root elsewhere than our guess: that
         // root's configuration applies (and, when it wants the audit the
         // first one did not, collect again with it).
-        cfg = config::load(&facts.root, None)?;
+        cfg = config::load(&facts.root, &workspace::repository_of(&facts.root), None)?;
         if wants_advisories(&cfg) && facts.advisories.is_none() {
             let opts = CollectOptions {
                 flags,
                 config: cfg.clone(),
-                advisories: Some(advisory_options(offline, &args.db, &cfg, &[], None)),
+                advisories: Some(advisory_options(
+                    offline,
+                    &args.db,
+                    &cfg,
+                    &[],
+                    None,
+                    &workspace::repository_of(&facts.root),
+                )),
             };
             facts = Facts::collect(
                 &workspace::locate(Some(&facts.root.join("Cargo.toml")), &cwd)?,

@@ -45,7 +45,33 @@ pub struct Config {
     pub pinned_actions_allow: Vec<String>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
+    /// Whether it came from outside the repository under review (a file the
+    /// user named with `--config` that lies outside it). A repository's own
+    /// configuration may not choose where the tool writes or what it
+    /// fetches: see [`Trust`].
+    pub trusted: bool,
 }
+
+/// Whose configuration a file is, which bounds what it may ask for
+/// (`docs/security-model.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// A file outside the repository, named by the user: any setting.
+    User,
+    /// `readiness.toml`, `Cargo.toml` metadata, or any file inside the
+    /// repository: the advisory database only inside the repository (and
+    /// never fetched into), fetched only from an `https://` URL and at
+    /// most hourly, a baseline only inside the repository.
+    Repository {
+        /// The repository's top directory.
+        top: PathBuf,
+        /// The workspace root.
+        root: PathBuf,
+    },
+}
+
+/// How often a repository's configuration may have the database fetched.
+pub const MIN_REPOSITORY_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// `[scan]` settings: how the Rust sources are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +100,10 @@ pub const DEFAULT_ADVISORY_DB_URL: &str = "https://github.com/rustsec/advisory-d
 pub struct AdvisoriesConfig {
     /// `db`: where the advisory database is (tilde expanded).
     pub db: Option<PathBuf>,
+    /// Whether `db` and `url` came from the user rather than the
+    /// repository under review: a repository's database is read, never
+    /// fetched into, and its URL never fills a database the user chose.
+    pub trusted: bool,
     /// `fetch`: whether the database may be fetched or updated.
     pub fetch: bool,
     /// `url`: the git repository to fetch from.
@@ -93,6 +123,7 @@ impl Default for AdvisoriesConfig {
     fn default() -> Self {
         AdvisoriesConfig {
             db: None,
+            trusted: false,
             fetch: true,
             url: DEFAULT_ADVISORY_DB_URL.to_string(),
             max_age: std::time::Duration::from_secs(24 * 3600),
@@ -129,7 +160,7 @@ struct RawConfig {
     sources: Option<Spanned<toml::Value>>,
     bans: Option<Spanned<toml::Value>>,
     scan: Option<RawScan>,
-    baseline: Option<String>,
+    baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,9 +172,9 @@ struct RawScan {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawAdvisories {
-    db: Option<String>,
+    db: Option<Spanned<String>>,
     fetch: Option<bool>,
-    url: Option<String>,
+    url: Option<Spanned<String>>,
     max_age: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<RawIgnore>>>,
     grace_days: Option<Spanned<i64>>,
@@ -180,10 +211,15 @@ struct ReadinessHolder {
     readiness: Option<RawConfig>,
 }
 
-/// Loads the configuration for the workspace at `root`: `explicit` if given,
-/// else `readiness.toml`, else the root `Cargo.toml`'s metadata tables.
-pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
-    let mut config = load_own(root, explicit)?;
+/// Loads the configuration for the workspace at `root` (in the repository
+/// whose top is `top`): `explicit` if given, else `readiness.toml`, else the
+/// root `Cargo.toml`'s metadata tables.
+pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> {
+    let repository = Trust::Repository {
+        top: top.to_path_buf(),
+        root: root.to_path_buf(),
+    };
+    let mut config = load_own(root, explicit, &repository)?;
     // Teams already on cargo-deny keep one policy: what readiness does not
     // configure itself is read from deny.toml.
     let deny = root.join("deny.toml");
@@ -220,15 +256,23 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     Ok(config)
 }
 
-fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+fn load_own(root: &Path, explicit: Option<&Path>, repository: &Trust) -> Result<Config> {
     if let Some(path) = explicit {
-        return load_file(path, &read(path, None)?);
+        // A file inside the repository is the repository's, whoever names it.
+        let absolute = std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let trust = match repository {
+            Trust::Repository { top, .. } if !is_inside(&absolute, top) => Trust::User,
+            _ => repository.clone(),
+        };
+        return load_file_with(path, &read(path, None)?, &trust);
     }
     let file = root.join(FILE_NAME);
     // Anything there (a FIFO, a dangling symlink) is read or refused with
     // its reason, never silently passed over.
     if std::fs::symlink_metadata(&file).is_ok() {
-        return load_file(&file, &read(&file, Some(root))?);
+        return load_file_with(&file, &read(&file, Some(root))?, repository);
     }
     let manifest = root.join("Cargo.toml");
     if manifest.is_file() {
@@ -247,7 +291,7 @@ fn load_own(root: &Path, explicit: Option<&Path>) -> Result<Config> {
             (None, Some(raw)) => (raw, "[package.metadata.readiness]"),
             (None, None) => return Ok(Config::default()),
         };
-        let mut config = validate(raw, &manifest, &text)?;
+        let mut config = validate(raw, &manifest, &text, repository)?;
         config.source = Some(format!("Cargo.toml {table}"));
         return Ok(config);
     }
@@ -268,10 +312,16 @@ fn read(path: &Path, root: Option<&Path>) -> Result<String> {
     })
 }
 
-/// Parses and validates one configuration file's text.
+/// Parses and validates one configuration file's text, as the user's own
+/// (unit tests and tools; a run loads files through [`load`]).
 pub fn load_file(path: &Path, text: &str) -> Result<Config> {
+    load_file_with(path, text, &Trust::User)
+}
+
+/// Parses and validates one configuration file's text with `trust`.
+pub fn load_file_with(path: &Path, text: &str, trust: &Trust) -> Result<Config> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
-    let mut config = validate(raw, path, text)?;
+    let mut config = validate(raw, path, text, trust)?;
     config.source = Some(
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -288,13 +338,17 @@ fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
     }
 }
 
-fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
+fn validate(raw: RawConfig, path: &Path, text: &str, trust: &Trust) -> Result<Config> {
     let err = |span: std::ops::Range<usize>, message: String| Error::Config {
         path: PathBuf::from(path),
         line: Some(line_of_offset(text, span.start)),
         message,
     };
-    let mut config = Config::default();
+    let mut config = Config {
+        trusted: *trust == Trust::User,
+        ..Config::default()
+    };
+    config.advisories.trusted = config.trusted;
     if let Some(p) = raw.profile {
         config.profile = Some(Profile::parse(p.get_ref()).ok_or_else(|| {
             err(
@@ -363,7 +417,22 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
             })?;
         config.weights.insert(category, w);
     }
-    config.baseline = raw.baseline.map(PathBuf::from);
+    if let Some(b) = raw.baseline {
+        if let Trust::Repository { top, root } = trust {
+            // Read relative to the workspace root: it must stay inside.
+            let resolved = normalize(&root.join(b.get_ref()));
+            if Path::new(b.get_ref()).is_absolute() || !is_inside(&resolved, top) {
+                return Err(err(
+                    b.span(),
+                    format!(
+                        "`baseline = \"{}\"`: a repository's configuration can only name a baseline inside the repository; pass --baseline PATH for another",
+                        b.get_ref()
+                    ),
+                ));
+            }
+        }
+        config.baseline = Some(PathBuf::from(b.into_inner()));
+    }
     for pattern in raw.pinned_actions.and_then(|p| p.allow).unwrap_or_default() {
         if !is_action_pattern(pattern.get_ref()) {
             return Err(err(
@@ -419,19 +488,43 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         let a = &mut config.advisories;
         // A relative path is relative to the file that says it, not to
         // wherever the tool happens to run.
-        a.db = adv.db.map(|d| {
-            let p = expand_tilde(&d);
-            if p.is_relative() {
+        if let Some(d) = adv.db {
+            let p = match trust {
+                Trust::User => expand_tilde(d.get_ref()),
+                Trust::Repository { .. } => PathBuf::from(d.get_ref()),
+            };
+            let p = if p.is_relative() {
                 path.parent().unwrap_or(Path::new(".")).join(p)
             } else {
                 p
+            };
+            if let Trust::Repository { top, root } = trust
+                && let Some(why) = repository_db_problem(d.get_ref(), &p, top, root)
+            {
+                return Err(err(
+                    d.span(),
+                    format!(
+                        "[advisories] `db = \"{}\"`: {why}; a repository's configuration can only name a database inside it (which is read, never fetched into). Pass --db PATH or set CARGO_READINESS_ADVISORY_DB for another",
+                        d.get_ref()
+                    ),
+                ));
             }
-        });
+            a.db = Some(p);
+        }
         if let Some(f) = adv.fetch {
             a.fetch = f;
         }
         if let Some(u) = adv.url {
-            a.url = u;
+            if matches!(trust, Trust::Repository { .. }) && !is_plain_https(u.get_ref()) {
+                return Err(err(
+                    u.span(),
+                    format!(
+                        "[advisories] `url = \"{}\"`: a repository's configuration can only name an https:// URL without credentials",
+                        u.get_ref()
+                    ),
+                ));
+            }
+            a.url = u.into_inner();
         }
         if let Some(m) = adv.max_age {
             a.max_age = parse_duration(m.get_ref()).ok_or_else(|| {
@@ -440,6 +533,15 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
                     format!("[advisories] `max-age = \"{}\"`: expected a duration such as \"1d\", \"12h\" or \"30m\"", m.get_ref()),
                 )
             })?;
+            if matches!(trust, Trust::Repository { .. }) && a.max_age < MIN_REPOSITORY_MAX_AGE {
+                return Err(err(
+                    m.span(),
+                    format!(
+                        "[advisories] `max-age = \"{}\"`: a repository's configuration cannot have the database fetched more than hourly (at least \"1h\")",
+                        m.get_ref()
+                    ),
+                ));
+            }
         }
         if let Some(g) = adv.grace_days {
             let v = *g.get_ref();
@@ -502,6 +604,83 @@ fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config> {
         }
     }
     Ok(config)
+}
+
+/// Why a repository's `[advisories] db` (as written, and resolved) is
+/// refused: outside the repository, the repository itself, or the
+/// workspace root or one of its parents (fetching there would reset the
+/// user's checkout).
+fn repository_db_problem(
+    written: &str,
+    resolved: &Path,
+    top: &Path,
+    root: &Path,
+) -> Option<String> {
+    if written.trim().is_empty() {
+        return Some("empty".into());
+    }
+    if written.starts_with('~') || Path::new(written).is_absolute() {
+        return Some("an absolute path".into());
+    }
+    let lexical = normalize(resolved);
+    if !is_inside(&lexical, top) {
+        return Some("outside the repository".into());
+    }
+    let root = normalize(root);
+    if root.starts_with(&lexical) {
+        return Some("the repository itself, or a directory that holds it".into());
+    }
+    // Through symlinks too, where it exists.
+    if let (Ok(real), Ok(real_top)) = (std::fs::canonicalize(&lexical), std::fs::canonicalize(top))
+    {
+        if !real.starts_with(&real_top) || real == real_top {
+            return Some("a symlink out of the repository".into());
+        }
+        if std::fs::canonicalize(&root).is_ok_and(|r| r.starts_with(&real)) {
+            return Some("the repository itself, or a directory that holds it".into());
+        }
+    }
+    None
+}
+
+/// `path` with `.` and `..` resolved without touching the disk.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Whether `path` is `top` or below it, lexically and (where both exist)
+/// through symlinks.
+pub fn is_inside(path: &Path, top: &Path) -> bool {
+    let lexical = normalize(path).starts_with(normalize(top));
+    match (std::fs::canonicalize(path), std::fs::canonicalize(top)) {
+        (Ok(real), Ok(real_top)) => lexical && real.starts_with(real_top),
+        _ => lexical,
+    }
+}
+
+/// An `https://` URL with a host and no credentials in it.
+fn is_plain_https(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    !authority.is_empty()
+        && !authority.contains('@')
+        && !url.contains(char::is_whitespace)
+        && !url.contains(char::is_control)
 }
 
 /// `owner/*`, `owner/repo`, `owner/repo/*`, `owner/repo/path` (no ref).

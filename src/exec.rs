@@ -146,6 +146,37 @@ pub fn deadline(default: Duration) -> Duration {
         .map_or(default, Duration::from_secs_f64)
 }
 
+/// How long a local git command may take (`ls-files` on a huge checkout).
+pub const GIT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The git binary (`CARGO_READINESS_GIT` overrides, for tests).
+pub fn git_binary() -> std::ffi::OsString {
+    std::env::var_os("CARGO_READINESS_GIT").unwrap_or_else(|| "git".into())
+}
+
+/// `git [-C dir] ARGS` with [`Program`]'s limits. Reads of the repository
+/// never start its file-system monitor (`core.fsmonitor`, a program named in
+/// git's configuration) and never use the `ext::` transport.
+pub fn git(dir: Option<&Path>, args: &[&str], deadline: Duration) -> Program {
+    let what = format!("git {}", args.first().copied().unwrap_or_default());
+    let mut program = Program::new(git_binary(), &what, deadline).args([
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "protocol.ext.allow=never",
+    ]);
+    if let Some(dir) = dir {
+        program = program.arg("-C").arg(dir);
+    }
+    program.args(args).max_stdout(1024 * 1024 * 1024)
+}
+
+/// Runs a local git command: its stdout when it succeeded.
+pub fn git_output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let done = git(Some(dir), args, deadline(GIT_DEADLINE)).run().ok()?;
+    done.status.success().then_some(done.stdout)
+}
+
 /// One external command with its limits.
 pub struct Program {
     cmd: Command,

@@ -2,7 +2,6 @@
 //! the gate offline and quietly, so a failing gate stops the push.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::error::{Error, Result};
 
@@ -34,12 +33,13 @@ pub fn script(exe: Option<&Path>, manifest: &Path) -> String {
 
 /// The hooks directory git uses (respects `core.hooksPath`).
 pub fn hooks_dir(cwd: &Path) -> Result<PathBuf> {
-    let out = Command::new(crate::advisories::fetch::git_binary())
-        .arg("-C")
-        .arg(cwd)
-        .args(["rev-parse", "--git-path", "hooks"])
-        .output()
-        .map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
+    let out = crate::exec::git(
+        Some(cwd),
+        &["rev-parse", "--git-path", "hooks"],
+        crate::exec::deadline(crate::exec::GIT_DEADLINE),
+    )
+    .run()
+    .map_err(|e| Error::Usage(e.to_string()))?;
     if !out.status.success() {
         return Err(Error::Usage(format!(
             "{} is not inside a git repository",

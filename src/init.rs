@@ -5,7 +5,6 @@
 //! checks (and zizmor, for the workflow).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::facts::workspace;
@@ -48,15 +47,8 @@ pub struct Planned {
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new(crate::advisories::fetch::git_binary())
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    crate::exec::git_output(root, args)
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
         .filter(|s| !s.is_empty())
 }
 

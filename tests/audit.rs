@@ -469,24 +469,44 @@ fn database_is_fetched_from_git_and_updated_when_stale() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("advisory-db");
     let dir = fixture("audit/vulnerable");
+    // The user's own configuration, outside the repository: a repository's
+    // may name neither a file:// URL nor a max-age under an hour.
+    let user_config = home.path().join("readiness.toml");
     std::fs::write(
-        dir.path().join("readiness.toml"),
+        &user_config,
         format!(
             "[advisories]\nurl = \"file://{}\"\nmax-age = \"0s\"\n",
             upstream.path().display()
         ),
     )
     .unwrap();
-    let out = command(dir.path(), &["audit", "--no-fetch"])
-        .env("CARGO_READINESS_ADVISORY_DB", &db)
-        .output()
-        .unwrap();
+    let out = command(
+        dir.path(),
+        &[
+            "audit",
+            "--config",
+            user_config.to_str().unwrap(),
+            "--no-fetch",
+        ],
+    )
+    .env("CARGO_READINESS_ADVISORY_DB", &db)
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(2), "--no-fetch never fetches");
-    let out = command(dir.path(), &["audit", "--format", "json"])
-        .env("CARGO_READINESS_ADVISORY_DB", &db)
-        .env("CARGO_READINESS_INDEX_URL", "http://127.0.0.1:9/")
-        .output()
-        .unwrap();
+    let out = command(
+        dir.path(),
+        &[
+            "audit",
+            "--config",
+            user_config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .env("CARGO_READINESS_ADVISORY_DB", &db)
+    .env("CARGO_READINESS_INDEX_URL", "http://127.0.0.1:9/")
+    .output()
+    .unwrap();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -511,11 +531,20 @@ fn database_is_fetched_from_git_and_updated_when_stale() {
     .unwrap();
     common::git(upstream.path(), &["add", "-A"]);
     common::git(upstream.path(), &["commit", "-q", "-m", "new advisory"]);
-    let out = command(dir.path(), &["audit", "--format", "json"])
-        .env("CARGO_READINESS_ADVISORY_DB", &db)
-        .env("CARGO_READINESS_INDEX_URL", "http://127.0.0.1:9/")
-        .output()
-        .unwrap();
+    let out = command(
+        dir.path(),
+        &[
+            "audit",
+            "--config",
+            user_config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .env("CARGO_READINESS_ADVISORY_DB", &db)
+    .env("CARGO_READINESS_INDEX_URL", "http://127.0.0.1:9/")
+    .output()
+    .unwrap();
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         vuln_set(&r).contains(&(

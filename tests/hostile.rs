@@ -1420,8 +1420,11 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
     let db = home.path().join("advisory-db");
     let cache = home.path().join("cache");
     let dir = fixture("audit/vulnerable");
+    // The user's own configuration, outside the repository: a repository's
+    // may name neither a file:// URL nor a max-age under an hour.
+    let user_config = home.path().join("readiness.toml");
     std::fs::write(
-        dir.path().join("readiness.toml"),
+        &user_config,
         format!(
             "[advisories]\nurl = \"file://{}\"\nmax-age = \"0s\"\n",
             upstream.path().display()
@@ -1429,7 +1432,16 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
     )
     .unwrap();
     let audit = || {
-        let mut cmd = command(dir.path(), &["audit", "--format", "json"]);
+        let mut cmd = command(
+            dir.path(),
+            &[
+                "audit",
+                "--config",
+                user_config.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        );
         cmd.env("CARGO_READINESS_ADVISORY_DB", &db)
             .env("CARGO_READINESS_CACHE_DIR", &cache)
             .env("CARGO_READINESS_INDEX_URL", "http://127.0.0.1:9/");
@@ -1484,7 +1496,9 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
         let leftovers: Vec<_> = std::fs::read_dir(home.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "advisory-db" && n != "cache" && !n.ends_with(".lock"))
+            .filter(|n| {
+                n != "advisory-db" && n != "cache" && n != "readiness.toml" && !n.ends_with(".lock")
+            })
             .collect();
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }

@@ -56,27 +56,6 @@ pub fn key(root: &Path, files: &[(PathBuf, u64, u128)]) -> String {
     format!("{:016x}-{}", h.finish(), files.len())
 }
 
-/// The key of a git checkout: its commit, plus the modification times of
-/// the checkout's index and `crates/` directory, which change when files
-/// are rewritten by a reset or added by hand.
-pub fn commit_key(root: &Path, commit: &str) -> String {
-    let mtime = |p: PathBuf| {
-        std::fs::metadata(p)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    };
-    let mut h = Fnv64::new();
-    h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    h.write(&FORMAT.to_le_bytes());
-    h.write(root.to_string_lossy().as_bytes());
-    h.write(&mtime(root.join(".git/index")).to_le_bytes());
-    h.write(&mtime(root.join("crates")).to_le_bytes());
-    format!("{:016x}-{commit}", h.finish())
-}
-
 /// The cache file's first line: everything but the advisories, and where
 /// each crate's advisories sit in the rest of the file (byte ranges from the
 /// start of the second line). A reader parses this

@@ -33,6 +33,9 @@ pub struct AdvisoryOptions {
     pub target: Option<Target>,
     /// Where the parsed-database cache lives (`None`: no cache).
     pub cache_dir: Option<PathBuf>,
+    /// The checkout under review: never fetched into, and no default
+    /// location inside it.
+    pub repository: Option<PathBuf>,
 }
 
 /// The database after fetching and loading.
@@ -44,29 +47,76 @@ pub struct PreparedDb {
     pub fetch: FetchOutcome,
     /// The loaded database, or why not.
     pub db: Result<LoadedDb, DbError>,
+    /// What the user should know about the choice (a setting not used).
+    pub notes: Vec<String>,
 }
 
 /// Fetches (when allowed and needed) and loads the database.
 pub fn prepare_db(opts: &AdvisoryOptions) -> PreparedDb {
-    let location = db::locate(opts.db_flag.as_deref(), opts.config.db.as_deref());
+    let mut notes = Vec::new();
+    let location = match db::locate(
+        opts.db_flag.as_deref(),
+        &opts.config,
+        opts.repository.as_deref(),
+    ) {
+        Ok(location) => location,
+        Err(e) => {
+            return PreparedDb {
+                location: DbLocation {
+                    path: PathBuf::new(),
+                    origin: db::DbOrigin::Default,
+                    fetchable: false,
+                },
+                fetch: FetchOutcome::Disabled,
+                db: Err(e),
+                notes,
+            };
+        }
+    };
+    // A database the user chose is filled from the default URL, not from
+    // one the repository under review names (its own URL gets its own
+    // directory under the default location instead).
+    let url = if !opts.config.trusted
+        && matches!(location.origin, db::DbOrigin::Flag | db::DbOrigin::Env)
+        && !db::same_url(&opts.config.url, crate::config::DEFAULT_ADVISORY_DB_URL)
+    {
+        notes.push(format!(
+            "[advisories] url = \"{}\" from the repository's configuration is not used for the database at {} ({}); it is fetched from {}",
+            opts.config.url,
+            location.path.display(),
+            location.origin.describe(),
+            crate::config::DEFAULT_ADVISORY_DB_URL
+        ));
+        crate::config::DEFAULT_ADVISORY_DB_URL
+    } else {
+        opts.config.url.as_str()
+    };
+    let allow_fetch = opts.allow_fetch && location.fetchable;
+    if opts.allow_fetch && !location.fetchable {
+        notes.push(format!(
+            "the advisory database at {} ({}) is read as it is: {}",
+            location.path.display(),
+            location.origin.describe(),
+            if location.origin == db::DbOrigin::Config {
+                "the repository's configuration chose it, and the tool never fetches into the checkout under review"
+            } else {
+                "it is the repository under review, or holds it, and fetching would reset that checkout"
+            }
+        ));
+    }
     // Another run may be fetching into the same database: fetch under the
     // exclusive lock (`ensure` then sees that run's fresh copy and does
     // nothing), load under a shared one. A plain directory the user manages
-    // is never fetched into and gets no lock file beside it.
-    let lock = if fetch::is_fetchable(&location.path) {
+    // (or one never fetched into) gets no lock file beside it.
+    let lock = if location.fetchable && fetch::is_fetchable(&location.path) {
         crate::fs_lock::FileLock::beside(&location.path)
     } else {
         crate::fs_lock::FileLock::none()
     };
-    if opts.allow_fetch && fetch::may_fetch(&location.path, opts.config.max_age) {
+    if allow_fetch && fetch::may_fetch(&location.path, opts.config.max_age) {
         lock.exclusive();
     }
-    let fetch = fetch::ensure(
-        &location.path,
-        &opts.config.url,
-        opts.config.max_age,
-        opts.allow_fetch,
-    );
+    let fetch = fetch::ensure(&location.path, url, opts.config.max_age, allow_fetch);
     lock.unlock();
     lock.shared();
     let db = db::load(&location.path, opts.cache_dir.as_deref());
@@ -75,6 +125,7 @@ pub fn prepare_db(opts: &AdvisoryOptions) -> PreparedDb {
         location,
         fetch,
         db,
+        notes,
     }
 }
 

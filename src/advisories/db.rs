@@ -2,7 +2,6 @@
 //! (through a compact cache keyed by the database's content).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use rustsec::Advisory;
 use rustsec::Collection;
@@ -20,7 +19,8 @@ pub enum DbOrigin {
     Env,
     /// `[advisories] db` in the configuration.
     Config,
-    /// `~/.cargo/advisory-db`, shared with cargo-audit.
+    /// `~/.cargo/advisory-db`, shared with cargo-audit (or, for another
+    /// URL, `~/.cargo/advisory-dbs/HOST-HASH`).
     Default,
 }
 
@@ -43,42 +43,109 @@ pub struct DbLocation {
     pub path: PathBuf,
     /// Which setting chose it.
     pub origin: DbOrigin,
+    /// Whether the tool may fetch into it: not a database the repository
+    /// under review chose (it lies inside the checkout, which is left as
+    /// found), nor the repository itself or a directory holding it.
+    pub fetchable: bool,
 }
 
 /// Picks the database directory: `--db`, then `CARGO_READINESS_ADVISORY_DB`,
-/// then `[advisories] db`, then `~/.cargo/advisory-db` (cargo-audit's).
-pub fn locate(flag: Option<&Path>, config: Option<&Path>) -> DbLocation {
+/// then `[advisories] db`, then `~/.cargo/advisory-db` (cargo-audit's) for
+/// the default URL or a directory of its own under
+/// `~/.cargo/advisory-dbs/` for another (so a mirror never replaces the
+/// database other tools share). `repository` is the checkout under review:
+/// the database is never fetched into it or a directory holding it, and a
+/// default location that would resolve inside it is refused.
+pub fn locate(
+    flag: Option<&Path>,
+    config: &crate::config::AdvisoriesConfig,
+    repository: Option<&Path>,
+) -> Result<DbLocation, DbError> {
+    let fetchable = |path: &Path| {
+        repository.is_none_or(|repo| {
+            let path = crate::config::normalize(path);
+            !crate::config::is_inside(repo, &path)
+        })
+    };
     if let Some(p) = flag {
-        return DbLocation {
+        return Ok(DbLocation {
             path: p.to_path_buf(),
             origin: DbOrigin::Flag,
-        };
+            fetchable: fetchable(p),
+        });
     }
     if let Some(p) = std::env::var_os("CARGO_READINESS_ADVISORY_DB").filter(|p| !p.is_empty()) {
-        return DbLocation {
-            path: PathBuf::from(p),
+        let path = PathBuf::from(p);
+        return Ok(DbLocation {
+            fetchable: fetchable(&path),
+            path,
             origin: DbOrigin::Env,
-        };
+        });
     }
-    if let Some(p) = config {
-        return DbLocation {
-            path: p.to_path_buf(),
+    if let Some(p) = &config.db {
+        return Ok(DbLocation {
+            fetchable: config.trusted && fetchable(p),
+            path: p.clone(),
             origin: DbOrigin::Config,
-        };
+        });
     }
-    DbLocation {
-        path: cargo_home().join("advisory-db"),
+    let home = cargo_home().ok_or(DbError::NoDefault)?;
+    let path = if same_url(&config.url, crate::config::DEFAULT_ADVISORY_DB_URL) {
+        home.join("advisory-db")
+    } else {
+        home.join("advisory-dbs").join(url_dir_name(&config.url))
+    };
+    if let Some(repo) = repository
+        && crate::config::is_inside(&path, repo)
+    {
+        return Err(DbError::InsideRepository(path));
+    }
+    Ok(DbLocation {
+        fetchable: fetchable(&path),
+        path,
         origin: DbOrigin::Default,
-    }
+    })
 }
 
-/// `$CARGO_HOME`, or `~/.cargo`.
-pub fn cargo_home() -> PathBuf {
+/// Whether two repository URLs name the same repository (case of the host,
+/// a trailing `/` or `.git` aside).
+pub fn same_url(a: &str, b: &str) -> bool {
+    let norm = |u: &str| {
+        u.trim_end_matches('/')
+            .trim_end_matches(".git")
+            .to_ascii_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// `HOST-HASH` for a database URL: readable, and distinct per URL.
+fn url_dir_name(url: &str) -> String {
+    let host: String = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or("db")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        .collect();
+    let mut h = crate::util::Fnv64::new();
+    h.write(url.trim_end_matches('/').as_bytes());
+    format!(
+        "{}-{:016x}",
+        if host.is_empty() { "db" } else { &host },
+        h.finish()
+    )
+}
+
+/// `$CARGO_HOME`, or `~/.cargo`; `None` when neither variable is set (a
+/// relative `.cargo` would be the repository's own directory).
+pub fn cargo_home() -> Option<PathBuf> {
     std::env::var_os("CARGO_HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
         .or_else(|| crate::config::home_dir().map(|h| h.join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"))
 }
 
 /// An advisory file that could not be parsed.
@@ -120,6 +187,16 @@ pub enum DbError {
     /// A directory without the `crates/` collection.
     #[error("{0} is not a RustSec advisory database (no crates/ directory)")]
     NotADatabase(PathBuf),
+    /// A directory without a single advisory: an audit against it would
+    /// pass whatever the lockfile holds.
+    #[error("the advisory database at {0} holds no advisories")]
+    Empty(PathBuf),
+    /// Neither `CARGO_HOME` nor `HOME` is set: there is no default location.
+    #[error("no default advisory database location: neither CARGO_HOME nor HOME is set")]
+    NoDefault,
+    /// The default location resolves inside the repository under review.
+    #[error("the default advisory database location {0} is inside the repository under review")]
+    InsideRepository(PathBuf),
     /// The directory could not be read.
     #[error("cannot read {path}: {reason}")]
     Io {
@@ -155,7 +232,9 @@ pub fn advisory_files(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>, DbError>
     }
     let mut files = Vec::new();
     for dir in dirs {
-        if !dir.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+        // A crate's directory may be a symlink (a database assembled from
+        // several): followed, one level only, so no loop is possible.
+        if !std::fs::metadata(dir.path()).is_ok_and(|m| m.is_dir()) {
             continue;
         }
         let entries = std::fs::read_dir(dir.path()).map_err(|e| io(&dir.path(), e))?;
@@ -251,27 +330,18 @@ pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> 
     }
     let is_git = root.join(".git").exists();
     let commit = if is_git { git_last_commit(root) } else { None };
-    // A git checkout is keyed by its commit (and the time its files were last
-    // rewritten); a plain directory, which its owner may edit in place, by
-    // every file's size and modification time.
-    let mut files = None;
+    // Keyed by every file's path, size and modification time — the work
+    // tree, not only a git checkout's commit, which misses advisories
+    // added or edited but not committed — plus the commit when there is one.
+    let files = advisory_files(root)?;
     let key = match &commit {
-        Some((id, _)) => cache::commit_key(root, id),
-        None => {
-            let listed = advisory_files(root)?;
-            let key = cache::key(root, &listed);
-            files = Some(listed);
-            key
-        }
+        Some((id, _)) => format!("{}-{id}", cache::key(root, &files)),
+        None => cache::key(root, &files),
     };
     let cached = cache_dir.and_then(|dir| cache::read(dir, &key, root));
     let (advisories, bad, newest, from_cache) = match cached {
         Some(entry) => (entry.advisories, entry.bad, entry.newest, true),
         None => {
-            let files = match files {
-                Some(f) => f,
-                None => advisory_files(root)?,
-            };
             let (advisories, bad) = parse_all(&files);
             let newest = newest_advisory_date(&advisories);
             if let Some(dir) = cache_dir {
@@ -281,6 +351,9 @@ pub fn load(root: &Path, cache_dir: Option<&Path>) -> Result<LoadedDb, DbError> 
             (AdvisoryIndex::new(advisories), bad, newest, false)
         }
     };
+    if advisories.is_empty() && bad.is_empty() {
+        return Err(DbError::Empty(root.to_path_buf()));
+    }
     let (last_commit, last_updated) = commit.map_or((None, None), |(id, t)| (Some(id), Some(t)));
     let last_updated = last_updated.or(newest);
     Ok(LoadedDb {
@@ -369,15 +442,8 @@ fn newest_advisory_date(advisories: &[Advisory]) -> Option<jiff::Timestamp> {
 }
 
 fn git_last_commit(root: &Path) -> Option<(String, jiff::Timestamp)> {
-    let out = Command::new(super::fetch::git_binary())
-        .arg("-C")
-        .arg(root)
-        .args(["log", "-1", "--format=%H %ct"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
+    let out = crate::exec::git_output(root, &["log", "-1", "--format=%H %ct"])?;
+    let text = String::from_utf8(out).ok()?;
     let (id, secs) = text.trim().split_once(' ')?;
     let ts = jiff::Timestamp::from_second(secs.parse().ok()?).ok()?;
     Some((id.to_string(), ts))

@@ -5,10 +5,8 @@
 //! missing or fails. Every network step has a deadline: a pre-push hook
 //! that hangs is worse than useless.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// Marks a database this tool unpacked from an archive (no `.git`); its
 /// modification time is the time of that download.
@@ -16,11 +14,6 @@ const ARCHIVE_MARKER: &str = ".cargo-readiness-archive";
 
 /// How long one git or HTTP operation may take.
 pub const NETWORK_DEADLINE: Duration = Duration::from_secs(90);
-
-/// The git binary (`CARGO_READINESS_GIT` overrides, for tests).
-pub fn git_binary() -> String {
-    std::env::var("CARGO_READINESS_GIT").unwrap_or_else(|_| "git".to_string())
-}
 
 /// What happened to the database before loading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,23 +108,32 @@ pub fn ensure(path: &Path, url: &str, max_age: Duration, allowed: bool) -> Fetch
 fn git_update(path: &Path, url: &str) -> Result<(), String> {
     // `reset --hard` would destroy local work (a drafted advisory): a
     // checkout with changes is left alone and reported.
-    let status = Command::new(git_binary())
-        .arg("-C")
-        .arg(path)
-        .args(["status", "--porcelain"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+    let status = crate::exec::git(
+        Some(path),
+        &["status", "--porcelain"],
+        crate::exec::deadline(crate::exec::GIT_DEADLINE),
+    )
+    .run()
+    .map_err(|e| e.to_string())?;
+    if !status.status.success() {
+        return Err(status.first_error_line("git status failed"));
+    }
     if !status.stdout.is_empty() {
         return Err(format!(
             "{} has local changes; it was not updated",
             path.display()
         ));
     }
+    // A checkout is updated from where it was cloned (its `origin`), so no
+    // setting can switch a shared database to another source; `url` only
+    // serves a checkout without one.
+    let has_origin = crate::exec::git_output(path, &["remote", "get-url", "origin"])
+        .is_some_and(|u| !u.trim_ascii().is_empty());
+    let remote = if has_origin { "origin" } else { url };
+    // `--` first: nothing after it is read as an option.
     run_git(
         Some(path),
-        &["fetch", "--quiet", "--depth", "1", url, "HEAD"],
+        &["fetch", "--quiet", "--depth", "1", "--", remote, "HEAD"],
     )?;
     run_git(Some(path), &["reset", "--quiet", "--hard", "FETCH_HEAD"])
 }
@@ -160,6 +162,7 @@ fn clone_or_download(path: &Path, url: &str) -> Result<&'static str, String> {
             "--quiet",
             "--depth",
             "1",
+            "--",
             url,
             &target.to_string_lossy(),
         ],
@@ -212,49 +215,15 @@ fn swap_in(fresh: &Path, path: &Path) -> Result<(), String> {
     }
 }
 
-/// Runs git with a deadline; never prompts.
+/// Runs git with the network deadline; never prompts.
 fn run_git(dir: Option<&Path>, args: &[&str]) -> Result<(), String> {
-    let mut cmd = Command::new(git_binary());
-    if let Some(d) = dir {
-        cmd.arg("-C").arg(d);
-    }
-    cmd.args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ASKPASS", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot run git: {e}"))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                if status.success() {
-                    return Ok(());
-                }
-                let mut err = String::new();
-                if let Some(mut s) = child.stderr.take() {
-                    let _ = s.read_to_string(&mut err);
-                }
-                let first = err
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("failed")
-                    .trim();
-                return Err(first.trim_start_matches("fatal: ").to_string());
-            }
-            Ok(None) if started.elapsed() > NETWORK_DEADLINE => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "git {} timed out after {}s",
-                    args[0],
-                    NETWORK_DEADLINE.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(e.to_string()),
-        }
+    let done = crate::exec::git(dir, args, crate::exec::deadline(NETWORK_DEADLINE))
+        .run()
+        .map_err(|e| e.to_string())?;
+    if done.status.success() {
+        Ok(())
+    } else {
+        Err(done.first_error_line("failed"))
     }
 }
 

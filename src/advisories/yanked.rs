@@ -104,7 +104,10 @@ fn index_url() -> String {
 /// Cargo's crates.io index cache directories, newest first (cargo changed
 /// the directory hash in 1.85, so older caches may sit beside newer ones).
 pub fn cache_dirs() -> Vec<PathBuf> {
-    let index = super::db::cargo_home().join("registry").join("index");
+    let Some(home) = super::db::cargo_home() else {
+        return Vec::new();
+    };
+    let index = home.join("registry").join("index");
     let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&index)
         .into_iter()
         .flatten()

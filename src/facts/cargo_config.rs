@@ -31,19 +31,16 @@ pub struct Overrides {
 }
 
 /// Keys that make cargo run a program, or read files a repository points
-/// at: left out, and said so.
+/// at, and that can change what `cargo metadata` resolves: left out, and
+/// said so. (Wrappers, `[env]` and the like are left out too, silently:
+/// they change how cargo builds, not what it resolves.)
 const REFUSED: &[&str] = &[
     "build.rustc",
-    "build.rustc-wrapper",
-    "build.rustc-workspace-wrapper",
-    "build.rustdoc",
-    "env",
     "patch",
     "paths",
     "credential-provider",
     "registry.global-credential-providers",
     "registry.credential-provider",
-    "net.git-fetch-with-cli",
     "include",
 ];
 
@@ -244,8 +241,6 @@ mod tests {
         );
         let note = o.notes.join("\n");
         for left in [
-            "build.rustc-wrapper",
-            "env",
             "registries.corp.credential-provider",
             "registries.local.index",
             "source.out.directory",

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// What git knows about the repository containing the workspace.
 #[derive(Debug, Clone, Default)]
@@ -177,30 +176,12 @@ fn split_z(output: &str, prefix: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The git binary to run.
-fn git_binary() -> String {
-    std::env::var("CARGO_READINESS_GIT").unwrap_or_else(|_| "git".to_string())
-}
-
-/// Runs git in `dir`; `None` when git is missing or the command fails.
+/// Runs git in `dir` (never prompting, with a deadline, see
+/// [`crate::exec::git`]); `None` when git is missing or the command fails.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new(git_binary())
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        // Never prompt, never page, never read the user's terminal.
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_PAGER", "cat")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
     // Lossy, like the file index: one non-UTF-8 file name must not empty
     // the whole tracked set.
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    crate::exec::git_output(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]

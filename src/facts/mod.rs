@@ -353,6 +353,7 @@ impl Facts {
         let advisories = match (&opts.advisories, prepared) {
             (Some(a), Some(prepared)) => {
                 let t = Instant::now();
+                notes.extend(prepared.notes.iter().cloned());
                 let facts = AdvisoryFacts::new(prepared, a, &root, lock);
                 timings.push(("yank status", t.elapsed()));
                 Some(facts)

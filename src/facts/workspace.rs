@@ -159,16 +159,22 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Location> {
             .map(Path::to_path_buf)
             .unwrap_or(dir)
     };
-    let repository = root
-        .ancestors()
-        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
-        .unwrap_or(&root)
-        .to_path_buf();
+    let repository = repository_of(&root);
     Ok(Location {
         manifest,
         root,
         repository,
     })
+}
+
+/// The repository a directory is in: the nearest directory at or above it
+/// with a `.git` (a directory, or a file for worktrees and submodules),
+/// else the directory itself.
+pub fn repository_of(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .unwrap_or(dir)
+        .to_path_buf()
 }
 
 /// Reads and parses a manifest as TOML, naming the file and line on error.

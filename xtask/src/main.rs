@@ -339,7 +339,8 @@ fn bench_checks(root: &Path, args: &[String]) -> Result<(), String> {
         .and_then(|n| n.parse().ok())
         .unwrap_or(21);
     let loc = workspace::locate(None, &repo).map_err(|e| e.to_string())?;
-    let config = cargo_readiness::config::load(&loc.root, None).map_err(|e| e.to_string())?;
+    let config = cargo_readiness::config::load(&loc.root, &loc.repository, None)
+        .map_err(|e| e.to_string())?;
     let opts = CollectOptions {
         flags: workspace::CargoFlags {
             offline: true,
