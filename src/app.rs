@@ -682,12 +682,13 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
 
     // Baselines: record the current findings, and/or accept recorded ones.
     let mut known = std::collections::BTreeSet::new();
-    let baseline_path = args
-        .baseline
-        .clone()
-        .or_else(|| cfg.baseline.as_ref().map(|b| facts.root.join(b)));
-    if let Some(path) = &baseline_path {
-        known = crate::baseline::read(path)?;
+    if let Some(path) = &args.baseline {
+        known = crate::baseline::read(path, None)?;
+    } else if let Some(b) = &cfg.baseline {
+        // Named by the configuration: inside the repository unless the
+        // user's own file (outside it) named it.
+        let within = (!cfg.trusted).then(|| workspace::repository_of(&facts.root));
+        known = crate::baseline::read(&facts.root.join(b), within.as_deref())?;
     }
     if let Some(path) = &args.write_baseline {
         let count = crate::baseline::write(path, &results)?;

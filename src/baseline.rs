@@ -31,19 +31,31 @@ struct Entry {
     message: String,
 }
 
-/// Reads the fingerprints recorded in a baseline file.
-pub fn read(path: &Path) -> Result<BTreeSet<String>> {
+/// Reads the fingerprints recorded in a baseline file; with `within` (a
+/// baseline the repository's configuration names), only inside it.
+pub fn read(path: &Path, within: Option<&Path>) -> Result<BTreeSet<String>> {
     // Bounded and regular: a FIFO or a 100 MB file named as the baseline
     // is an error naming it, not a hang.
-    let text = crate::facts::files::read_own_file(None, path).map_err(|problem| Error::Config {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("the baseline {problem}"),
-    })?;
+    let text =
+        crate::facts::files::read_own_file(within, path).map_err(|problem| Error::Config {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("the baseline {problem}"),
+        })?;
+    // serde's message can quote the file ("invalid type: string \"…\""):
+    // only its kind and line are said, so no file's content is echoed.
     let file: File = serde_json::from_str(&text).map_err(|e| Error::Config {
         path: path.to_path_buf(),
         line: Some(e.line()),
-        message: format!("not a cargo-readiness baseline: {e}"),
+        message: format!(
+            "not a cargo-readiness baseline ({})",
+            match e.classify() {
+                serde_json::error::Category::Syntax => "not valid JSON",
+                serde_json::error::Category::Eof => "the JSON ends early",
+                serde_json::error::Category::Data => "not the baseline's shape",
+                serde_json::error::Category::Io => "unreadable",
+            }
+        ),
     })?;
     if file.schema_version != FORMAT {
         return Err(Error::Config {

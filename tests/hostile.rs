@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{check, command, fixture, git, git_commit_all, run, run_json};
+use common::{check, command, fixture, git, git_commit_all, output_within, run, run_json};
 
 #[test]
 fn self_referencing_workflow_expression_does_not_crash() {
@@ -235,47 +235,6 @@ const GOVERNANCE: &[&str] = &[
 /// The longest any hostile case may take (debug build, loaded CI machine);
 /// a normal run of the fixture takes well under a second.
 const BOUND: Duration = Duration::from_secs(60);
-
-/// Runs `cmd`, killing it and failing the test past `bound`.
-fn output_within(cmd: &mut std::process::Command, bound: Duration) -> std::process::Output {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > bound {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} did not finish within {bound:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    std::process::Output {
-        status,
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-    }
-}
 
 /// Runs `cargo readiness ARGS` in `dir` within [`BOUND`].
 fn bounded(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

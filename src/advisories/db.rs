@@ -63,8 +63,10 @@ pub fn locate(
 ) -> Result<DbLocation, DbError> {
     let fetchable = |path: &Path| {
         repository.is_none_or(|repo| {
-            let path = crate::config::normalize(path);
-            !crate::config::is_inside(repo, &path)
+            let absolute = std::env::current_dir()
+                .map(|cwd| cwd.join(path))
+                .unwrap_or_else(|_| path.to_path_buf());
+            !crate::config::is_inside(repo, &crate::config::normalize(&absolute))
         })
     };
     if let Some(p) = flag {

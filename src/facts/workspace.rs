@@ -323,6 +323,7 @@ pub fn metadata_resolved(
     notes: &mut Vec<String>,
 ) -> Result<MetadataRun> {
     let _ = read_lockfile_bytes(&loc.root)?;
+    precheck_manifests(&loc.root)?;
     let toolchain = super::toolchain::for_root(&loc.root);
     if let Some(note) = &toolchain.note {
         notes.push(note.clone());
@@ -419,6 +420,63 @@ pub fn metadata_resolved(
             Err(e) => Err(e),
         },
     }
+}
+
+/// The manifests cargo will read first — the members' and the path
+/// dependencies' the root manifest names — checked as the tool checks its
+/// own files: a FIFO would block cargo until its deadline, a huge file cost
+/// minutes, a symlink lead out of the repository. Each is exit 2 naming the
+/// file, before cargo runs.
+fn precheck_manifests(root: &Path) -> Result<()> {
+    let Ok(table) = read_manifest(&root.join("Cargo.toml")) else {
+        return Ok(());
+    };
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(members) = table
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+    {
+        for pattern in members.iter().filter_map(|m| m.as_str()) {
+            dirs.extend(expand_glob(root, pattern));
+        }
+    }
+    let mut dep_tables: Vec<&toml::Table> = Vec::new();
+    for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        dep_tables.extend(table.get(key).and_then(|d| d.as_table()));
+    }
+    dep_tables.extend(
+        table
+            .get("workspace")
+            .and_then(|w| w.get("dependencies"))
+            .and_then(|d| d.as_table()),
+    );
+    for deps in dep_tables {
+        for dep in deps.values() {
+            if let Some(path) = dep.get("path").and_then(|p| p.as_str()) {
+                dirs.push(root.join(path));
+            }
+        }
+    }
+    for dir in dirs {
+        let manifest = dir.join("Cargo.toml");
+        if std::fs::symlink_metadata(&manifest).is_err() {
+            continue;
+        }
+        // Path dependencies may lie outside the repository (cargo reads
+        // them there); only their kind and size are checked then.
+        let within = if manifest.starts_with(root) {
+            root
+        } else {
+            dir.as_path()
+        };
+        files::check_own_file(within, &manifest).map_err(|problem| Error::Manifest {
+            path: manifest.clone(),
+            line: None,
+            message: format!("the file {problem}"),
+        })?;
+    }
+    Ok(())
 }
 
 /// cargo refusing to create or update a lock file because of `--locked`.
@@ -798,8 +856,10 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
     let excluded: Vec<PathBuf> = patterns("exclude").iter().map(|e| root.join(e)).collect();
     for pattern in patterns("members") {
         for dir in expand_glob(root, &pattern) {
-            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !dirs.contains(&dir)
-            {
+            // Anything named Cargo.toml (a FIFO too) is read, or refused
+            // with its reason by `read_manifest`, never silently skipped.
+            let manifest = std::fs::symlink_metadata(dir.join("Cargo.toml"));
+            if manifest.is_ok() && !excluded.contains(&dir) && !dirs.contains(&dir) {
                 dirs.push(dir);
             }
         }
