@@ -16,6 +16,7 @@ use crate::cli::{
     ReportFormat, RunArgs, SbomArgs, WorkspaceArgs,
 };
 use crate::config;
+use clap::ValueEnum;
 use crate::error::{Error, Result};
 use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
@@ -603,6 +604,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         path: ".".into(),
         source,
     })?;
+    refuse_shared_outputs(args, &cwd)?;
     let loc = workspace::locate(args.workspace.manifest_path.as_deref(), &cwd)?;
     let mut cfg = config::load(&loc.root, &loc.repository, args.config.as_deref())?;
     let flags = CargoFlags {
@@ -767,6 +769,39 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
     std::mem::forget(facts);
     std::mem::forget(card);
     Ok(if passed { exit::OK } else { exit::GATE_FAILED })
+}
+
+/// Two outputs of one run to the same file would leave only one of them
+/// (whichever was written last): a usage error, before anything runs.
+fn refuse_shared_outputs(args: &RunArgs, cwd: &Path) -> Result<()> {
+    let mut seen: Vec<(std::path::PathBuf, String)> = Vec::new();
+    let named = args
+        .outputs
+        .iter()
+        .map(|(format, path)| {
+            let name = format
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            (path, format!("-o {name}={}", path.display()))
+        })
+        .chain(
+            args.write_baseline
+                .iter()
+                .map(|p| (p, format!("--write-baseline {}", p.display()))),
+        );
+    for (path, flag) in named {
+        // The same file by any spelling: `a.json`, `./a.json`, a symlink.
+        let absolute = config::normalize(&cwd.join(path));
+        let key = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Err(Error::Usage(format!(
+                "`{first}` and `{flag}` name the same file; give each output its own path"
+            )));
+        }
+        seen.push((key, flag));
+    }
+    Ok(())
 }
 
 /// Removes ANSI escape sequences (human reports written to files).

@@ -123,9 +123,11 @@ pub fn plan(root: &Path, ctx: &Context) -> Vec<Planned> {
         .map(|(path, content)| {
             // The same file under another name or place counts as present,
             // and is the one `--force` replaces: never a second copy beside it.
+            // A dangling symlink is something there too: never replaced
+            // as if the name were free.
             let existing = alternatives(path)
                 .into_iter()
-                .find(|p| root.join(p).exists());
+                .find(|p| std::fs::symlink_metadata(root.join(p)).is_ok());
             Planned {
                 path: existing.unwrap_or(path).to_string(),
                 content,
@@ -157,6 +159,16 @@ pub fn apply(root: &Path, plan: &[Planned], dry_run: bool, force: bool) -> Resul
     let mut report = Vec::new();
     for p in plan {
         let target: PathBuf = root.join(&p.path);
+        // A symlink on the way (the file, or `.github`) could point
+        // anywhere, outside the repository too: init never writes through
+        // one, `--force` or not.
+        if let Some(link) = first_symlink(root, &p.path) {
+            report.push(format!(
+                "skipped    {} ({link} is a symlink; init never writes through one)",
+                p.path
+            ));
+            continue;
+        }
         let action = match (p.exists, force, dry_run) {
             (true, false, _) => {
                 report.push(format!("exists     {} (kept; --force replaces it)", p.path));
@@ -188,6 +200,21 @@ pub fn apply(root: &Path, plan: &[Planned], dry_run: bool, force: bool) -> Resul
         report.push(format!("{action}   {}", p.path));
     }
     Ok(report)
+}
+
+/// The first of `root/a`, `root/a/b`, … `root/rel` that is a symlink, as
+/// a path relative to `root`.
+fn first_symlink(root: &Path, rel: &str) -> Option<String> {
+    let mut at = root.to_path_buf();
+    let mut shown = Vec::new();
+    for part in rel.split('/') {
+        at.push(part);
+        shown.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(shown.join("/"));
+        }
+    }
+    None
 }
 
 fn readiness_toml() -> String {

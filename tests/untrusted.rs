@@ -780,3 +780,178 @@ fn a_baseline_outside_the_repository_is_refused_without_echoing_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!stderr(&out).contains("TOP-SECRET"), "{}", stderr(&out));
 }
+
+// ---------------------------------------------------------------------------
+// Row 4: outputs never replace what they do not own.
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn an_output_through_a_symlink_writes_the_file_it_points_at() {
+    let dir = fixture("good");
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("report.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = out_dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let dangling = out_dir.path().join("dangling.json");
+    let fresh = out_dir.path().join("sub-target.json");
+    std::os::unix::fs::symlink("sub-target.json", &dangling).unwrap();
+    let out = output_within(
+        &mut command(
+            dir.path(),
+            &[
+                "--offline",
+                "-q",
+                "-o",
+                &format!("json={}", link.display()),
+                "-o",
+                &format!("sarif={}", dangling.display()),
+            ],
+        ),
+        BOUND,
+    );
+    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert!(std::fs::read_to_string(&fresh).unwrap().contains("sarif"));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_to_a_fifo_or_device_is_written_in_place() {
+    let dir = fixture("good");
+    let out_dir = tempfile::tempdir().unwrap();
+    let fifo = out_dir.path().join("pipe");
+    if !std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        println!("skipped: mkfifo unavailable");
+        return;
+    }
+    // No reader: an error at once, not a hang.
+    let t = Instant::now();
+    let out = output_within(
+        &mut command(
+            dir.path(),
+            &["--offline", "-q", "-o", &format!("json={}", fifo.display())],
+        ),
+        BOUND,
+    );
+    assert!(t.elapsed() < Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no reader"), "{}", stderr(&out));
+    // With a reader: the report arrives, and the FIFO stays a FIFO.
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read_to_string(reader_path).unwrap());
+    std::thread::sleep(Duration::from_millis(200));
+    let out = output_within(
+        &mut command(
+            dir.path(),
+            &["--offline", "-q", "-o", &format!("json={}", fifo.display())],
+        ),
+        BOUND,
+    );
+    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    let text = reader.join().unwrap();
+    assert!(text.contains("\"schema_version\""), "{text}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // /dev/null stays a device (as root, a rename would replace it).
+    let out = output_within(
+        &mut command(dir.path(), &["--offline", "-q", "-o", "json=/dev/null"]),
+        BOUND,
+    );
+    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_is_exit_2_naming_the_path() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = fixture("good");
+    let full = Path::new("/dev/full");
+    let usable = std::fs::symlink_metadata(full).is_ok_and(|m| m.file_type().is_char_device())
+        && std::fs::OpenOptions::new().write(true).open(full).is_ok();
+    if !usable {
+        println!("skipped: /dev/full is not writable here");
+        return;
+    }
+    for args in [
+        vec!["--offline", "-q", "-o", "sarif=/dev/full"],
+        vec!["--offline", "-q", "--write-baseline", "/dev/full"],
+        vec!["sbom", "--offline", "-o", "/dev/full"],
+    ] {
+        let out = output_within(&mut command(dir.path(), &args), BOUND);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("/dev/full"), "{args:?}: {}", stderr(&out));
+        assert!(
+            std::fs::symlink_metadata(full)
+                .unwrap()
+                .file_type()
+                .is_char_device(),
+            "{args:?} replaced /dev/full"
+        );
+    }
+}
+
+#[test]
+fn two_outputs_to_one_file_are_a_usage_error() {
+    let dir = fixture("good");
+    for args in [
+        &["--offline", "-o", "json=r.out", "-o", "sarif=r.out"][..],
+        &["--offline", "-o", "json=r.out", "-o", "sarif=./sub/../r.out"],
+        &["--offline", "-o", "json=r.out", "--write-baseline", "r.out"],
+    ] {
+        let out = output_within(&mut command(dir.path(), args), BOUND);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("name the same file"), "{}", stderr(&out));
+        assert!(!dir.path().join("r.out").exists());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Row 14: init never writes through a symlink.
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn init_never_replaces_or_writes_through_a_symlink() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    let elsewhere = outside.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    for force in [false, true] {
+        let dir = fixture("bare");
+        // A dangling link, a link to a file outside, a directory link.
+        std::os::unix::fs::symlink(outside.path().join("missing"), dir.path().join("SECURITY.md"))
+            .unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join("CHANGELOG.md")).unwrap();
+        let _ = std::fs::remove_dir_all(dir.path().join(".github"));
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join(".github")).unwrap();
+        let mut args = vec!["init"];
+        if force {
+            args.push("--force");
+        }
+        let out = output_within(&mut command(dir.path(), &args), BOUND);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("created    SECURITY.md"), "{text}");
+        assert!(!outside.path().join("missing").exists(), "force={force}: {text}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "{text}");
+        assert!(text.contains("symlink"), "{text}");
+    }
+}
