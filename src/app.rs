@@ -16,7 +16,6 @@ use crate::cli::{
     ReportFormat, RunArgs, SbomArgs, WorkspaceArgs,
 };
 use crate::config;
-use clap::ValueEnum;
 use crate::error::{Error, Result};
 use crate::facts::platform;
 use crate::facts::workspace::{self, CargoFlags};
@@ -24,6 +23,8 @@ use crate::facts::{CollectOptions, Facts};
 use crate::report;
 use crate::score::{self, Profile};
 use crate::timings::Timings;
+use crate::util::printable;
+use clap::ValueEnum;
 
 /// Process exit codes (see DESIGN.md).
 pub mod exit {
@@ -304,19 +305,20 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     timings.print();
     if let FetchOutcome::Failed(why) = &adv.prepared.fetch {
         eprintln!(
-            "warning: could not update the advisory database ({why}); using the copy at {}",
-            adv.prepared.location.path.display()
+            "warning: could not update the advisory database ({}); using the copy at {}",
+            printable(why),
+            printable(&adv.prepared.location.path.display().to_string())
         );
     }
     for problem in adv.ignore_problems.iter().chain(&adv.prepared.notes) {
-        eprintln!("warning: {problem}");
+        eprintln!("warning: {}", printable(problem));
     }
     if !db.bad.is_empty() {
         for bad in &db.bad {
             eprintln!(
                 "error: advisory {} cannot be parsed: {}",
-                bad.path.display(),
-                bad.message
+                printable(&bad.path.display().to_string()),
+                printable(&bad.message)
             );
         }
         return Ok(exit::COULD_NOT_RUN);
@@ -586,7 +588,7 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
                     path: path.clone(),
                     source,
                 })?;
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", printable(&path.display().to_string()));
             }
         }
     }
@@ -753,7 +755,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
                 card.profile.as_str()
             );
             for reason in &card.gate.reasons {
-                eprintln!("  - {reason}");
+                eprintln!("  - {}", printable(reason));
             }
             eprintln!("run `cargo readiness` for the findings");
         }
@@ -820,6 +822,7 @@ fn print(text: &str, color: ColorChoice) -> Result<()> {
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
     let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    let text = crate::util::terminal_safe(text);
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is the reader's choice, not an error.

@@ -36,6 +36,10 @@ pub struct Config {
     pub policy: crate::policy::Policy,
     /// Parts of `deny.toml` that could not be read.
     pub policy_problems: Vec<String>,
+    /// Policy sections (`licenses`, `sources`, `bans`) that `deny.toml`
+    /// would have supplied but that could not be read, with the reason:
+    /// their checks report `error`, never a pass without the policy.
+    pub policy_unreadable: BTreeMap<String, String>,
     /// `[scan]`: reading the Rust sources.
     pub scan: ScanConfig,
     /// `baseline`: a baseline file, relative to the workspace root.
@@ -226,13 +230,33 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
     let unconfigured = config.policy.licenses.source.is_none()
         || config.policy.sources.source.is_none()
         || config.policy.bans.source.is_none();
+    // The sections deny.toml supplies (readiness's own come first).
+    let open: Vec<&'static str> = [
+        ("licenses", config.policy.licenses.source.is_none()),
+        ("sources", config.policy.sources.source.is_none()),
+        ("bans", config.policy.bans.source.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, open)| open.then_some(name))
+    .collect();
+    let mut unreadable = |section: Option<&'static str>, why: &str| {
+        for name in &open {
+            if section.is_none_or(|s| s == *name) {
+                config
+                    .policy_unreadable
+                    .insert(name.to_string(), why.to_string());
+            }
+        }
+    };
     let text = if unconfigured && std::fs::symlink_metadata(&deny).is_ok() {
         match crate::facts::files::read_own_file(Some(root), &deny) {
             Ok(text) => Some(text),
             Err(problem) => {
+                let why = format!("deny.toml {problem}");
+                unreadable(None, &why);
                 config
                     .policy_problems
-                    .push(format!("deny.toml {problem}; its policy is not applied"));
+                    .push(format!("{why}; its policy is not applied"));
                 None
             }
         }
@@ -241,6 +265,9 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
     };
     if let Some(text) = text {
         let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+        for problem in &problems {
+            unreadable(problem.section, &problem.message);
+        }
         let p = &mut config.policy;
         if p.licenses.source.is_none() && from_deny.licenses.source.is_some() {
             p.licenses = from_deny.licenses;
@@ -251,7 +278,11 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
         if p.bans.source.is_none() && from_deny.bans.source.is_some() {
             p.bans = from_deny.bans;
         }
-        config.policy_problems.extend(problems);
+        config.policy_problems.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{}; not applied", p.message)),
+        );
     }
     Ok(config)
 }

@@ -55,7 +55,12 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| app::run(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
+            // Messages quote configuration values and cargo's words: no
+            // control character from the repository reaches the terminal.
+            eprintln!(
+                "error: {}",
+                cargo_readiness::util::printable(&e.to_string())
+            );
             ExitCode::from(exit::COULD_NOT_RUN)
         }
         Err(_) => ExitCode::from(exit::COULD_NOT_RUN),

@@ -173,6 +173,16 @@ fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// The array at `key` (none: empty). Any other value is an error: a
+/// setting of the wrong type must not silently do nothing.
+fn list<'t>(t: &'t toml::Table, key: &str, what: &str) -> Result<&'t [toml::Value], String> {
+    match t.get(key) {
+        None => Ok(&[]),
+        Some(toml::Value::Array(a)) => Ok(a.as_slice()),
+        Some(other) => Err(format!("`{what}` must be a list, not {}", other.type_str())),
+    }
+}
+
 /// A package spec from a string or a `{ crate | name, version }` table.
 fn spec_of(v: &toml::Value, what: &str) -> Result<PackageSpec, String> {
     match v {
@@ -227,12 +237,7 @@ pub fn licenses(v: &toml::Value, strict: bool) -> Result<LicensePolicy, String> 
         // cargo-deny 0.14+ removed `deny`; old files may still have it.
         p.deny = strings(d, "licenses.deny")?;
     }
-    for e in t
-        .get("exceptions")
-        .and_then(|e| e.as_array())
-        .into_iter()
-        .flatten()
-    {
+    for e in list(t, "exceptions", "licenses.exceptions")? {
         let spec = spec_of(e, "licenses.exceptions")?;
         let allow = e
             .get("allow")
@@ -297,22 +302,12 @@ pub fn bans(v: &toml::Value, strict: bool) -> Result<BanPolicy, String> {
     let t = v.as_table().ok_or("[bans] must be a table")?;
     known(t, &["deny", "skip", "include-dev"], "bans", strict)?;
     let mut p = BanPolicy::default();
-    for d in t
-        .get("deny")
-        .and_then(|d| d.as_array())
-        .into_iter()
-        .flatten()
-    {
+    for d in list(t, "deny", "bans.deny")? {
         let spec = spec_of(d, "bans.deny")?;
         let reason = d.get("reason").and_then(|r| r.as_str()).map(str::to_string);
         p.deny.push(Ban { spec, reason });
     }
-    for s in t
-        .get("skip")
-        .and_then(|s| s.as_array())
-        .into_iter()
-        .flatten()
-    {
+    for s in list(t, "skip", "bans.skip")? {
         p.skip.push(spec_of(s, "bans.skip")?);
     }
     p.include_dev = t
@@ -322,22 +317,41 @@ pub fn bans(v: &toml::Value, strict: bool) -> Result<BanPolicy, String> {
     Ok(p)
 }
 
+/// A part of `deny.toml` that could not be read: one section, or (`None`)
+/// the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyProblem {
+    /// `licenses`, `sources` or `bans`; `None` for the whole file.
+    pub section: Option<&'static str>,
+    /// What is wrong, naming the file and, where known, the line.
+    pub message: String,
+}
+
 /// The sections of a cargo-deny `deny.toml` this tool honours: `licenses`
 /// (`allow`, `exceptions`), `bans` (`deny`, `skip`), `sources`
 /// (`allow-git`, `allow-registry`, `allow-org`). Entries it cannot read are
-/// reported, not fatal: the file belongs to another tool.
-pub fn from_deny_toml(text: &str) -> (Policy, Vec<String>) {
+/// returned, not fatal (the file belongs to another tool): the checks of
+/// those sections then report `error` (see `Config::policy_unreadable`).
+pub fn from_deny_toml(text: &str) -> (Policy, Vec<DenyProblem>) {
     let mut policy = Policy::default();
     let mut problems = Vec::new();
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            problems.push(format!(
-                "deny.toml is not valid TOML ({}); its policy is not applied",
-                e.message().trim()
-            ));
+            let line = e
+                .span()
+                .map(|s| format!(":{}", crate::util::line_of_offset(text, s.start)))
+                .unwrap_or_default();
+            problems.push(DenyProblem {
+                section: None,
+                message: format!("deny.toml{line} is not valid TOML ({})", e.message().trim()),
+            });
             return (policy, problems);
         }
+    };
+    let problem = |section: &'static str, e: String| DenyProblem {
+        section: Some(section),
+        message: format!("deny.toml [{section}]: {e}"),
     };
     if let Some(v) = table.get("licenses") {
         match licenses(v, false) {
@@ -346,7 +360,7 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<String>) {
                 p.deny.clear();
                 policy.licenses = p;
             }
-            Err(e) => problems.push(format!("deny.toml: {e}")),
+            Err(e) => problems.push(problem("licenses", e)),
         }
     }
     if let Some(v) = table.get("sources") {
@@ -355,7 +369,7 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<String>) {
                 p.source = Some("deny.toml".into());
                 policy.sources = p;
             }
-            Err(e) => problems.push(format!("deny.toml: {e}")),
+            Err(e) => problems.push(problem("sources", e)),
         }
     }
     if let Some(v) = table.get("bans") {
@@ -364,7 +378,7 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<String>) {
                 p.source = Some("deny.toml".into());
                 policy.bans = p;
             }
-            Err(e) => problems.push(format!("deny.toml: {e}")),
+            Err(e) => problems.push(problem("bans", e)),
         }
     }
     (policy, problems)
@@ -636,6 +650,14 @@ github = ["acme"]
 "#;
         let (p, problems) = from_deny_toml(text);
         assert!(problems.is_empty(), "{problems:?}");
+        let (_, problems) = from_deny_toml("[bans]\ndeny = 5\n");
+        assert_eq!(problems[0].section, Some("bans"));
+        let (_, problems) = from_deny_toml("[licenses]\nallow = []\n\n[licenses]\n");
+        assert_eq!(problems[0].section, None);
+        assert!(
+            problems[0].message.starts_with("deny.toml:4 "),
+            "{problems:?}"
+        );
         assert_eq!(
             p.licenses.allow.as_deref(),
             Some(&["MIT".to_string(), "Apache-2.0".to_string()][..])

@@ -61,6 +61,63 @@ pub fn close_matches<'a>(
         .collect()
 }
 
+/// `text` with every control character but newline and tab written out
+/// (`\u{1b}`), so a value from the repository under review cannot send
+/// escape sequences to a terminal (retitle it, clear it, hide a line).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// Rendered terminal text with only its own styling left: `ESC [ digits
+/// and ; m` (SGR, what `anstyle` writes) is kept, every other control
+/// character written out as in [`printable`]. The last line of defence
+/// for text printed to a terminal; renderers clean repository values
+/// themselves too.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            let sgr = rest[1..].strip_prefix('[').and_then(|after| {
+                let params = after
+                    .find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))
+                    .unwrap_or(after.len());
+                after[params..].starts_with('m').then_some(params + 3)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Joins with commas and a final "and": `a, b and c`.
 pub fn human_list(items: &[String]) -> String {
     match items {
@@ -550,6 +607,26 @@ mod tests {
         let out = parallel_map(&items, |x| x * 2);
         assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         assert!(parallel_map(&[] as &[u32], |x| *x).is_empty());
+    }
+
+    #[test]
+    fn control_characters_are_written_out() {
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(
+            printable("a\u{1b}]0;T\u{7}b\0"),
+            "a\\u{1b}]0;T\\u{7}b\\u{0}"
+        );
+        assert_eq!(printable("\u{9b}31m"), "\\u{9b}31m");
+        // Our own colours survive; anything else is written out.
+        assert_eq!(
+            terminal_safe("\u{1b}[1;31mred\u{1b}[0m"),
+            "\u{1b}[1;31mred\u{1b}[0m"
+        );
+        assert_eq!(
+            terminal_safe("\u{1b}[2J\u{1b}]0;x\u{7}"),
+            "\\u{1b}[2J\\u{1b}]0;x\\u{7}"
+        );
+        assert_eq!(terminal_safe("end\u{1b}"), "end\\u{1b}");
     }
 
     #[test]

@@ -811,9 +811,23 @@ fn an_output_through_a_symlink_writes_the_file_it_points_at() {
         ),
         BOUND,
     );
-    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(json["schema_version"], 1);
@@ -857,17 +871,30 @@ fn an_output_to_a_fifo_or_device_is_written_in_place() {
         ),
         BOUND,
     );
-    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
     let text = reader.join().unwrap();
     assert!(text.contains("\"schema_version\""), "{text}");
     use std::os::unix::fs::FileTypeExt;
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
     // /dev/null stays a device (as root, a rename would replace it).
     let out = output_within(
         &mut command(dir.path(), &["--offline", "-q", "-o", "json=/dev/null"]),
         BOUND,
     );
-    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
     assert!(
         std::fs::symlink_metadata("/dev/null")
             .unwrap()
@@ -895,7 +922,11 @@ fn a_write_that_fails_is_exit_2_naming_the_path() {
     ] {
         let out = output_within(&mut command(dir.path(), &args), BOUND);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("/dev/full"), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("/dev/full"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         assert!(
             std::fs::symlink_metadata(full)
                 .unwrap()
@@ -911,12 +942,22 @@ fn two_outputs_to_one_file_are_a_usage_error() {
     let dir = fixture("good");
     for args in [
         &["--offline", "-o", "json=r.out", "-o", "sarif=r.out"][..],
-        &["--offline", "-o", "json=r.out", "-o", "sarif=./sub/../r.out"],
+        &[
+            "--offline",
+            "-o",
+            "json=r.out",
+            "-o",
+            "sarif=./sub/../r.out",
+        ],
         &["--offline", "-o", "json=r.out", "--write-baseline", "r.out"],
     ] {
         let out = output_within(&mut command(dir.path(), args), BOUND);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("name the same file"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("name the same file"),
+            "{}",
+            stderr(&out)
+        );
         assert!(!dir.path().join("r.out").exists());
     }
 }
@@ -936,8 +977,11 @@ fn init_never_replaces_or_writes_through_a_symlink() {
     for force in [false, true] {
         let dir = fixture("bare");
         // A dangling link, a link to a file outside, a directory link.
-        std::os::unix::fs::symlink(outside.path().join("missing"), dir.path().join("SECURITY.md"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("missing"),
+            dir.path().join("SECURITY.md"),
+        )
+        .unwrap();
         std::os::unix::fs::symlink(&victim, dir.path().join("CHANGELOG.md")).unwrap();
         let _ = std::fs::remove_dir_all(dir.path().join(".github"));
         std::os::unix::fs::symlink(&elsewhere, dir.path().join(".github")).unwrap();
@@ -949,9 +993,105 @@ fn init_never_replaces_or_writes_through_a_symlink() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(!text.contains("created    SECURITY.md"), "{text}");
-        assert!(!outside.path().join("missing").exists(), "force={force}: {text}");
+        assert!(
+            !outside.path().join("missing").exists(),
+            "force={force}: {text}"
+        );
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "{text}");
         assert!(text.contains("symlink"), "{text}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Row 13: no terminal escape from the repository reaches the terminal.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn configuration_errors_write_control_characters_out() {
+    let dir = fixture("good");
+    write(
+        dir.path(),
+        "readiness.toml",
+        "profile = \"\\u001b]0;T\\u0007\\u001b[2J\\u0000\"\n",
+    );
+    let out = output_within(&mut command(dir.path(), &["--offline"]), BOUND);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for raw in ['\u{1b}', '\u{7}', '\0'] {
+        assert!(!err.contains(raw), "raw {raw:?} in {err:?}");
+    }
+    assert!(err.contains("\\u{1b}]0;T"), "{err}");
+    assert!(err.contains("readiness.toml:1"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Row 10: a policy file that cannot be read is not a pass.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_unreadable_deny_toml_makes_its_checks_error_not_pass() {
+    // The `bans` of this deny.toml would fail the gate; broken, it must not pass it.
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "[bans]\ndeny = [{ crate = \"good\", reason = \"no\" }]\n\n[licenses]\nallow = [\"MIT\"]\n\n[licenses]\n",
+            &["bans", "dependency-licenses", "sources"],
+        ),
+        ("[bans]\ndeny = 5\n", &["bans"]),
+        ("[sources]\nallow-git = 5\n", &["sources"]),
+    ];
+    for (text, broken) in cases {
+        let dir = fixture("good");
+        write(dir.path(), "deny.toml", text);
+        let (code, r) = run_json(dir.path(), &[]);
+        assert_eq!(code, 1, "{text}");
+        for id in broken {
+            let c = check(&r, id);
+            assert_eq!(c["status"], "error", "{text}: {c:#}");
+            assert!(c.to_string().contains("deny.toml"), "{c:#}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Row 8: a file too large to scan hides nothing.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_shipped_file_over_the_scan_limit_cannot_hide_a_tls_switch() {
+    let padding = format!("/* {} */\n", "x".repeat(11 * 1024 * 1024));
+    let cases = [
+        // Disabled verification behind a huge comment: not a pass.
+        (
+            format!(
+                "{padding}fn client() {{ reqwest::Client::builder().danger_accept_invalid_certs(true); }}\n"
+            ),
+            "error",
+        ),
+        // A module whose file could not be followed: not a pass either.
+        (format!("{padding}mod tls;\n"), "error"),
+        // Read through, and no TLS word in it: evidence, so a pass.
+        (format!("{padding}pub fn big() -> u8 {{ 1 }}\n"), "pass"),
+    ];
+    for (big, expected) in cases {
+        let dir = fixture("good");
+        write(
+            dir.path(),
+            "src/tls.rs",
+            "pub fn client() { reqwest::Client::builder().danger_accept_invalid_certs(true); }\n",
+        );
+        write(dir.path(), "src/big.rs", &big);
+        let main = dir.path().join("src/main.rs");
+        let text = std::fs::read_to_string(&main).unwrap();
+        std::fs::write(&main, format!("mod big;\n{text}")).unwrap();
+        let (_, r) = run_json(dir.path(), &[]);
+        let tls = check(&r, "tls-verification");
+        assert_eq!(tls["status"], expected, "{tls:#}");
+        if expected == "error" {
+            assert!(
+                tls["note"].as_str().unwrap().contains("src/big.rs"),
+                "{tls:#}"
+            );
+        }
     }
 }

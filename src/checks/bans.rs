@@ -51,6 +51,11 @@ switch it (or its feature flags: e.g. `reqwest` with `rustls-tls` and
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(why) = facts.config.policy_unreadable.get("bans") {
+            return Outcome::error(format!(
+                "{why}; the [bans] policy it holds could not be applied"
+            ));
+        }
         let policy = &facts.config.policy.bans;
         if policy.deny.is_empty() {
             return Outcome::pass().with_note("no [bans] deny entries configured");

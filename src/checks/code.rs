@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Finding, Outcome, manifest_deps};
+use super::{Finding, Outcome, Status, manifest_deps};
 use crate::facts::Facts;
 use crate::facts::sources::SourceFile;
 use crate::facts::workspace::Member;
@@ -85,6 +85,62 @@ pub fn with_skipped(outcome: Outcome, facts: &Facts) -> Outcome {
         (Some(s), Some(n)) => outcome.with_note(format!("{n}; {s}")),
         (Some(s), None) => outcome.with_note(s),
         (None, _) => outcome,
+    }
+}
+
+/// Why this check cannot vouch for every shipped file: the first shipped
+/// file that was not scanned and gives no evidence — unreadable, or too
+/// large and (read through without lexing) mentioning one of `words` or
+/// declaring a module whose file could then not be followed.
+pub fn unscanned_shipped(facts: &Facts, words: &[&str]) -> Option<String> {
+    facts.sources.skipped.iter().filter(|s| s.ships).find_map(|s| {
+        let Some(streamed) = &s.streamed else {
+            return Some(format!(
+                "{} was not scanned ({}), so this check could not look at it",
+                s.path, s.reason
+            ));
+        };
+        if let Some((word, line)) = words
+            .iter()
+            .filter_map(|w| streamed.words.get(*w).map(|l| (*w, *l)))
+            .min_by_key(|(_, l)| *l)
+        {
+            return Some(format!(
+                "{} was not scanned ({}) and `{word}` appears in it (line {line}), so this check could not look at it; raise [scan] max-file-size to scan it",
+                s.path, s.reason
+            ));
+        }
+        streamed.declares_module.map(|line| {
+            format!(
+                "{} was not scanned ({}) and declares a module (line {line}) whose file could not be followed; raise [scan] max-file-size to scan it",
+                s.path, s.reason
+            )
+        })
+    })
+}
+
+/// [`with_skipped`], and: when a shipped file could not be checked for
+/// `words` ([`unscanned_shipped`]), an outcome that would pass or warn is
+/// `error` instead — never a pass without having looked.
+pub fn with_unscanned(outcome: Outcome, facts: &Facts, words: &[&str]) -> Outcome {
+    let outcome = with_skipped(outcome, facts);
+    let Some(why) = unscanned_shipped(facts, words) else {
+        return outcome;
+    };
+    match outcome.status {
+        Status::Fail => {
+            let note = match &outcome.note {
+                Some(n) => format!("{n}; also, {why}"),
+                None => why,
+            };
+            outcome.with_note(note)
+        }
+        _ => Outcome {
+            status: Status::Error,
+            score: 0.0,
+            note: Some(why),
+            ..outcome
+        },
     }
 }
 

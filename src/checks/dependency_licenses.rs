@@ -69,6 +69,11 @@ or a per-crate `exceptions` entry.
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(why) = facts.config.policy_unreadable.get("licenses") {
+            return Outcome::error(format!(
+                "{why}; the [licenses] policy it holds could not be applied"
+            ));
+        }
         let meta = match &facts.metadata {
             Ok(m) => m,
             Err(e) => return Outcome::error(format!("needs the dependency graph: {}", e.reason)),

@@ -98,7 +98,11 @@ let client = reqwest::Client::builder()
             }
         }
         let score = 1.0 / (1.0 + findings.len() as f64);
-        code::with_skipped(Outcome::from_findings(findings, score), facts)
+        code::with_unscanned(
+            Outcome::from_findings(findings, score),
+            facts,
+            crate::scan::rules::HTTP_CLIENT_WORDS,
+        )
     }
 }
 

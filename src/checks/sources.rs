@@ -64,6 +64,11 @@ path dependencies into the workspace.
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
+        if let Some(why) = facts.config.policy_unreadable.get("sources") {
+            return Outcome::error(format!(
+                "{why}; the [sources] policy it holds could not be applied"
+            ));
+        }
         let policy = &facts.config.policy.sources;
         let mut findings = Vec::new();
         let lock_path = facts

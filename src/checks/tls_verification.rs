@@ -108,7 +108,11 @@ code.
         } else {
             0.5
         };
-        code::with_skipped(Outcome::from_findings(findings, score), facts)
+        code::with_unscanned(
+            Outcome::from_findings(findings, score),
+            facts,
+            crate::scan::rules::TLS_WORDS,
+        )
     }
 }
 

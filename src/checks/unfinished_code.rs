@@ -98,7 +98,7 @@ Implement the path, or return an error the caller can handle; remove
                 .collect();
             outcome = outcome.with_note(counts.join(", "));
         }
-        code::with_skipped(outcome, facts)
+        code::with_unscanned(outcome, facts, crate::scan::rules::UNFINISHED_WORDS)
     }
 }
 

@@ -147,6 +147,96 @@ pub struct Skipped {
     pub member: usize,
     /// Why, as a sentence fragment after the path.
     pub reason: String,
+    /// Whether it is compiled into shipped code (a library, binary or build
+    /// script, outside test-only modules).
+    pub ships: bool,
+    /// For a shipped file skipped only for its size: what a bounded,
+    /// streaming read of the whole file found ([`stream_words`]); `None`
+    /// when it could not be read at all.
+    pub streamed: Option<Streamed>,
+}
+
+/// What the streaming read of a file too large to scan found: the first
+/// line of each word the source checks look for, and of the first
+/// out-of-line `mod NAME;` (whose file could then not be followed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Streamed {
+    /// Word → first line it appears on (in code, comments or strings
+    /// alike: the file was not lexed).
+    pub words: BTreeMap<String, usize>,
+    /// Line of the first `mod NAME;`.
+    pub declares_module: Option<usize>,
+}
+
+/// Files larger than this are not even streamed.
+const MAX_STREAMED_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads `path` in fixed-size chunks (bounded memory, whatever its size)
+/// and notes, for each of [`crate::scan::rules::WATCHED_WORDS`], the first line where
+/// it appears as a whole word, and the first `mod NAME;`.
+pub fn stream_words(path: &Path) -> std::io::Result<Streamed> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() || meta.len() > MAX_STREAMED_BYTES {
+        return Err(std::io::Error::other("not streamed"));
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut out = Streamed::default();
+    let mut word: Vec<u8> = Vec::with_capacity(64);
+    let mut line = 1usize;
+    // `mod` seen, then its name, awaiting `;` (whitespace between).
+    let mut mod_state = 0u8;
+    let mut buf = vec![0u8; 1024 * 1024];
+    let end_word = |word: &mut Vec<u8>, line: usize, out: &mut Streamed, mod_state: &mut u8| {
+        if word.is_empty() {
+            return;
+        }
+        if let Ok(w) = std::str::from_utf8(word) {
+            if crate::scan::rules::WATCHED_WORDS.contains(&w) && !out.words.contains_key(w) {
+                out.words.insert(w.to_string(), line);
+            }
+            *mod_state = match (*mod_state, w) {
+                (_, "mod") => 1,
+                (1, _) => 2,
+                _ => 0,
+            };
+        } else {
+            *mod_state = 0;
+        }
+        word.clear();
+    };
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+                // Longer words than any watched one are not kept whole.
+                if word.len() < 64 {
+                    word.push(b);
+                } else {
+                    // No watched word starts with `#`: this one matches none.
+                    word[0] = b'#';
+                }
+                continue;
+            }
+            end_word(&mut word, line, &mut out, &mut mod_state);
+            match b {
+                b'\n' => line += 1,
+                b';' if mod_state == 2 => {
+                    out.declares_module.get_or_insert(line);
+                    mod_state = 0;
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ => mod_state = 0,
+            }
+        }
+    }
+    end_word(&mut word, line, &mut out, &mut mod_state);
+    Ok(out)
 }
 
 /// The Rust sources of the workspace.
@@ -214,7 +304,18 @@ pub fn collect(
             None => from_manifest(m, index, texts),
         })
         .collect();
-    scan_members(member_sources, index, &read)
+    let mut facts = scan_members(member_sources, index, &read);
+    // A shipped file too large to scan is still read through, in bounded
+    // memory, for the words the checks look for: they may pass on it only
+    // with that evidence.
+    for s in &mut facts.skipped {
+        if s.ships && s.streamed.is_some() {
+            s.streamed = stream_words(&root.join(&s.path)).ok();
+        } else {
+            s.streamed = None;
+        }
+    }
+    facts
 }
 
 /// Reads a regular file of at most `limit` bytes as UTF-8 text (lstat,
@@ -572,6 +673,9 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
                 path,
             }),
             Err(problem) => skipped.push(Skipped {
+                ships: visit.role.ships() && !visit.test,
+                // Filled in by `collect`, which knows where the file is.
+                streamed: matches!(problem, TextProblem::TooLarge { .. }).then(Streamed::default),
                 path,
                 member: visit.member,
                 reason: problem.to_string(),
@@ -844,6 +948,35 @@ mod tests {
             ]
         );
         assert_eq!(s.members[0].edition, "2015");
+    }
+
+    #[test]
+    fn streaming_finds_watched_words_and_module_declarations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.rs");
+        let mut text = String::from("// generated\n");
+        text.push_str(&"x".repeat(3 * 1024 * 1024));
+        text.push_str("\nconst A: u8 = 1;\nfn f() { builder.danger_accept_invalid_certs(true); }\nmod  inner ;\nunsafe_code();\n");
+        std::fs::write(&path, &text).unwrap();
+        let found = stream_words(&path).unwrap();
+        assert_eq!(found.words.get("danger_accept_invalid_certs"), Some(&4));
+        assert_eq!(found.words.get("unsafe"), None, "whole words only");
+        assert_eq!(found.declares_module, Some(5));
+        std::fs::write(&path, "mod tests { }\nlet module;\n").unwrap();
+        let found = stream_words(&path).unwrap();
+        assert_eq!(found.declares_module, None);
+        assert!(found.words.is_empty());
+    }
+
+    #[test]
+    fn watched_words_are_every_checks_words() {
+        use crate::scan::rules::*;
+        let mut all: Vec<&str> =
+            [TLS_WORDS, UNSAFE_WORDS, UNFINISHED_WORDS, HTTP_CLIENT_WORDS].concat();
+        all.sort();
+        let mut watched = WATCHED_WORDS.to_vec();
+        watched.sort();
+        assert_eq!(all, watched);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::util::printable;
+
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
@@ -212,7 +214,11 @@ pub fn human(report: &Report, adv: &AdvisoryFacts, lock_path: &str) -> String {
         };
         let a = &v.advisory.metadata;
         let _ = writeln!(out, "\n{style}{label}{style:#}: {} — {}", a.id, a.title);
-        let _ = writeln!(out, "{BOLD}Crate:{BOLD:#}     {}", v.package.name);
+        let _ = writeln!(
+            out,
+            "{BOLD}Crate:{BOLD:#}     {}",
+            printable(v.package.name.as_str())
+        );
         let _ = writeln!(out, "{BOLD}Version:{BOLD:#}   {}", v.package.version);
         let _ = writeln!(out, "{BOLD}Date:{BOLD:#}      {}", a.date);
         let _ = writeln!(out, "{BOLD}ID:{BOLD:#}        {}", a.id);
@@ -284,7 +290,11 @@ pub fn human(report: &Report, adv: &AdvisoryFacts, lock_path: &str) -> String {
             );
         }
         if let Some(path) = &v.path {
-            let _ = writeln!(out, "{BOLD}Path:{BOLD:#}      {}", path.join(" → "));
+            let _ = writeln!(
+                out,
+                "{BOLD}Path:{BOLD:#}      {}",
+                printable(&path.join(" → "))
+            );
         }
     }
     for w in &report.warnings {
@@ -292,7 +302,7 @@ pub fn human(report: &Report, adv: &AdvisoryFacts, lock_path: &str) -> String {
             out,
             "\n{YELLOW}warning{YELLOW:#}: {} {} {}",
             w.kind.as_str(),
-            w.package.name,
+            printable(w.package.name.as_str()),
             w.package.version
         );
         if let Some(a) = &w.advisory {
@@ -300,7 +310,11 @@ pub fn human(report: &Report, adv: &AdvisoryFacts, lock_path: &str) -> String {
             let _ = writeln!(out, "{BOLD}ID:{BOLD:#}        {}", a.metadata.id);
         }
         if let Some(path) = &w.path {
-            let _ = writeln!(out, "{BOLD}Path:{BOLD:#}      {}", path.join(" → "));
+            let _ = writeln!(
+                out,
+                "{BOLD}Path:{BOLD:#}      {}",
+                printable(&path.join(" → "))
+            );
         }
     }
     if !report.yanked_unknown.is_empty() {

@@ -33,18 +33,10 @@ fn score_text(score: Option<f64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// Replaces control characters in repository-supplied text, so a hostile
-/// file cannot send escape sequences to the terminal.
+/// Writes out control characters in repository-supplied text, so a
+/// hostile file cannot send escape sequences to the terminal.
 fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::util::printable(text).into_owned()
 }
 
 /// Findings shown per check; the rest are counted.

@@ -93,8 +93,17 @@ pub fn human(groups: &[LicenseGroup]) -> String {
     let mut out = String::new();
     let total: usize = groups.iter().map(|g| g.count).sum();
     for g in groups {
-        let _ = writeln!(out, "{:>4}  {}", g.count, g.license);
-        let _ = writeln!(out, "      {}", g.crates.join(", "));
+        let _ = writeln!(
+            out,
+            "{:>4}  {}",
+            g.count,
+            crate::util::printable(&g.license)
+        );
+        let _ = writeln!(
+            out,
+            "      {}",
+            crate::util::printable(&g.crates.join(", "))
+        );
     }
     let _ = writeln!(
         out,

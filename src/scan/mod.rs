@@ -9,7 +9,7 @@
 
 pub mod analyze;
 pub mod lexer;
-mod rules;
+pub mod rules;
 mod usetree;
 
 pub use analyze::scan;
