@@ -1095,3 +1095,79 @@ fn a_shipped_file_over_the_scan_limit_cannot_hide_a_tls_switch() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Row 7: CI that calls itself is a finding, in bounded time and memory.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn self_calling_workflows_and_actions_are_bounded_and_reported() {
+    let dir = fixture("good");
+    let mut w = String::from("on: [push, pull_request]\njobs:\n");
+    for i in 0..20 {
+        w.push_str(&format!("  j{i}:\n    uses: ./.github/workflows/w.yml\n"));
+    }
+    write(dir.path(), ".github/workflows/w.yml", &w);
+    // Composite actions that call each other, 20 steps each.
+    for (name, other) in [("a", "b"), ("b", "a")] {
+        let mut action = String::from("runs:\n  using: composite\n  steps:\n");
+        for _ in 0..20 {
+            action.push_str(&format!("    - uses: ./.github/actions/{other}\n"));
+        }
+        write(
+            dir.path(),
+            &format!(".github/actions/{name}/action.yml"),
+            &action,
+        );
+    }
+    let mut caller = String::from("on: [push]\njobs:\n");
+    for i in 0..20 {
+        caller.push_str(&format!(
+            "  c{i}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/a\n"
+        ));
+    }
+    write(dir.path(), ".github/workflows/caller.yml", &caller);
+    // Wide but acyclic: 4 levels of 20 callers each (20^4 jobs).
+    for level in 0..4 {
+        let mut wf = format!(
+            "on: {}\njobs:\n",
+            if level == 0 {
+                "[push]"
+            } else {
+                "workflow_call"
+            }
+        );
+        for i in 0..20 {
+            wf.push_str(&format!(
+                "  l{i}:\n    uses: ./.github/workflows/l{}.yml\n",
+                level + 1
+            ));
+        }
+        write(dir.path(), &format!(".github/workflows/l{level}.yml"), &wf);
+    }
+    write(
+        dir.path(),
+        ".github/workflows/l4.yml",
+        "on: workflow_call\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
+    );
+    let t = Instant::now();
+    let (_, r) = run_json(dir.path(), &["--timings"]);
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    let ci = check(&r, "ci-present").to_string();
+    assert!(ci.contains("calls itself"), "{ci}");
+    assert!(ci.contains("w.yml → .github/workflows/w.yml"), "{ci}");
+    // One finding per file and problem, not one per line that repeats it.
+    let findings = check(&r, "ci-present")["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut prints: Vec<&str> = findings
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), findings.len(), "{ci}");
+    assert!(ci.contains("composite action"), "{ci}");
+    assert!(ci.contains("more than 20000 jobs and steps"), "{ci}");
+}

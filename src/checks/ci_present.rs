@@ -118,6 +118,24 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                 }
             }
         }
+        let unresolved = facts
+            .ci
+            .action_problems
+            .iter()
+            .map(|p| (p, "fix this action file: a step that uses it cannot run"))
+            .chain(facts.ci.expansion_problems.iter().map(|p| {
+                (
+                    p,
+                    "a reusable workflow or composite action must not call itself; break the cycle",
+                )
+            }));
+        for ((path, line, message), help) in unresolved {
+            findings.push(
+                Finding::error(format!("unresolved:{path}:{message}"), message.clone())
+                    .at(path.clone(), *line)
+                    .help(help),
+            );
+        }
         if triggered {
             // Parse errors in other workflows still matter: report them, but
             // CI exists.

@@ -71,6 +71,10 @@ pub struct CiFacts {
     pub actions: Vec<LocalAction>,
     /// Local action files that could not be parsed: (path, line, message).
     pub action_problems: Vec<(String, Option<usize>, String)>,
+    /// What could not be followed: a reusable workflow or composite action
+    /// that calls itself (GitHub refuses to run it), or more jobs and steps
+    /// than the resolution budget: (path, line, message).
+    pub expansion_problems: Vec<(String, Option<usize>, String)>,
     /// Every job that can run, reusable workflows inlined.
     pub jobs: Vec<ResolvedJob>,
     /// `.github/dependabot.yml`, when present.
@@ -320,15 +324,22 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
         let resolver = Resolver {
             workflows: &ci.workflows,
             actions: &ci.actions,
+            budget: std::cell::Cell::new(MAX_RESOLVED),
+            granted: std::cell::Cell::new(MAX_RESOLVED),
+            total: std::cell::Cell::new(MAX_RESOLVED_TOTAL),
+            chain: std::cell::RefCell::new(Vec::new()),
+            problems: std::cell::RefCell::new(Vec::new()),
         };
         for wf in &ci.workflows {
             if wf.is_reusable_only() {
                 continue;
             }
             let events = event_names(&wf.triggers);
+            resolver.start(&wf.path);
             for job in &wf.jobs {
                 resolver.job(wf, wf, job, &events, "", &[Vec::new()], 0, &mut jobs);
             }
+            resolver.chain.borrow_mut().pop();
         }
         // A reusable workflow no local workflow calls is called from
         // elsewhere: it still runs, on `workflow_call`.
@@ -337,10 +348,17 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
                 continue;
             }
             let events = vec!["workflow_call".to_string()];
+            resolver.start(&wf.path);
             for job in &wf.jobs {
                 resolver.job(wf, wf, job, &events, "", &[Vec::new()], 0, &mut jobs);
             }
+            resolver.chain.borrow_mut().pop();
         }
+        // One problem per file and message (the first line it was seen at).
+        let mut problems = resolver.problems.into_inner();
+        problems.sort();
+        problems.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+        ci.expansion_problems = problems;
     }
     for wf in workflows.iter().filter(|w| w.kind == CiKind::Gitlab) {
         if let (Ok(doc), Some(source)) = (&wf.doc, texts.get(&wf.path).and_then(|t| t.text())) {
@@ -451,13 +469,85 @@ fn events_under(events: &[String], condition: &str) -> Vec<String> {
 const MAX_DEPTH: usize = 4;
 /// Most (inputs × matrix) contexts evaluated for one job.
 const MAX_CONTEXTS: usize = 256;
+/// Most jobs and steps resolved in all (reusable workflows and composite
+/// actions multiply: N callers of a file with N callers … is N^depth). Far
+/// above real repositories (a few hundred); a hostile one stops here, with
+/// a problem saying so, in bounded time and memory.
+const MAX_RESOLVED: usize = 20_000;
+/// Most jobs and steps resolved over all workflows.
+const MAX_RESOLVED_TOTAL: usize = 200_000;
 
 struct Resolver<'a> {
     workflows: &'a [GhWorkflow],
     actions: &'a [LocalAction],
+    /// Jobs and steps that may still be resolved for this workflow.
+    budget: std::cell::Cell<usize>,
+    /// What `budget` started at for this workflow.
+    granted: std::cell::Cell<usize>,
+    /// What may still be resolved over all workflows ([`MAX_RESOLVED_TOTAL`]).
+    total: std::cell::Cell<usize>,
+    /// Files being expanded, outermost first: a file already on it calls
+    /// itself.
+    chain: std::cell::RefCell<Vec<String>>,
+    /// See [`CiFacts::expansion_problems`].
+    problems: std::cell::RefCell<Vec<(String, Option<usize>, String)>>,
 }
 
 impl Resolver<'_> {
+    /// Starts resolving the workflow at `path`: it is the chain's first
+    /// file, with a budget of its own (so one runaway workflow does not hide
+    /// the others), within the total.
+    fn start(&self, path: &str) {
+        self.chain.borrow_mut().push(path.to_string());
+        let spent = self.granted.get().saturating_sub(self.budget.get());
+        self.total.set(self.total.get().saturating_sub(spent));
+        let grant = MAX_RESOLVED.min(self.total.get());
+        self.granted.set(grant);
+        self.budget.set(grant);
+    }
+
+    /// Takes one item from the budget; `false` (and a problem, once) when
+    /// it is spent.
+    fn spend(&self, path: &str, line: usize) -> bool {
+        match self.budget.get() {
+            0 => false,
+            1 => {
+                self.budget.set(0);
+                self.problems.borrow_mut().push((
+                    path.to_string(),
+                    Some(line),
+                    format!(
+                        "this workflow resolves to more than {MAX_RESOLVED} jobs and steps (reusable workflows or composite actions multiplying); the rest was not read"
+                    ),
+                ));
+                false
+            }
+            n => {
+                self.budget.set(n - 1);
+                true
+            }
+        }
+    }
+
+    /// Whether expanding `called` from `path:line` would call a file that
+    /// is already being expanded (a problem is recorded).
+    fn cycles(&self, called: &str, path: &str, line: usize, what: &str) -> bool {
+        let chain = self.chain.borrow();
+        if !chain.iter().any(|p| p == called) {
+            return false;
+        }
+        let mut cycle: Vec<&str> = chain.iter().map(String::as_str).collect();
+        cycle.push(called);
+        self.problems.borrow_mut().push((
+            path.to_string(),
+            Some(line),
+            format!(
+                "the {what} {called} calls itself ({}); GitHub refuses to run it",
+                cycle.join(" → ")
+            ),
+        ));
+        true
+    }
     #[allow(clippy::too_many_arguments)]
     fn job(
         &self,
@@ -470,6 +560,9 @@ impl Resolver<'_> {
         depth: usize,
         out: &mut Vec<ResolvedJob>,
     ) {
+        if !self.spend(&def.path, job.line) {
+            return;
+        }
         let id = format!("{prefix}{}", job.id);
         let filtered;
         let events = match &job.condition {
@@ -482,7 +575,10 @@ impl Resolver<'_> {
         if let Some(uses) = &job.uses {
             let target = ActionRef::parse(&uses.value);
             if let ActionRef::Local(path) = &target {
-                let called = self.workflows.iter().find(|w| w.path == *path);
+                let called =
+                    self.workflows.iter().find(|w| w.path == *path).filter(|c| {
+                        !self.cycles(&c.path, &def.path, uses.line, "reusable workflow")
+                    });
                 if let (Some(called), true) = (called, depth < MAX_DEPTH) {
                     // Inputs per caller context: the caller's matrix and inputs.
                     let mut inputs = Vec::new();
@@ -508,6 +604,7 @@ impl Resolver<'_> {
                             );
                         }
                     }
+                    self.chain.borrow_mut().push(called.path.clone());
                     for called_job in &called.jobs {
                         self.job(
                             entry,
@@ -520,6 +617,7 @@ impl Resolver<'_> {
                             out,
                         );
                     }
+                    self.chain.borrow_mut().pop();
                     return;
                 }
             }
@@ -608,6 +706,9 @@ impl Resolver<'_> {
         depth: usize,
         out: &mut Vec<ResolvedStep>,
     ) {
+        if !self.spend(&state.path, step.line) {
+            return;
+        }
         let step_envs: Vec<&[Input]> = std::iter::once(step.env.as_slice())
             .chain(scope.envs.iter().copied())
             .collect();
@@ -755,7 +856,8 @@ impl Resolver<'_> {
                     || a.path == files::join(dir, "action.yaml")
             }),
             _ => None,
-        };
+        }
+        .filter(|a| !self.cycles(&a.path, &state.path, step.line, "composite action"));
         out.push(resolved);
         if let (Some(local), true) = (local, depth < MAX_DEPTH) {
             // A composite action: its steps run here, with its own file,
@@ -791,9 +893,11 @@ impl Resolver<'_> {
                 envs: scope.envs,
             };
             let outer_path = std::mem::replace(&mut state.path, local.path.clone());
+            self.chain.borrow_mut().push(local.path.clone());
             for inner in &local.steps {
                 self.step(inner, &inner_scope, state, depth + 1, out);
             }
+            self.chain.borrow_mut().pop();
             state.path = outer_path;
         }
     }
