@@ -213,6 +213,17 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             }
         }
     };
+    // cargo refuses a lockfile that lists a package twice; so does the
+    // audit (one of the two would be audited, the other not).
+    if let Some((name, version, line)) = crate::facts::duplicate_lock_entry(&lock_text) {
+        return Err(Error::Lockfile {
+            path: lock_path.clone(),
+            line: Some(line),
+            message: format!(
+                "{name} {version} is listed twice; regenerate it with `cargo generate-lockfile`"
+            ),
+        });
+    }
     let lock: cargo_lock::Lockfile =
         lock_text
             .parse()

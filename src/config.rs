@@ -425,6 +425,10 @@ fn validate(raw: RawConfig, path: &Path, text: &str, trust: &Trust) -> Result<Co
         })?;
         config.checks.insert(id, parsed);
     }
+    let weights_line = raw
+        .weights
+        .as_ref()
+        .and_then(|w| w.values().map(|v| v.span()).min_by_key(|s| s.start));
     for (id, weight) in raw.weights.unwrap_or_default() {
         let category = Category::from_id(&id).ok_or_else(|| {
             let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
@@ -447,6 +451,18 @@ fn validate(raw: RawConfig, path: &Path, text: &str, trust: &Trust) -> Result<Co
                 )
             })?;
         config.weights.insert(category, w);
+    }
+    if let Some(span) = weights_line {
+        let total: u32 = Category::ALL
+            .iter()
+            .map(|c| config.weights.get(c).copied().unwrap_or(c.default_weight()))
+            .sum();
+        if total == 0 {
+            return Err(err(
+                span,
+                "[weights]: every category weighs 0, so no score can be computed; give at least one a weight".into(),
+            ));
+        }
     }
     if let Some(b) = raw.baseline {
         if let Trust::Repository { top, root } = trust {
@@ -916,6 +932,18 @@ mod tests {
         assert_eq!(parse_duration("1d").map(|d| d.as_secs()), Some(86_400));
         assert_eq!(parse_duration("90").map(|d| d.as_secs()), Some(90));
         assert_eq!(parse_duration("2x"), None);
+    }
+
+    #[test]
+    fn all_zero_weights_are_an_error() {
+        let all: String = Category::ALL
+            .iter()
+            .map(|c| format!("{} = 0\n", c.id()))
+            .collect();
+        let e = parse(&format!("[weights]\n{all}")).unwrap_err();
+        assert!(e.to_string().contains("every category weighs 0"), "{e}");
+        assert_eq!(line_of(e), Some(2));
+        assert!(parse("[weights]\nci = 0\n").is_ok());
     }
 
     #[test]

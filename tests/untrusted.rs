@@ -1171,3 +1171,63 @@ fn self_calling_workflows_and_actions_are_bounded_and_reported() {
     assert!(ci.contains("composite action"), "{ci}");
     assert!(ci.contains("more than 20000 jobs and steps"), "{ci}");
 }
+
+// ---------------------------------------------------------------------------
+// Row 16: errors say what failed.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn bad_flags_weights_and_lockfiles_get_their_own_messages() {
+    let dir = fixture("good");
+    let out = output_within(
+        &mut command(
+            dir.path(),
+            &["sbom", "--offline", "--target", "nonsense-triple"],
+        ),
+        BOUND,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("--target nonsense-triple"), "{err}");
+    assert!(!err.contains("malformed manifest"), "{err}");
+    let out = output_within(
+        &mut command(dir.path(), &["sbom", "--offline", "-F", "nosuchfeature"]),
+        BOUND,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("--features nosuchfeature"), "{err}");
+    assert!(!err.contains("malformed manifest"), "{err}");
+
+    write(
+        dir.path(),
+        "readiness.toml",
+        "[weights]\nsecurity = 0\nsupply-chain = 0\nci = 0\nrelease = 0\ntesting = 0\ngovernance = 0\n",
+    );
+    let out = output_within(&mut command(dir.path(), &["--offline"]), BOUND);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("every category weighs 0"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("readiness.toml")).unwrap();
+
+    // A lockfile listing a package twice: the audit refuses it as the main run does.
+    let lock = dir.path().join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(
+        &lock,
+        format!("{text}\n[[package]]\nname = \"good\"\nversion = \"0.1.0\"\n"),
+    )
+    .unwrap();
+    for args in [&["audit", "--offline"][..], &["--offline"]] {
+        let out = output_within(&mut command(dir.path(), args), BOUND);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Cargo.lock"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

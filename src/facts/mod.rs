@@ -160,6 +160,47 @@ fn index_package_lines(text: &str) -> std::collections::HashMap<(String, String)
     out
 }
 
+/// The first `[[package]]` entry of a lockfile that repeats an earlier one
+/// (same name, version and source) — cargo refuses such a file ("package
+/// collision in the lockfile"), so the audit must too: (name, version,
+/// 1-based line of the repeat).
+pub fn duplicate_lock_entry(text: &str) -> Option<(String, String, usize)> {
+    let quoted = |line: &str, key: &str| -> Option<String> {
+        let rest = line.trim_end_matches('\r').strip_prefix(key)?;
+        let value = rest.strip_prefix(" = \"")?.strip_suffix('"')?;
+        Some(value.to_string())
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut current: Option<(String, String, Option<String>, usize)> = None;
+    let mut finish = |entry: Option<(String, String, Option<String>, usize)>| {
+        let (name, version, source, line) = entry?;
+        (!seen.insert((name.clone(), version.clone(), source))).then_some((name, version, line))
+    };
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with('[') {
+            if let Some(dup) = finish(current.take()) {
+                return Some(dup);
+            }
+            if line == "[[package]]" {
+                current = Some((String::new(), String::new(), None, i + 1));
+            }
+            continue;
+        }
+        if let Some(entry) = current.as_mut() {
+            if let Some(v) = quoted(line, "name") {
+                entry.0 = v;
+                entry.3 = i + 1;
+            } else if let Some(v) = quoted(line, "version") {
+                entry.1 = v;
+            } else if let Some(v) = quoted(line, "source") {
+                entry.2 = Some(v);
+            }
+        }
+    }
+    finish(current)
+}
+
 /// First-hop dependency kinds of each member, read from its manifest.
 fn member_kinds(
     root: &std::path::Path,
@@ -674,6 +715,21 @@ mod tests {
         assert_eq!(facts.package_line("a", "3.0.0"), None);
         let crlf = LockfileFacts::new("Cargo.lock", Ok(lock.replace('\n', "\r\n")), false);
         assert_eq!(crlf.package_line("a", "2.0.0"), Some(8));
+    }
+
+    #[test]
+    fn duplicate_lock_entries_are_found() {
+        let one = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n";
+        assert_eq!(duplicate_lock_entry(one), None);
+        let twice = format!(
+            "version = 4\n\n{one}[[package]]\nname = \"b\"\nversion = \"1.0.0\"\n\n{one}[metadata]\n"
+        );
+        assert_eq!(
+            duplicate_lock_entry(&twice),
+            Some(("a".into(), "1.0.0".into(), 12))
+        );
+        let sources = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"x\"\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"y\"\n";
+        assert_eq!(duplicate_lock_entry(sources), None);
     }
 
     #[test]

@@ -547,13 +547,13 @@ fn classify(
             message: summarize(stderr),
         });
     }
+    if let Some(usage) = usage_error(stderr, resolve) {
+        return Err(Error::Usage(usage));
+    }
     if is_outside_cause(stderr) {
         return Ok(MetadataUnavailable {
             reason: summarize(stderr),
         });
-    }
-    if let Some(usage) = usage_error(stderr, resolve) {
-        return Err(Error::Usage(usage));
     }
     if is_manifest_error(stderr) {
         return Err(Error::Manifest {
@@ -588,6 +588,17 @@ fn usage_error(stderr: &str, resolve: &ResolveOptions) -> Option<String> {
             || stderr.contains("specification for target")
             || stderr.contains("--filter-platform"))
     {
+        // rustc's own words, not the command line cargo ran it with.
+        let summary = stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| l.contains("specification for target"))
+            .map(|l| {
+                l.trim_start_matches("error: ")
+                    .trim_start_matches("error loading target specification: ")
+                    .to_string()
+            })
+            .unwrap_or(summary);
         return Some(format!(
             "--target {}: {summary}",
             named
@@ -699,7 +710,9 @@ fn is_outside_cause(stderr: &str) -> bool {
         "is not installed",
         "failed to get `",
         // rustup, and the tool's own limits on the command.
-        "rustup",
+        "rustup could not",
+        "error: rustup",
+        "no default toolchain",
         "toolchain '",
         "is not applicable to the",
         "did not finish within",
