@@ -213,9 +213,17 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             }
         }
     };
+    let lock = crate::facts::lockfile::parse(&lock_text).map_err(|e| Error::Lockfile {
+        path: lock_path.clone(),
+        line: None,
+        message: format!("not a valid Cargo.lock: {e}"),
+    })?;
     // cargo refuses a lockfile that lists a package twice; so does the
-    // audit (one of the two would be audited, the other not).
-    if let Some((name, version, line)) = crate::facts::duplicate_lock_entry(&lock_text) {
+    // audit (one of the two would be audited, the other not). The text is
+    // searched for the line only when the parsed packages repeat.
+    if crate::facts::lockfile::has_duplicates(&lock)
+        && let Some((name, version, line)) = crate::facts::duplicate_lock_entry(&lock_text)
+    {
         return Err(Error::Lockfile {
             path: lock_path.clone(),
             line: Some(line),
@@ -224,14 +232,6 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             ),
         });
     }
-    let lock: cargo_lock::Lockfile =
-        lock_text
-            .parse()
-            .map_err(|e: cargo_lock::Error| Error::Lockfile {
-                path: lock_path.clone(),
-                line: None,
-                message: format!("not a valid Cargo.lock: {e}"),
-            })?;
     let cfg = if args.config.is_some()
         || root.join("Cargo.toml").is_file()
         || root.join(config::FILE_NAME).is_file()

@@ -1,6 +1,7 @@
-//! Cargo.lock: parsing (the `cargo-lock` crate), line lookup, the graph
-//! built from a lockfile when cargo cannot resolve, and the checks that
-//! read the lockfile (audit inputs, sources, duplicates) never panic.
+//! Cargo.lock: parsing (ours, which must agree with the `cargo-lock`
+//! crate on every input it accepts), line lookup, the graph built from a
+//! lockfile when cargo cannot resolve, and the checks that read the
+//! lockfile (audit inputs, sources, duplicates) never panic.
 #![no_main]
 
 use cargo_readiness::advisories::graph::DepGraph;
@@ -11,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = cargo_readiness_fuzz::text(data) else {
         return;
     };
+    // Differential: the linear parser reads what cargo-lock reads.
+    if let Ok(ours) = cargo_readiness::facts::lockfile::parse(&text) {
+        assert_eq!(Ok(ours), text.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()));
+    }
     let lockfile = LockfileFacts::new("Cargo.lock", Ok(text.clone()), false);
     let mut facts = cargo_readiness_fuzz::facts(&[("Cargo.lock", &text)]);
     if let Ok(lock) = &lockfile.parsed {

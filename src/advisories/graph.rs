@@ -246,18 +246,23 @@ impl DepGraph {
             p.source.is_none()
                 && (member_kinds.is_empty() || member_kinds.contains_key(p.name.as_str()))
         };
+        // Indexed by borrowed keys: a look-up per dependency must not
+        // format and allocate (60 000 packages, 180 000 edges).
+        let mut index: std::collections::HashMap<(&str, &semver::Version), usize> =
+            std::collections::HashMap::with_capacity(lock.packages.len());
         for p in &lock.packages {
-            g.add(p.name.as_str(), &p.version.to_string(), is_member(p));
+            let i = g.add(p.name.as_str(), &p.version.to_string(), is_member(p));
+            index.insert((p.name.as_str(), &p.version), i);
         }
         for p in &lock.packages {
-            let Some(from) = g.find(p.name.as_str(), &p.version.to_string()) else {
+            let Some(&from) = index.get(&(p.name.as_str(), &p.version)) else {
                 continue;
             };
             let manifest_kinds = member_kinds
                 .get(p.name.as_str())
                 .filter(|_| g.nodes[from].member);
             for dep in &p.dependencies {
-                let Some(to) = g.find(dep.name.as_str(), &dep.version.to_string()) else {
+                let Some(&to) = index.get(&(dep.name.as_str(), &dep.version)) else {
                     continue;
                 };
                 let kinds = if g.nodes[from].member {

@@ -84,16 +84,27 @@ items are a start.
         // the crates of a service's monorepo).
         let internal = |m: &crate::facts::workspace::Member| !m.publish || m.version == "0.0.0";
         let mut external = vec![0usize; facts.members.len()];
+        // Members by library name: a tester's names are looked up, not
+        // compared with every member (quadratic on large workspaces).
+        let mut by_lib: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, src) in facts.sources.members.iter().enumerate() {
+            if let Some(lib) = &src.lib_name {
+                by_lib.entry(lib.as_str()).or_default().push(i);
+            }
+        }
         for (j, tester) in facts.members.iter().enumerate() {
             if suites_of(j) == 0 {
                 continue;
             }
             let uses = code::declared_names(facts, tester);
-            for (i, src) in facts.sources.members.iter().enumerate() {
-                let counts_for_i = !tester.publish || facts.members.get(i).is_some_and(internal);
-                if i != j && counts_for_i && src.lib_name.as_ref().is_some_and(|l| uses.contains(l))
-                {
-                    external[i] += suites_of(j);
+            for name in &uses {
+                for &i in by_lib.get(name.as_str()).into_iter().flatten() {
+                    let counts_for_i =
+                        !tester.publish || facts.members.get(i).is_some_and(internal);
+                    if i != j && counts_for_i {
+                        external[i] += suites_of(j);
+                    }
                 }
             }
         }

@@ -148,7 +148,7 @@ fn describe_rewrite(lock: &crate::facts::LockfileFacts, rewrite: &str) -> String
     let Ok(old) = &lock.parsed else {
         return "its content changes".into();
     };
-    let Ok(new) = rewrite.parse::<cargo_lock::Lockfile>() else {
+    let Ok(new) = crate::facts::lockfile::parse(rewrite) else {
         return "its content changes".into();
     };
     let versions = |l: &cargo_lock::Lockfile| {

@@ -55,9 +55,18 @@ pub fn tag_version(tag: &str, scheme: &Scheme) -> Option<Version> {
 
 /// Versions tagged in each scheme.
 fn tagged(tags: &BTreeSet<String>, schemes: &[Scheme]) -> BTreeMap<Scheme, BTreeSet<Version>> {
+    // Only the tags that start with each scheme's prefix: a range of the
+    // sorted set, not every tag for every member.
     let mut out: BTreeMap<Scheme, BTreeSet<Version>> = BTreeMap::new();
-    for tag in tags {
-        for s in schemes {
+    for s in schemes {
+        let prefix = s.prefix.as_str();
+        for tag in tags
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|t| t.starts_with(prefix))
+        {
             if let Some(v) = tag_version(tag, s) {
                 out.entry(s.clone()).or_default().insert(v);
             }
@@ -165,6 +174,8 @@ Tag the release commit and push the tag:
         let mut findings = Vec::new();
         let mut notes = Vec::new();
         let mut ok = 0usize;
+        let names: std::collections::HashSet<&str> =
+            facts.members.iter().map(|m| m.name.as_str()).collect();
         for m in &members {
             let primary = m.dir.is_empty() || lockstep || single;
             let before = findings.len();
@@ -178,6 +189,7 @@ Tag the release commit and push the tag:
                 together,
                 changelog,
                 &git.tags,
+                &names,
                 &mut findings,
                 &mut notes,
             );
@@ -211,6 +223,7 @@ fn check_member(
     together: bool,
     changelog: Option<&str>,
     tags: &BTreeSet<String>,
+    names: &std::collections::HashSet<&str>,
     findings: &mut Vec<Finding>,
     notes: &mut Vec<String>,
 ) {
@@ -254,12 +267,14 @@ fn check_member(
             }
             None => (Vec::new(), false, None),
         };
-    let other_names: Vec<&str> = facts
-        .members
-        .iter()
-        .map(|o| o.name.as_str())
-        .filter(|n| n != who)
-        .collect();
+    // Other members' names, to keep their prefixes apart (a set shared by
+    // every member: a list per member is quadratic on large workspaces).
+    let other_names = |prefix: &str| {
+        prefix
+            .char_indices()
+            .map(|(i, c)| &prefix[..i + c.len_utf8()])
+            .any(|start| start != who.as_str() && names.contains(start))
+    };
     // Known crate-specific shapes, then the bare ones for the crate(s) they
     // belong to, and only then a prefix discovered from the changelog.
     let scheme = pick(false)
@@ -342,7 +357,7 @@ fn check_member(
                                 prefix: p.to_string(),
                             })
                             && p.ends_with(['v', '-', '@', '/', '_'])
-                            && !other_names.iter().any(|n| p.starts_with(n))
+                            && !other_names(p)
                             && p.rsplit('/')
                                 .next()
                                 .is_some_and(|last| last.to_lowercase().contains(&word))
@@ -460,7 +475,7 @@ fn check_member(
 fn discover(
     tags: &BTreeSet<String>,
     released: &[Released],
-    other_names: &[&str],
+    other_names: &dyn Fn(&str) -> bool,
 ) -> Option<Scheme> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in released {
@@ -472,7 +487,7 @@ fn discover(
             if prefix.is_empty()
                 || prefix == "v"
                 || !prefix.ends_with(['v', '-', '@', '/', '_'])
-                || other_names.iter().any(|n| prefix.starts_with(n))
+                || other_names(prefix)
             {
                 continue;
             }

@@ -150,6 +150,21 @@ impl FileIndex {
             .map(|i| &self.entries[i])
     }
 
+    /// Every file at any depth below the directory `dir` (or the file
+    /// `dir` itself): a range of the sorted index, found by binary search.
+    pub fn under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + use<'a> {
+        let dir = dir.trim_end_matches('/');
+        let start = self.entries.partition_point(|e| e.path.as_str() < dir);
+        let len = self.entries[start..]
+            .iter()
+            .take_while(|e| e.path.starts_with(dir))
+            .count();
+        let cut = dir.len();
+        self.entries[start..start + len]
+            .iter()
+            .filter(move |e| e.path.len() == cut || e.path.as_bytes().get(cut) == Some(&b'/'))
+    }
+
     /// Files directly inside `dir` (`""` for the root).
     pub fn in_dir<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + use<'a> {
         self.by_dir
@@ -555,6 +570,25 @@ fn decode_utf16(bytes: &[u8]) -> Option<Result<String, TextProblem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_under_a_directory_are_a_range() {
+        let index = FileIndex::from_entries(
+            ["a", "a-b/x", "a.txt", "a/b", "a/c/d", "ab/e", "b"]
+                .iter()
+                .map(|p| FileEntry {
+                    path: p.to_string(),
+                    size: 0,
+                    symlink: false,
+                })
+                .collect(),
+        );
+        let under = |d: &str| index.under(d).map(|e| e.path.as_str()).collect::<Vec<_>>();
+        assert_eq!(under("a"), ["a", "a/b", "a/c/d"]);
+        assert_eq!(under("a/"), ["a", "a/b", "a/c/d"]);
+        assert_eq!(under("a/c"), ["a/c/d"]);
+        assert!(under("z").is_empty());
+    }
 
     #[test]
     fn utf16_with_a_byte_order_mark_is_text() {

@@ -9,6 +9,7 @@ pub mod ci;
 pub mod files;
 pub mod gha;
 pub mod git;
+pub mod lockfile;
 pub mod magic;
 pub mod manifest_deps;
 pub mod meta_index;
@@ -113,10 +114,7 @@ impl LockfileFacts {
         generated: bool,
     ) -> LockfileFacts {
         let (parsed, text) = match text {
-            Ok(t) => (
-                t.parse::<cargo_lock::Lockfile>().map_err(|e| e.to_string()),
-                t,
-            ),
+            Ok(t) => (lockfile::parse(&t), t),
             Err(e) => (Err(e), String::new()),
         };
         LockfileFacts {

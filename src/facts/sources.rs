@@ -250,12 +250,30 @@ pub struct SourceFacts {
     pub skipped: Vec<Skipped>,
     /// Bytes scanned.
     pub bytes: u64,
+    /// Indices into `files` per member, built on first use: checks ask per
+    /// member, and a scan of every file per member is quadratic (20 000
+    /// members × 60 000 files).
+    #[serde(skip)]
+    by_member: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl SourceFacts {
-    /// Files of member `index`.
+    /// Files of member `index`, in path order.
     pub fn member_files(&self, index: usize) -> impl Iterator<Item = &SourceFile> {
-        self.files.iter().filter(move |f| f.member == index)
+        let by_member = self.by_member.get_or_init(|| {
+            let count = self.files.iter().map(|f| f.member + 1).max().unwrap_or(0);
+            let mut by_member = vec![Vec::new(); count];
+            for (i, f) in self.files.iter().enumerate() {
+                by_member[f.member].push(i);
+            }
+            by_member
+        });
+        by_member
+            .get(index)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &self.files[i])
     }
 
     /// Notes for the user: each skipped file and why.
@@ -602,8 +620,9 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
 
     // Reachability: scan the root files, then what they declare.
     let mut first: Vec<String> = Vec::new();
+    let mut seen_roots = std::collections::HashSet::new();
     for (_, t) in &roots {
-        if !first.contains(&t.root) {
+        if seen_roots.insert(t.root.as_str()) {
             first.push(t.root.clone());
         }
     }
@@ -689,6 +708,7 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
         files,
         skipped,
         bytes,
+        by_member: Default::default(),
     }
 }
 

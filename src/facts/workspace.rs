@@ -274,9 +274,11 @@ pub struct MetadataRun {
 }
 
 /// How long `cargo metadata` may take: resolving online can download the
-/// registry index; offline it only reads files.
-const METADATA_DEADLINE_ONLINE: Duration = Duration::from_secs(600);
-const METADATA_DEADLINE_OFFLINE: Duration = Duration::from_secs(180);
+/// registry index; offline it only reads files. cargo itself needs ~2.5
+/// minutes offline for a 20 000-member workspace (docs/PERFORMANCE.md), so
+/// these only stop what would never finish.
+const METADATA_DEADLINE_ONLINE: Duration = Duration::from_secs(1200);
+const METADATA_DEADLINE_OFFLINE: Duration = Duration::from_secs(600);
 
 /// Runs `cargo metadata`.
 ///
@@ -802,10 +804,21 @@ fn line_in(stderr: &str) -> Option<usize> {
         .ok()
 }
 
+/// The workspace's packages, in `meta.packages` order: what
+/// `Metadata::workspace_packages` returns, with a set look-up instead of a
+/// scan of the member list per package (quadratic on 20 000 members).
+pub fn workspace_packages(meta: &Metadata) -> Vec<&cargo_metadata::Package> {
+    let members: std::collections::HashSet<&cargo_metadata::PackageId> =
+        meta.workspace_members.iter().collect();
+    meta.packages
+        .iter()
+        .filter(|p| members.contains(&p.id))
+        .collect()
+}
+
 /// Members as `cargo metadata` resolved them.
 pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
-    let mut members: Vec<Member> = meta
-        .workspace_packages()
+    let mut members: Vec<Member> = workspace_packages(meta)
         .into_iter()
         .map(|p| {
             let manifest = relative(root, p.manifest_path.as_std_path());

@@ -265,7 +265,7 @@ impl Sbom {
 
 /// The workspace packages an SBOM can be made for, by name.
 pub fn members(meta: &Metadata) -> Vec<&Package> {
-    let mut m = meta.workspace_packages();
+    let mut m = crate::facts::workspace::workspace_packages(meta);
     m.sort_by(|a, b| a.name.cmp(&b.name));
     m
 }

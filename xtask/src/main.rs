@@ -20,6 +20,9 @@
 //!   real crate's sources (default: the newest tokio, then regex, in
 //!   `~/.cargo/registry/src`), single-threaded and as collected (parallel
 //!   read + scan).
+//! - `cargo xtask bench hostile [--packages N] [--members N] [--runs N]`
+//!   times the audit of a 60 000-package lockfile and the work beyond
+//!   `cargo metadata` on a 20 000-member workspace (see `bench_hostile`).
 //! - `cargo xtask bench sbom [--repo PATH] [--runs N]` times `cargo readiness
 //!   sbom` on a large graph (default: `xtask/bench-data/large`, 843
 //!   packages), the part that is not `cargo metadata`, and `cargo cyclonedx`
@@ -59,6 +62,7 @@ fn docs(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+mod bench_hostile;
 mod bench_scan;
 mod bench_workspaces;
 mod synth;
@@ -96,6 +100,7 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         Some("audit") => return bench_audit(root, args),
         Some("checks") => return bench_checks(root, args),
         Some("scan") => return bench_scan::run(args),
+        Some("hostile") => return bench_hostile::run(root, &args[1..]),
         Some("sbom") => {
             let repo = flag(args, "--repo")
                 .map(PathBuf::from)
@@ -105,7 +110,7 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
                 .unwrap_or(9);
             return bench_sbom(root, &repo, runs);
         }
-        _ => return Err("usage: cargo xtask bench [workspaces] [--sizes small,large,huge] [--runs N] [--db PATH] [--write-docs] | bench generate --size NAME --out DIR | bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench sbom [--repo PATH] [--runs N] | bench scan [--path DIR] [--runs N]".into()),
+        _ => return Err("usage: cargo xtask bench [workspaces] [--sizes small,large,huge] [--runs N] [--db PATH] [--write-docs] | bench generate --size NAME --out DIR | bench run [--repo PATH] [--runs N] | bench audit [--db PATH] [--runs N] | bench checks [--repo PATH] | bench sbom [--repo PATH] [--runs N] | bench scan [--path DIR] [--runs N] | bench hostile [--packages N] [--members N] [--runs N]".into()),
     }
     let repo = flag(args, "--repo")
         .map(PathBuf::from)
