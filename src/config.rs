@@ -934,6 +934,76 @@ mod tests {
         assert_eq!(parse_duration("2x"), None);
     }
 
+    /// Where a relative path lands, by counting: `None` when it climbs
+    /// above its start; else its components.
+    fn model(rel: &str) -> Option<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for part in rel.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    out.pop()?;
+                }
+                p => out.push(p.to_string()),
+            }
+        }
+        Some(out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_agrees_with_counting(rel in "((\\.\\.|\\.|[a-z]{1,3}|C:|\\\\srv)/){0,8}[a-z.]{0,3}") {
+            let top = Path::new("/repo/top");
+            let joined = normalize(&top.join(&rel));
+            let expected = model(&rel);
+            proptest::prop_assert_eq!(is_inside(&joined, top), expected.is_some(), "{} -> {}", rel, joined.display());
+            if let Some(parts) = expected {
+                let mut want = top.to_path_buf();
+                for p in parts {
+                    want.push(p);
+                }
+                proptest::prop_assert_eq!(joined, want);
+            }
+        }
+
+        #[test]
+        fn a_repository_database_is_strictly_inside_and_holds_no_workspace(rel in "((\\.\\.|\\.|[a-c]{1,2}|~|/)/?){0,6}") {
+            let top = Path::new("/repo");
+            let root = Path::new("/repo/ws");
+            let resolved = top.join("ws").join(&rel);
+            if repository_db_problem(&rel, &resolved, top, root).is_none() {
+                let lexical = normalize(&resolved);
+                proptest::prop_assert!(lexical.starts_with(top) && lexical != top, "{}", rel);
+                proptest::prop_assert!(!root.starts_with(&lexical), "{}", rel);
+                proptest::prop_assert!(!rel.starts_with('/') && !rel.starts_with('~'), "{}", rel);
+            }
+        }
+    }
+
+    #[test]
+    fn repository_paths() {
+        let top = Path::new("/repo");
+        let root = Path::new("/repo");
+        for bad in [".", "", "..", "./", "a/../..", "/etc", "~/x", "a/../"] {
+            let resolved = root.join(bad);
+            assert!(
+                repository_db_problem(bad, &resolved, top, root).is_some(),
+                "{bad}"
+            );
+        }
+        for good in ["vendor/advisory-db", "./db", "a/../db"] {
+            let resolved = root.join(good);
+            assert_eq!(
+                repository_db_problem(good, &resolved, top, root),
+                None,
+                "{good}"
+            );
+        }
+        // Windows-looking spellings are plain names on Unix: inside.
+        #[cfg(unix)]
+        assert!(is_inside(&normalize(&root.join("C:\\x")), top));
+    }
+
     #[test]
     fn all_zero_weights_are_an_error() {
         let all: String = Category::ALL

@@ -1,5 +1,5 @@
 //! `cargo xtask bench hostile [--packages N] [--members N] [--runs N]
-//! [--db PATH]`: inputs a hostile (or merely enormous) repository can
+//! [--parts lockfile,workspace] [--db PATH]`: inputs a hostile (or merely enormous) repository can
 //! commit, where a superlinear step would hang a CI job:
 //!
 //! - a `Cargo.lock` of 60 000 packages (three dependencies each, written
@@ -29,6 +29,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .and_then(|n| n.parse().ok())
         .unwrap_or(3)
         .max(1);
+    let parts: Vec<&str> = flag(args, "--parts")
+        .unwrap_or("lockfile,workspace")
+        .split(',')
+        .collect();
     let db = bench_db(root, args)?;
     let exe = build_release(root)?;
     let work = std::env::var_os("CARGO_TARGET_DIR")
@@ -36,16 +40,32 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| root.join("target"))
         .join("bench-hostile");
 
-    // 1. The lockfile.
+    if parts.contains(&"lockfile") {
+        lockfile_part(&exe, &db, &work, packages, runs)?;
+    }
+    if parts.contains(&"workspace") {
+        workspace_part(&exe, &db, &work, members)?;
+    }
+    Ok(())
+}
+
+/// The audit of a lockfile of `packages` packages.
+fn lockfile_part(
+    exe: &Path,
+    db: &Path,
+    work: &Path,
+    packages: usize,
+    runs: usize,
+) -> Result<(), String> {
     let lock_dir = work.join(format!("lock-{packages}"));
     write_lock_workspace(&lock_dir, packages)?;
     let mut times = Vec::new();
     let mut phases = String::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let out = Command::new(&exe)
+        let out = Command::new(exe)
             .args(["readiness", "audit", "--offline", "--timings", "--db"])
-            .arg(&db)
+            .arg(db)
             .current_dir(&lock_dir)
             .env("CARGO_READINESS_CACHE_DIR", work.join("cache"))
             .stdout(Stdio::null())
@@ -78,7 +98,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("    {line}");
     }
 
-    // 2. The workspace.
+    Ok(())
+}
+
+/// The run on a workspace of `members` members, against `cargo metadata`.
+fn workspace_part(exe: &Path, db: &Path, work: &Path, members: usize) -> Result<(), String> {
     let ws = work.join(format!("ws-{members}"));
     if !ws.join("Cargo.lock").is_file() {
         let t = Instant::now();
@@ -99,9 +123,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !status.success() {
         return Err("cargo metadata failed on the generated workspace".into());
     }
-    let out = Command::new(&exe)
+    let out = Command::new(exe)
         .args(["readiness", "--offline", "-q", "--timings", "--db"])
-        .arg(&db)
+        .arg(db)
         .current_dir(&ws)
         .env("CARGO_READINESS_CACHE_DIR", work.join("cache"))
         .output()
@@ -157,7 +181,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 /// depending on three later ones by bare name (as cargo writes unique
 /// names), and a root depending on every thousandth.
 fn write_lock_workspace(dir: &Path, packages: usize) -> Result<(), String> {
-    if dir.join("Cargo.lock").is_file() {
+    if dir.join("Cargo.lock").is_file() && dir.join("Cargo.toml").is_file() {
         return Ok(());
     }
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
@@ -198,7 +222,8 @@ fn write_lock_workspace(dir: &Path, packages: usize) -> Result<(), String> {
     let write = |p: &str, t: &str| std::fs::write(dir.join(p), t).map_err(|e| e.to_string());
     write(
         "Cargo.toml",
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        // Its own workspace: not a member of whatever holds `target/`.
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
     )?;
     write("src/main.rs", "fn main() {}\n")?;
     write("Cargo.lock", &lock)
