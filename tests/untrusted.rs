@@ -1231,3 +1231,83 @@ fn bad_flags_weights_and_lockfiles_get_their_own_messages() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Every check: an input it could not read never passes where the check
+// fails on that input absent and on it empty (a check that needs only the
+// file's presence may pass on it; one that needs its content may not).
+// ---------------------------------------------------------------------------
+
+/// Status and findings of every check.
+fn outcomes(r: &serde_json::Value) -> std::collections::BTreeMap<String, (String, String)> {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                (
+                    c["status"].as_str().unwrap().to_string(),
+                    c["findings"].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_check_passes_on_an_input_it_could_not_read() {
+    let inputs = [
+        ".github/CODEOWNERS",
+        ".github/ISSUE_TEMPLATE/bug_report.md",
+        ".github/dependabot.yml",
+        ".github/pull_request_template.md",
+        ".github/workflows/ci.yml",
+        ".github/workflows/release.yml",
+        "CHANGELOG.md",
+        "CODE_OF_CONDUCT.md",
+        "CONTRIBUTING.md",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+        "README.md",
+        "SECURITY.md",
+        "src/main.rs",
+        "tests/cli.rs",
+        "fuzz/fuzz_targets/parse_args.rs",
+    ];
+    let oversized = "x".repeat(17 * 1024 * 1024);
+    let binary = "\0\u{1}\u{2}binary\0".repeat(64);
+    let not_utf8: &[u8] = b"caf\xe9\n";
+    let mut compared = 0;
+    for input in inputs {
+        let report = |change: &dyn Fn(&Path)| {
+            let dir = fixture("good");
+            change(&dir.path().join(input));
+            git_commit_all(dir.path());
+            let (code, r) = run_json(dir.path(), &[]);
+            assert!(matches!(code, 0 | 1), "{input}: exit {code}");
+            outcomes(&r)
+        };
+        let absent = report(&|p| std::fs::remove_file(p).unwrap());
+        let empty = report(&|p| std::fs::write(p, "").unwrap());
+        for (variant, bytes) in [
+            ("over 16 MB", oversized.as_bytes()),
+            ("binary", binary.as_bytes()),
+            ("not UTF-8", not_utf8),
+        ] {
+            let unreadable = report(&|p| std::fs::write(p, bytes).unwrap());
+            for (id, (status, findings)) in &unreadable {
+                let lenient = |s: &str| s == "pass" || s == "skip";
+                let (absent_status, _) = &absent[id];
+                let (empty_status, _) = &empty[id];
+                compared += 1;
+                assert!(
+                    status != "pass" || lenient(absent_status) || lenient(empty_status),
+                    "{id} passes with {input} {variant}, but is `{absent_status}` without it and `{empty_status}` with it empty: {findings}"
+                );
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}
