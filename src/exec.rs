@@ -210,7 +210,10 @@ impl Program {
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_ASKPASS", "true")
             .env("SSH_ASKPASS", "true")
-            .env("GIT_PAGER", "cat");
+            .env("GIT_PAGER", "cat")
+            // Their stderr is summarised in one line: no backtraces in it.
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE");
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;

@@ -1311,3 +1311,30 @@ fn no_check_passes_on_an_input_it_could_not_read() {
     }
     assert!(compared > 1000, "{compared}");
 }
+
+#[test]
+fn a_toolchain_that_is_not_installed_degrades_with_its_name() {
+    if rustup_toolchains().is_none() {
+        println!("skipped: rustup is not installed");
+        return;
+    }
+    let dir = fixture("good");
+    let out = output_within(
+        command(dir.path(), &["--offline", "--format", "json"])
+            .env("RUSTUP_TOOLCHAIN", "no-such-toolchain-xyz")
+            .env("RUST_BACKTRACE", "1")
+            .env_remove("CARGO"),
+        BOUND,
+    );
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = r["notes"].to_string();
+    assert!(notes.contains("no-such-toolchain-xyz"), "{notes}");
+    assert!(!notes.contains("backtrace"), "{notes}");
+    assert!(!notes.contains("malformed manifest"), "{notes}");
+    assert_eq!(check(&r, "dependency-licenses")["status"], "error");
+}

@@ -735,6 +735,8 @@ fn is_users_to_fix(stderr: &str) -> bool {
 fn summarize(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
+        // A backtrace (rustup's anyhow errors print one) is not the reason.
+        .take_while(|l| !l.trim_start().starts_with("Stack backtrace:"))
         .map(str::trim)
         .filter(|l| {
             !l.is_empty()
