@@ -272,6 +272,67 @@ fn dependency(s: &str) -> Option<Written> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A lockfile from a small alphabet: names, versions and sources that
+    /// repeat, dependencies in all three spellings, laid out as cargo
+    /// writes (`tight`) or with extra spaces (read as TOML).
+    fn lockfile_text() -> impl Strategy<Value = String> {
+        let package = (
+            0..4usize,
+            0..3usize,
+            0..3usize,
+            proptest::collection::vec((0..4usize, 0..3usize, 0..3usize, 0..3usize), 0..4),
+        );
+        (
+            3..5u32,
+            proptest::collection::vec(package, 0..6),
+            any::<bool>(),
+        )
+            .prop_map(|(version, packages, tight)| {
+                let names = ["a", "b", "c-d", "e_f"];
+                let versions = ["1.0.0", "1.0.1", "2.0.0-rc.1"];
+                let sources = [
+                    None,
+                    Some("registry+https://github.com/rust-lang/crates.io-index"),
+                    Some("git+https://example.com/x?branch=a%2Fb#0123abc"),
+                ];
+                let eq = if tight { " = " } else { "  =  " };
+                let mut out = format!("version{eq}{version}\n");
+                for (n, v, src, deps) in packages {
+                    out.push_str(&format!(
+                        "\n[[package]]\nname{eq}\"{}\"\nversion{eq}\"{}\"\n",
+                        names[n], versions[v]
+                    ));
+                    if let Some(s) = sources[src] {
+                        out.push_str(&format!("source{eq}\"{s}\"\n"));
+                    }
+                    if !deps.is_empty() {
+                        out.push_str(&format!("dependencies{eq}[\n"));
+                        for (dn, dv, ds, form) in deps {
+                            let dep = match (form, sources[ds]) {
+                                (0, _) => names[dn].to_string(),
+                                (1, _) | (_, None) => format!("{} {}", names[dn], versions[dv]),
+                                (_, Some(s)) => format!("{} {} ({s})", names[dn], versions[dv]),
+                            };
+                            out.push_str(&format!(" \"{dep}\",\n"));
+                        }
+                        out.push_str("]\n");
+                    }
+                }
+                out
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_what_cargo_lock_reads(text in lockfile_text()) {
+            prop_assert_eq!(
+                parse(&text).map_err(|e| e.to_string()),
+                text.parse::<Lockfile>().map_err(|e| e.to_string())
+            );
+        }
+    }
 
     /// Every lockfile this repository holds, read both ways.
     #[test]
