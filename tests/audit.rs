@@ -308,7 +308,7 @@ fn corrupt_lockfile_exits_2_naming_it() {
 #[test]
 fn malformed_advisory_is_named_and_exits_2() {
     let db = tempfile::tempdir().unwrap();
-    copy_tree(&fixture_db(), db.path());
+    common::copy_tree(&fixture_db(), db.path());
     std::fs::write(
         db.path().join("crates/acme-http/RUSTSEC-2026-9001.md"),
         "```toml\n[advisory]\nid = \n```\n",
@@ -462,7 +462,7 @@ fn full_run_reports_vulnerabilities_at_their_lockfile_line() {
 fn database_is_fetched_from_git_and_updated_when_stale() {
     // A local "upstream" repository holding the fixture database.
     let upstream = tempfile::tempdir().unwrap();
-    copy_tree(&fixture_db(), upstream.path());
+    common::copy_tree(&fixture_db(), upstream.path());
     common::git(upstream.path(), &["init", "-q", "-b", "main"]);
     common::git(upstream.path(), &["add", "-A"]);
     common::git(upstream.path(), &["commit", "-q", "-m", "db"]);
@@ -577,17 +577,4 @@ fn corrupt_cache_is_discarded() {
         .output()
         .unwrap();
     assert_eq!(first.stdout, third.stdout, "served from the rebuilt cache");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }

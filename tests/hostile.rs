@@ -1371,7 +1371,7 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
     // A local "upstream" database, fetched (max-age 0: every run updates)
     // into one checkout and parsed into one cache by two runs at once.
     let upstream = tempfile::tempdir().unwrap();
-    copy_tree(&common::fixture_db(), upstream.path());
+    common::copy_tree(&common::fixture_db(), upstream.path());
     git(upstream.path(), &["init", "-q", "-b", "main"]);
     git(upstream.path(), &["add", "-A"]);
     git(upstream.path(), &["commit", "-q", "-m", "db"]);
@@ -1460,18 +1460,5 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
             })
             .collect();
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
-    }
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
     }
 }

@@ -72,24 +72,11 @@ fn executable(path: &Path, script: &str) {
 /// A local git repository holding the fixture advisory database.
 fn upstream_db() -> tempfile::TempDir {
     let upstream = tempfile::tempdir().unwrap();
-    copy_tree(&common::fixture_db(), upstream.path());
+    common::copy_tree(&common::fixture_db(), upstream.path());
     git(upstream.path(), &["init", "-q", "-b", "main"]);
     git(upstream.path(), &["add", "-A"]);
     git(upstream.path(), &["commit", "-q", "-m", "db"]);
     upstream
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -151,7 +138,7 @@ fn a_users_url_is_never_an_option_to_git_either() {
     .unwrap();
     // A checkout with no origin: the configured URL is what is fetched.
     let db = home.path().join("advisory-db");
-    copy_tree(&common::fixture_db(), &db);
+    common::copy_tree(&common::fixture_db(), &db);
     git(&db, &["init", "-q", "-b", "main"]);
     git(&db, &["add", "-A"]);
     git(&db, &["commit", "-q", "-m", "db"]);

@@ -3,40 +3,18 @@
 
 use super::lexer::{self, Kind};
 
-/// Words the source checks look for, searched for in shipped files too
-/// large to scan (see `facts::sources::stream_words`): a check passes on
-/// such a file only when none of its words appears in it.
-pub const WATCHED_WORDS: &[&str] = &[
-    // tls-verification
-    "danger_accept_invalid_certs",
-    "danger_accept_invalid_hostnames",
-    "disable_verification",
-    "ssl_verify_peer",
-    "ssl_verify_host",
-    "set_verify_hostname",
-    "verify_hostname",
-    "SslVerifyMode",
-    "DANGER_ACCEPT_INVALID_CERTS",
-    "DANGER_ACCEPT_INVALID_HOSTS",
-    "verify_server_cert",
-    "verify_client_cert",
-    // unsafe-hygiene
-    "unsafe",
-    // unfinished-code
-    "todo",
-    "unimplemented",
-    "dbg",
-    "panic",
-    // network-timeouts
-    "Client",
-    "ClientBuilder",
-    "reqwest",
-    "ureq",
-    "Agent",
-    "AgentBuilder",
-];
+/// Whether `word` is one the source checks look for ([`TLS_WORDS`],
+/// [`UNSAFE_WORDS`], [`UNFINISHED_WORDS`], [`HTTP_CLIENT_WORDS`]): searched
+/// for in shipped files too large to scan (see
+/// `facts::sources::stream_words`); a check passes on such a file only when
+/// none of its words appears in it.
+pub fn is_watched(word: &str) -> bool {
+    [TLS_WORDS, UNSAFE_WORDS, UNFINISHED_WORDS, HTTP_CLIENT_WORDS]
+        .iter()
+        .any(|words| words.contains(&word))
+}
 
-/// The [`WATCHED_WORDS`] of `tls-verification`.
+/// The words of `tls-verification`.
 pub const TLS_WORDS: &[&str] = &[
     "danger_accept_invalid_certs",
     "danger_accept_invalid_hostnames",
@@ -51,11 +29,11 @@ pub const TLS_WORDS: &[&str] = &[
     "verify_server_cert",
     "verify_client_cert",
 ];
-/// The [`WATCHED_WORDS`] of `unsafe-hygiene`.
+/// The words of `unsafe-hygiene`.
 pub const UNSAFE_WORDS: &[&str] = &["unsafe"];
-/// The [`WATCHED_WORDS`] of `unfinished-code`.
+/// The words of `unfinished-code`.
 pub const UNFINISHED_WORDS: &[&str] = &["todo", "unimplemented", "dbg", "panic"];
-/// The [`WATCHED_WORDS`] of `network-timeouts`.
+/// The words of `network-timeouts`.
 pub const HTTP_CLIENT_WORDS: &[&str] = &[
     "Client",
     "ClientBuilder",

@@ -220,3 +220,8 @@ pub fn output_within(
         stderr: err_reader.join().unwrap(),
     }
 }
+
+/// Copies the directory tree `from` into `to` (created).
+pub fn copy_tree(from: &Path, to: &Path) {
+    copy_dir(from, to);
+}
