@@ -1325,3 +1325,39 @@ fn a_toolchain_that_is_not_installed_degrades_with_its_name() {
     assert!(!notes.contains("malformed manifest"), "{notes}");
     assert_eq!(check(&r, "dependency-licenses")["status"], "error");
 }
+
+#[test]
+fn a_manifest_only_the_unused_pinned_toolchain_reads_degrades_instead_of_exit_2() {
+    let Some(installed) = rustup_toolchains() else {
+        println!("skipped: rustup is not installed");
+        return;
+    };
+    if installed.contains("nightly-2020-01-01") {
+        println!("skipped: the pin is installed here");
+        return;
+    }
+    let dir = fixture("good");
+    write(
+        dir.path(),
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"nightly-2020-01-01\"\n",
+    );
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("cargo-features = [\"some-unstable-feature\"]\n\n{text}"),
+    )
+    .unwrap();
+    git_commit_all(dir.path());
+    let out = output_within(
+        command(dir.path(), &["--offline", "--format", "json"])
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .env_remove("CARGO"),
+        BOUND,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = r["notes"].to_string();
+    assert!(notes.contains("nightly-2020-01-01"), "{notes}");
+}

@@ -414,7 +414,7 @@ pub fn metadata_resolved(
             run.result = Ok(m);
             Ok(run)
         }
-        Err(stderr) => match classify(&stderr, loc, &resolve) {
+        Err(stderr) => match classify(&stderr, loc, &resolve, toolchain.0.note.as_deref()) {
             Ok(unavailable) => {
                 run.result = Err(unavailable);
                 Ok(run)
@@ -532,6 +532,7 @@ fn classify(
     stderr: &str,
     loc: &Location,
     resolve: &ResolveOptions,
+    pin_not_used: Option<&str>,
 ) -> std::result::Result<MetadataUnavailable, Error> {
     if stderr.contains("has overflowed its stack") {
         // cargo itself crashed (e.g. a chain of 10 000 features): it
@@ -555,6 +556,16 @@ fn classify(
     if is_outside_cause(stderr) {
         return Ok(MetadataUnavailable {
             reason: summarize(stderr),
+        });
+    }
+    // The repository pins a toolchain that was not used (not installed, or
+    // by path): cargo's refusal may be that toolchain's business (a nightly
+    // `cargo-features`, a newer manifest key), not a broken manifest.
+    if let Some(note) = pin_not_used
+        && !stderr.contains("TOML parse error")
+    {
+        return Ok(MetadataUnavailable {
+            reason: format!("{} ({note})", summarize(stderr)),
         });
     }
     if is_manifest_error(stderr) {
