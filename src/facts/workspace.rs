@@ -324,7 +324,15 @@ pub fn metadata_resolved(
     resolve: &ResolveOptions,
     notes: &mut Vec<String>,
 ) -> Result<MetadataRun> {
-    let _ = read_lockfile_bytes(&loc.root)?;
+    // cargo would read a FIFO forever, spend seconds and gigabytes on a
+    // huge file, and follow a symlink out of the repository: refuse first
+    // (a stat; the caller has usually read the bytes already).
+    let lockfile = loc.root.join("Cargo.lock");
+    files::check_own_file(&loc.root, &lockfile).map_err(|problem| Error::Lockfile {
+        path: lockfile.clone(),
+        line: None,
+        message: format!("the file {problem}"),
+    })?;
     precheck_manifests(&loc.root)?;
     let toolchain = super::toolchain::for_root(&loc.root);
     if let Some(note) = &toolchain.note {
