@@ -464,9 +464,10 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             if all_targets {
                 return Ok(sbom::graph::Platforms::default());
             }
-            let host = platform::describe(None)?;
+            let toolchain = crate::facts::toolchain::for_root(&loc.root);
+            let host = platform::describe(toolchain, None)?;
             let target = match args.target.as_deref() {
-                Some(t) if t != host.triple => platform::describe(Some(t))?,
+                Some(t) if t != host.triple => platform::describe(toolchain, Some(t))?,
                 _ => host.clone(),
             };
             Ok(sbom::graph::Platforms {

@@ -522,6 +522,17 @@ fn an_uninstalled_pinned_toolchain_is_not_downloaded() {
     assert!(notes.contains("1.70.0"), "{notes}");
     assert!(notes.contains("not installed"), "{notes}");
     assert_ne!(check(&r, "dependency-licenses")["status"], "error", "{r:#}");
+    // The SBOM asks rustc for the platform: run from the repository, rustup
+    // would pick the pin and fail (or download it).
+    let sbom = output_within(
+        command(dir.path(), &["sbom", "--offline"])
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .env_remove("RUSTUP_AUTO_INSTALL")
+            .env_remove("CARGO"),
+        BOUND,
+    );
+    assert_eq!(sbom.status.code(), Some(0), "{}", stderr(&sbom));
+    assert_eq!(rustup_toolchains().as_deref(), Some(before.as_str()));
 }
 
 #[test]
@@ -1360,4 +1371,36 @@ fn a_manifest_only_the_unused_pinned_toolchain_reads_degrades_instead_of_exit_2(
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let notes = r["notes"].to_string();
     assert!(notes.contains("nightly-2020-01-01"), "{notes}");
+}
+
+/// Every external command goes through `src/exec.rs` (neutral directory,
+/// deadline, no wrappers, no auto-install): a plain `std::process::Command`
+/// elsewhere would run from the repository with none of that.
+#[test]
+fn only_exec_starts_processes() {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("src/exec.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("process::Command") || line.contains(" Command::new(") {
+                        found.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(
+        found.is_empty(),
+        "processes started outside exec.rs: {found:?}"
+    );
 }

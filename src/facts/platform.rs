@@ -1,9 +1,12 @@
 //! Target platforms as rustc describes them: the triple and its `cfg`
 //! values, which decide the `[target.'cfg(...)'.dependencies]` cargo builds.
 
-use std::process::Command;
+use std::time::Duration;
 
 use cargo_metadata::cargo_platform::Cfg;
+
+use super::toolchain::Toolchain;
+use crate::exec::{Finished, Program, deadline};
 
 /// One platform: its triple and `rustc --print cfg` values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,40 +24,55 @@ impl Platform {
     }
 }
 
-fn rustc() -> Command {
-    let mut cmd = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
+/// How long one rustc query may take: it reads no sources, but a cold
+/// toolchain's first start can be slow.
+const RUSTC_DEADLINE: Duration = Duration::from_secs(60);
+
+/// `rustc ARGS` through [`Program`]: from the neutral directory with the
+/// run's toolchain, so the repository's `rust-toolchain.toml` neither picks
+/// the compiler nor makes rustup download one.
+fn rustc(toolchain: &Toolchain, args: &[&str], flags: bool) -> Result<Finished, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let mut program = Program::new(rustc, "rustc", deadline(RUSTC_DEADLINE));
     // cargo passes RUSTFLAGS when it asks rustc for cfg values; so do we
-    // (`--cfg tokio_unstable`, target features).
-    if let Ok(flags) = std::env::var("RUSTFLAGS") {
-        cmd.args(flags.split_whitespace());
+    // (`--cfg tokio_unstable`, target features). The user's environment,
+    // not the repository's.
+    if flags && let Ok(rustflags) = std::env::var("RUSTFLAGS") {
+        program = program.args(rustflags.split_whitespace());
     }
-    cmd
+    toolchain
+        .apply(program.args(args))
+        .run()
+        .map_err(|e| e.to_string())
 }
 
 /// The host triple, from `rustc -vV`.
-pub fn host_triple() -> Result<String, String> {
-    let out = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .arg("-vV")
-        .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
-    String::from_utf8_lossy(&out.stdout)
+pub fn host_triple(toolchain: &Toolchain) -> Result<String, String> {
+    let out = rustc(toolchain, &["-vV"], false)?;
+    out.stdout_text()
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .map(|h| h.trim().to_string())
-        .ok_or_else(|| "`rustc -vV` did not name the host".to_string())
+        .ok_or_else(|| {
+            format!(
+                "`rustc -vV` did not name the host: {}",
+                out.first_error_line("no output")
+            )
+        })
 }
 
 /// The platform `triple` (the host when `None`), asked of rustc.
-pub fn describe(triple: Option<&str>) -> Result<Platform, String> {
+pub fn describe(toolchain: &Toolchain, triple: Option<&str>) -> Result<Platform, String> {
     let triple = match triple {
         Some(t) => t.to_string(),
         None => {
             // One rustc run for both (rustc 1.84+); older ones need two.
-            if let Ok(out) = rustc()
-                .args(["--print", "host-tuple", "--print", "cfg"])
-                .output()
-            {
-                let text = String::from_utf8_lossy(&out.stdout);
+            if let Ok(out) = rustc(
+                toolchain,
+                &["--print", "host-tuple", "--print", "cfg"],
+                true,
+            ) {
+                let text = out.stdout_text();
                 let mut lines = text.lines();
                 if let (true, Some(host)) = (out.status.success(), lines.next()) {
                     return Ok(Platform {
@@ -63,24 +81,18 @@ pub fn describe(triple: Option<&str>) -> Result<Platform, String> {
                     });
                 }
             }
-            host_triple()?
+            host_triple(toolchain)?
         }
     };
-    let out = rustc()
-        .args(["--print", "cfg", "--target", &triple])
-        .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
+    let out = rustc(toolchain, &["--print", "cfg", "--target", &triple], true)?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first = stderr
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("rustc failed")
-            .trim_start_matches("error: ");
-        return Err(format!("target `{triple}`: {first}"));
+        return Err(format!(
+            "target `{triple}`: {}",
+            out.first_error_line("rustc failed")
+        ));
     }
     Ok(Platform {
-        cfg: parse_cfg(&String::from_utf8_lossy(&out.stdout)),
+        cfg: parse_cfg(&out.stdout_text()),
         triple,
     })
 }

@@ -71,7 +71,7 @@ fn choose(root: &Path) -> Toolchain {
         name: default.clone(),
     };
     match pin {
-        None => Toolchain {
+        None | Some(Pin::Unpinned) => Toolchain {
             name: default.clone(),
             note: None,
         },
@@ -153,9 +153,20 @@ fn parse_list(text: &str) -> Installed {
 /// What a toolchain file asks for.
 #[derive(Debug, PartialEq, Eq)]
 enum Pin {
-    Channel { file: String, channel: String },
-    Path { file: String },
-    Unreadable { file: String, reason: String },
+    Channel {
+        file: String,
+        channel: String,
+    },
+    Path {
+        file: String,
+    },
+    /// A `[toolchain]` table with components or targets but no channel:
+    /// rustup keeps the toolchain it would otherwise pick.
+    Unpinned,
+    Unreadable {
+        file: String,
+        reason: String,
+    },
 }
 
 /// The toolchain file rustup would read for the workspace: in the root or
@@ -190,6 +201,7 @@ fn parse_pin(file: &str, text: &str) -> Pin {
             };
         }
         return match toolchain.get("channel").and_then(|c| c.as_str()) {
+            None if !toolchain.contains_key("channel") => Pin::Unpinned,
             Some(channel) if is_channel_name(channel) => Pin::Channel {
                 file: file.to_string(),
                 channel: channel.to_string(),
@@ -271,6 +283,10 @@ mod tests {
                 file: f.into(),
                 channel: "1.70.0".into()
             }
+        );
+        assert_eq!(
+            parse_pin(f, "[toolchain]\ncomponents = [\"rust-src\"]\n"),
+            Pin::Unpinned
         );
         assert_eq!(
             parse_pin(f, "[toolchain]\npath = \"./evil\"\n"),

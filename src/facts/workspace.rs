@@ -352,7 +352,7 @@ pub fn metadata_resolved(
         if let Err(stderr) = &result
             && resolve.filter_platforms.iter().any(|p| p == HOST_TUPLE)
             && stderr.contains(HOST_TUPLE)
-            && let Ok(host) = super::platform::host_triple()
+            && let Ok(host) = super::platform::host_triple(toolchain.0)
         {
             for p in &mut resolve.filter_platforms {
                 if p == HOST_TUPLE {
