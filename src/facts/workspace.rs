@@ -422,7 +422,13 @@ pub fn metadata_resolved(
             run.result = Ok(m);
             Ok(run)
         }
-        Err(stderr) => match classify(&stderr, loc, &resolve, toolchain.0.note.as_deref()) {
+        Err(stderr) => match classify(
+            &stderr,
+            loc,
+            &resolve,
+            flags.offline || flags.frozen,
+            toolchain.0.note.as_deref(),
+        ) {
             Ok(unavailable) => {
                 run.result = Err(unavailable);
                 Ok(run)
@@ -540,6 +546,7 @@ fn classify(
     stderr: &str,
     loc: &Location,
     resolve: &ResolveOptions,
+    offline: bool,
     pin_not_used: Option<&str>,
 ) -> std::result::Result<MetadataUnavailable, Error> {
     if stderr.contains("has overflowed its stack") {
@@ -564,6 +571,18 @@ fn classify(
     if is_outside_cause(stderr) {
         return Ok(MetadataUnavailable {
             reason: summarize(stderr),
+        });
+    }
+    // Offline, cargo resolves from the local registry cache, which holds
+    // only the versions this machine downloaded: a conflict there is the
+    // cache's, not the manifest's (tokio-rs/tracing resolves online).
+    if offline && is_resolution_failure(stderr) {
+        return Ok(MetadataUnavailable {
+            reason: format!(
+                "cargo cannot resolve the dependencies offline from this machine's registry cache \
+                 (run online once, or commit a Cargo.lock): {}",
+                summarize(stderr)
+            ),
         });
     }
     // The repository pins a toolchain that was not used (not installed, or
@@ -743,6 +762,11 @@ fn is_outside_cause(stderr: &str) -> bool {
     ]
     .iter()
     .any(|needle| stderr.contains(needle))
+}
+
+/// cargo's resolver found no versions satisfying the requirements.
+fn is_resolution_failure(stderr: &str) -> bool {
+    stderr.contains("failed to select a version") || stderr.contains("no matching package named")
 }
 
 #[cfg(test)]
@@ -1045,6 +1069,24 @@ mod tests {
         assert!(wildcard_match("crate-*", "crate-a"));
         assert!(!wildcard_match("crate-*", "other"));
         assert!(wildcard_match("?x", "ax"));
+    }
+
+    #[test]
+    fn an_offline_version_conflict_is_the_cache_not_the_manifest() {
+        // tokio-rs/tracing, no Cargo.lock, --offline: resolves online.
+        let stderr = "error: failed to select a version for `cfg-if`.\n    ... required by package `crossbeam-utils v0.7.0`\nversions that meet the requirements `^0.1.2` are: 0.1.5\n\nall possible versions conflict with previously selected packages.\n";
+        let loc = Location {
+            manifest: PathBuf::from("/r/Cargo.toml"),
+            root: PathBuf::from("/r"),
+            repository: PathBuf::from("/r"),
+        };
+        let resolve = ResolveOptions::default();
+        let offline = classify(stderr, &loc, &resolve, true, None);
+        assert!(
+            offline.as_ref().is_ok_and(|u| u.reason.contains("offline")),
+            "{offline:?}"
+        );
+        assert!(classify(stderr, &loc, &resolve, false, None).is_err());
     }
 
     #[test]
