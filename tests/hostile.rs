@@ -1462,3 +1462,26 @@ fn concurrent_runs_share_the_database_and_cache_safely() {
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }
 }
+
+/// cargo names a member's broken manifest relative to its working
+/// directory (the neutral one): the message must name the real file.
+#[test]
+fn a_broken_member_manifest_is_named_by_its_real_path() {
+    let dir = fixture("sbom");
+    let manifest = dir.path().join("lib-a/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen("[package]\n", "[package]\ndescription = 5\n", 1),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--offline"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let real = std::fs::canonicalize(&manifest).unwrap();
+    assert!(
+        err.contains(&format!("{}:2", real.display()))
+            || err.contains(&format!("{}:2", manifest.display())),
+        "{err}"
+    );
+}

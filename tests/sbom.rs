@@ -36,6 +36,18 @@ fn ok_json(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `sbom ARGS` stdout as text, asserting exit 0.
+fn ok_text(dir: &Path, args: &[&str]) -> String {
+    let out = sbom(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// `name@version` of every CycloneDX component (the root excluded).
 fn names(bom: &Value) -> BTreeSet<String> {
     bom["components"]
@@ -719,11 +731,25 @@ fn conformance_cyclonedx_json_and_spdx() {
     assert_valid(&schemas, "spdx/spdx-2.3-schema.json", &doc, "SPDX 2.3 JSON");
 }
 
+/// The first `<name>` child of `node`.
+fn xml_child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+    node.children()
+        .find(|n| n.has_tag_name(name))
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
+}
+
+fn xml_name_of(component: roxmltree::Node<'_, '_>) -> String {
+    xml_child(component, "name")
+        .text()
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[test]
 fn xml_parses_back() {
     let dir = fixture("sbom");
     for version in ["1.5", "1.6"] {
-        let out = sbom(
+        let text = ok_text(
             dir.path(),
             &[
                 "-p",
@@ -735,36 +761,24 @@ fn xml_parses_back() {
                 version,
             ],
         );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains(&format!(
             "xmlns=\"http://cyclonedx.org/schema/bom/{version}\""
         )));
-        // cyclonedx-bom reads 1.5; 1.6 differs only in its namespace.
-        let as_1_5 = text.replace(
-            "http://cyclonedx.org/schema/bom/1.6",
-            "http://cyclonedx.org/schema/bom/1.5",
-        );
-        let bom = cyclonedx_bom::prelude::Bom::parse_from_xml_v1_5(as_1_5.as_bytes())
-            .unwrap_or_else(|e| panic!("{version}: {e}\n{text}"));
-        let names: BTreeSet<String> = bom
-            .components
-            .unwrap()
-            .0
-            .iter()
-            .map(|c| c.name.to_string())
+        let doc =
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{version}: {e}\n{text}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "bom");
+        let names: BTreeSet<String> = xml_child(root, "components")
+            .children()
+            .filter(|n| n.has_tag_name("component"))
+            .map(xml_name_of)
             .collect();
         assert!(
             names.contains("dev-only") && names.contains("lib-a"),
             "{names:?}"
         );
         assert_eq!(
-            bom.metadata.unwrap().component.unwrap().name.to_string(),
+            xml_name_of(xml_child(xml_child(root, "metadata"), "component")),
             "sbom-app"
         );
     }
@@ -906,5 +920,52 @@ fn with_vulnerabilities_embeds_the_audit() {
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("--with-vulnerabilities needs the advisory database")
+    );
+}
+
+/// Text from a manifest is the repository's: markup and characters XML
+/// cannot carry must leave both documents well-formed.
+#[test]
+fn hostile_manifest_text_keeps_both_documents_well_formed() {
+    let dir = fixture("sbom");
+    let manifest = dir.path().join("lib-a/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replacen(
+        "[package]\n",
+        "[package]\ndescription = \"</description><x a='1'>&amp;\\u001b[2J\\u0000\\uFFFF\\ttab\\nline\"\nauthors = [\"A <a@example.org>\", \"\\\"quoted\\\" & co\"]\nhomepage = \"https://example.org/a b\"\ndocumentation = \"https://example.org/lib-a\"\n",
+        1,
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let json = ok_json(dir.path(), &["-p", "sbom-app"]);
+    let lib = json["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "lib-a")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    // A normalizedString: no line breaks or tabs.
+    assert_eq!(
+        lib["description"],
+        "</description><x a='1'>&amp;\u{1b}[2J\u{0}\u{FFFF} tab line"
+    );
+    assert_eq!(lib["author"], "A <a@example.org>, \"quoted\" & co");
+    // The homepage is not a URI reference: left out; the repository stays.
+    let refs = lib["externalReferences"].to_string();
+    assert!(
+        !refs.contains("a b") && refs.contains("example.org/lib-a"),
+        "{refs}"
+    );
+    let text = ok_text(dir.path(), &["-p", "sbom-app", "--format", "cyclonedx-xml"]);
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let lib = xml_child(doc.root_element(), "components")
+        .children()
+        .find(|n| n.has_tag_name("component") && xml_name_of(*n) == "lib-a")
+        .unwrap();
+    assert_eq!(
+        xml_child(lib, "description").text(),
+        Some("</description><x a='1'>&amp;\u{FFFD}[2J\u{FFFD}\u{FFFD} tab line")
+    );
+    assert_eq!(
+        xml_child(lib, "author").text(),
+        Some("A <a@example.org>, \"quoted\" & co")
     );
 }

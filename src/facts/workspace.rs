@@ -799,7 +799,10 @@ fn arrow_location(stderr: &str) -> Option<(PathBuf, usize)> {
     let mut parts = line.rsplitn(3, ':');
     let _col = parts.next()?;
     let line_no: usize = parts.next()?.trim().parse().ok()?;
-    Some((PathBuf::from(parts.next()?.trim()), line_no))
+    // cargo prints the path relative to its working directory, which is
+    // the neutral one, not the user's.
+    let path = crate::exec::neutral_dir().join(parts.next()?.trim());
+    Some((path, line_no))
 }
 
 /// A `12 | text` line: cargo quoting the file. Left out of the one-line
@@ -1106,7 +1109,10 @@ mod tests {
         let typed = "error: invalid type: integer `5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 5\n";
         assert!(is_users_to_fix(typed));
         assert_eq!(line_in(typed), Some(2));
-        assert_eq!(manifest_in(typed), Some(PathBuf::from("Cargo.toml")));
+        assert_eq!(
+            manifest_in(typed),
+            Some(crate::exec::neutral_dir().join("Cargo.toml"))
+        );
         assert!(!is_users_to_fix(
             "error: no matching package named `x` found\nAs a reminder, you're using offline mode (--offline)"
         ));

@@ -12,7 +12,6 @@ pub mod features;
 pub mod graph;
 pub mod output;
 pub mod spdx;
-mod upgrade_1_6;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
