@@ -170,6 +170,14 @@ fn audit(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             } else {
                 cwd.join(path)
             };
+            if std::fs::symlink_metadata(&path)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            {
+                return Err(Error::NotCargoProject(format!(
+                    "no lock file at {}: generate one with `cargo generate-lockfile`, or leave out --lockfile and cargo resolves the workspace",
+                    path.display()
+                )));
+            }
             let text = read_lockfile(None, &path)?;
             let root = path
                 .parent()

@@ -298,8 +298,9 @@ impl Program {
         });
         let err = child.stderr.take().map(|s| {
             let tx = tx.clone();
+            let what = self.what.clone();
             std::thread::spawn(move || {
-                let read = read_bounded(s, MAX_STDERR, false);
+                let read = read_bounded(WaitNotice::new(s, what), MAX_STDERR, false);
                 let _ = tx.send(Stream::Err(read));
             })
         });
@@ -357,6 +358,61 @@ impl Program {
             stdout: stdout.unwrap_or_default(),
             stderr: stderr.unwrap_or_default(),
         })
+    }
+}
+
+/// cargo's stderr, passed through; the first time cargo says it is
+/// blocked on a file lock (another cargo holds the package cache or the
+/// build directory), the user is told at once — the run would otherwise
+/// sit silent until the other process finishes, or the deadline.
+struct WaitNotice<R> {
+    inner: R,
+    what: String,
+    told: bool,
+    /// The end of the previous read, so a message split across two reads
+    /// is still seen.
+    tail: Vec<u8>,
+}
+
+impl<R: Read> WaitNotice<R> {
+    fn new(inner: R, what: String) -> Self {
+        WaitNotice {
+            inner,
+            what,
+            told: false,
+            tail: Vec::new(),
+        }
+    }
+}
+
+/// What cargo prints when it waits for a lock.
+const BLOCKING: &[u8] = b"Blocking waiting for file lock on ";
+
+impl<R: Read> Read for WaitNotice<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if !self.told && n > 0 {
+            self.tail.extend_from_slice(&buf[..n]);
+            if let Some(at) = memchr::memmem::find(&self.tail, BLOCKING) {
+                let rest = &self.tail[at + BLOCKING.len()..];
+                if let Some(end) = rest.iter().position(|b| *b == b'\n') {
+                    let object = String::from_utf8_lossy(&rest[..end]);
+                    let object = crate::util::terminal_safe(object.trim());
+                    use std::io::Write as _;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "note: {} is waiting for the file lock on the {object}, held by another cargo process",
+                        self.what
+                    );
+                    self.told = true;
+                    self.tail = Vec::new();
+                }
+            } else {
+                let keep = self.tail.len().saturating_sub(BLOCKING.len() + 256);
+                self.tail.drain(..keep);
+            }
+        }
+        Ok(n)
     }
 }
 

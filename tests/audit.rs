@@ -306,6 +306,23 @@ fn corrupt_lockfile_exits_2_naming_it() {
 }
 
 #[test]
+fn a_missing_lockfile_is_missing_not_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["audit", "--offline", "--lockfile", "Cargo.lock"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no lock file at") && err.contains("Cargo.lock"),
+        "{err}"
+    );
+    assert!(err.contains("cargo generate-lockfile"), "{err}");
+    assert!(!err.contains("malformed"), "{err}");
+}
+
+#[test]
 fn malformed_advisory_is_named_and_exits_2() {
     let db = tempfile::tempdir().unwrap();
     common::copy_tree(&fixture_db(), db.path());

@@ -26,7 +26,9 @@ impl Check for Lockfile {
         r#"## What it checks
 When any workspace member has a binary target, `Cargo.lock` exists at the
 workspace root, parses, is tracked by git and is not ignored. For
-library-only workspaces the check passes either way: since Rust 1.84 the
+library-only workspaces — including a published library whose only
+binaries are `publish = false` members (demos, benchmarks, an xtask) —
+the check passes either way: since Rust 1.84 the
 Cargo team recommends committing the lockfile for libraries too (it makes
 CI reproducible), but consumers of a library never use it, so its absence
 is not a production risk.
@@ -56,6 +58,17 @@ file is missing, and `git add Cargo.lock`.
             .filter(|m| m.has_bin)
             .map(|m| m.name.as_str())
             .collect();
+        // A published library whose only binaries are `publish = false`
+        // members (walkdir-list, rayon-demo, an xtask) ships no binary: the
+        // tools are the maintainers'. A workspace publishing nothing (a
+        // service deployed from the repository) still ships its binaries.
+        let tools_only = facts.members.iter().any(|m| m.publish && !m.has_bin)
+            && facts.members.iter().all(|m| !m.has_bin || !m.publish);
+        let (binaries, tools) = if tools_only {
+            (Vec::new(), binaries)
+        } else {
+            (binaries, Vec::new())
+        };
         let mut findings = Vec::new();
         // A lockfile cargo generated for this run is not the repository's.
         let on_disk = facts.lockfile.as_ref().filter(|l| !l.generated);
@@ -90,7 +103,14 @@ file is missing, and `git add Cargo.lock`.
         if binaries.is_empty() {
             let outcome = Outcome::from_findings(findings, 0.5);
             return if outcome.findings.is_empty() {
-                outcome.with_note("library-only workspace: a committed Cargo.lock is optional")
+                outcome.with_note(if tools.is_empty() {
+                    "library-only workspace: a committed Cargo.lock is optional".to_string()
+                } else {
+                    format!(
+                        "the published packages are libraries; the binaries ({}) are `publish = false` tools: a committed Cargo.lock is optional",
+                        tools.join(", ")
+                    )
+                })
             } else {
                 outcome
             };
@@ -266,6 +286,32 @@ mod tests {
         let o = run(&facts(false, false, Some(false), ""));
         assert_eq!(o.status, Status::Pass);
         assert!(o.note.is_some());
+    }
+
+    #[test]
+    fn a_published_library_with_unpublished_tools_needs_no_lockfile() {
+        let mut f = facts(false, false, Some(false), "Cargo.lock\n");
+        let mut demo = Member::named("demo", "0.0.0", "");
+        demo.has_bin = true;
+        demo.publish = false;
+        f.members.push(demo);
+        let o = run(&f);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            o.note.as_deref().is_some_and(|n| n.contains("demo")),
+            "{o:?}"
+        );
+        // A service: its binary is unpublished too, but nothing is
+        // published, so the binary is what ships.
+        f.members.remove(0);
+        assert_eq!(run(&f).status, Status::Fail);
+        // A published binary beside the tools still needs it.
+        let mut f = facts(true, false, Some(false), "");
+        let mut demo = Member::named("demo", "0.0.0", "");
+        demo.has_bin = true;
+        demo.publish = false;
+        f.members.push(demo);
+        assert_eq!(run(&f).status, Status::Fail);
     }
 
     #[test]
