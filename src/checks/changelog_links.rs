@@ -235,9 +235,16 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
             .entry(markdown::normalize_label(&d.label))
             .or_insert(d);
     }
+    // The changelog's own series is the one its newest released entry is
+    // in: `## Rust 0.12.0` in rand's history is the compiler's version, not
+    // a release newer than the 0.10 at the top.
+    let series = entries
+        .iter()
+        .find(|e| e.released && e.version.is_some())
+        .map(|e| e.prefix.as_str());
     let latest_release = entries
         .iter()
-        .filter(|e| e.released)
+        .filter(|e| e.released && Some(e.prefix.as_str()) == series)
         .filter_map(|e| e.version.as_ref().map(|v| (v, e.line)))
         .max_by(|a, b| a.0.cmp(b.0));
 
@@ -393,6 +400,32 @@ fn label_uses(text: &str) -> BTreeMap<String, Vec<usize>> {
 fn is_old_home(link: &Repo, expected: &Repo) -> bool {
     let name = |r: &Repo| r.path.rsplit('/').next().map(str::to_string);
     link.host == expected.host && link.path != expected.path && name(link) == name(expected)
+}
+
+/// Whether both headings carry an ISO date and `above` is not older:
+/// the sections are in release order, newest first, whatever the version
+/// numbers say (dua-cli's generated changelog interleaves empty sections of
+/// another series: `## v0.14.0 (2021-01-04)` above `## v2.10.7 (2020-12-16)`).
+fn dated_newest_first(above: &Entry, below: &Entry) -> bool {
+    match (iso_date(&above.heading), iso_date(&below.heading)) {
+        (Some(a), Some(b)) => a >= b,
+        _ => false,
+    }
+}
+
+/// The first `YYYY-MM-DD` in `text`.
+fn iso_date(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let d = text.get(i..i + 10)?;
+        let b = d.as_bytes();
+        let shape = b.iter().enumerate().all(|(j, c)| match j {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+        let boundary = i + 10 == bytes.len() || !bytes[i + 10].is_ascii_digit();
+        (shape && boundary && (i == 0 || !bytes[i - 1].is_ascii_digit())).then_some(d)
+    })
 }
 
 fn check_url(
@@ -565,7 +598,10 @@ fn check_order(path: &str, entries: &[Entry], findings: &mut Vec<Finding>) {
         let ascending: Vec<_> = pairs
             .iter()
             .filter(|((above, a), (below, b))| {
-                below > above && !is_backport(above, below) && a.line < b.line
+                below > above
+                    && !is_backport(above, below)
+                    && a.line < b.line
+                    && !dated_newest_first(a, b)
             })
             .collect();
         let duplicates = pairs
@@ -684,6 +720,36 @@ mod tests {
         let text = "## [Unreleased]\n\n### Added\n- everything\n\n[Unreleased]: https://github.com/acme/widget/commits/main\n";
         let o = run(text, Some(&[]));
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn dated_sections_in_release_order_are_newest_first() {
+        // A generated changelog with empty sections of another series.
+        let text = "## v2.10.8 (2021-01-04)\n\n## v0.14.0 (2021-01-04)\n\n## v2.10.7 (2020-12-16)\n\n## v2.10.5 (2020-11-15)\n\n## v0.13.0 (2020-11-15)\n";
+        let mut findings = Vec::new();
+        check_order("CHANGELOG.md", &release_entries(text), &mut findings);
+        assert!(findings.is_empty(), "{findings:?}");
+        // Without dates, the same order is wrong.
+        let undated = "## v2.10.8\n\n## v0.14.0\n\n## v2.10.7\n";
+        check_order("CHANGELOG.md", &release_entries(undated), &mut findings);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(iso_date("## 1.0.0 (2020-11-15)"), Some("2020-11-15"));
+        assert_eq!(iso_date("## 1.0.0 - 12020-11-150"), None);
+    }
+
+    #[test]
+    fn the_latest_release_is_in_the_changelogs_own_series() {
+        // `## Rust 0.12.0` is the compiler's version in a 2014 entry.
+        let text = GOOD.replace(
+            "## [1.1.0] - 2026-01-10\n",
+            "## [1.1.0] - 2026-01-10\n\n## Rust 9.12.0 - 2014-10-09\n",
+        );
+        let o = run(&text, Some(&["v1.1.0", "v1.2.0"]));
+        assert!(
+            !o.findings.iter().any(|f| f.key == "unreleased-base"),
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]
