@@ -281,3 +281,21 @@ fn a_module_symlinked_out_of_the_repository_is_not_followed() {
     );
     assert_eq!(located(&r, "unfinished-code").len(), 2);
 }
+
+/// A builder method whose name says what it gives up is an opt-in API:
+/// callers choose it. A warning naming it, not a deny-level failure.
+#[test]
+fn tls_switches_in_opt_in_functions_are_warnings() {
+    let dir = fixture("good");
+    let main = dir.path().join("src/main.rs");
+    let mut text = std::fs::read_to_string(&main).unwrap();
+    text.push_str(
+        "\n/// For talking to a test server; callers must ask for it.\npub fn insecure_skip_verify(b: Builder) -> Builder {\n    b.danger_accept_invalid_certs(true)\n}\n",
+    );
+    std::fs::write(&main, text).unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    let tls = check(&r, "tls-verification");
+    assert_eq!(tls["status"], "warn", "{tls:#}");
+    let message = tls["findings"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("insecure_skip_verify"), "{message}");
+}

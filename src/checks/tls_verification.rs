@@ -46,7 +46,10 @@ see `docs/source-checks.md`), each of these is an error at its line:
 
 A switch inside an `if`, `else` or `match` branch — an opt-in
 "insecure" option — is a warning rather than an error: the capability
-exists, but only under some condition.
+exists, but only under some condition. So is a switch inside a function
+whose name says what the caller gives up (`insecure_skip_verify()`,
+`danger_accept_invalid_certs()`, `with_no_verification()`): an API a
+caller must choose, not a default.
 
 Limits: only literal `true`/`false` arguments are recognised — a flag read
 from configuration (`danger_accept_invalid_certs(cfg.insecure)`) is not
@@ -79,7 +82,16 @@ code.
                     continue;
                 }
                 let key = keys.next(site.what, "");
-                let finding = if site.conditional {
+                let finding = if let Some(function) = &site.opt_in_fn {
+                    Finding::warning(
+                        key,
+                        format!(
+                            "`{}` switches off TLS verification inside `{function}`, which callers must choose to call",
+                            site.what
+                        ),
+                    )
+                    .help("keep the name saying what it gives up, and make sure nothing calls it by default")
+                } else if site.conditional {
                     Finding::warning(
                         key,
                         format!(

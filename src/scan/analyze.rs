@@ -197,6 +197,11 @@ struct Analyzer<'a> {
 }
 
 impl<'a> Analyzer<'a> {
+    /// The function being scanned, when its name makes it an opt-in.
+    fn opt_in_fn(&self) -> Option<String> {
+        super::is_opt_in_name(self.last_fn).then(|| self.last_fn.to_string())
+    }
+
     fn new(src: &'a str) -> Self {
         Analyzer {
             src,
@@ -724,6 +729,7 @@ impl<'a> Analyzer<'a> {
                     line: t.line,
                     test: in_test,
                     conditional: self.conditional_frames > 0,
+                    opt_in_fn: self.opt_in_fn(),
                 });
             }
             let client = matches!(
@@ -936,6 +942,7 @@ impl<'a> Analyzer<'a> {
                     line,
                     test,
                     conditional: self.conditional_frames > 0,
+                    opt_in_fn: self.opt_in_fn(),
                 });
                 None
             }
@@ -996,6 +1003,7 @@ impl<'a> Analyzer<'a> {
                             line: v.line,
                             test: self.in_test(),
                             conditional: false,
+                            opt_in_fn: None,
                         });
                     }
                     self.verifier = None;

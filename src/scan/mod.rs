@@ -201,6 +201,31 @@ pub struct TlsSite {
     /// Inside an `if`, `else` or `match` branch: switched off only under
     /// some condition (an "insecure" option).
     pub conditional: bool,
+    /// The enclosing function, when its name says callers opt in to
+    /// insecurity (`insecure_skip_verify`, `danger_accept_invalid_certs`):
+    /// the switch runs only for callers who chose it.
+    pub opt_in_fn: Option<String>,
+}
+
+/// Whether a function's name says calling it gives up verification — an
+/// API the caller must choose, not a default.
+pub fn is_opt_in_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "insecure",
+        "danger",
+        "skip_verif",
+        "no_verif",
+        "noverif",
+        "unverified",
+        "accept_invalid",
+        "allow_invalid",
+        "without_verif",
+        "disable_verif",
+        "skip_tls",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 /// An HTTP client built without a timeout.

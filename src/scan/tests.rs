@@ -270,6 +270,32 @@ fn tls_switches_in_branches_are_conditional() {
 }
 
 #[test]
+fn tls_switches_in_opt_in_functions_name_them() {
+    let src = "impl Builder {
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.inner = self.inner.danger_accept_invalid_certs(true);
+        self
+    }
+    pub fn build(self) -> Client {
+        self.inner.danger_accept_invalid_hostnames(true).build()
+    }
+}
+";
+    let found: Vec<(u32, Option<String>)> = scan(src)
+        .tls
+        .iter()
+        .map(|t| (t.line, t.opt_in_fn.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(3, Some("danger_accept_invalid_certs".into())), (7, None)]
+    );
+    assert!(super::is_opt_in_name("insecure_skip_verify"));
+    assert!(super::is_opt_in_name("with_no_verification"));
+    assert!(!super::is_opt_in_name("connect"));
+}
+
+#[test]
 fn a_safety_comment_covers_one_statement_only() {
     let src = "// SAFETY: covers a\nlet a = unsafe { x() };\nlet b = unsafe { y() };\n";
     assert_eq!(
