@@ -412,3 +412,20 @@ fn dependabot_without_actions_ecosystem() {
         vec![at("warning", ".github/dependabot.yml", 3)]
     );
 }
+
+/// `cargo clippy --version` prints a version; it analyses nothing.
+#[test]
+fn asking_clippy_its_version_is_not_running_it() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo clippy --version\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "ci-tests"), "pass");
+    assert_ne!(status(&r, "sast"), "pass", "{}", note(&r, "sast"));
+    assert_ne!(status(&r, "ci-clippy"), "pass", "{}", note(&r, "ci-clippy"));
+}

@@ -67,11 +67,18 @@ pub fn cargo_call(words: &[String]) -> Option<CargoCall<'_>> {
             _ => break,
         }
     }
-    Some(CargoCall {
+    let call = CargoCall {
         toolchain,
         sub: words.get(i)?,
         args: &words[i + 1..],
-    })
+    };
+    // `cargo clippy --version`, `cargo test --help`: a query about the
+    // subcommand, which runs nothing (and must credit no check).
+    // (`--version` alone: `cargo install --version 1.2.3` takes a value.)
+    let own = call.own_args();
+    let query = matches!(own, [only] if only == "--version" || only == "-V")
+        || own.iter().any(|a| a == "--help" || a == "-h");
+    (!query).then_some(call)
 }
 
 /// Cargo subcommands that wrap another (`cargo hack test`, `cargo miri test`).
@@ -505,9 +512,20 @@ mod tests {
             "cargo llvm-cov report",
             "cargo hack check",
             "echo cargo test",
+            "cargo test --help",
         ] {
             assert!(!runs_tests(&w(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn asking_a_subcommand_its_version_runs_nothing() {
+        assert!(!runs_clippy(&w("cargo clippy --version")));
+        assert!(!runs_clippy(&w("cargo +stable clippy -V")));
+        assert_eq!(fmt_check(&w("cargo fmt --version")), None);
+        assert!(!audits_advisories(&w("cargo deny --version")));
+        assert!(runs_clippy(&w("cargo clippy -- -D warnings")));
+        assert!(cargo_call(&w("cargo install cargo-deny --version 0.16.1")).is_some());
     }
 
     #[test]

@@ -322,7 +322,7 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
     for krate in names {
         let mut missing = Vec::new();
         if !locked {
-            missing.push("`--locked`");
+            missing.push("no `--locked`");
         }
         let versioned = local
             || krate.contains('@')
@@ -331,9 +331,9 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
             || (git && (has("--rev") || has("--tag")));
         if !versioned {
             missing.push(if git {
-                "a `--rev` or `--tag`"
+                "no `--rev` or `--tag`"
             } else {
-                "a version"
+                "no version"
             });
         }
         if !missing.is_empty() {
@@ -342,9 +342,9 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
                 Finding::warning(
                     format!("cargo-install:{shown}"),
                     format!(
-                        "`cargo install {}` has no {}",
+                        "`cargo install {}` is not pinned: {}",
                         args.join(" "),
-                        missing.join(" and ")
+                        missing.join(", ")
                     ),
                 )
                 .help(format!(
@@ -582,7 +582,32 @@ mod tests {
                 ("cargo-install:--path".into(), 10)
             ]
         );
-        assert!(o.findings[0].message.contains("`--locked` and a version"));
+        assert!(
+            o.findings[0]
+                .message
+                .contains("not pinned: no `--locked`, no version"),
+            "{}",
+            o.findings[0].message
+        );
+    }
+
+    #[test]
+    fn every_install_of_a_multi_line_block_is_read() {
+        let o = run(
+            "set -e\ncargo install cargo-deny --version 0.16.1\ncargo install --locked \\\n  cargo-audit\ncargo install --locked cargo-hack@0.6.1 && cargo install cargo-udeps --locked\ncargo install --locked cargo-a@1.0.0 cargo-b",
+        );
+        let keys: Vec<String> = keys(&o).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "cargo-install:cargo-deny",
+                "cargo-install:cargo-audit",
+                "cargo-install:cargo-udeps",
+                "cargo-install:cargo-b"
+            ],
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]

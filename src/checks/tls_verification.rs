@@ -46,8 +46,8 @@ see `docs/source-checks.md`), each of these is an error at its line:
 
 A switch inside an `if`, `else` or `match` branch — an opt-in
 "insecure" option — is a warning rather than an error: the capability
-exists, but only under some condition. So is a switch inside a function
-whose name says what the caller gives up (`insecure_skip_verify()`,
+exists, but only under some condition. So is a switch inside a `pub`
+function whose name says what the caller gives up (`insecure_skip_verify()`,
 `danger_accept_invalid_certs()`, `with_no_verification()`): an API a
 caller must choose, not a default.
 

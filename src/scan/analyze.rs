@@ -166,6 +166,10 @@ struct Analyzer<'a> {
     mod_name: Option<(&'a str, u32, bool)>,
     extern_crate: Option<&'a str>,
     last_fn: &'a str,
+    /// Whether `last_fn` is `pub`: an API other code chooses to call.
+    last_fn_pub: bool,
+    /// Whether the `fn` keyword just seen was preceded by `pub`.
+    next_fn_pub: bool,
     local_names: BTreeSet<&'a str>,
     refs: HashMap<(&'a str, bool), (u32, RefKind)>,
     pending_ref: Option<(&'a str, u32, bool)>,
@@ -197,9 +201,11 @@ struct Analyzer<'a> {
 }
 
 impl<'a> Analyzer<'a> {
-    /// The function being scanned, when its name makes it an opt-in.
+    /// The function being scanned, when it is a `pub` API whose name
+    /// makes calling it an opt-in (a private `fn insecure()` that `main`
+    /// calls is the program's own behaviour, not a caller's choice).
     fn opt_in_fn(&self) -> Option<String> {
-        super::is_opt_in_name(self.last_fn).then(|| self.last_fn.to_string())
+        (self.last_fn_pub && super::is_opt_in_name(self.last_fn)).then(|| self.last_fn.to_string())
     }
 
     fn new(src: &'a str) -> Self {
@@ -228,6 +234,8 @@ impl<'a> Analyzer<'a> {
             mod_name: None,
             extern_crate: None,
             last_fn: "",
+            last_fn_pub: false,
+            next_fn_pub: false,
             local_names: BTreeSet::new(),
             refs: HashMap::new(),
             pending_ref: None,
@@ -639,6 +647,11 @@ impl<'a> Analyzer<'a> {
             }
             "fn" => {
                 self.expect = Expect::FnName;
+                // `pub fn`, `pub(crate) async fn`, `pub const unsafe fn`.
+                self.next_fn_pub = (0..6)
+                    .map(|n| self.prev(n))
+                    .take_while(|(k, _)| !matches!(k, Kind::Punct(b';' | b'{' | b'}')))
+                    .any(|(_, t)| t == "pub");
                 if let Some(p) = self.pending.as_mut().filter(|p| p.depth == depth) {
                     self.out.test_fns += p.tests;
                     p.tests = 0;
@@ -789,6 +802,7 @@ impl<'a> Analyzer<'a> {
             }
             Expect::FnName => {
                 self.last_fn = text;
+                self.last_fn_pub = self.next_fn_pub;
                 if matches!(text, "verify_server_cert" | "verify_client_cert") {
                     self.verifier = Some(Verifier {
                         depth: self.stack.len(),

@@ -201,7 +201,7 @@ pub struct TlsSite {
     /// Inside an `if`, `else` or `match` branch: switched off only under
     /// some condition (an "insecure" option).
     pub conditional: bool,
-    /// The enclosing function, when its name says callers opt in to
+    /// The enclosing `pub` function, when its name says callers opt in to
     /// insecurity (`insecure_skip_verify`, `danger_accept_invalid_certs`):
     /// the switch runs only for callers who chose it.
     pub opt_in_fn: Option<String>,

@@ -290,6 +290,14 @@ fn tls_switches_in_opt_in_functions_name_them() {
         found,
         vec![(3, Some("danger_accept_invalid_certs".into())), (7, None)]
     );
+    // A private function the program calls itself is no caller's choice.
+    let private = "fn insecure() {\n    b.danger_accept_invalid_certs(true);\n}\npub(crate) async fn insecure_client() {\n    b.danger_accept_invalid_certs(true);\n}\n";
+    let found: Vec<Option<String>> = scan(private)
+        .tls
+        .iter()
+        .map(|t| t.opt_in_fn.clone())
+        .collect();
+    assert_eq!(found, vec![None, Some("insecure_client".into())]);
     assert!(super::is_opt_in_name("insecure_skip_verify"));
     assert!(super::is_opt_in_name("with_no_verification"));
     assert!(!super::is_opt_in_name("connect"));
