@@ -101,7 +101,9 @@ tags, the most used scheme winning. Then:
 
 - the version in `Cargo.toml` has its tag, unless it is not released yet:
   the changelog lists it as `Unreleased`/`TBD`, or has an `Unreleased`
-  section and no heading for it, or it is a `-dev`/`-pre` version;
+  section and no heading for it, or it is a `-dev`/`-pre` version, or a
+  pre-release (`0.27.0-alpha.1`, `-rc.2`) the changelog does not list as
+  released;
 - every version the changelog presents as released has its tag. Versions
   older than the first tag in the scheme are not judged (history before the
   project started tagging);
@@ -290,12 +292,15 @@ fn check_member(
         return;
     };
     // `-dev` versions and the `0.0.0` placeholder (crates versioned
-    // elsewhere, e.g. by an npm package) are not releases.
+    // elsewhere, e.g. by an npm package) are not releases; nor is a
+    // pre-release of the next version (`0.27.0-alpha.1`, `-rc.2`) that the
+    // changelog does not present as released.
     let dev = current
         .pre
         .as_str()
         .split('.')
         .any(|p| matches!(p, "dev" | "pre" | "snapshot"))
+        || (!current.pre.is_empty() && !released.iter().any(|r| r.version == current))
         || current == Version::new(0, 0, 0);
 
     let Some(scheme) = scheme else {
@@ -532,6 +537,27 @@ mod tests {
             &["v1.0.0", "v1.1.0", "v1.2.0"],
         );
         assert_eq!(run(&f).status, Status::Pass, "{:?}", run(&f).findings);
+    }
+
+    #[test]
+    fn a_pre_release_of_the_next_version_needs_no_tag_yet() {
+        let changelog = "## [1.2.0] - 2026\n## [1.1.0] - 2025\n";
+        let tags = ["v1.1.0", "v1.2.0"];
+        let with = |version: &str, changelog: &str| {
+            run(&facts(
+                vec![Member::named("widget", version, "")],
+                &[("CHANGELOG.md", changelog)],
+                &tags,
+            ))
+            .status
+        };
+        assert_eq!(with("1.3.0-alpha.1", changelog), Status::Pass);
+        assert_eq!(with("1.3.0-rc.2", changelog), Status::Pass);
+        // A final version with no tag, or a pre-release the changelog says
+        // is out, is missing its tag.
+        assert_eq!(with("1.3.0", changelog), Status::Fail);
+        let listed = format!("## [1.3.0-alpha.1] - 2026\n{changelog}");
+        assert_eq!(with("1.3.0-alpha.1", &listed), Status::Fail);
     }
 
     #[test]

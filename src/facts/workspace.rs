@@ -970,7 +970,28 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
         };
         let manifest = relative(root, &manifest_path);
         let rel_dir = files::parent_dir(&manifest).to_string();
-        let readme = match field("readme") {
+        // An inherited path (`readme.workspace = true`) is relative to the
+        // workspace root; cargo rebases it onto the member, and so do we.
+        let up = "../".repeat(
+            Path::new(&rel_dir)
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .count(),
+        );
+        let path_field = |key: &str| -> Option<toml::Value> {
+            let inherited = package
+                .get(key)
+                .and_then(|v| v.get("workspace"))
+                .and_then(|w| w.as_bool())
+                == Some(true);
+            match field(key)? {
+                toml::Value::String(p) if inherited && !Path::new(&p).is_absolute() => {
+                    Some(toml::Value::String(format!("{up}{p}")))
+                }
+                other => Some(other),
+            }
+        };
+        let readme = match path_field("readme") {
             Some(toml::Value::String(s)) => Some(s),
             Some(toml::Value::Boolean(false)) => None,
             _ => ["README.md", "README.txt", "README"]
@@ -992,7 +1013,7 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             manifest,
             dir: rel_dir,
             license: string("license"),
-            license_file: string("license-file"),
+            license_file: path_field("license-file").and_then(|v| v.as_str().map(str::to_string)),
             readme,
             repository: string("repository"),
             publish,
@@ -1065,6 +1086,29 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inherited_paths_are_rebased_onto_the_member_as_cargo_does() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        let write = |p: &str, t: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(p, t).unwrap_or_else(|e| panic!("{e}"));
+        };
+        write(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/a\"]\n[workspace.package]\nreadme = \"README.md\"\nlicense-file = \"LICENSE\"\n",
+        );
+        write(
+            "crates/a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nreadme.workspace = true\nlicense-file.workspace = true\n",
+        );
+        let members = members_from_manifests(root).unwrap_or_else(|e| panic!("{e}"));
+        // What `cargo metadata` reports for the same manifests.
+        assert_eq!(members[0].readme.as_deref(), Some("../../README.md"));
+        assert_eq!(members[0].license_file.as_deref(), Some("../../LICENSE"));
+    }
 
     #[test]
     fn wildcards() {
