@@ -160,7 +160,10 @@ vary and all count: `## [1.2.0] - 2024-05-01`, `# 1.2.0 (2024-05-01)`,
 `## v1.2.0`, or a setext `1.2.0` underlined with `===`. An `## [Unreleased]`
 section counts for the manifest version only while that version has no git
 tag yet (before the release). A changelog whose newest entry is older than
-the manifest version is stale, and the finding names both versions.
+the manifest version is stale, and the finding names both versions. A
+changelog that says near its top that the release notes moved ("see GitHub
+Releases", "this file is no longer maintained", a bare link to the releases
+page) passes with a note instead.
 
 In a workspace, a member with its own changelog in its directory is checked
 against it; the others are checked against the root changelog. Publishable
@@ -286,6 +289,23 @@ pub(super) fn targets<'a>(
     (targets, unchecked)
 }
 
+/// Phrases of a changelog that moved: "see GitHub Releases", "this file is
+/// no longer maintained", "release notes are published on the releases page".
+static MOVED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
+    )
+});
+
+/// The line of a "moved" notice near the top of a changelog (its first 40
+/// lines): only there does it describe the file, not one release.
+fn moved_elsewhere(text: &str) -> Option<usize> {
+    text.lines()
+        .take(40)
+        .position(|l| MOVED.is_match(l))
+        .map(|i| i + 1)
+}
+
 pub(super) fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
     let mut found = files_named(facts, dir, CHANGELOG_STEMS);
     // Prefer CHANGELOG over the other names, and Markdown over the rest.
@@ -325,6 +345,16 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
     };
     let entries = entries(text);
     if entries.iter().any(|e| e.version.as_ref() == Some(&version)) {
+        return;
+    }
+    if let Some(line) = moved_elsewhere(text) {
+        findings.push(
+            Finding::note(
+                format!("{who}:moved"),
+                format!("{path} says the release notes are kept elsewhere (line {line}); {version} is not looked for in it"),
+            )
+            .at(path, Some(line)),
+        );
         return;
     }
     let first_line = entries.first().map(|e| e.line).unwrap_or(1);
@@ -391,6 +421,27 @@ mod tests {
             ..GitFacts::default()
         });
         Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn a_changelog_that_says_it_moved_passes_with_a_note() {
+        for moved in [
+            "# Changelog\n\nSee [GitHub Releases](https://github.com/a/b/releases) for newer versions.\n\n## 0.3.0\n",
+            "# Changelog\n\nThis file is no longer maintained; release notes are published on the releases page.\n",
+            "https://github.com/a/b/releases\n",
+            "# Changes\nThis changelog is obsolete.\n## 0.1.0\n",
+        ] {
+            let o = run("1.2.0", moved, Some(&["v1.2.0"]));
+            assert_eq!(o.status, Status::Pass, "{moved}: {:?}", o.findings);
+            assert!(o.findings[0].key.ends_with(":moved"), "{moved}");
+        }
+        // Mentioning releases is not moving: still stale.
+        let o = run(
+            "1.2.0",
+            "# Changelog\n\nBinaries are attached to each release.\n\n## 1.1.0\n",
+            Some(&["v1.2.0"]),
+        );
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
     }
 
     #[test]
