@@ -407,3 +407,22 @@ fn svg_badge_and_html_outputs_are_written() {
     );
     assert!(!badge.contains("href"));
 }
+
+/// The page is meant to be published: the advisory database's directory
+/// on this machine (and the workspace's own absolute path) stay out of it.
+#[test]
+fn the_page_carries_no_local_absolute_path() {
+    let dir = fixture("good");
+    let db = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture_db(), db.path());
+    let out = command(dir.path(), &["--offline", "--format", "html"])
+        .env("CARGO_READINESS_ADVISORY_DB", db.path())
+        .output()
+        .unwrap();
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("<html"), "{page}");
+    let db_path = db.path().to_string_lossy();
+    assert!(!page.contains(db_path.as_ref()), "the DB path leaked");
+    let root = dir.path().to_string_lossy();
+    assert!(!page.contains(root.as_ref()), "the workspace path leaked");
+}

@@ -16,6 +16,7 @@ use super::deps::Summary;
 use super::project::WebLinks;
 use crate::checks::{Category, CheckResult, Finding, Severity, Status};
 use crate::score::Scorecard;
+use std::path::Path;
 
 /// The page's style sheet and script, embedded verbatim.
 const CSS: &str = include_str!("report.css");
@@ -29,6 +30,71 @@ const JS_HASH: &str = "sha256-8t/Nw9kJ9P6w7cYCYIOWqxfmFYGJikqvmsuRlh14oG4=";
 const VISIBLE: usize = 10;
 /// Findings written per check at most; JSON and SARIF keep them all.
 const MAX_PER_CHECK: usize = 500;
+
+/// `card` with every message, help and note passed through
+/// [`local_paths_hidden`].
+fn without_local_paths(card: &Scorecard, root: &Path) -> Scorecard {
+    let mut card = card.clone();
+    for r in &mut card.checks {
+        if let Some(note) = &mut r.outcome.note {
+            *note = local_paths_hidden(note, root);
+        }
+        for f in &mut r.outcome.findings {
+            f.message = local_paths_hidden(&f.message, root);
+            if let Some(help) = &mut f.help {
+                *help = local_paths_hidden(help, root);
+            }
+        }
+    }
+    for reason in &mut card.gate.reasons {
+        *reason = local_paths_hidden(reason, root);
+    }
+    card
+}
+
+/// `text` with each absolute Unix path (a word starting with `/` and
+/// holding at least two components) shown without the machine: inside
+/// the workspace, relative to it; elsewhere, `…/` and its last component.
+fn local_paths_hidden(text: &str, root: &Path) -> String {
+    let root = root.to_string_lossy();
+    let root = root.trim_end_matches('/');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('/') {
+        let starts_word = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '`' | '"' | '\'' | '='));
+        let end = rest[at..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, ')' | ',' | ';' | '`' | '"' | '\'' | '<' | '>')
+            })
+            .map_or(rest.len(), |e| at + e);
+        let word = &rest[at..end];
+        let components = word.split('/').filter(|c| !c.is_empty()).count();
+        out.push_str(&rest[..at]);
+        if starts_word && components >= 2 {
+            match word.strip_prefix(root).and_then(|r| r.strip_prefix('/')) {
+                Some(inside) if !root.is_empty() => out.push_str(inside),
+                _ => {
+                    let last = word
+                        .trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(word);
+                    out.push_str("…/");
+                    out.push_str(last);
+                }
+            }
+        } else {
+            out.push_str(word);
+        }
+        // `end > at`: the word holds at least its `/`.
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Escapes text for HTML content and quoted attribute values. Control
 /// characters (not allowed in HTML) become U+FFFD.
@@ -120,6 +186,15 @@ fn date(secs: i64) -> (String, String) {
 
 /// Renders the page.
 pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
+    // A page meant to be published carries no path of the machine it ran
+    // on (the advisory database's directory, a home directory).
+    let published = without_local_paths(card, ctx.root);
+    let card = &published;
+    let notes: Vec<String> = ctx
+        .notes
+        .iter()
+        .map(|n| local_paths_hidden(n, ctx.root))
+        .collect();
     let links = WebLinks::new(ctx.github, ctx.project);
     let name = ctx
         .project
@@ -163,9 +238,9 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     header(&mut out, card, ctx, &name, version, links.as_ref());
     overview(&mut out, card);
     counts(&mut out, card, ctx);
-    if !ctx.notes.is_empty() {
+    if !notes.is_empty() {
         out.push_str("<section class=\"notes\" id=\"notes\" aria-labelledby=\"notes-h\"><h2 id=\"notes-h\">Notes</h2><ul>\n");
-        for note in ctx.notes {
+        for note in &notes {
             let _ = writeln!(out, "<li>{}</li>", rich(note));
         }
         out.push_str("</ul></section>\n");
@@ -670,6 +745,26 @@ fn footer(out: &mut String, ctx: &Context<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_paths_are_hidden() {
+        let root = Path::new("/home/u/proj");
+        assert_eq!(
+            local_paths_hidden(
+                "the database is 108 days old (/work/shared/advisory-db (from --db), 3 advisories)",
+                root
+            ),
+            "the database is 108 days old (…/advisory-db (from --db), 3 advisories)"
+        );
+        assert_eq!(
+            local_paths_hidden(
+                "see /home/u/proj/crates/a/Cargo.toml:3 and and/or 1/2, https://x.org/a/b",
+                root
+            ),
+            "see crates/a/Cargo.toml:3 and and/or 1/2, https://x.org/a/b"
+        );
+        assert_eq!(local_paths_hidden("a / b", root), "a / b");
+    }
 
     #[test]
     fn escapes_everything_that_matters() {
