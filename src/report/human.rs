@@ -79,6 +79,11 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
         .map(|r| r.check.id().len())
         .max()
         .unwrap_or(10);
+    let _ = writeln!(
+        out,
+        "  {BOLD}{:<5} {:<width$}  {:<4}{BOLD:#}",
+        "found", "check", "level"
+    );
     for r in &card.checks {
         let style = status_style(r.outcome.status);
         let count = r
@@ -101,6 +106,12 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             detail,
         );
     }
+
+    // Two vocabularies side by side (`fail … warn`): say which is which.
+    let _ = writeln!(
+        out,
+        "  {DIM}found: what the check found (pass, warn, fail, skip, error); level: what a failure does (deny fails the gate, warn lowers the score, allow is silenced){DIM:#}"
+    );
 
     let with_findings: Vec<&CheckResult> = card
         .checks
