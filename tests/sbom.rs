@@ -26,14 +26,7 @@ fn sbom(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {
-    let out = sbom(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&ok_text(dir, args)).unwrap()
 }
 
 /// `sbom ARGS` stdout as text, asserting exit 0.

@@ -3,7 +3,9 @@
 //! and link definition has its counterpart.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
+use regex::Regex;
 use semver::Version;
 
 use super::changelog::{self, Entry, release_entries, version_in};
@@ -398,8 +400,9 @@ fn label_uses(text: &str) -> BTreeMap<String, Vec<usize>> {
 /// Whether `link` names the same repository as `expected` under another
 /// owner on the same forge (a transfer or an organisation rename).
 fn is_old_home(link: &Repo, expected: &Repo) -> bool {
-    let name = |r: &Repo| r.path.rsplit('/').next().map(str::to_string);
-    link.host == expected.host && link.path != expected.path && name(link) == name(expected)
+    link.host == expected.host
+        && link.path != expected.path
+        && link.path.rsplit('/').next() == expected.path.rsplit('/').next()
 }
 
 /// Whether both headings carry an ISO date and `above` is not older:
@@ -415,17 +418,8 @@ fn dated_newest_first(above: &Entry, below: &Entry) -> bool {
 
 /// The first `YYYY-MM-DD` in `text`.
 fn iso_date(text: &str) -> Option<&str> {
-    let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(9)).find_map(|i| {
-        let d = text.get(i..i + 10)?;
-        let b = d.as_bytes();
-        let shape = b.iter().enumerate().all(|(j, c)| match j {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        });
-        let boundary = i + 10 == bytes.len() || !bytes[i + 10].is_ascii_digit();
-        (shape && boundary && (i == 0 || !bytes[i - 1].is_ascii_digit())).then_some(d)
-    })
+    static DATE: LazyLock<Regex> = LazyLock::new(|| crate::util::regex(r"\b\d{4}-\d{2}-\d{2}\b"));
+    DATE.find(text).map(|m| m.as_str())
 }
 
 fn check_url(
@@ -446,11 +440,24 @@ fn check_url(
     };
     if let Some(expected) = ctx.repo
         && repo != *expected
-        && is_old_home(&repo, expected)
     {
+        if !is_old_home(&repo, expected) {
+            findings.push(
+                Finding::error(
+                    format!("repo:{what}"),
+                    format!(
+                        "the [{what}] link points at {repo}, but the package repository is {expected}"
+                    ),
+                )
+                .at(path, Some(line))
+                .help(format!("point it at https://{expected}/…")),
+            );
+            return;
+        }
         // rust-lang-nursery/log → rust-lang/log: the forge redirects a
         // transferred repository's URLs, so the link still works and its
-        // tags are this repository's. Worth updating, not a broken link.
+        // tags are this repository's (checked below). Worth updating, not
+        // a broken link.
         findings.push(
             Finding::warning(
                 format!("moved:{what}"),
@@ -461,20 +468,6 @@ fn check_url(
             .at(path, Some(line))
             .help(format!("point it at https://{expected}/… (if {repo} is a fork, it is the wrong repository)")),
         );
-    } else if let Some(expected) = ctx.repo
-        && repo != *expected
-    {
-        findings.push(
-            Finding::error(
-                format!("repo:{what}"),
-                format!(
-                    "the [{what}] link points at {repo}, but the package repository is {expected}"
-                ),
-            )
-            .at(path, Some(line))
-            .help(format!("point it at https://{expected}/…")),
-        );
-        return;
     }
     let (base, head): (Option<&str>, &str) = match &kind {
         LinkKind::Compare { base, head } => (Some(base.as_str()), head.as_str()),

@@ -949,12 +949,18 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
         let Some(package) = table.get("package").and_then(|p| p.as_table()) else {
             continue;
         };
+        let inherited = |key: &str| {
+            package
+                .get(key)
+                .and_then(|v| v.get("workspace"))
+                .and_then(|w| w.as_bool())
+                == Some(true)
+        };
         let field = |key: &str| -> Option<toml::Value> {
-            let v = package.get(key)?;
-            if v.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+            if inherited(key) {
                 ws_package.get(key).cloned()
             } else {
-                Some(v.clone())
+                package.get(key).cloned()
             }
         };
         let string = |key: &str| field(key).and_then(|v| v.as_str().map(str::to_string));
@@ -979,13 +985,8 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
                 .count(),
         );
         let path_field = |key: &str| -> Option<toml::Value> {
-            let inherited = package
-                .get(key)
-                .and_then(|v| v.get("workspace"))
-                .and_then(|w| w.as_bool())
-                == Some(true);
             match field(key)? {
-                toml::Value::String(p) if inherited && !Path::new(&p).is_absolute() => {
+                toml::Value::String(p) if inherited(key) && !Path::new(&p).is_absolute() => {
                     Some(toml::Value::String(format!("{up}{p}")))
                 }
                 other => Some(other),

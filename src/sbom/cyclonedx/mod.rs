@@ -258,17 +258,13 @@ impl<'a> Advisory<'a> {
                 "CVSSv3"
             },
             score: v.score.as_ref().map(|(score, _)| *score),
-            severity: v
-                .score
-                .as_ref()
-                .map(|(_, severity)| match severity.as_str() {
-                    "critical" => "critical",
-                    "high" => "high",
-                    "medium" => "medium",
-                    "low" => "low",
-                    "none" => "none",
-                    _ => "unknown",
-                }),
+            severity: v.score.as_ref().map(|(_, severity)| {
+                // CycloneDX's severity names; anything else is `unknown`.
+                ["critical", "high", "medium", "low", "none"]
+                    .into_iter()
+                    .find(|s| s == severity)
+                    .unwrap_or("unknown")
+            }),
             vector: normalized(vector),
         });
         Advisory {
