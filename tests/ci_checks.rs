@@ -429,3 +429,107 @@ fn asking_clippy_its_version_is_not_running_it() {
     assert_ne!(status(&r, "sast"), "pass", "{}", note(&r, "sast"));
     assert_ne!(status(&r, "ci-clippy"), "pass", "{}", note(&r, "ci-clippy"));
 }
+
+/// `cargo xtask ci` is followed through the alias, the `"ci"` match arm
+/// and the functions it calls to the cargo commands they start; a task
+/// that only builds credits nothing.
+#[test]
+fn xtask_tasks_are_followed_to_the_commands_they_run() {
+    let dir = case("xtask");
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
+    assert!(
+        note(&r, "ci-tests").contains("at tools/xtask/src/main.rs:29 (via cargo xtask ci)"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    assert_eq!(status(&r, "ci-fmt"), "pass", "{}", note(&r, "ci-fmt"));
+    assert_eq!(status(&r, "ci-clippy"), "pass", "{}", note(&r, "ci-clippy"));
+    assert!(
+        note(&r, "ci-clippy").contains("tools/xtask/src/main.rs:22"),
+        "{}",
+        note(&r, "ci-clippy")
+    );
+
+    let workflow = dir.path().join(".github/workflows/ci.yml");
+    let text = std::fs::read_to_string(&workflow).unwrap();
+    std::fs::write(
+        &workflow,
+        text.replace("cargo xtask ci", "cargo xtask dist"),
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_ne!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
+    assert_ne!(status(&r, "ci-clippy"), "pass", "{}", note(&r, "ci-clippy"));
+}
+
+/// `cargo ${{ matrix.cargo_cmd }}` runs every `include:` entry's command,
+/// each split into words the way the shell sees them.
+#[test]
+fn commands_from_matrix_include_entries() {
+    let r = report(case("matrix-commands").path(), &[]);
+    for id in ["ci-tests", "ci-fmt", "ci-clippy", "sast"] {
+        assert_eq!(status(&r, id), "pass", "{id}: {}", note(&r, id));
+        assert!(
+            note(&r, id).contains(".github/workflows/ci.yml:19"),
+            "{id}: {}",
+            note(&r, id)
+        );
+    }
+}
+
+/// An MSRV job counts when the toolchain action is pinned by commit with
+/// the version in its comment, and when the version is read from the
+/// manifest at run time into a shell variable.
+#[test]
+fn msrv_by_sha_pin_comment_and_read_at_run_time() {
+    let workflow = |steps: &str| {
+        format!(
+            "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  msrv:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n{steps}      - run: cargo check --workspace --locked\n"
+        )
+    };
+    let cases = [
+        (
+            "      - uses: dtolnay/rust-toolchain@e97e2d8cc328f1b50210efc529dca0028893a2d9 # 1.85.0\n",
+            Some("selects it at .github/workflows/ci.yml:9"),
+        ),
+        (
+            "      - run: |\n          MSRV=$(cargo metadata --no-deps --format-version 1 | jq -r '.packages[0].rust_version')\n          rustup toolchain install \"$MSRV\" --profile minimal\n          echo \"RUSTUP_TOOLCHAIN=$MSRV\" >> \"$GITHUB_ENV\"\n",
+            Some("reads it from Cargo.toml at run time"),
+        ),
+        // The comment names another version: not the MSRV.
+        (
+            "      - uses: dtolnay/rust-toolchain@e97e2d8cc328f1b50210efc529dca0028893a2d9 # 1.90.0\n",
+            None,
+        ),
+    ];
+    for (steps, expected) in cases {
+        let dir = fixture("ci/base");
+        let manifest = dir.path().join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace(
+                "edition = \"2021\"",
+                "edition = \"2021\"\nrust-version = \"1.85.0\"",
+            ),
+        )
+        .unwrap();
+        let workflows = dir.path().join(".github/workflows");
+        std::fs::create_dir_all(&workflows).unwrap();
+        std::fs::write(workflows.join("ci.yml"), workflow(steps)).unwrap();
+        let r = report(dir.path(), &[]);
+        match expected {
+            Some(how) => {
+                assert_eq!(
+                    status(&r, "ci-msrv"),
+                    "pass",
+                    "{steps}: {}",
+                    note(&r, "ci-msrv")
+                );
+                assert!(note(&r, "ci-msrv").contains(how), "{}", note(&r, "ci-msrv"));
+            }
+            None => assert_ne!(status(&r, "ci-msrv"), "pass", "{steps}"),
+        }
+    }
+}

@@ -1386,7 +1386,10 @@ fn only_exec_starts_processes() {
             } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("src/exec.rs")
             {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for (n, line) in text.lines().enumerate() {
+                // Unit-test modules hold source *under analysis* (the xtask
+                // reader's samples), not code the tool runs.
+                let shipped = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+                for (n, line) in shipped.lines().enumerate() {
                     if line.contains("process::Command") || line.contains(" Command::new(") {
                         found.push(format!("{}:{}", path.display(), n + 1));
                     }

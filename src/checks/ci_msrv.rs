@@ -176,11 +176,18 @@ fn coverage(facts: &Facts, jobs: &[ResolvedJob], version: &str) -> Option<String
         }
         // The version read from Cargo.toml at run time and fed to the
         // toolchain through a step output.
-        let reads_manifest = job.commands().any(|c| c.text.contains("rust-version"));
-        let dynamic = job
-            .steps
-            .iter()
-            .any(|s| s.toolchains.iter().any(|t| t.contains("steps.")));
+        // (`grep rust-version Cargo.toml`, `cargo metadata | jq
+        // .rust_version`), fed to the toolchain through a step output, a
+        // shell variable (`rustup toolchain install "$MSRV"`) or
+        // `RUSTUP_TOOLCHAIN` written to `$GITHUB_ENV`.
+        let reads_manifest = job
+            .commands()
+            .any(|c| c.text.contains("rust-version") || c.text.contains("rust_version"));
+        let dynamic = job.steps.iter().any(|s| {
+            s.toolchains
+                .iter()
+                .any(|t| t.contains("steps.") || t.starts_with('$') || t.contains("env."))
+        });
         if reads_manifest && dynamic {
             return Some(format!(
                 "job `{}` reads it from Cargo.toml at run time ({})",

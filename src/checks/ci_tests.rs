@@ -35,9 +35,11 @@ test`, `cargo miri test`, `cargo llvm-cov`, `cargo tarpaulin`, `cross test`,
 What a job runs is resolved the way it runs: multi-line `run: |` scripts
 with `\` continuations, YAML anchors, reusable local workflows
 (`uses: ./.github/workflows/x.yml`), local composite actions
-(`.github/actions/*/action.yml`), and `make`, `just` and local shell
-scripts, followed into the recipe they run. When the only candidates are
-things that cannot be seen into (`cargo xtask`, `cargo make`, a missing
+(`.github/actions/*/action.yml`), commands a matrix `include:` entry
+supplies (`cargo ${{ matrix.cmd }}`), and `make`, `just`, `cargo xtask`
+and local shell scripts, followed into what they run. When the only
+candidates are things that cannot be seen into (a task whose code could
+not be followed, `cargo make`, a missing
 Makefile, `nix`, `docker`), the check warns instead of failing.
 
 ## Why

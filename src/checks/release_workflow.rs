@@ -41,16 +41,23 @@ impl Check for ReleaseWorkflow {
     }
     fn docs(&self) -> &'static str {
         r#"## What it checks
-A workflow triggered by tags (`push: tags:`) or `release:` (or a GitLab
-job with `only: [tags]`), or one running release-plz or cargo-dist,
-builds release artifacts: `cargo build`, `cross build`, `cargo dist`,
+A release job — in a workflow triggered only by tags (`push: tags:`) or
+`release:` (or a GitLab job with `only: [tags]`), a job gated on a tag in
+any workflow (`if: startsWith(github.ref, 'refs/tags/')`, `github.ref_type
+== 'tag'`, `github.event_name == 'release'`), or one running release-plz
+or cargo-dist — builds release artifacts. A CI workflow that runs on
+branches and pull requests and also on tags is not a release workflow by
+that alone: only its jobs that publish (`cargo publish`, `gh release`, a
+release upload action) count. Artifacts are `cargo build`, `cross build`, `cargo dist`,
 `cargo publish`, `cargo package`, `cargo deb`/`rpm`, or an upload action
 (`taiki-e/upload-rust-binary-action`, `softprops/action-gh-release`,
 `actions/upload-artifact`, `release-plz/action`). Extra credit, each
 noted when missing:
 
 - **checksums**: `sha256sum`/`shasum`/`b3sum`, `checksum:` of
-  `upload-rust-binary-action`, cargo-dist;
+  `upload-rust-binary-action`, cargo-dist; not expected when only crates
+  are published (`cargo publish`, release-plz, no binaries): crates.io
+  keeps each crate's checksum;
 - **an SBOM**: `cargo cyclonedx`, `cargo sbom`, `cargo readiness sbom`,
   `syft`, `anchore/sbom-action`, `cargo auditable`;
 - **signatures or provenance**: `cosign`, `sigstore/*`,
@@ -152,6 +159,7 @@ cargo-dist).
                 .any(|s| s.with.iter().any(|i| i.name == name))
         };
         let dist = text(&["cargo dist", "dist build", "dist host"]);
+        let crates = crates_only(&cmds, &actions);
         let parts = [
             (
                 "checksums",
@@ -164,7 +172,8 @@ cargo-dist).
                     "certutil",
                     "openssl dgst",
                 ]) || with_input("checksum")
-                    || dist,
+                    || dist
+                    || crates,
                 "publish SHA-256 checksums of the artifacts (`sha256sum`)",
             ),
             (
@@ -212,54 +221,121 @@ cargo-dist).
     }
 }
 
+/// Whether `job` releases: it runs release tooling (release-plz,
+/// cargo-dist), is gated on a tag or release (`if: startsWith(github.ref,
+/// 'refs/tags/')`), or is in a workflow triggered only by tags or releases
+/// (with manual runs). A workflow that also runs on branches and pull
+/// requests is CI that happens to run on tags too: only its jobs that
+/// publish something are release jobs.
 fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
-    let triggered = match job.system {
+    let tooling = job.steps.iter().any(|s| {
+        s.uses
+            .as_ref()
+            .and_then(|(a, _)| a.name())
+            .is_some_and(|n| n == "release-plz/action")
+    }) || job.commands().any(|c| {
+        cargo_call(&c.words).is_some_and(|call| call.sub == "dist" || call.sub == "release")
+            || c.words
+                .first()
+                .is_some_and(|p| p == "release-plz" || p == "dist")
+    });
+    if tooling || job.condition.as_deref().is_some_and(is_release_condition) {
+        return true;
+    }
+    match job.system {
         CiKind::Gitlab => job.events.iter().any(|e| e == "tag"),
-        CiKind::GithubActions => facts
-            .ci
-            .workflows
-            .iter()
-            .find(|w| w.path == job.workflow)
-            .is_some_and(|w| {
-                w.triggers
-                    .iter()
-                    .any(|t| t.covers_tags() || t.event == "release")
-            }),
-    };
-    triggered
-        || job.steps.iter().any(|s| {
-            s.uses
-                .as_ref()
-                .and_then(|(a, _)| a.name())
-                .is_some_and(|n| n == "release-plz/action")
-        })
-        || job.commands().any(|c| {
-            cargo_call(&c.words).is_some_and(|call| call.sub == "dist" || call.sub == "release")
-                || c.words
-                    .first()
-                    .is_some_and(|p| p == "release-plz" || p == "dist")
-        })
+        CiKind::GithubActions => {
+            let Some(workflow) = facts.ci.workflows.iter().find(|w| w.path == job.workflow) else {
+                return false;
+            };
+            let on_release =
+                |t: &&crate::facts::workflows::Trigger| t.covers_tags() || t.event == "release";
+            if !workflow.triggers.iter().any(|t| on_release(&t)) {
+                return false;
+            }
+            let also_ci = workflow.triggers.iter().any(|t| {
+                matches!(t.event.as_str(), "pull_request" | "merge_group")
+                    || (t.event == "push" && (t.tags.is_none() || t.branches.is_some()))
+            });
+            !also_ci || publishes(job)
+        }
+    }
 }
+
+/// An `if:` that holds only for tags or releases.
+fn is_release_condition(condition: &str) -> bool {
+    let c = condition.replace('"', "'");
+    c.contains("refs/tags/")
+        || c.contains("ref_type == 'tag'")
+        || c.contains("event_name == 'release'")
+        || c.contains("github.event.release")
+}
+
+/// Whether the job publishes a release: `cargo publish`, `gh release`, or
+/// a release upload action (not `actions/upload-artifact`, which CI uses
+/// for test logs too).
+fn publishes(job: &ResolvedJob) -> bool {
+    job.commands().any(|c| {
+        cargo_call(&c.words).is_some_and(|call| call.sub == "publish")
+            || c.words
+                .starts_with(&["gh".to_string(), "release".to_string()])
+    }) || job.steps.iter().any(|s| {
+        s.uses
+            .as_ref()
+            .and_then(|(a, _)| a.name())
+            .is_some_and(|n| {
+                n != "actions/upload-artifact" && ARTIFACT_ACTIONS.iter().any(|k| n.starts_with(k))
+            })
+    })
+}
+
+/// Whether what the release jobs publish is crates only (`cargo publish`,
+/// release-plz), with no binaries: crates.io keeps the checksum of every
+/// crate it serves, so artifact checksums are not expected.
+fn crates_only(cmds: &[&Cmd], actions: &[String]) -> bool {
+    let publishes_crates = cmds
+        .iter()
+        .any(|c| cargo_call(&c.words).is_some_and(|call| call.sub == "publish"))
+        || actions
+            .iter()
+            .any(|a| a == "release-plz/action" || a == "katyo/publish-crates");
+    let binaries = cmds.iter().any(|c| {
+        cargo_call(&c.words).is_some_and(|call| BINARY_SUBCOMMANDS.contains(&call.sub))
+            || c.words.first().is_some_and(|p| p == "dist")
+            || c.words.starts_with(&[
+                "gh".to_string(),
+                "release".to_string(),
+                "upload".to_string(),
+            ])
+    }) || actions.iter().any(|a| {
+        a != "release-plz/action"
+            && a != "katyo/publish-crates"
+            && a != "actions/upload-artifact"
+            && ARTIFACT_ACTIONS.iter().any(|k| a.starts_with(k))
+    });
+    publishes_crates && !binaries
+}
+
+/// Cargo subcommands that produce a binary or an installer package (as
+/// opposed to publishing source to a registry).
+const BINARY_SUBCOMMANDS: &[&str] = &[
+    "build",
+    "b",
+    "zigbuild",
+    "dist",
+    "deb",
+    "rpm",
+    "generate-rpm",
+    "wix",
+    "bundle",
+    "auditable",
+    "cbuild",
+];
 
 fn builds_artifacts(cmd: &Cmd) -> bool {
     if let Some(call) = cargo_call(&cmd.words) {
-        return matches!(
-            call.sub,
-            "build"
-                | "b"
-                | "zigbuild"
-                | "dist"
-                | "publish"
-                | "package"
-                | "deb"
-                | "rpm"
-                | "generate-rpm"
-                | "wix"
-                | "bundle"
-                | "auditable"
-                | "release"
-                | "cbuild"
-        );
+        return BINARY_SUBCOMMANDS.contains(&call.sub)
+            || matches!(call.sub, "publish" | "package" | "release");
     }
     let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
     matches!(
@@ -296,6 +372,42 @@ mod tests {
         let o = run(&full);
         assert!(o.findings.is_empty());
         assert_eq!(o.score, 1.0);
+    }
+
+    #[test]
+    fn tag_gated_jobs_and_ci_that_also_runs_on_tags() {
+        // A job gated on tags inside an ordinary CI workflow releases.
+        let o = run(
+            "on:\n  push:\n    branches: [main]\n    tags: ['v*']\n  pull_request:\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: cargo test\n  dist:\n    if: startsWith(github.ref, 'refs/tags/')\n    runs-on: x\n    steps:\n      - run: cargo build --release\n      - uses: actions/attest-build-provenance@v2\n",
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(!o.findings.iter().any(|f| f.key == "no-attestations"));
+        // The same workflow without it is CI that also runs on tags.
+        let o = run(
+            "on:\n  push:\n    branches: [main]\n    tags: ['v*']\n  pull_request:\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: cargo build --release\n      - run: cargo test\n",
+        );
+        assert_eq!(o.findings[0].key, "missing", "{:?}", o.findings);
+    }
+
+    #[test]
+    fn crates_only_publish_needs_no_checksums() {
+        let o = run(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: x\n    steps:\n      - run: cargo publish --locked\n",
+        );
+        assert_eq!(o.status, Status::Pass);
+        assert!(
+            !o.findings.iter().any(|f| f.key == "no-checksums"),
+            "{:?}",
+            o.findings
+        );
+        let o = run(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: x\n    steps:\n      - run: cargo publish --locked\n      - run: cargo build --release\n",
+        );
+        assert!(
+            o.findings.iter().any(|f| f.key == "no-checksums"),
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]

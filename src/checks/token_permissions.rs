@@ -42,6 +42,14 @@ Every workflow has a top-level `permissions:` block that is read-only
   signing and attestations, `security-events` to upload SARIF (CodeQL,
   zizmor, Scorecard), `packages` to push images, and `issues`,
   `pull-requests`, `checks`, `statuses` for bots that are handed the token.
+  A job that calls a local reusable workflow needs what that workflow's
+  jobs need (a remote one is only noted: it gets nothing but what its
+  caller grants). OIDC publishing is recognised from a list kept as data
+  (`OIDC_ACTIONS`, `OIDC_COMMANDS`): crates.io, npm/pnpm/bun `publish`,
+  `uv`/`pdm`/`maturin` publish, JSR, `NuGet/login`, RubyGems, cloud
+  logins, sigstore, attestations. A comment at the end of the scope's line
+  or on the line above (`contents: write  # pushes the docs branch`)
+  says why, and makes the grant a note.
 
 ## Why
 The `GITHUB_TOKEN` of a job that runs a compromised action or an injected
@@ -76,7 +84,7 @@ grant `write` scopes in the jobs that need them, naming why in a comment.
         let mut clean = 0usize;
         for wf in &facts.ci.workflows {
             let before = findings.len();
-            workflow_findings(wf, &mut findings);
+            workflow_findings(facts, wf, &mut findings);
             if !findings[before..]
                 .iter()
                 .any(|f: &Finding| f.severity > Severity::Note)
@@ -89,8 +97,14 @@ grant `write` scopes in the jobs that need them, naming why in a comment.
     }
 }
 
-fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
+fn workflow_findings(facts: &Facts, wf: &GhWorkflow, findings: &mut Vec<Finding>) {
     let path = wf.path.clone();
+    let source: Vec<&str> = facts
+        .texts
+        .get(&wf.path)
+        .and_then(|t| t.text())
+        .map(|t| t.lines().collect())
+        .unwrap_or_default();
     match &wf.permissions {
         None => {
             let unscoped: Vec<&str> = wf
@@ -195,7 +209,9 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
         }
         for scope in p.writes() {
             let key = format!("job-write:{}:{}", job.id, scope.name);
-            let finding = match needs(wf, job, &scope.name) {
+            let why = needs(facts, wf, job, &scope.name, 0)
+                .or_else(|| justification(&source, scope.line));
+            let finding = match why {
                 Some(why) => Finding::note(
                     key,
                     format!("job `{}` has `{}: write`: {why}", job.id, scope.name),
@@ -218,8 +234,99 @@ fn workflow_findings(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Why a job needs `scope: write`, if anything in it does.
-fn needs(wf: &GhWorkflow, job: &Job, scope: &str) -> Option<String> {
+/// The comment saying why a scope is granted: at the end of its line
+/// (`contents: write  # pushes the docs branch`) or on the line above —
+/// what this check's help asks users to write.
+fn justification(source: &[&str], line: usize) -> Option<String> {
+    let own = source.get(line.checked_sub(1)?)?;
+    let trailing = own
+        .split_once(" #")
+        .map(|(_, c)| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    let above = line
+        .checked_sub(2)
+        .and_then(|i| source.get(i))
+        .and_then(|l| l.trim_start().strip_prefix('#'))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    trailing.or(above).map(|c| {
+        let short: String = c.chars().take(80).collect();
+        let more = if short.len() < c.len() { "…" } else { "" };
+        format!("the comment says why (\"{short}{more}\")")
+    })
+}
+
+/// Actions that exchange the job's OIDC token (`id-token: write`) for
+/// credentials: publishing with trusted publishing, cloud logins,
+/// signing and attestations. Prefixes of `owner/repo`.
+const OIDC_ACTIONS: &[&str] = &[
+    "actions/deploy-pages",
+    "actions/attest",
+    "rust-lang/crates-io-auth-action",
+    "aws-actions/configure-aws-credentials",
+    "google-github-actions/auth",
+    "azure/login",
+    "sigstore/",
+    "codecov/codecov-action",
+    "pypa/gh-action-pypi-publish",
+    "slsa-framework/",
+    "nuget/login",
+    "rubygems/configure-rubygems-credentials",
+    "rubygems/release-gem",
+    "hashicorp/vault-action",
+    "docker/login-action",
+    "jsr-io/",
+];
+
+/// Commands that use the job's OIDC token: trusted publishing to crates.io,
+/// npm (`--provenance`, and trusted publishing), PyPI (`uv`, `pdm`,
+/// `maturin`), JSR, signing.
+const OIDC_COMMANDS: &[&str] = &[
+    "cargo publish",
+    "cosign",
+    "ACTIONS_ID_TOKEN_REQUEST",
+    "npm publish",
+    "pnpm publish",
+    "yarn npm publish",
+    "bun publish",
+    "uv publish",
+    "pdm publish",
+    "maturin publish",
+    "maturin upload",
+    "jsr publish",
+    "deno publish",
+    "gh attestation",
+];
+
+/// How deep `uses: ./.github/workflows/x.yml` is followed for what the
+/// called workflow needs.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// Why a job needs `scope: write`, if anything in it does — for a job that
+/// calls a reusable workflow, anything in that workflow's jobs.
+fn needs(facts: &Facts, wf: &GhWorkflow, job: &Job, scope: &str, depth: usize) -> Option<String> {
+    if let Some(uses) = &job.uses {
+        return match ActionRef::parse(&uses.value) {
+            ActionRef::Local(called) if depth < MAX_CALL_DEPTH => {
+                let called_wf = facts.ci.workflows.iter().find(|w| w.path == called)?;
+                called_wf.jobs.iter().find_map(|j| {
+                    let declared = j
+                        .permissions
+                        .as_ref()
+                        .is_some_and(|p| p.writes().iter().any(|w| w.name == scope));
+                    let why = needs(facts, called_wf, j, scope, depth + 1).or_else(|| {
+                        declared.then(|| format!("job `{}` there declares it", j.id))
+                    })?;
+                    Some(format!("it calls {called}, where {why}"))
+                })
+            }
+            ActionRef::Local(_) => None,
+            _ => Some(format!(
+                "it calls the reusable workflow {}, which is granted only what its caller has",
+                uses.value
+            )),
+        };
+    }
     let actions: Vec<String> = job
         .steps
         .iter()
@@ -304,19 +411,7 @@ fn needs(wf: &GhWorkflow, job: &Job, scope: &str) -> Option<String> {
         })
         .or_else(release_trigger),
         "pages" => uses_any(&["actions/deploy-pages", "actions/configure-pages"]),
-        "id-token" => uses_any(&[
-            "actions/deploy-pages",
-            "actions/attest",
-            "rust-lang/crates-io-auth-action",
-            "aws-actions/configure-aws-credentials",
-            "google-github-actions/auth",
-            "azure/login",
-            "sigstore/",
-            "codecov/codecov-action",
-            "pypa/gh-action-pypi-publish",
-            "slsa-framework/",
-        ])
-        .or_else(|| runs_any(&["cosign", "ACTIONS_ID_TOKEN_REQUEST", "cargo publish"])),
+        "id-token" => uses_any(OIDC_ACTIONS).or_else(|| runs_any(OIDC_COMMANDS)),
         "attestations" => uses_any(&["actions/attest"]),
         "security-events" => uses_any(&[
             "github/codeql-action",
@@ -359,6 +454,50 @@ mod tests {
             &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", wf)]),
             &CheckConfig { level: Level::Warn },
         )
+    }
+
+    #[test]
+    fn a_comment_saying_why_and_reusable_workflow_callers() {
+        let wf = "on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    permissions:\n      contents: write # pushes the generated docs\n      # reports coverage status\n      statuses: write\n      issues: write\n    steps:\n      - run: ./ci/docs.sh\n";
+        let o = run(wf);
+        let by_key = |k: &str| o.findings.iter().find(|f| f.key == k).unwrap();
+        assert_eq!(by_key("job-write:a:contents").severity, Severity::Note);
+        assert!(
+            by_key("job-write:a:contents")
+                .message
+                .contains("pushes the generated docs")
+        );
+        assert_eq!(by_key("job-write:a:statuses").severity, Severity::Note);
+        assert_eq!(by_key("job-write:a:issues").severity, Severity::Warning);
+
+        let caller = "on: push\npermissions:\n  contents: read\njobs:\n  release:\n    permissions:\n      id-token: write\n      contents: write\n      pull-requests: write\n    uses: ./.github/workflows/publish.yml\n";
+        let called = "on: workflow_call\njobs:\n  npm:\n    runs-on: x\n    steps:\n      - run: npm publish --provenance --access public\n      - uses: softprops/action-gh-release@v2\n";
+        let facts = Facts::in_memory(
+            vec![],
+            &[
+                (".github/workflows/ci.yml", caller),
+                (".github/workflows/publish.yml", called),
+            ],
+        );
+        let o = TokenPermissions.run(&facts, &CheckConfig { level: Level::Warn });
+        let by_key = |k: &str| o.findings.iter().find(|f| f.key == k).unwrap();
+        assert_eq!(
+            by_key("job-write:release:id-token").severity,
+            Severity::Note
+        );
+        assert!(
+            by_key("job-write:release:id-token")
+                .message
+                .contains("it calls .github/workflows/publish.yml, where it runs `npm publish`")
+        );
+        assert_eq!(
+            by_key("job-write:release:contents").severity,
+            Severity::Note
+        );
+        assert_eq!(
+            by_key("job-write:release:pull-requests").severity,
+            Severity::Warning
+        );
     }
 
     #[test]

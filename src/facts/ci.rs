@@ -16,6 +16,7 @@ use super::gha::{self, ActionRef, Context, GhWorkflow, Input, Job, LocalAction, 
 use super::recipes;
 use super::shell::{self, Joiner};
 use super::workflows::{CiKind, Workflow};
+use super::xtask;
 use super::yaml::{self, Node, Value, YamlError};
 
 /// A runner operating system.
@@ -114,6 +115,9 @@ pub struct ResolvedJob {
     /// A reusable workflow in another repository that this job calls; what
     /// it runs is not visible.
     pub remote_call: Option<String>,
+    /// The job's `if:` (a reusable workflow's jobs: theirs, or the
+    /// caller's when they have none).
+    pub condition: Option<String>,
 }
 
 impl ResolvedJob {
@@ -322,6 +326,7 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
     let mut jobs = Vec::new();
     {
         let resolver = Resolver {
+            texts,
             workflows: &ci.workflows,
             actions: &ci.actions,
             budget: std::cell::Cell::new(MAX_RESOLVED),
@@ -478,6 +483,8 @@ const MAX_RESOLVED: usize = 20_000;
 const MAX_RESOLVED_TOTAL: usize = 200_000;
 
 struct Resolver<'a> {
+    /// The CI files' text, for what the YAML model drops (comments).
+    texts: &'a BTreeMap<String, TextFile>,
     workflows: &'a [GhWorkflow],
     actions: &'a [LocalAction],
     /// Jobs and steps that may still be resolved for this workflow.
@@ -548,6 +555,21 @@ impl Resolver<'_> {
         ));
         true
     }
+    /// The toolchain a `# 1.85.0` (or `# stable`) comment ends line `line`
+    /// of `path` with.
+    fn version_comment(&self, path: &str, line: usize) -> Option<String> {
+        let text = self.texts.get(path)?.text()?;
+        let source_line = text.lines().nth(line.checked_sub(1)?)?;
+        let comment = source_line.rsplit_once(" #")?.1.trim();
+        let word = comment.split_whitespace().next()?;
+        let word = word.trim_start_matches('v');
+        let is_version = word.starts_with("1.")
+            && word
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        (is_version || matches!(word, "stable" | "beta" | "nightly")).then(|| word.to_string())
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn job(
         &self,
@@ -633,6 +655,7 @@ impl Resolver<'_> {
                 unknown_runners: Vec::new(),
                 steps: Vec::new(),
                 remote_call: Some(uses.value.clone()),
+                condition: job.condition.clone(),
             });
             return;
         }
@@ -695,6 +718,7 @@ impl Resolver<'_> {
             unknown_runners: unknown,
             steps,
             remote_call: None,
+            condition: job.condition.clone(),
         });
     }
 
@@ -761,43 +785,64 @@ impl Resolver<'_> {
         if let Some(run) = &step.run {
             let mut dir = cwd.clone();
             for logical in run.logical_lines() {
-                for command in logical.commands {
-                    if command.words.iter().any(|w| w.contains("${{")) {
-                        for (inputs, combo) in scope.contexts.iter().skip(1) {
-                            let other = Context {
-                                combo,
-                                envs: &step_envs,
-                                inputs,
-                            };
-                            let words: Vec<String> =
-                                command.words.iter().map(|w| other.substitute(w)).collect();
-                            resolved.toolchains.extend(command_toolchain(&words, &env));
+                // GitHub substitutes `${{ }}` into the script's text before
+                // the shell reads it, so a value with spaces
+                // (`cargo ${{ matrix.cmd }}` with `cmd: fmt -- --check`) is
+                // several words. A line built from the matrix is a different
+                // command in each combination: every distinct one runs.
+                let mut variants = vec![(cx.substitute(&logical.text), None)];
+                if logical.text.contains("${{") {
+                    for (inputs, combo) in scope.contexts.iter().skip(1) {
+                        let other = Context {
+                            combo,
+                            envs: &step_envs,
+                            inputs,
+                        };
+                        let text = other.substitute(&logical.text);
+                        if !variants.iter().any(|(t, _)| *t == text) {
+                            variants.push((text, None));
                         }
                     }
-                    let words: Vec<String> =
-                        command.words.iter().map(|w| cx.substitute(w)).collect();
-                    if let Some(written) = github_env_write(&words) {
-                        state.written_env.push(written);
+                    for variant in &mut variants {
+                        variant.1 = Some(shell::split_commands(&variant.0));
                     }
-                    if words.first().is_some_and(|w| w == "cd" || w == "pushd")
-                        && let Some(target) = words.get(1).filter(|t| is_relative_dir(t))
-                    {
-                        dir = files::join(&dir, target);
-                    }
-                    let mut cmd_env = env.clone();
-                    cmd_env.extend(command.env.iter().cloned());
-                    resolved.commands.push(Cmd {
-                        path: state.path.clone(),
-                        line: logical.line,
-                        words,
-                        env: cmd_env,
-                        text: cx.substitute(&logical.text),
-                        joiner: command.joiner,
-                        via: None,
-                        cwd: dir.clone(),
-                        followed: false,
-                    });
                 }
+                let mut variant_dir = dir.clone();
+                for (index, (text, split)) in variants.into_iter().enumerate() {
+                    let commands = split.unwrap_or_else(|| logical.commands.clone());
+                    // `cd` moves the directory once, in the first variant.
+                    let mut here = dir.clone();
+                    for command in commands {
+                        let words = command.words;
+                        if index == 0
+                            && let Some(written) = github_env_write(&words)
+                        {
+                            state.written_env.push(written);
+                        }
+                        if words.first().is_some_and(|w| w == "cd" || w == "pushd")
+                            && let Some(target) = words.get(1).filter(|t| is_relative_dir(t))
+                        {
+                            here = files::join(&here, target);
+                        }
+                        let mut cmd_env = env.clone();
+                        cmd_env.extend(command.env.iter().cloned());
+                        resolved.commands.push(Cmd {
+                            path: state.path.clone(),
+                            line: logical.line,
+                            words,
+                            env: cmd_env,
+                            text: text.clone(),
+                            joiner: command.joiner,
+                            via: None,
+                            cwd: here.clone(),
+                            followed: false,
+                        });
+                    }
+                    if index == 0 {
+                        variant_dir = here;
+                    }
+                }
+                dir = variant_dir;
             }
             for cmd in &resolved.commands {
                 resolved
@@ -835,6 +880,15 @@ impl Resolver<'_> {
         let name = action.name().unwrap_or_default();
         let (synthetic, toolchains, written) = known_action(&name, &action, &with, &all_values);
         resolved.toolchains.extend(toolchains);
+        // `dtolnay/rust-toolchain@<sha> # 1.85.0`: pinned by commit, the
+        // toolchain named by the version comment (the ref is the version).
+        if name == "dtolnay/rust-toolchain"
+            && step.input("toolchain").is_none()
+            && action.git_ref().is_some_and(gha::is_commit_sha)
+            && let Some(version) = self.version_comment(&state.path, uses.line)
+        {
+            resolved.toolchains.push(version);
+        }
         dedup(&mut resolved.toolchains);
         state.written_env.extend(written);
         for words in synthetic {
@@ -1108,6 +1162,33 @@ pub fn is_cargo_program(program: &str) -> bool {
 /// Follows `make`, `just` and local scripts into what they run; the
 /// command itself is kept.
 fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<Cmd>) {
+    if depth < MAX_DEPTH
+        && is_cargo_program(cmd.words.first().map_or("", String::as_str))
+        && let Some(task) = xtask::task_of(&cmd.words).map(str::to_string)
+    {
+        let found = follow_xtask(&task, sources);
+        cmd.followed = !found.is_empty();
+        let via = format!("cargo xtask {task}");
+        let env = cmd.env.clone();
+        out.push(cmd);
+        for inv in found {
+            let mut inner_env = env.clone();
+            inner_env.extend(inv.env);
+            let inner = Cmd {
+                path: inv.path,
+                line: inv.line,
+                text: inv.words.join(" "),
+                words: inv.words,
+                env: inner_env,
+                joiner: Joiner::Start,
+                via: Some(via.clone()),
+                cwd: String::new(),
+                followed: false,
+            };
+            expand(inner, sources, depth + 1, out);
+        }
+        return;
+    }
     let followed = if depth < MAX_DEPTH {
         follow(&cmd, sources)
     } else {
@@ -1137,6 +1218,40 @@ fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<C
             }
         }
     }
+}
+
+/// Rust source files an xtask crate may hold, at most.
+const MAX_XTASK_FILES: usize = 300;
+
+/// What `cargo xtask TASK` runs, read from the xtask crate's sources.
+fn follow_xtask(task: &str, sources: &mut Sources<'_>) -> Vec<xtask::Invocation> {
+    let config = sources
+        .get(".cargo/config.toml")
+        .or_else(|| sources.get(".cargo/config"));
+    let Some(dir) = xtask::crate_dirs(config.as_deref())
+        .into_iter()
+        .find(|d| sources.exists(&files::join(d, "Cargo.toml")))
+    else {
+        return Vec::new();
+    };
+    let paths: Vec<String> = sources
+        .files
+        .under(&dir)
+        .map(|e| e.path.clone())
+        .filter(|p| p.ends_with(".rs") && !is_test_source(p))
+        .take(MAX_XTASK_FILES)
+        .collect();
+    let texts: Vec<(String, String)> = paths
+        .into_iter()
+        .filter_map(|p| sources.get(&p).map(|t| (p, t)))
+        .collect();
+    xtask::invocations(task, &texts)
+}
+
+/// Test and bench sources of a crate, which `cargo xtask` does not run.
+fn is_test_source(path: &str) -> bool {
+    path.split('/')
+        .any(|part| part == "tests" || part == "benches" || part == "target")
 }
 
 /// The recipe lines `tool` (make, just) runs for `goals`: from `file`, or
@@ -1391,6 +1506,7 @@ fn gitlab_jobs(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>)
             unknown_runners: Vec::new(),
             steps,
             remote_call: None,
+            condition: None,
         });
     }
 }

@@ -20,6 +20,7 @@ pub mod sources;
 pub mod toolchain;
 pub mod workflows;
 pub mod workspace;
+pub mod xtask;
 pub mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
