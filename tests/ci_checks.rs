@@ -230,7 +230,23 @@ fn install_pinning_lines() {
             at("warning", p, 11),
             at("error", p, 13),
             at("warning", p, 19),
+            at("warning", p, 23),
+            at("warning", p, 24),
+            at("warning", p, 25),
+            at("warning", p, 25),
         ]
+    );
+    let messages: Vec<&str> = check(&r, "install-pinning")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(
+            &"`cargo-minimal-versions` in `cargo install cargo-hack cargo-minimal-versions` is not pinned: no `--locked`, no version"
+        ),
+        "{messages:?}"
     );
 }
 
@@ -532,4 +548,47 @@ fn msrv_by_sha_pin_comment_and_read_at_run_time() {
             None => assert_ne!(status(&r, "ci-msrv"), "pass", "{steps}"),
         }
     }
+}
+
+/// Steps inside a `parallel:` block are read like other steps: their
+/// commands count, their actions are pinned or not, their scripts are
+/// scanned for injection; a block-scalar `uses: |` is shown trimmed.
+#[test]
+fn parallel_step_blocks_are_steps() {
+    let dir = case("parallel-steps");
+    let r = report(dir.path(), &[]);
+    let wf = ".github/workflows/ci.yml".to_string();
+    assert_eq!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
+    assert!(
+        note(&r, "ci-tests").contains("ci.yml:13"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+    let pins = &check(&r, "pinned-actions")["findings"];
+    assert!(
+        pins.as_array().unwrap().iter().any(|f| f["line"] == 16
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("`Swatinem/rust-cache@v2`")),
+        "{pins}"
+    );
+    assert!(located(&r, "dangerous-workflow").contains(&("error".to_string(), wf, 18)));
+}
+
+/// An `issue_comment` workflow that checks out `refs/pull/N/head` runs a
+/// stranger's code with a write token, as `pull_request_target` does; the
+/// whole event expanded into a script is an injection.
+#[test]
+fn comment_triggered_checkout_and_whole_event_injection() {
+    let dir = case("comment-checkout");
+    let r = report(dir.path(), &[]);
+    let wf = ".github/workflows/bench.yml".to_string();
+    let found = located(&r, "dangerous-workflow");
+    assert!(
+        found.contains(&("error".to_string(), wf.clone(), 14)),
+        "{found:?}"
+    );
+    assert!(found.contains(&("error".to_string(), wf, 16)), "{found:?}");
+    assert_eq!(status(&r, "dangerous-workflow"), "fail");
 }

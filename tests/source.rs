@@ -299,3 +299,60 @@ fn tls_switches_in_opt_in_functions_are_warnings() {
     let message = tls["findings"][0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("insecure_skip_verify"), "{message}");
 }
+
+/// Shapes that are not crate references or unfinished code: rstest's named
+/// cases, macro fragment specifiers, a name brought in by a glob import,
+/// a `todo!` its docs say is never called, and debug-build-only `dbg!`.
+#[test]
+fn test_and_placeholder_shapes_that_are_not_findings() {
+    let dir = fixture("good");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("preds/src")).unwrap();
+    std::fs::write(
+        root.join("preds/Cargo.toml"),
+        "[package]\nname = \"preds\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("preds/src/lib.rs"),
+        "pub mod prelude {\n    pub mod predicate {\n        pub fn yes() -> bool {\n            true\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[dev-dependencies]\npreds = {{ path = \"preds\" }}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("tests/shapes.rs"),
+        r#"use preds::prelude::*;
+
+macro_rules! call {
+    ($m:ident::$f:ident) => {
+        $m::$f()
+    };
+}
+
+#[preds::case_table]
+#[case::empty("")]
+#[case::one("a")]
+fn cases(input: &str) {
+    assert!(predicate::yes() || input.is_empty());
+    assert!(call!(predicate::yes));
+}
+"#,
+    )
+    .unwrap();
+    let main = root.join("src/main.rs");
+    let mut text = std::fs::read_to_string(&main).unwrap();
+    text.push_str(
+        "\ntrait Visitor {\n    fn visit_map(&self);\n}\n\nstruct V;\n\nimpl Visitor for V {\n    /// Never called: this format has no maps.\n    fn visit_map(&self) {\n        unimplemented!()\n    }\n}\n\n#[cfg(debug_assertions)]\nfn dump(x: u8) {\n    dbg!(x);\n}\n",
+    );
+    std::fs::write(&main, text).unwrap();
+    let (_, r) = run_json(root, &[]);
+    for id in ["undeclared-test-deps", "unfinished-code"] {
+        assert_eq!(check(&r, id)["status"], "pass", "{id}: {:#}", check(&r, id));
+    }
+}

@@ -8,8 +8,8 @@ use semver::Version;
 
 use super::support::{files_named, headings};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
-use crate::facts::Facts;
 use crate::facts::workspace::Member;
+use crate::facts::{Facts, files};
 use crate::util::regex;
 
 /// See [`Check::docs`].
@@ -165,6 +165,16 @@ changelog that says near its top that the release notes moved ("see GitHub
 Releases", "this file is no longer maintained", a bare link to the releases
 page) passes with a note instead.
 
+Without one at the root, a changelog in `docs/`, `doc/` or `.github/`
+counts, and so does a directory of one file per release (`changelog/`,
+`changes/`, `release-notes/`, `news/`, up to three levels deep, such as
+`docs/src/changelog/`): a version in a file's name (`0.27.0.md`) or in a
+heading inside its files is an entry, `unreleased.md` the Unreleased
+section. Directories under `vendor/`, `third_party/`, `tests/` or
+`fixtures/` are someone else's, and so are members under `vendor/` or
+`third_party/` (a vendored crate's changelog lists its upstream's
+releases): they are listed as not checked.
+
 In a workspace, a member with its own changelog in its directory is checked
 against it; the others are checked against the root changelog. Publishable
 members are checked (all members when none is publishable).
@@ -256,7 +266,12 @@ pub(super) fn targets<'a>(
 ) -> (Vec<(&'a Member, String)>, Vec<String>) {
     let mut targets = Vec::new();
     let mut rest: Vec<&Member> = Vec::new();
+    let mut unchecked = Vec::new();
     for m in candidates {
+        if crate::facts::is_vendored_dir(&m.dir) {
+            unchecked.push(format!("{} {} (vendored)", m.name, m.version));
+            continue;
+        }
         match (!m.dir.is_empty())
             .then(|| find_changelog(facts, &m.dir))
             .flatten()
@@ -265,8 +280,7 @@ pub(super) fn targets<'a>(
             None => rest.push(m),
         }
     }
-    let mut unchecked = Vec::new();
-    if let Some(root_changelog) = find_changelog(facts, "") {
+    if let Some(root_changelog) = root_changelog(facts) {
         let owner = rest.iter().find(|m| m.dir.is_empty()).copied().or_else(|| {
             rest.iter().copied().max_by(|a, b| {
                 match (Version::parse(&a.version), Version::parse(&b.version)) {
@@ -306,6 +320,65 @@ fn moved_elsewhere(text: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The repository's changelog: a file at the root, else one in `docs/`,
+/// `doc/` or `.github/`, else a directory of per-release files
+/// (`changelog/0.27.0.md`; the shallowest, then the first by name).
+pub(super) fn root_changelog(facts: &Facts) -> Option<String> {
+    ["", "docs", "doc", ".github"]
+        .iter()
+        .find_map(|dir| find_changelog(facts, dir))
+        .or_else(|| {
+            let mut dirs: Vec<&str> = facts
+                .files
+                .iter()
+                .map(|e| files::parent_dir(&e.path))
+                .filter(|d| crate::facts::is_changelog_dir(d))
+                .collect();
+            dirs.sort_by_key(|d| (d.matches('/').count(), *d));
+            dirs.first().map(|d| format!("{d}/"))
+        })
+}
+
+/// Whether a changelog found by [`root_changelog`] is a directory of
+/// per-release files (its path ends with `/`).
+pub fn is_dir_changelog(path: &str) -> bool {
+    path.ends_with('/')
+}
+
+/// The entries of a changelog directory: a version in a file's name
+/// (`0.27.0.md`, `v1.2.3.md`) is a release, `unreleased.md` is the
+/// Unreleased section, and the headings inside the files count too.
+fn dir_entries(facts: &Facts, dir: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for e in facts.files.in_dir(dir.trim_end_matches('/')) {
+        let name = files::file_name(&e.path);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        if stem.to_ascii_lowercase().contains("unreleased") {
+            out.push(Entry {
+                line: 1,
+                level: 1,
+                version: None,
+                released: false,
+                heading: name.to_string(),
+                prefix: String::new(),
+            });
+        } else if let Some(version) = version_in(stem) {
+            out.push(Entry {
+                line: 1,
+                level: 1,
+                released: !NOT_RELEASED.is_match(stem),
+                version: Some(version),
+                heading: name.to_string(),
+                prefix: String::new(),
+            });
+        }
+        if let Some(text) = facts.text(&e.path).and_then(|t| t.text()) {
+            out.extend(entries(text));
+        }
+    }
+    out
+}
+
 pub(super) fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
     let mut found = files_named(facts, dir, CHANGELOG_STEMS);
     // Prefer CHANGELOG over the other names, and Markdown over the rest.
@@ -322,6 +395,19 @@ pub(super) fn find_changelog(facts: &Facts, dir: &str) -> Option<String> {
 
 fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Finding>) {
     let who = &member.name;
+    if is_dir_changelog(path) {
+        if let Ok(version) = Version::parse(&member.version) {
+            judge(
+                facts,
+                member,
+                path,
+                &version,
+                dir_entries(facts, path),
+                findings,
+            );
+        }
+        return;
+    }
     let text = match facts.text(path).map(|t| &t.content) {
         Some(Ok(t)) => t,
         Some(Err(problem)) => {
@@ -357,7 +443,26 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
         );
         return;
     }
-    let first_line = entries.first().map(|e| e.line).unwrap_or(1);
+    judge(facts, member, path, &version, entries, findings);
+}
+
+/// The verdict on a changelog's `entries` for `member` at `version` (which
+/// is not among them).
+fn judge(
+    facts: &Facts,
+    member: &Member,
+    path: &str,
+    version: &Version,
+    entries: Vec<Entry>,
+    findings: &mut Vec<Finding>,
+) {
+    let who = &member.name;
+    if entries.iter().any(|e| e.version.as_ref() == Some(version)) {
+        return;
+    }
+    // Lines of a directory's entries are in different files: none is given.
+    let dir = is_dir_changelog(path);
+    let first_line = (!dir).then(|| entries.first().map_or(1, |e| e.line));
     let unreleased = entries.iter().find(|e| e.version.is_none());
     if let Some(u) = unreleased {
         match &facts.git {
@@ -367,7 +472,7 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
                         format!("{who}:tagged-unreleased:{version}"),
                         format!("{version} is tagged in git but {path} only has it under Unreleased"),
                     )
-                    .at(path, Some(u.line))
+                    .at(path, (!dir).then_some(u.line))
                     .help(format!("rename the Unreleased section to `## [{version}] - <date>` and open a new Unreleased above it")),
                 );
             }
@@ -377,14 +482,14 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
                     format!("{who}:unreleased-unverified:{version}"),
                     format!("{version} is taken to be the Unreleased section of {path}; without git its tag could not be checked"),
                 )
-                .at(path, Some(u.line)),
+                .at(path, (!dir).then_some(u.line)),
             ),
         }
         return;
     }
     let newest = entries.iter().filter_map(|e| e.version.as_ref()).max();
     let finding = match newest {
-        Some(newest) if newest < &version => Finding::error(
+        Some(newest) if newest < version => Finding::error(
             format!("{who}:stale:{version}"),
             format!("{path} is stale: its newest entry is {newest} but `{who}` is at {version}"),
         ),
@@ -399,7 +504,7 @@ fn check_one(facts: &Facts, member: &Member, path: &str, findings: &mut Vec<Find
     };
     findings.push(
         finding
-            .at(path, Some(first_line))
+            .at(path, first_line)
             .help(format!("add `## [{version}] - YYYY-MM-DD` with the changes, or an `## [Unreleased]` section before tagging")),
     );
 }
@@ -557,6 +662,64 @@ mod tests {
             o.findings[0].path.as_deref(),
             Some("crates/globset/CHANGELOG.md")
         );
+    }
+
+    #[test]
+    fn a_directory_of_release_files_is_a_changelog() {
+        let files = [
+            ("Cargo.toml", "[package]\nname = \"a\"\n"),
+            ("docs/src/changelog/0.1.0.md", "Fixed things.\n"),
+            ("docs/src/changelog/v0.2.0.md", "Added things.\n"),
+            ("docs/src/changelog/README.md", "# 0.3.0-beta.1\n"),
+            ("vendor/other/changelog/9.0.0.md", "\n"),
+        ];
+        let outcome = |version: &str| {
+            let facts = Facts::in_memory(vec![member(version)], &files);
+            Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+        };
+        assert_eq!(outcome("0.2.0").status, Status::Pass);
+        assert_eq!(outcome("0.3.0-beta.1").status, Status::Pass);
+        let stale = outcome("0.4.0");
+        assert_eq!(stale.status, Status::Fail);
+        assert_eq!(
+            stale.findings[0].path.as_deref(),
+            Some("docs/src/changelog/")
+        );
+        assert!(
+            stale.findings[0]
+                .message
+                .contains("newest entry is 0.3.0-beta.1")
+        );
+    }
+
+    #[test]
+    fn a_vendored_members_changelog_is_its_upstreams() {
+        let facts = Facts::in_memory(
+            vec![member("1.0.0"), Member::named("foo", "3.0.0", "vendor/foo")],
+            &[
+                ("CHANGELOG.md", "## 1.0.0\n"),
+                ("vendor/foo/Cargo.toml", "[package]\nname = \"foo\"\n"),
+                ("vendor/foo/CHANGELOG.md", "## 2.0.0\n"),
+            ],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            o.note
+                .as_deref()
+                .unwrap_or("")
+                .contains("foo 3.0.0 (vendored)")
+        );
+    }
+
+    #[test]
+    fn a_changelog_in_docs_counts() {
+        let facts = Facts::in_memory(
+            vec![member("1.0.0")],
+            &[("docs/CHANGELOG.md", "## 1.0.0\n")],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass);
     }
 
     #[test]

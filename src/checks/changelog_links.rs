@@ -98,7 +98,8 @@ and after each release move `[Unreleased]` to compare the new tag with
         let mut seen = BTreeSet::new();
         let targets: Vec<(&Member, String)> = targets
             .into_iter()
-            .filter(|(_, p)| seen.insert(p.clone()))
+            // A directory of per-release files has no version links.
+            .filter(|(_, p)| !changelog::is_dir_changelog(p) && seen.insert(p.clone()))
             .collect();
         if targets.is_empty() {
             // Links are optional in a changelog, and a missing changelog is

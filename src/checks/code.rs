@@ -252,18 +252,37 @@ const SUPPORT_WORDS: &[&str] = &[
     "xtask", "test", "tests", "testing", "bench", "benches", "fuzz", "example", "examples",
 ];
 
+/// Words naming developer tooling when the member is not published
+/// (`publish = false` in `tools/…`, `codegen`, `dev-scripts`): an
+/// unpublished service is still a product, an unpublished generator is not.
+const DEV_TOOL_WORDS: &[&str] = &[
+    "tools",
+    "tool",
+    "tooling",
+    "devtools",
+    "dev",
+    "scripts",
+    "script",
+    "codegen",
+    "generator",
+    "ci",
+    "lint",
+    "linter",
+    "bump",
+];
+
 /// Members that support the project rather than ship as a product:
 /// `xtask`, test-support crates (`test_utils`, `tests-integration`),
 /// benchmark and example crates, cargo-fuzz crates — by a word of the name
-/// (split at `-`/`_`), a directory (`examples/…`, `crates/tests/…`), or
-/// `package.metadata.cargo-fuzz`.
+/// (split at `-`/`_`), a directory (`examples/…`, `crates/tests/…`),
+/// `package.metadata.cargo-fuzz`, or unpublished developer tooling (see
+/// [`DEV_TOOL_WORDS`]).
 pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
-    let named = member
-        .name
-        .split(['-', '_'])
-        .any(|w| SUPPORT_WORDS.contains(&w));
-    let placed = member.dir.split('/').any(|d| SUPPORT_WORDS.contains(&d));
-    if named || placed {
+    let words = |list: &[&str]| {
+        member.name.split(['-', '_']).any(|w| list.contains(&w))
+            || member.dir.split('/').any(|d| list.contains(&d))
+    };
+    if words(SUPPORT_WORDS) || (!member.publish && words(DEV_TOOL_WORDS)) {
         return true;
     }
     facts

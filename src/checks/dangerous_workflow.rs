@@ -28,6 +28,7 @@ static UNTRUSTED: LazyLock<Regex> = LazyLock::new(|| {
       | github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)\b
       | github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name)))\b
       | github\.event\.workflow_run\.pull_requests\b.*\.head\.ref\b
+      | (?i:tojson)\(\s*github(\.event(\.(issue|pull_request|comment|review|review_comment|discussion|discussion_comment|head_commit|commits|pages|workflow_run))?)?\s*\)
     ",
     )
 });
@@ -35,7 +36,7 @@ static UNTRUSTED: LazyLock<Regex> = LazyLock::new(|| {
 /// Refs that name the pull request's own (untrusted) code.
 static UNTRUSTED_REF: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"github\.event\.pull_request\.head\.(sha|ref|repo\.full_name)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|refs/pull/|github\.event\.(number|pull_request\.number)",
+        r"github\.event\.pull_request\.head\.(sha|ref|repo\.full_name)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|refs/pull/|github\.event\.(number|pull_request\.number|issue\.number)",
     )
 });
 
@@ -59,19 +60,23 @@ impl Check for DangerousWorkflow {
     }
     fn docs(&self) -> &'static str {
         r#"## What it checks
-- **Untrusted checkout.** A workflow triggered by `pull_request_target` or
-  `workflow_run` runs with a write token and secrets. Checking out the
-  pull request's code there (`actions/checkout` with `ref: ${{
-  github.event.pull_request.head.sha }}`, `github.head_ref`,
-  `refs/pull/…`, `workflow_run.head_sha`; `git checkout`/`gh pr checkout`
-  of the same) lets anyone who opens a pull request run code with that
-  token: an error. The trigger without such a checkout is noted.
+- **Untrusted checkout.** A workflow triggered by `pull_request_target`,
+  `workflow_run` or `issue_comment` runs with a write token and secrets.
+  Checking out the pull request's code there (`actions/checkout` with
+  `ref: ${{ github.event.pull_request.head.sha }}`, `github.head_ref`,
+  `refs/pull/…` — also `refs/pull/${{ github.event.issue.number }}/head`
+  from a comment —, `workflow_run.head_sha`; `git checkout`/`gh pr
+  checkout` of the same) lets anyone who opens a pull request run code
+  with that token: an error. `pull_request_target` and `workflow_run`
+  without such a checkout are noted.
 - **Script injection.** `${{ … }}` is pasted into a `run:` script (or an
   `actions/github-script` `script:`) before the shell sees it. When the
   expression is text an outsider chooses — `github.event.issue.title`,
   `….pull_request.body`, `….comment.body`, `github.head_ref`, commit
-  messages and author names, `workflow_run.head_branch` — or an `env.X`
-  set from one, it is a command injection: an error at the exact line.
+  messages and author names, `workflow_run.head_branch`, the whole event
+  as `toJSON(github.event)` — or an `env.X` set from one, it is a command
+  injection: an error at the exact line. Steps inside a `parallel:` block
+  are read like the others.
 - **Persisted credentials uploaded.** A job that checks out without
   `persist-credentials: false` and then uploads the checkout directory
   (`actions/upload-artifact` with `path: .`) publishes the token in
@@ -136,11 +141,9 @@ variable (`"$TITLE"`) instead of expanding `${{ }}` in the script.
 }
 
 fn privileged_checkout(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
-    let Some(trigger) = wf
-        .triggers
-        .iter()
-        .find(|t| t.event == "pull_request_target" || t.event == "workflow_run")
-    else {
+    let Some(trigger) = wf.triggers.iter().find(|t| {
+        t.event == "pull_request_target" || t.event == "workflow_run" || t.event == "issue_comment"
+    }) else {
         return;
     };
     let mut found = false;
@@ -183,12 +186,14 @@ fn privileged_checkout(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
                         ),
                     )
                     .at(wf.path.clone(), Some(line))
-                    .help("use `on: pull_request` for code from forks; keep `pull_request_target` to steps that never run that code"),
+                    .help("use `on: pull_request` for code from forks; keep privileged triggers (`pull_request_target`, `workflow_run`, `issue_comment`) to steps that never run that code"),
                 );
             }
         }
     }
-    if !found {
+    // Every `issue_comment` workflow holds a write token; only one that
+    // fetches a pull request's code is worth a word.
+    if !found && trigger.event != "issue_comment" {
         findings.push(
             Finding::note(
                 format!("privileged-trigger:{}", trigger.event),

@@ -319,6 +319,7 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
     } else {
         crates.iter().map(|s| s.to_string()).collect()
     };
+    let several = names.len() > 1;
     for krate in names {
         let mut missing = Vec::new();
         if !locked {
@@ -341,11 +342,20 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
             out.push(
                 Finding::warning(
                     format!("cargo-install:{shown}"),
-                    format!(
-                        "`cargo install {}` is not pinned: {}",
-                        args.join(" "),
-                        missing.join(", ")
-                    ),
+                    if several {
+                        // One finding per crate: say which one.
+                        format!(
+                            "`{shown}` in `cargo install {}` is not pinned: {}",
+                            args.join(" "),
+                            missing.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "`cargo install {}` is not pinned: {}",
+                            args.join(" "),
+                            missing.join(", ")
+                        )
+                    },
                 )
                 .help(format!(
                     "pin it: `cargo install --locked {}@<version>`",

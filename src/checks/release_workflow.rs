@@ -239,7 +239,16 @@ fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
                 .first()
                 .is_some_and(|p| p == "release-plz" || p == "dist")
     });
-    if tooling || job.condition.as_deref().is_some_and(is_release_condition) {
+    // A step gated on tags in an ordinary CI job (`if: startsWith(github.ref,
+    // 'refs/tags/')` on the publish step) makes that job a release job.
+    let tag_gated_step = job
+        .steps
+        .iter()
+        .any(|s| s.condition.as_deref().is_some_and(is_release_condition));
+    if tooling
+        || job.condition.as_deref().is_some_and(is_release_condition)
+        || (tag_gated_step && publishes(job))
+    {
         return true;
     }
     match job.system {

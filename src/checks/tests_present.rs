@@ -82,6 +82,38 @@ pub fn counts(facts: &Facts, index: usize) -> Counts {
 /// (test suites) to the members they depend on.
 pub fn all_counts(facts: &Facts) -> Vec<Counts> {
     let mut all: Vec<Counts> = (0..facts.members.len()).map(|i| counts(facts, i)).collect();
+    // `tests/by-util/test_ls.rs` in a crate that depends on `uu_ls`: one
+    // test file per member it exercises (coreutils' layout).
+    for (j, tester) in facts.members.iter().enumerate() {
+        let uses = code::declared_names(facts, tester);
+        for f in facts.sources.member_files(j) {
+            if f.role != TargetKind::Test || f.scan.test_fns == 0 {
+                continue;
+            }
+            let stem = f.path.rsplit('/').next().unwrap_or("");
+            let Some(name) = stem
+                .strip_suffix(".rs")
+                .and_then(|s| s.strip_prefix("test_"))
+            else {
+                continue;
+            };
+            let tested = facts.members.iter().enumerate().position(|(i, m)| {
+                let lib = facts
+                    .sources
+                    .members
+                    .get(i)
+                    .and_then(|s| s.lib_name.as_ref());
+                i != j
+                    && lib.is_some_and(|lib| uses.contains(lib))
+                    && code::ident(&m.name)
+                        .strip_suffix(&code::ident(name))
+                        .is_some_and(|p| p.is_empty() || p.ends_with('_'))
+            });
+            if let Some(i) = tested {
+                all[i].external += f.scan.test_fns;
+            }
+        }
+    }
     for (j, tester) in facts.members.iter().enumerate() {
         let own = all[j].unit + all[j].integration;
         if tester.publish || own == 0 {
@@ -130,7 +162,9 @@ Counts, for each workspace member, without compiling:
 against the lines of non-test code (lines with code, outside `#[cfg(test)]`
 items, tests, benches and examples). Tests in an unpublished member (a
 `test_suite` or `tests-integration` crate) count for every member it
-depends on. Members with fewer than 50 lines of non-test code (facades
+depends on, and a test file named after a member the crate depends on
+(`tests/by-util/test_ls.rs` beside a dependency `uu_ls`) counts for that
+member too. Members with fewer than 50 lines of non-test code (facades
 that re-export) are left out, and so are support members: `xtask`,
 test-support, benchmark, example and fuzz crates (a name word or directory
 such as `test_utils`, `tests-integration`, `bench`, `examples/…`,
@@ -333,6 +367,42 @@ mod tests {
         assert_eq!((all[0].external, all[0].total()), (1, 1));
         let o = TestsPresent.run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn test_files_named_after_a_dependency_member_count_for_it() {
+        // coreutils: `tests/by-util/test_ls.rs` in the root package tests
+        // the `uu_ls` member.
+        let lib = "pub fn f() {}\n".repeat(100);
+        let facts = Facts::in_memory(
+            vec![
+                Member::named("coreutils", "0.1.0", ""),
+                Member::named("uu_ls", "0.1.0", "src/uu/ls"),
+                Member::named("uu_cat", "0.1.0", "src/uu/cat"),
+            ],
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"coreutils\"\n[dependencies]\nuu_ls = { path = \"src/uu/ls\" }\nuu_cat = { path = \"src/uu/cat\" }\n",
+                ),
+                ("src/bin/coreutils.rs", "fn main() {}\n"),
+                (
+                    "tests/tests.rs",
+                    "#[path = \"by-util/test_ls.rs\"]\nmod test_ls;\n",
+                ),
+                (
+                    "tests/by-util/test_ls.rs",
+                    "#[test]\nfn a() {}\n#[test]\nfn b() {}\n",
+                ),
+                ("src/uu/ls/Cargo.toml", "[package]\nname = \"uu_ls\"\n"),
+                ("src/uu/ls/src/lib.rs", &lib),
+                ("src/uu/cat/Cargo.toml", "[package]\nname = \"uu_cat\"\n"),
+                ("src/uu/cat/src/lib.rs", &lib),
+            ],
+        );
+        let all = all_counts(&facts);
+        assert_eq!(all[0].integration, 2);
+        assert_eq!((all[1].external, all[2].external), (2, 0));
     }
 
     #[test]

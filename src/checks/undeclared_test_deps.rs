@@ -41,7 +41,12 @@ the member's own library, or `std`, `core`, `alloc`, `proc_macro`, `test`.
 Names the member's own code declares or imports anywhere (modules, `use`
 imports, `extern crate … as` aliases, types) are not crates, nor are names
 its shipped code also uses (they resolve in a normal build: a dependency,
-or an item made by a macro, such as a diesel `table!` module).
+or an item made by a macro, such as a diesel `table!` module). In a file
+that imports a crate's items with a glob (`use predicates::prelude::*`),
+a path starting with an unknown name (`predicate::str::…`) may be one of
+them and is not reported; `use` and `extern crate` still are. rstest's
+named cases (`#[case::empty(..)]`) and macro fragments (`$v:ident::…`)
+are not paths.
 
 Each finding is at the first use in a file, with the command that fixes it.
 With `cargo metadata` the declared names are the resolved ones; without it
@@ -114,6 +119,16 @@ with `-`), or remove the use.
                     continue;
                 }
                 test_files += 1;
+                // `use predicates::prelude::*` brings names (`predicate`)
+                // nobody can list without that crate's source: a path
+                // starting with an unknown name may be one of them.
+                let external_glob = f.scan.glob_imports.iter().any(|g| {
+                    let root = g.split("::").next().unwrap_or("");
+                    !matches!(
+                        root,
+                        "" | "crate" | "self" | "super" | "std" | "core" | "alloc"
+                    )
+                });
                 let mut bad = false;
                 let mut seen = BTreeSet::new();
                 for r in &f.scan.crate_refs {
@@ -130,7 +145,8 @@ with `-`), or remove the use.
                     let known = declared.contains(&r.name)
                         || workspace_crates.contains(&r.name)
                         || local.contains(r.name.as_str())
-                        || (guessed && declared.iter().any(|d| d.ends_with(&suffix)));
+                        || (guessed && declared.iter().any(|d| d.ends_with(&suffix)))
+                        || (external_glob && r.kind == RefKind::Path);
                     if known {
                         continue;
                     }

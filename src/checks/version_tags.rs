@@ -110,6 +110,9 @@ tags, the most used scheme winning. Then:
 - a version tagged in another scheme (`1.4.0` where the others are
   `v1.3.0`) is a warning that names both.
 
+Members under `vendor/` or `third_party/` are left out: a vendored crate's
+versions are its upstream's releases, not this repository's.
+
 Without git, or in a shallow clone without tags, the check cannot look and
 says so (`error`). A repository with no tags and no released version passes
 with a note (nothing released yet).
@@ -144,9 +147,15 @@ Tag the release commit and push the tag:
                 "the clone is shallow and has no tags; fetch them (actions/checkout: `fetch-depth: 0`) to check release tags",
             );
         }
-        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        // A vendored crate's versions are its upstream's releases.
+        let own: Vec<&Member> = facts
+            .members
+            .iter()
+            .filter(|m| !crate::facts::is_vendored_dir(&m.dir))
+            .collect();
+        let publishable: Vec<&Member> = own.iter().copied().filter(|m| m.publish).collect();
         let members: Vec<&Member> = if publishable.is_empty() {
-            facts.members.iter().collect()
+            own
         } else {
             publishable
         };

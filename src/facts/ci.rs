@@ -164,6 +164,8 @@ pub struct ResolvedStep {
     pub commands: Vec<Cmd>,
     /// Rust toolchains it installs or selects (over the whole matrix).
     pub toolchains: Vec<String>,
+    /// The step's own `if:` (GitHub); None elsewhere.
+    pub condition: Option<String>,
 }
 
 /// One command, located.
@@ -781,6 +783,7 @@ impl Resolver<'_> {
             with: with.clone(),
             commands: Vec::new(),
             toolchains: Vec::new(),
+            condition: step.condition.clone(),
         };
         if let Some(run) = &step.run {
             let mut dir = cwd.clone();
@@ -1554,6 +1557,7 @@ fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<Resol
             with: Vec::new(),
             commands,
             toolchains,
+            condition: None,
         });
     }
 }

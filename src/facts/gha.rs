@@ -179,6 +179,8 @@ pub struct Step {
     pub shell: Option<String>,
     /// `working-directory:`
     pub working_directory: Option<String>,
+    /// `if:` of the step.
+    pub condition: Option<String>,
 }
 
 impl Step {
@@ -361,7 +363,7 @@ pub fn local_action(path: &str, doc: &Node, source: &str) -> LocalAction {
         }),
         steps: runs
             .and_then(|r| r.get("steps"))
-            .map(|s| s.items().iter().map(|n| step(n, source)).collect())
+            .map(|s| steps(s, source))
             .unwrap_or_default(),
         inputs: doc
             .get("inputs")
@@ -415,8 +417,39 @@ fn job(id: String, line: usize, node: &Node, source: &[&str]) -> Job {
         working_directory: run_default(node),
         steps: node
             .get("steps")
-            .map(|s| s.items().iter().map(|n| step(n, source)).collect())
+            .map(|s| steps(s, source))
             .unwrap_or_default(),
+    }
+}
+
+/// The steps of a `steps:` list in file order. A `parallel:` block (GitHub's
+/// parallel steps, 2026) runs its items as steps of the same job, so every
+/// check reads them like the others; an item that is itself a `steps:`
+/// sequence (one branch of the block) is read the same way.
+fn steps(list: &Node, source: &[&str]) -> Vec<Step> {
+    let mut out = Vec::new();
+    collect_steps(list, source, 0, &mut out);
+    out
+}
+
+/// Nested `parallel:` blocks deeper than this are not a real workflow.
+const MAX_STEP_NESTING: usize = 8;
+
+fn collect_steps(list: &Node, source: &[&str], depth: usize, out: &mut Vec<Step>) {
+    for item in list.items() {
+        let group = item.get("parallel").or_else(|| {
+            // `- steps: [...]` as a branch inside a parallel block.
+            (item.entries().len() == 1)
+                .then(|| item.get("steps"))
+                .flatten()
+        });
+        if let Some(group) = group.filter(|g| matches!(g.value, Value::Seq(_))) {
+            if depth < MAX_STEP_NESTING {
+                collect_steps(group, source, depth + 1, out);
+            }
+            continue;
+        }
+        out.push(step(item, source));
     }
 }
 
@@ -441,13 +474,15 @@ fn step(node: &Node, source: &[&str]) -> Step {
         env: map_inputs(node.get("env")),
         shell: node.get("shell").and_then(scalar_text),
         working_directory: node.get("working-directory").and_then(scalar_text),
+        condition: node.get("if").and_then(scalar_text),
     }
 }
 
 fn located_text(node: Option<&Node>) -> Option<Located<String>> {
     let node = node?;
+    // A block scalar (`uses: |`) carries its line break; GitHub trims it.
     Some(Located {
-        value: scalar_text(node)?,
+        value: scalar_text(node)?.trim().to_string(),
         line: node.line,
     })
 }

@@ -637,6 +637,65 @@ pub const TEMPLATE_DIRS: &[&str] = &[
     ".gitlab/merge_request_templates",
 ];
 
+/// Names of directories that hold a changelog as one file per release
+/// (`changelog/0.27.0.md`, `docs/src/changes/v1.2.md`), compared
+/// lower-cased.
+const CHANGELOG_DIR_NAMES: &[&str] = &[
+    "changelog",
+    "changelogs",
+    "changes",
+    "release-notes",
+    "release_notes",
+    "releasenotes",
+    "releases",
+    "news",
+];
+
+/// Directories that are someone else's code or test data, never the
+/// repository's own changelog.
+const NOT_OWN_DIRS: &[&str] = &[
+    "vendor",
+    "vendored",
+    "third_party",
+    "third-party",
+    "node_modules",
+    "target",
+    "tests",
+    "test",
+    "fixtures",
+    "testdata",
+];
+
+/// Whether `dir` (relative, `/`-separated) is a changelog directory of the
+/// repository itself: named like one, at most three levels deep, not under
+/// vendored code or test data.
+pub fn is_changelog_dir(dir: &str) -> bool {
+    let parts: Vec<&str> = dir.split('/').collect();
+    parts.len() <= 3
+        && parts
+            .last()
+            .is_some_and(|l| CHANGELOG_DIR_NAMES.contains(&l.to_ascii_lowercase().as_str()))
+        && !parts
+            .iter()
+            .any(|p| NOT_OWN_DIRS.contains(&p.to_ascii_lowercase().as_str()))
+}
+
+/// Whether `dir` lies in vendored code (`vendor/`, `third_party/`…): a
+/// member there is someone else's crate kept in this repository, and its
+/// changelog and versions are its upstream's, not this repository's
+/// releases.
+pub fn is_vendored_dir(dir: &str) -> bool {
+    dir.split('/').any(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "vendor" | "vendored" | "third_party" | "third-party"
+        )
+    })
+}
+
+/// At most this many files of one changelog directory are read.
+const MAX_CHANGELOG_DIR_FILES: usize = 300;
+
 /// License files are matched by prefix: `LICENSE-MIT`, `COPYING.LESSER`, …
 const LICENSE_PREFIXES: &[&str] = &["LICENSE", "LICENCE", "COPYING", "UNLICENSE", "COPYRIGHT"];
 
@@ -648,15 +707,26 @@ pub fn is_governance_name(name: &str) -> bool {
 }
 
 /// Every file to read: governance files at the root, in `.github/`, `docs/`,
-/// `.gitlab/` and each member directory; `LICENSES/`; issue and pull
-/// request templates; CI files; and what manifests name.
+/// `doc/`, `.gitlab/` and each member directory; `LICENSES/`; changelog
+/// directories (see [`is_changelog_dir`]); issue and pull request
+/// templates; CI files; and what manifests name.
 fn text_paths(files: &FileIndex, members: &[Member]) -> BTreeSet<String> {
-    let mut dirs: BTreeSet<String> = [".github", "docs", ".gitlab"].map(String::from).into();
+    let mut dirs: BTreeSet<String> = [".github", "docs", "doc", ".gitlab"]
+        .map(String::from)
+        .into();
     dirs.insert(String::new());
     dirs.extend(members.iter().map(|m| m.dir.clone()));
     let mut wanted = BTreeSet::new();
+    let mut changelog_files: BTreeMap<&str, usize> = BTreeMap::new();
     for entry in files.iter() {
         let dir = files::parent_dir(&entry.path);
+        if is_changelog_dir(dir) {
+            let n = changelog_files.entry(dir).or_default();
+            *n += 1;
+            if *n <= MAX_CHANGELOG_DIR_FILES {
+                wanted.insert(entry.path.clone());
+            }
+        }
         let name = files::file_name(&entry.path);
         let in_licenses_dir =
             files::file_name(dir) == "LICENSES" && dirs.contains(files::parent_dir(dir));

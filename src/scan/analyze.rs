@@ -170,7 +170,10 @@ struct Analyzer<'a> {
     last_fn_pub: bool,
     /// Whether the `fn` keyword just seen was preceded by `pub`.
     next_fn_pub: bool,
+    /// Whether `last_fn`'s docs say it is never called.
+    last_fn_unreachable: bool,
     local_names: BTreeSet<&'a str>,
+    glob_imports: BTreeSet<String>,
     refs: HashMap<(&'a str, bool), (u32, RefKind)>,
     pending_ref: Option<(&'a str, u32, bool)>,
     leading_root: bool,
@@ -236,7 +239,9 @@ impl<'a> Analyzer<'a> {
             last_fn: "",
             last_fn_pub: false,
             next_fn_pub: false,
+            last_fn_unreachable: false,
             local_names: BTreeSet::new(),
+            glob_imports: BTreeSet::new(),
             refs: HashMap::new(),
             pending_ref: None,
             leading_root: false,
@@ -310,6 +315,27 @@ impl<'a> Analyzer<'a> {
                 self.fence_line(line);
             }
         }
+    }
+
+    /// Whether a comment since the last boundary says the code cannot run.
+    fn comments_say_unreachable(&self) -> bool {
+        const PHRASES: &[&str] = &[
+            "unreachable",
+            "never called",
+            "never be called",
+            "not called",
+            "cannot be called",
+            "can't be called",
+            "never reached",
+            "not reachable",
+            "never happen",
+            "cannot happen",
+            "can't happen",
+        ];
+        self.since_boundary.iter().any(|&(start, end, _)| {
+            let text = self.src[start..end].to_ascii_lowercase();
+            PHRASES.iter().any(|p| text.contains(p))
+        })
     }
 
     /// Whether the comments since the last boundary hold a `SAFETY:`
@@ -466,8 +492,18 @@ impl<'a> Analyzer<'a> {
             let (k0, t0) = self.prev(0);
             let (k1, _) = self.prev(1);
             let first_segment = k0 == Kind::Ident && !is_keyword(t0);
+            // `$v:ident::…` in a macro_rules! matcher: a fragment specifier.
+            let fragment = k1 == Kind::Punct(b':')
+                && self.prev(2).0 == Kind::Ident
+                && self.prev(3).0 == Kind::Punct(b'$');
+            // `#[case::name(…)]`: rstest's named case, not a crate.
+            // (The attribute has collected `case` and this `::` so far.)
+            let rstest_case = t0 == "case" && self.attr.as_ref().is_some_and(|a| a.toks.len() == 2);
             if first_segment {
-                if !matches!(k1, Kind::PathSep | Kind::Punct(b'.') | Kind::Punct(b'$')) {
+                if !fragment
+                    && !rstest_case
+                    && !matches!(k1, Kind::PathSep | Kind::Punct(b'.') | Kind::Punct(b'$'))
+                {
                     self.pending_ref = Some((t0, t.line, in_test));
                 }
             } else if !matches!(k0, Kind::Punct(b'>' | b')' | b'$')) {
@@ -803,6 +839,7 @@ impl<'a> Analyzer<'a> {
             Expect::FnName => {
                 self.last_fn = text;
                 self.last_fn_pub = self.next_fn_pub;
+                self.last_fn_unreachable = self.comments_say_unreachable();
                 if matches!(text, "verify_server_cert" | "verify_client_cert") {
                     self.verifier = Some(Verifier {
                         depth: self.stack.len(),
@@ -915,6 +952,7 @@ impl<'a> Analyzer<'a> {
                 line,
                 test,
                 item: this.last_fn.to_string(),
+                unreachable: this.last_fn_unreachable || this.comments_say_unreachable(),
             })
         };
         let next = match (stage, kind) {
@@ -1137,6 +1175,7 @@ impl<'a> Analyzer<'a> {
         for (root, line) in decl.roots {
             self.add_ref(root, line, u.test, RefKind::Use);
         }
+        self.glob_imports.extend(decl.globs);
         for (name, full) in decl.imports {
             // `use serde_json;` names the crate itself, not a local item.
             if full != name {
@@ -1167,6 +1206,7 @@ impl<'a> Analyzer<'a> {
         refs.sort();
         out.crate_refs = refs;
         out.local_names = self.local_names.iter().map(|s| s.to_string()).collect();
+        out.glob_imports = std::mem::take(&mut self.glob_imports).into_iter().collect();
         for site in &self.clients {
             if let Some(constructor) = resolve_client(site, &self.imports) {
                 out.http_clients.push(HttpClient {

@@ -51,6 +51,9 @@ pub struct FileScan {
     /// crate` aliases, types), sorted: a path starting with one of them is
     /// not a crate reference.
     pub local_names: Vec<String>,
+    /// Paths the file imports with a glob (`use predicates::prelude::*` →
+    /// `predicates::prelude`), sorted: names they bring are unknown here.
+    pub glob_imports: Vec<String>,
     /// Crates the file refers to (first segments of paths, `use` roots,
     /// `extern crate`), first occurrence per name and test-ness, sorted.
     pub crate_refs: Vec<CrateRef>,
@@ -187,6 +190,10 @@ pub struct Unfinished {
     pub test: bool,
     /// The function it is in (the last `fn` name seen).
     pub item: String,
+    /// A comment at the call or the function's docs says the path cannot
+    /// be reached ("never called", "unreachable": a trait method the type
+    /// must provide but no caller uses).
+    pub unreachable: bool,
 }
 
 /// A place that disables TLS certificate or hostname verification.

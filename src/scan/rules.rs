@@ -175,8 +175,9 @@ fn predicate(toks: &[(Kind, &str)], i: &mut usize, depth: u32) -> bool {
             // `test-util`): code behind them is for users' test suites.
             return text == "feature" && is_test_feature(value);
         }
-        // Test-only and documentation-only code do not ship.
-        return matches!(text, "test" | "doc" | "docsrs");
+        // Test-only, documentation-only and debug-build-only code do not
+        // ship: release builds leave `cfg(debug_assertions)` out.
+        return matches!(text, "test" | "doc" | "docsrs" | "debug_assertions");
     }
     *i += 1;
     let mut values = Vec::new();

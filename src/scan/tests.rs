@@ -579,3 +579,60 @@ proptest::proptest! {
         let _ = scan(&src);
     }
 }
+
+#[test]
+fn rstest_cases_macro_fragments_and_glob_names_are_not_crates() {
+    let src = r#"
+use predicates::prelude::*;
+use rstest::rstest;
+
+#[rstest]
+#[case::empty("")]
+#[case::one("a")]
+fn parses(#[case] input: &str, #[values(1, 2)] n: u8) {
+    assert!(predicate::str::contains("x").eval(input));
+}
+
+macro_rules! make {
+    ($v:ident::$w:ident, $p:path) => { $v::$w };
+}
+"#;
+    let names: Vec<String> = refs(src).into_iter().map(|(n, _, _)| n).collect();
+    // `predicate` comes from the glob: recorded, for the check to judge.
+    assert_eq!(names, vec!["predicate", "predicates"], "{names:?}");
+    assert_eq!(
+        scan(src).glob_imports,
+        vec!["predicates::prelude".to_string()]
+    );
+}
+
+#[test]
+fn unfinished_code_said_to_be_unreachable_or_debug_only() {
+    let src = r#"
+impl Visitor for V {
+    /// Never called: this format has no maps.
+    fn visit_map(&self) { unimplemented!() }
+    fn visit_seq(&self) {
+        // The parser rejects sequences first, so this can't happen.
+        todo!()
+    }
+    fn visit_str(&self) { todo!() }
+}
+#[cfg(debug_assertions)]
+fn dump(x: u8) { dbg!(x); }
+"#;
+    let u: Vec<(u32, bool, bool)> = scan(src)
+        .unfinished
+        .iter()
+        .map(|u| (u.line, u.test, u.unreachable))
+        .collect();
+    assert_eq!(
+        u,
+        vec![
+            (4, false, true),
+            (7, false, true),
+            (9, false, false),
+            (12, true, false)
+        ]
+    );
+}

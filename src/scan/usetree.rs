@@ -15,6 +15,9 @@ pub struct UseDecl<'a> {
     /// Names brought into scope, with the full path each stands for
     /// (`use a::b::{c, d as e}` → `c` = `a::b::c`, `e` = `a::b::d`).
     pub imports: Vec<(&'a str, String)>,
+    /// Paths imported with a glob (`use a::prelude::*` → `a::prelude`):
+    /// they bring names no one can list without the crate's source.
+    pub globs: Vec<String>,
 }
 
 /// Nesting deeper than this is not real code; stop descending.
@@ -54,6 +57,7 @@ fn tree<'a>(
     }
     if is(toks, *i, Kind::Punct(b'*')) {
         *i += 1;
+        out.globs.push(prefix.join("::"));
         return;
     }
     let base = prefix.len();
@@ -79,6 +83,7 @@ fn tree<'a>(
         }
         if is(toks, *i, Kind::Punct(b'*')) {
             *i += 1;
+            out.globs.push(prefix.join("::"));
             prefix.truncate(base);
             return;
         }
