@@ -33,7 +33,45 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 /// `1.2.0-rc.1`).
 pub fn version_in(text: &str) -> Option<Version> {
     let caps = VERSION.captures(text)?;
-    Version::parse(caps.get(1)?.as_str()).ok()
+    lenient_version(caps.get(1)?.as_str())
+}
+
+/// A development version (`0.18.0-dev`, `-pre`, `-snapshot`): the next
+/// release being worked on, never itself a release.
+pub fn is_dev(v: &Version) -> bool {
+    v.pre
+        .as_str()
+        .split('.')
+        .any(|p| matches!(p, "dev" | "pre" | "snapshot"))
+}
+
+/// A version as written in a heading or tag, zero-padded CalVer too
+/// (`25.07.1` is helix's 25.7.1: semver forbids the leading zero, Cargo
+/// writes it without).
+pub fn lenient_version(text: &str) -> Option<Version> {
+    if let Ok(v) = Version::parse(text) {
+        return Some(v);
+    }
+    let (core, rest) = match text.find(['-', '+']) {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let unpadded: Vec<&str> = parts
+        .iter()
+        .map(|p| {
+            let t = p.trim_start_matches('0');
+            if t.is_empty() { "0" } else { t }
+        })
+        .collect();
+    Version::parse(&format!("{}{rest}", unpadded.join("."))).ok()
 }
 
 /// Words in a version heading saying the version is not out yet
@@ -81,7 +119,7 @@ pub fn entries(text: &str) -> Vec<Entry> {
             }
             let caps = VERSION.captures(&heading)?;
             let m = caps.get(1)?;
-            let version = Version::parse(m.as_str()).ok()?;
+            let version = lenient_version(m.as_str())?;
             let prefix = heading[..m.start()]
                 .chars()
                 .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
@@ -97,7 +135,7 @@ pub fn entries(text: &str) -> Vec<Entry> {
             Some(Entry {
                 line,
                 level,
-                released: !NOT_RELEASED.is_match(&heading),
+                released: !NOT_RELEASED.is_match(&heading) && !is_dev(&version),
                 version: Some(version),
                 prefix,
                 heading,
@@ -281,14 +319,7 @@ pub(super) fn targets<'a>(
         }
     }
     if let Some(root_changelog) = root_changelog(facts) {
-        let owner = rest.iter().find(|m| m.dir.is_empty()).copied().or_else(|| {
-            rest.iter().copied().max_by(|a, b| {
-                match (Version::parse(&a.version), Version::parse(&b.version)) {
-                    (Ok(x), Ok(y)) => x.cmp(&y),
-                    _ => a.version.cmp(&b.version),
-                }
-            })
-        });
+        let owner = lead_member(&rest);
         if let Some(owner) = owner {
             for m in &rest {
                 if m.manifest != owner.manifest && m.version != owner.version {
@@ -301,6 +332,32 @@ pub(super) fn targets<'a>(
         unchecked.extend(rest.iter().map(|m| format!("{} {}", m.name, m.version)));
     }
     (targets, unchecked)
+}
+
+/// The member a workspace's root changelog and bare `vX.Y.Z` tags follow:
+/// the root package; in a virtual workspace the member named like the
+/// repository (`alacritty` in alacritty/alacritty, whose
+/// `alacritty_terminal` has a higher version), else the highest version.
+pub(super) fn lead_member<'a>(members: &[&'a Member]) -> Option<&'a Member> {
+    if let Some(root) = members.iter().find(|m| m.dir.is_empty()) {
+        return Some(root);
+    }
+    let repo_name = members.iter().find_map(|m| {
+        let url = m.repository.as_deref()?;
+        let last = url.trim_end_matches('/').rsplit('/').next()?;
+        Some(last.trim_end_matches(".git").to_ascii_lowercase())
+    });
+    if let Some(named) =
+        repo_name.and_then(|r| members.iter().find(|m| m.name.to_ascii_lowercase() == r))
+    {
+        return Some(named);
+    }
+    members.iter().copied().max_by(|a, b| {
+        match (Version::parse(&a.version), Version::parse(&b.version)) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => a.version.cmp(&b.version),
+        }
+    })
 }
 
 /// Phrases of a changelog that moved: "see GitHub Releases", "this file is
@@ -458,6 +515,16 @@ fn judge(
 ) {
     let who = &member.name;
     if entries.iter().any(|e| e.version.as_ref() == Some(version)) {
+        return;
+    }
+    if is_dev(version) {
+        findings.push(
+            Finding::note(
+                format!("{who}:dev:{version}"),
+                format!("`{who}` is at {version}, a development version: {path} needs its entry at release time"),
+            )
+            .at(path, None),
+        );
         return;
     }
     // Lines of a directory's entries are in different files: none is given.

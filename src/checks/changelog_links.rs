@@ -44,7 +44,9 @@ inline links in version headings — on GitHub, GitLab (`/-/compare/…`,
 
 - **errors**: a link to another repository than `package.repository` (or
   `workspace.package.repository`; the git `origin` remote when neither is
-  set); a tag that does not exist in git; a link for `[1.2.0]` that ends at
+  set) — except for versions older than every version linked to this
+  repository, which are the crate's history from its previous home (a
+  note); a tag that does not exist in git; a link for `[1.2.0]` that ends at
   another version's tag; an `[Unreleased]` link that does not start at the
   latest released version; versions out of order (newest first; a patch
   release of an older line listed by date, a backport, is accepted, and
@@ -132,6 +134,7 @@ and after each release move `[Unreleased]` to compare the new tag with
                 repo: repo.as_ref(),
                 tags: &tags,
                 named_tags: &mut named_tags,
+                oldest_own: None,
             };
             check_file(ctx, text, &mut findings);
             if findings[before..]
@@ -210,6 +213,10 @@ struct FileCtx<'a> {
     repo: Option<&'a Repo>,
     tags: &'a TagState<'a>,
     named_tags: &'a mut bool,
+    /// The oldest version whose link points at this repository: links of
+    /// older versions to another repository are the crate's history from
+    /// its previous home (cargo's `home` crate, once `brson/home`).
+    oldest_own: Option<Version>,
 }
 
 /// What a link is attached to.
@@ -250,6 +257,27 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
         .filter(|e| e.released && Some(e.prefix.as_str()) == series)
         .filter_map(|e| e.version.as_ref().map(|v| (v, e.line)))
         .max_by(|a, b| a.0.cmp(b.0));
+
+    // The oldest version linked to this repository (definitions and
+    // inline heading links).
+    if let Some(expected) = ctx.repo {
+        let own = |url: &str| forge::parse_link(url).is_some_and(|l| l.repo == *expected);
+        let inline = entries.iter().filter_map(|e| {
+            let v = e.version.as_ref()?;
+            markdown::links_in(&e.heading)
+                .into_iter()
+                .find_map(|l| match &l.target {
+                    Target::Inline(url) if own(url) => Some(v.clone()),
+                    _ => None,
+                })
+        });
+        ctx.oldest_own = defs
+            .iter()
+            .filter(|d| own(&d.url))
+            .filter_map(|d| version_in(&d.label))
+            .chain(inline)
+            .min();
+    }
 
     // Links attached to version headings.
     let mut used_labels: BTreeSet<String> = BTreeSet::new();
@@ -442,6 +470,23 @@ fn check_url(
     if let Some(expected) = ctx.repo
         && repo != *expected
     {
+        if let Subject::Version(v) = subject
+            && !is_old_home(&repo, expected)
+            && ctx.oldest_own.as_ref().is_some_and(|own| v < own)
+        {
+            // History from before the crate moved here: its tags are the
+            // other repository's, and its links still work.
+            findings.push(
+                Finding::note(
+                    format!("previous-home:{what}"),
+                    format!(
+                        "the [{what}] link points at {repo}: history from before the crate moved to {expected}"
+                    ),
+                )
+                .at(path, Some(line)),
+            );
+            return;
+        }
         if !is_old_home(&repo, expected) {
             findings.push(
                 Finding::error(
@@ -758,6 +803,30 @@ mod tests {
         assert_eq!(keys(&o), vec![("moved:1.1.0".to_string(), Some(11))]);
         // Its tags are still checked: they are this repository's.
         let o = run(&text, Some(&["v1.2.0"]));
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn history_from_the_crates_previous_home_is_a_note() {
+        // cargo's `home` crate: versions before the move link to brson/home.
+        let text =
+            format!("{GOOD}[1.0.0]: https://github.com/someone/home/compare/v0.9.0...v1.0.0\n")
+                .replace(
+                    "## [1.1.0] - 2026-01-10\n",
+                    "## [1.1.0] - 2026-01-10\n\n## [1.0.0] - 2025-01-01\n",
+                );
+        let o = run(&text, Some(&["v1.1.0", "v1.2.0"]));
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            keys(&o).iter().any(|(k, _)| k == "previous-home:1.0.0"),
+            "{:?}",
+            keys(&o)
+        );
+        // A newer version linked elsewhere is still wrong.
+        let o = run(
+            &text.replace("acme/widget/compare/v1.1.0", "other/widget2/compare/v1.1.0"),
+            Some(&["v1.1.0", "v1.2.0"]),
+        );
         assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
     }
 

@@ -39,6 +39,8 @@ it. Warnings are denied by any of, and the report says which:
   the command, the step, the job, the workflow, written to `$GITHUB_ENV`
   by an earlier step, or exported by `actions-rust-lang/setup-rust-toolchain`
   (its `rustflags` input defaults to `-D warnings`);
+- `CARGO_BUILD_WARNINGS=deny` (cargo's `build.warnings`) set the same
+  ways;
 - `rustflags` with `-D warnings` in `.cargo/config.toml`;
 - `[lints.rust] warnings = "deny"` or `[lints.clippy] all = "deny"` (also
   under `[workspace.lints]`) in the root `Cargo.toml`.
@@ -130,6 +132,14 @@ fn command_denial(cmd: &Cmd) -> Option<String> {
             return Some(format!("`{var}`"));
         }
     }
+    // cargo's `build.warnings = "deny"` (cargo 1.89+), as an environment
+    // variable: warnings fail the build, clippy's included.
+    if cmd
+        .var("CARGO_BUILD_WARNINGS")
+        .is_some_and(|v| v.trim() == "deny")
+    {
+        return Some("`CARGO_BUILD_WARNINGS=deny`".to_string());
+    }
     None
 }
 
@@ -199,6 +209,10 @@ mod tests {
                 "cargo clippy --workspace",
             ),
             ("", "RUSTFLAGS='-D warnings' cargo clippy"),
+            (
+                "env:\n  CARGO_BUILD_WARNINGS: deny\n",
+                "cargo clippy --workspace",
+            ),
         ] {
             let o = run(&[(".github/workflows/ci.yml", &wf(env, cmd))]);
             assert_eq!(o.status, Status::Pass, "{env}{cmd}");

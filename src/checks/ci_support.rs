@@ -108,9 +108,11 @@ pub fn runs_tests(words: &[String]) -> bool {
     };
     match call.sub {
         "test" | "t" => !call.has("--no-run"),
-        "nextest" => first_positional(call.own_args()).is_some_and(|s| s == "run" || s == "r"),
+        "nextest" => {
+            subcommand(call.own_args(), NEXTEST_SUBCOMMANDS).is_some_and(|s| s == "run" || s == "r")
+        }
         "tarpaulin" | "mutants" => true,
-        "llvm-cov" => match first_positional(call.own_args()) {
+        "llvm-cov" => match subcommand(call.own_args(), LLVM_COV_SUBCOMMANDS) {
             None => true,
             Some(s) => matches!(s, "test" | "nextest" | "run"),
         },
@@ -122,10 +124,37 @@ pub fn runs_tests(words: &[String]) -> bool {
     }
 }
 
-fn first_positional(args: &[String]) -> Option<&str> {
+/// `cargo llvm-cov`'s subcommands (none means `test`).
+const LLVM_COV_SUBCOMMANDS: &[&str] = &[
+    "test",
+    "run",
+    "report",
+    "clean",
+    "show-env",
+    "nextest",
+    "nextest-archive",
+];
+
+/// `cargo nextest`'s subcommands.
+const NEXTEST_SUBCOMMANDS: &[&str] = &[
+    "run",
+    "r",
+    "list",
+    "archive",
+    "show-config",
+    "self",
+    "debug",
+    "replay",
+    "store",
+];
+
+/// The subcommand among `known` named before any `--`: other words are the
+/// values of options (`--output-path lcov.info`, `--profile ci`).
+fn subcommand<'a>(args: &'a [String], known: &[&str]) -> Option<&'a str> {
     args.iter()
         .map(String::as_str)
-        .find(|a| !a.starts_with('-'))
+        .take_while(|a| *a != "--")
+        .find(|a| known.contains(a))
 }
 
 /// `Some(true)` for a formatting check (`cargo fmt --check` in any
@@ -499,6 +528,9 @@ mod tests {
             "cargo miri test",
             "cargo llvm-cov --workspace --lcov",
             "cargo llvm-cov nextest",
+            // starship: an option's value is not a subcommand.
+            "cargo llvm-cov --all-features --locked --workspace --lcov --output-path lcov.info -- --include-ignored",
+            "cargo nextest --profile ci run",
             "cross test --target x",
             "cargo tarpaulin",
             "wasm-pack test --node",
@@ -510,6 +542,7 @@ mod tests {
             "cargo build",
             "cargo nextest list",
             "cargo llvm-cov report",
+            "cargo llvm-cov --output-path x report",
             "cargo hack check",
             "echo cargo test",
             "cargo test --help",

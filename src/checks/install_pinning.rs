@@ -161,11 +161,15 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
     {
         out.extend(download_run(cmd, &cmd.text));
     }
-    let extracts = words
-        .iter()
-        .skip(1)
-        .take(1)
-        .any(|w| w.trim_start_matches('-').starts_with('x') || w == "--extract");
+    // `tar -xzf -`, `tar xzf -`, `tar zxf -`, `tar -C dir -xz`: a bundle of
+    // short flags holding `x` (the first word may omit the dash).
+    let extracts = words.iter().skip(1).enumerate().any(|(i, w)| {
+        let bundle = w.strip_prefix('-').unwrap_or(if i == 0 { w } else { "" });
+        w == "--extract"
+            || (!w.starts_with("--")
+                && bundle.contains('x')
+                && bundle.chars().all(|c| c.is_ascii_alphabetic()))
+    });
     if cmd.joiner == Joiner::Pipe
         && program == "tar"
         && extracts
@@ -186,8 +190,11 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
         if let Some(run_at) = verified_before_run {
             let verified =
                 later[..run_at].iter().any(|c| verifies(c, &file)) || verifies(cmd, &file);
-            if !verified {
-                let url = URL.find(&cmd.text).map_or("", |m| m.as_str()).to_string();
+            let url = URL.find(&cmd.text).map_or("", |m| m.as_str()).to_string();
+            if !verified && is_rustup(&url) {
+                // Judged as when it is piped into a shell.
+                out.extend(download_run(cmd, &cmd.text));
+            } else if !verified {
                 out.push(
                     Finding::error(format!("download-run:{file}"), format!("`{file}` is downloaded{} and run without verifying a checksum", if url.is_empty() { String::new() } else { format!(" from {url}") }))
                         .help("check it against a known SHA-256 (`echo \"<sha256>  FILE\" | sha256sum -c`) before running it"),
@@ -407,10 +414,12 @@ fn pipe_to_shell(cmd: &Cmd) -> Vec<Finding> {
 
 fn download_run(_cmd: &Cmd, text: &str) -> Vec<Finding> {
     let url = URL.find(text).map_or("", |m| m.as_str()).to_string();
-    let rustup = url.contains("sh.rustup.rs")
-        || url.contains("rustup.rs")
-        || url.contains("static.rust-lang.org/rustup");
-    let finding = if rustup {
+    // `curl file://$(pwd)/install.sh | sh` runs the checkout's own script
+    // (starship tests its installer so): nothing is downloaded.
+    if url.is_empty() && text.contains("file://") {
+        return Vec::new();
+    }
+    let finding = if is_rustup(&url) {
         Finding::warning(
             "curl-sh:rustup".to_string(),
             format!("rustup's installer is downloaded and piped into a shell ({url}); it is not verified"),
@@ -424,6 +433,11 @@ fn download_run(_cmd: &Cmd, text: &str) -> Vec<Finding> {
         .help("download to a file, verify its SHA-256 (`sha256sum -c`), then run it; or install a pinned release")
     };
     vec![finding]
+}
+
+/// Whether `url` is rustup's installer.
+fn is_rustup(url: &str) -> bool {
+    url.contains("rustup.rs") || url.contains("static.rust-lang.org/rustup")
 }
 
 /// The file a `curl -o FILE` / `wget -O FILE` saves to.
@@ -467,7 +481,12 @@ fn pip_install(words: &[String]) -> Vec<Finding> {
     if words.get(1).is_none_or(|w| w != "install") {
         return Vec::new();
     }
-    if words.iter().any(|w| w == "--require-hashes") {
+    // `--no-index`: only local directories (`--find-links dist/`, the
+    // artifact just built) are looked at; nothing comes from an index.
+    if words
+        .iter()
+        .any(|w| w == "--require-hashes" || w == "--no-index")
+    {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -489,6 +508,20 @@ fn pip_install(words: &[String]) -> Vec<Finding> {
                 | "--extra-index-url"
                 | "-t"
                 | "--target"
+                | "-f"
+                | "--find-links"
+                | "--prefix"
+                | "--root"
+                | "--src"
+                | "--cache-dir"
+                | "--log"
+                | "--platform"
+                | "--python-version"
+                | "--implementation"
+                | "--abi"
+                | "--only-binary"
+                | "--no-binary"
+                | "--progress-bar"
         ) {
             skip = true;
             continue;
@@ -503,6 +536,10 @@ fn pip_install(words: &[String]) -> Vec<Finding> {
             || w.starts_with("./")
             || w.starts_with('/')
             || w.ends_with(".whl")
+            || w.ends_with(".tar.gz")
+            || w.ends_with(".zip")
+            // A path (`dist/pkg-1.0.tar.gz`): package names have no `/`.
+            || (w.contains('/') && !w.contains("://"))
             || w.contains("${{")
         {
             continue;

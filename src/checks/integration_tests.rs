@@ -42,8 +42,11 @@ An integration test target counts even when it has no `#[test]` function
 (`harness = false` suites run their own `main`), and so do the test
 targets of an unpublished member that depends on this one (a
 `test_suite` crate) — and, for an internal library (`publish = false` or
-version `0.0.0`, the crates of a service's monorepo), the test targets of
-any member that uses it. Members with fewer than 50 lines of non-test code are
+version `0.0.0`, the crates of a service's monorepo) or a proc-macro
+crate (`clap_derive`, tested through `clap`), the test targets of any
+member that uses it; test files named after a member the crate depends on
+(`tests/by-util/test_ls.rs` for `uu_ls`, coreutils' layout) count for that
+member. Members with fewer than 50 lines of non-test code are
 left out.
 
 ## Why
@@ -100,13 +103,24 @@ items are a start.
             let uses = code::declared_names(facts, tester);
             for name in &uses {
                 for &i in by_lib.get(name.as_str()).into_iter().flatten() {
+                    let proc_macro = facts
+                        .sources
+                        .members
+                        .get(i)
+                        .is_some_and(|s| s.has(TargetKind::ProcMacro));
                     let counts_for_i =
-                        !tester.publish || facts.members.get(i).is_some_and(internal);
+                        !tester.publish || proc_macro || facts.members.get(i).is_some_and(internal);
                     if i != j && counts_for_i {
                         external[i] += suites_of(j);
                     }
                 }
             }
+        }
+        for (i, n) in crate::checks::tests_present::named_test_files(facts)
+            .into_iter()
+            .enumerate()
+        {
+            external[i] += n as usize;
         }
         let mut findings = Vec::new();
         let mut scores = Vec::new();

@@ -2,6 +2,7 @@
 
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::facts::sources::TargetKind;
 
 /// See [`Check::docs`].
 pub struct Lockfile;
@@ -27,7 +28,9 @@ impl Check for Lockfile {
 When any workspace member has a binary target, `Cargo.lock` exists at the
 workspace root, parses, is tracked by git and is not ignored. For
 library-only workspaces — including a published library whose only
-binaries are `publish = false` members (demos, benchmarks, an xtask) —
+binaries are `publish = false` members (demos, benchmarks, an xtask) or
+helper binaries of a library named otherwise than its package (a
+`trainer` beside `pingora-header-serde`'s library) —
 the check passes either way: since Rust 1.84 the
 Cargo team recommends committing the lockfile for libraries too (it makes
 CI reproducible), but consumers of a library never use it, so its absence
@@ -59,11 +62,20 @@ file is missing, and `git add Cargo.lock`.
             .map(|m| m.name.as_str())
             .collect();
         // A published library whose only binaries are `publish = false`
-        // members (walkdir-list, rayon-demo, an xtask) ships no binary: the
-        // tools are the maintainers'. A workspace publishing nothing (a
-        // service deployed from the repository) still ships its binaries.
+        // members (walkdir-list, rayon-demo, an xtask), or helper binaries
+        // of a library named otherwise than the package (pingora's
+        // dictionary `trainer`), ships no binary: the tools are the
+        // maintainers'. A workspace publishing nothing (a service deployed
+        // from the repository) still ships its binaries.
+        let ships_binary = |i: usize, m: &crate::facts::workspace::Member| {
+            m.has_bin && m.publish && !auxiliary_binaries(facts, i)
+        };
         let tools_only = facts.members.iter().any(|m| m.publish && !m.has_bin)
-            && facts.members.iter().all(|m| !m.has_bin || !m.publish);
+            && !facts
+                .members
+                .iter()
+                .enumerate()
+                .any(|(i, m)| ships_binary(i, m));
         let (binaries, tools) = if tools_only {
             (Vec::new(), binaries)
         } else {
@@ -107,7 +119,7 @@ file is missing, and `git add Cargo.lock`.
                     "library-only workspace: a committed Cargo.lock is optional".to_string()
                 } else {
                     format!(
-                        "the published packages are libraries; the binaries ({}) are `publish = false` tools: a committed Cargo.lock is optional",
+                        "the published packages are libraries; the binaries ({}) are `publish = false` tools or a library's helper binaries: a committed Cargo.lock is optional",
                         tools.join(", ")
                     )
                 })
@@ -226,6 +238,27 @@ fn join(versions: &[&String]) -> String {
         .join(", ")
 }
 
+/// Whether member `index` is a library whose binaries are all named
+/// otherwise than the package (`trainer` in `pingora-header-serde`): helper
+/// tools beside the library, not the product. Unknown without sources.
+fn auxiliary_binaries(facts: &Facts, index: usize) -> bool {
+    let (Some(member), Some(src)) = (facts.members.get(index), facts.sources.members.get(index))
+    else {
+        return false;
+    };
+    let bins: Vec<&str> = src
+        .targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::Bin)
+        .map(|t| t.name.as_str())
+        .collect();
+    src.lib_name.is_some()
+        && !bins.is_empty()
+        && bins
+            .iter()
+            .all(|b| b.replace('_', "-") != member.name.replace('_', "-"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +319,34 @@ mod tests {
         let o = run(&facts(false, false, Some(false), ""));
         assert_eq!(o.status, Status::Pass);
         assert!(o.note.is_some());
+    }
+
+    #[test]
+    fn a_librarys_helper_binary_needs_no_lockfile() {
+        let run_with = |bin: &str| {
+            let mut serde = Member::named("header-serde", "0.1.0", "header-serde");
+            serde.has_bin = true;
+            let facts = Facts::in_memory(
+                vec![Member::named("core", "0.1.0", "core"), serde],
+                &[
+                    ("core/Cargo.toml", "[package]\nname = \"core\"\n"),
+                    ("core/src/lib.rs", "pub fn f() {}\n"),
+                    (
+                        "header-serde/Cargo.toml",
+                        "[package]\nname = \"header-serde\"\n",
+                    ),
+                    ("header-serde/src/lib.rs", "pub fn g() {}\n"),
+                    (bin, "fn main() {}\n"),
+                ],
+            );
+            run(&facts)
+        };
+        // pingora: `trainer` beside the library is a maintainer's tool.
+        let o = run_with("header-serde/src/bin/trainer.rs");
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        // A binary named like its package is the product (cargo-audit).
+        let o = run_with("header-serde/src/main.rs");
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
     }
 
     #[test]

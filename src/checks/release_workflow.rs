@@ -227,7 +227,7 @@ cargo-dist).
 /// (with manual runs). A workflow that also runs on branches and pull
 /// requests is CI that happens to run on tags too: only its jobs that
 /// publish something are release jobs.
-fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
+pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
     let tooling = job.steps.iter().any(|s| {
         s.uses
             .as_ref()
@@ -259,14 +259,24 @@ fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
             };
             let on_release =
                 |t: &&crate::facts::workflows::Trigger| t.covers_tags() || t.event == "release";
+            let on_pull_requests = workflow
+                .triggers
+                .iter()
+                .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"));
+            // A job that publishes is a release job whatever starts it (a
+            // manual `workflow_dispatch` release), unless pull requests do.
+            if publishes(job) {
+                return !on_pull_requests || workflow.triggers.iter().any(|t| on_release(&t));
+            }
             if !workflow.triggers.iter().any(|t| on_release(&t)) {
                 return false;
             }
-            let also_ci = workflow.triggers.iter().any(|t| {
-                matches!(t.event.as_str(), "pull_request" | "merge_group")
-                    || (t.event == "push" && (t.tags.is_none() || t.branches.is_some()))
-            });
-            !also_ci || publishes(job)
+            let also_ci = on_pull_requests
+                || workflow
+                    .triggers
+                    .iter()
+                    .any(|t| t.event == "push" && (t.tags.is_none() || t.branches.is_some()));
+            !also_ci
         }
     }
 }
@@ -275,6 +285,9 @@ fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
 fn is_release_condition(condition: &str) -> bool {
     let c = condition.replace('"', "'");
     c.contains("refs/tags/")
+        // release-please's outputs: the job runs when it cut a release.
+        || c.contains("release_created")
+        || c.contains("releases_created")
         || c.contains("ref_type == 'tag'")
         || c.contains("event_name == 'release'")
         || c.contains("github.event.release")
@@ -285,9 +298,13 @@ fn is_release_condition(condition: &str) -> bool {
 /// for test logs too).
 fn publishes(job: &ResolvedJob) -> bool {
     job.commands().any(|c| {
-        cargo_call(&c.words).is_some_and(|call| call.sub == "publish")
-            || c.words
-                .starts_with(&["gh".to_string(), "release".to_string()])
+        cargo_call(&c.words)
+            .is_some_and(|call| call.sub == "publish" && !call.has("--dry-run") && !call.has("-n"))
+            || (c.words.first().is_some_and(|w| w == "gh")
+                && c.words.get(1).is_some_and(|w| w == "release")
+                && c.words
+                    .get(2)
+                    .is_some_and(|w| matches!(w.as_str(), "create" | "upload" | "edit")))
     }) || job.steps.iter().any(|s| {
         s.uses
             .as_ref()

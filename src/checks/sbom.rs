@@ -1,9 +1,12 @@
 //! `sbom`: the release process produces a software bill of materials.
 
+use std::collections::BTreeSet;
+
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::facts::ci::ResolvedJob;
 use crate::facts::files;
-use crate::facts::workflows::{CiKind, Workflow};
+use crate::facts::workflows::CiKind;
 use crate::facts::yaml::{Node, Value};
 
 /// See [`Check::docs`].
@@ -28,19 +31,6 @@ const GENERATOR_COMMANDS: &[&str] = &[
 
 /// Actions that write an SBOM (`uses:` prefix).
 const GENERATOR_ACTIONS: &[&str] = &["anchore/sbom-action", "aquasecurity/trivy-action"];
-
-/// Actions and commands that publish a release (a workflow using one is a
-/// release workflow whatever its triggers).
-const RELEASE_ACTIONS: &[&str] = &[
-    "softprops/action-gh-release",
-    "taiki-e/upload-rust-binary-action",
-    "taiki-e/create-gh-release-action",
-    "ncipollo/release-action",
-    "actions/create-release",
-    "release-plz/action",
-    "goreleaser/goreleaser-action",
-];
-const RELEASE_COMMANDS: &[&str] = &["cargo publish", "gh release create", "gh release upload"];
 
 /// File name endings of committed SBOM documents.
 const SBOM_FILES: &[&str] = &[
@@ -81,10 +71,14 @@ That releases ship a software bill of materials. It passes when any of:
   GoReleaser has an `sboms:` section;
 - an SBOM document is committed (`*.cdx.json`, `*.spdx.json`, `bom.xml`, …).
 
-A release workflow is a GitHub workflow triggered by `release` or by
-pushing tags, or one that publishes (`cargo publish`, `gh release`,
-`softprops/action-gh-release`, `taiki-e/upload-rust-binary-action`,
-`release-plz/action`, …), or a GitLab pipeline with a `release:` job or a
+A release workflow is one with a release job, as `release-workflow`
+judges it: a job of a workflow triggered by `release` or by tags only, a
+tag-gated job (`if: startsWith(github.ref, 'refs/tags/')`, release-please's
+`release_created`), or a publishing job (`cargo publish`, `gh release`,
+release actions) — not CI that merely also runs on tags, nor a docs
+deploy; a reusable workflow a release job calls is part of it. A
+`docker/build-push-action` step with `sbom: true` in a release job counts
+as generating one. On GitLab: a pipeline with a `release:` job or a
 `$CI_COMMIT_TAG` rule. Without any release workflow the check is skipped:
 there is nothing to attach an SBOM to yet (asking for release automation
 is not this check's job). A generator that runs only outside release
@@ -130,6 +124,32 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
         if let Some(how) = configured(facts) {
             return Outcome::pass().with_note(how);
         }
+        // GitHub release jobs as `release-workflow` sees them (a CI
+        // workflow that also runs on tags is not one; a tag-gated job in
+        // an ordinary workflow is), and the files they run: a reusable
+        // workflow a release job calls is part of the release.
+        let release_jobs: Vec<&ResolvedJob> = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| {
+                j.system == CiKind::GithubActions
+                    && super::release_workflow::is_release_job(facts, j)
+            })
+            .collect();
+        let release_files: BTreeSet<&str> = release_jobs
+            .iter()
+            .flat_map(|j| [j.workflow.as_str(), j.path.as_str()])
+            .collect();
+        if let Some((job, line)) = release_jobs
+            .iter()
+            .find_map(|j| docker_sbom(j).map(|line| (j, line)))
+        {
+            return Outcome::pass().with_note(format!(
+                "{}:{line} builds images with an SBOM attestation (`sbom: true`)",
+                job.path
+            ));
+        }
         let mut release = Vec::new();
         let mut generators_elsewhere = Vec::new();
         let mut unreadable = Vec::new();
@@ -142,12 +162,19 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
                 }
             };
             let generator = find_generator(doc);
-            if is_release_workflow(wf, doc) {
+            let is_release = match wf.kind {
+                CiKind::GithubActions => release_files.contains(wf.path.as_str()),
+                CiKind::Gitlab => is_gitlab_release(doc),
+            };
+            if is_release {
                 if let Some(line) = generator {
                     return Outcome::pass()
                         .with_note(format!("{}:{line} generates an SBOM", wf.path));
                 }
-                release.push((wf, trigger_line(doc)));
+                // Only the workflows the release starts from are asked.
+                if wf.kind == CiKind::Gitlab || release_jobs.iter().any(|j| j.workflow == wf.path) {
+                    release.push((wf, trigger_line(doc)));
+                }
             } else if let Some(line) = generator {
                 generators_elsewhere.push((wf, line));
             }
@@ -262,39 +289,32 @@ fn find_generator(doc: &Node) -> Option<usize> {
     })
 }
 
-fn is_release_workflow(wf: &Workflow, doc: &Node) -> bool {
+/// A GitLab pipeline that releases: a `release:` job or a
+/// `$CI_COMMIT_TAG` rule.
+fn is_gitlab_release(doc: &Node) -> bool {
     let mut all = Vec::new();
     strings(doc, &mut all);
-    let publishes = all.iter().any(|(s, _)| {
-        RELEASE_ACTIONS.iter().any(|a| s.trim().starts_with(a))
-            || RELEASE_COMMANDS.iter().any(|c| s.contains(c))
-    });
-    if publishes {
-        return true;
-    }
-    match wf.kind {
-        CiKind::GithubActions => {
-            let Some(on) = doc.get("on") else {
-                return false;
-            };
-            match &on.value {
-                Value::Str(e) => e == "release",
-                Value::Seq(items) => items.iter().any(|i| i.as_str() == Some("release")),
-                Value::Map(entries) => entries.iter().any(|(k, v)| {
-                    let event = k.as_key();
-                    event.as_deref() == Some("release")
-                        || (event.as_deref() == Some("push") && v.get("tags").is_some())
-                }),
-                _ => false,
-            }
-        }
-        CiKind::Gitlab => {
-            doc.entries()
-                .iter()
-                .any(|(_, job)| job.get("release").is_some())
-                || all.iter().any(|(s, _)| s.contains("CI_COMMIT_TAG"))
-        }
-    }
+    doc.entries()
+        .iter()
+        .any(|(_, job)| job.get("release").is_some())
+        || all.iter().any(|(s, _)| s.contains("CI_COMMIT_TAG"))
+}
+
+/// The line of a `docker/build-push-action` step with `sbom: true` (an
+/// SBOM attestation attached to the image).
+fn docker_sbom(job: &ResolvedJob) -> Option<usize> {
+    job.steps.iter().find_map(|s| {
+        let (action, line) = s.uses.as_ref()?;
+        let name = action.name()?;
+        let on = s
+            .with
+            .iter()
+            .any(|i| i.name == "sbom" && matches!(i.value.trim(), "true" | "1"));
+        (name.starts_with("docker/build-push-action")
+            || name.starts_with("depot/build-push-action"))
+        .then_some(*line)
+        .filter(|_| on)
+    })
 }
 
 fn trigger_line(doc: &Node) -> Option<usize> {
@@ -351,7 +371,7 @@ mod tests {
     fn publishing_makes_a_release_workflow() {
         let wf = "on: workflow_dispatch\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n";
         assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
-        let wf = "on:\n  release:\n    types: [published]\njobs: {}\n";
+        let wf = "on:\n  release:\n    types: [published]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --release\n";
         assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
     }
 

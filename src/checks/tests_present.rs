@@ -82,8 +82,35 @@ pub fn counts(facts: &Facts, index: usize) -> Counts {
 /// (test suites) to the members they depend on.
 pub fn all_counts(facts: &Facts) -> Vec<Counts> {
     let mut all: Vec<Counts> = (0..facts.members.len()).map(|i| counts(facts, i)).collect();
-    // `tests/by-util/test_ls.rs` in a crate that depends on `uu_ls`: one
-    // test file per member it exercises (coreutils' layout).
+    for (i, n) in named_test_files(facts).into_iter().enumerate() {
+        all[i].external += n;
+    }
+    for (j, tester) in facts.members.iter().enumerate() {
+        let own = all[j].unit + all[j].integration;
+        // A published crate's tests count for the proc-macro crates it
+        // uses (clap's `tests/derive` tests `clap_derive`): a proc-macro
+        // crate can hardly test itself.
+        if own == 0 {
+            continue;
+        }
+        let uses = code::declared_names(facts, tester);
+        for (i, src) in facts.sources.members.iter().enumerate() {
+            let tested = i != j
+                && (!tester.publish || src.has(TargetKind::ProcMacro))
+                && src.lib_name.as_ref().is_some_and(|lib| uses.contains(lib));
+            if tested {
+                all[i].external += own;
+            }
+        }
+    }
+    all
+}
+
+/// Test functions in test files named after another member the crate
+/// depends on (`tests/by-util/test_ls.rs` beside a dependency `uu_ls`,
+/// coreutils' layout), per tested member.
+pub fn named_test_files(facts: &Facts) -> Vec<u32> {
+    let mut out = vec![0u32; facts.members.len()];
     for (j, tester) in facts.members.iter().enumerate() {
         let uses = code::declared_names(facts, tester);
         for f in facts.sources.member_files(j) {
@@ -110,24 +137,11 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
                         .is_some_and(|p| p.is_empty() || p.ends_with('_'))
             });
             if let Some(i) = tested {
-                all[i].external += f.scan.test_fns;
+                out[i] += f.scan.test_fns;
             }
         }
     }
-    for (j, tester) in facts.members.iter().enumerate() {
-        let own = all[j].unit + all[j].integration;
-        if tester.publish || own == 0 {
-            continue;
-        }
-        let uses = code::declared_names(facts, tester);
-        for (i, src) in facts.sources.members.iter().enumerate() {
-            let tested = i != j && src.lib_name.as_ref().is_some_and(|lib| uses.contains(lib));
-            if tested {
-                all[i].external += own;
-            }
-        }
-    }
-    all
+    out
 }
 
 impl Check for TestsPresent {
@@ -162,9 +176,10 @@ Counts, for each workspace member, without compiling:
 against the lines of non-test code (lines with code, outside `#[cfg(test)]`
 items, tests, benches and examples). Tests in an unpublished member (a
 `test_suite` or `tests-integration` crate) count for every member it
-depends on, and a test file named after a member the crate depends on
+depends on, a test file named after a member the crate depends on
 (`tests/by-util/test_ls.rs` beside a dependency `uu_ls`) counts for that
-member too. Members with fewer than 50 lines of non-test code (facades
+member too, and so do a crate's tests for the proc-macro members it uses
+(`clap`'s tests for `clap_derive`). Members with fewer than 50 lines of non-test code (facades
 that re-export) are left out, and so are support members: `xtask`,
 test-support, benchmark, example and fuzz crates (a name word or directory
 such as `test_utils`, `tests-integration`, `bench`, `examples/…`,

@@ -1,9 +1,14 @@
 //! `tls-verification`: shipped code never switches off certificate or
 //! hostname verification.
 
+use std::collections::BTreeMap;
+
 use super::code::{self, Keys};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
+
+/// The scanner's name for a rustls verifier that accepts everything.
+const ACCEPT_ALL: &str = "a certificate verifier that accepts every certificate";
 
 /// See [`Check::docs`].
 pub struct TlsVerification;
@@ -43,10 +48,17 @@ see `docs/source-checks.md`), each of these is an error at its line:
   `verify_client_cert` whose whole body is
   `Ok(ServerCertVerified::assertion())` (or `ClientCertVerified`), the
   usual `NoVerifier` installed with `.dangerous().set_certificate_verifier(…)`.
+  When every place the crate installs a custom verifier
+  (`set_certificate_verifier`, `with_custom_certificate_verifier`) is
+  inside a branch or an opt-in function, such a verifier is a warning.
 
-A switch inside an `if`, `else` or `match` branch — an opt-in
+A switch inside an `if`, `else` or `match` branch (braced or not:
+`Security::Insecure => b.danger_accept_invalid_certs(true),`) — an opt-in
 "insecure" option — is a warning rather than an error: the capability
-exists, but only under some condition. So is a switch inside a `pub`
+exists, but only under some condition. So is a hostname-only switch
+(`set_verify_hostname(false)`, `danger_accept_invalid_hostnames(true)`)
+with a comment right before it saying why — the name may be checked
+another way, as with openssl's `add_host` — and a switch inside a `pub`
 function whose name says what the caller gives up (`insecure_skip_verify()`,
 `danger_accept_invalid_certs()`, `with_no_verification()`): an API a
 caller must choose, not a default.
@@ -74,6 +86,18 @@ code.
             return outcome;
         }
         let shipping = code::shipping_members(facts);
+        // Per member: whether it installs a custom verifier, and whether
+        // every install is behind a branch or an opt-in function.
+        let mut installs: BTreeMap<usize, (usize, bool)> = BTreeMap::new();
+        for f in &facts.sources.files {
+            for i in &f.scan.verifier_installs {
+                if code::ships_in(&shipping, f, i.test) {
+                    let e = installs.entry(f.member).or_insert((0, true));
+                    e.0 += 1;
+                    e.1 &= i.conditional || i.opt_in_fn.is_some();
+                }
+            }
+        }
         let mut findings = Vec::new();
         for f in &facts.sources.files {
             let mut keys = Keys::default();
@@ -82,7 +106,20 @@ code.
                     continue;
                 }
                 let key = keys.next(site.what, "");
-                let finding = if let Some(function) = &site.opt_in_fn {
+                let opt_in_installs = site.what == ACCEPT_ALL
+                    && installs
+                        .get(&f.member)
+                        .is_some_and(|(n, guarded)| *n > 0 && *guarded);
+                let finding = if opt_in_installs {
+                    Finding::warning(
+                        key,
+                        format!(
+                            "{} is defined here; the crate installs it only behind an option (a branch or an opt-in function)",
+                            site.what
+                        ),
+                    )
+                    .help("make sure production configuration can never select it; trust a private CA with a root store instead")
+                } else if let Some(function) = &site.opt_in_fn {
                     Finding::warning(
                         key,
                         format!(
@@ -91,6 +128,15 @@ code.
                         ),
                     )
                     .help("keep the name saying what it gives up, and make sure nothing calls it by default")
+                } else if site.explained {
+                    Finding::warning(
+                        key,
+                        format!(
+                            "`{}` switches off the hostname check; the comment above it says why (is the name checked another way?)",
+                            site.what
+                        ),
+                    )
+                    .help("keep the comment true: the peer's name must still be verified (for example with `add_host`/`set_host` on the verify parameters)")
                 } else if site.conditional {
                     Finding::warning(
                         key,

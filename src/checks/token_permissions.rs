@@ -46,8 +46,9 @@ Every workflow has a top-level `permissions:` block that is read-only
   jobs need (a remote one is only noted: it gets nothing but what its
   caller grants). OIDC publishing is recognised from a list kept as data
   (`OIDC_ACTIONS`, `OIDC_COMMANDS`): crates.io, npm/pnpm/bun `publish`,
-  `uv`/`pdm`/`maturin` publish, JSR, `NuGet/login`, RubyGems, cloud
-  logins, sigstore, attestations. A comment at the end of the scope's line
+  `uv`/`pdm`/`maturin` publish, JSR, `NuGet/login`, RubyGems,
+  `release-plz/action`, OIDC token exchange (`octo-sts`,
+  `ost-simple-sts`), cloud logins, sigstore, attestations. A comment at the end of the scope's line
   or on the line above (`contents: write  # pushes the docs branch`)
   says why, and makes the grant a note.
 
@@ -276,6 +277,11 @@ const OIDC_ACTIONS: &[&str] = &[
     "hashicorp/vault-action",
     "docker/login-action",
     "jsr-io/",
+    // crates.io trusted publishing when no registry token is given.
+    "release-plz/action",
+    // OIDC token exchange for a scoped token (uv's pull-request bots).
+    "open-security-tools/ost-simple-sts",
+    "octo-sts/action",
 ];
 
 /// Commands that use the job's OIDC token: trusted publishing to crates.io,

@@ -50,7 +50,7 @@ pub fn candidate_schemes(name: &str) -> Vec<Scheme> {
 
 /// The version a tag names in `scheme`, if it is exactly prefix + semver.
 pub fn tag_version(tag: &str, scheme: &Scheme) -> Option<Version> {
-    Version::parse(tag.strip_prefix(scheme.prefix.as_str())?).ok()
+    changelog::lenient_version(tag.strip_prefix(scheme.prefix.as_str())?)
 }
 
 /// Versions tagged in each scheme.
@@ -111,7 +111,13 @@ tags, the most used scheme winning. Then:
   `v1.3.0`) is a warning that names both.
 
 Members under `vendor/` or `third_party/` are left out: a vendored crate's
-versions are its upstream's releases, not this repository's.
+versions are its upstream's releases, not this repository's. A manifest
+version newer than every tag that no changelog presents as released is
+in development (bumped after the last release) and needs no tag yet. A
+member (other than the primary crate) whose changelog lists releases but
+that has no tag at all gets a warning: it may have been released from
+another repository before it moved in. Zero-padded CalVer tags and
+headings (`25.07.1`) are read as the version Cargo writes (`25.7.1`).
 
 Without git, or in a shallow clone without tags, the check cannot look and
 says so (`error`). A repository with no tags and no released version passes
@@ -173,14 +179,7 @@ Tag the release commit and push the tag:
             .members
             .iter()
             .find(|m| m.dir.is_empty())
-            .or_else(|| {
-                members.iter().copied().max_by(|a, b| {
-                    match (Version::parse(&a.version), Version::parse(&b.version)) {
-                        (Ok(x), Ok(y)) => x.cmp(&y),
-                        _ => a.version.cmp(&b.version),
-                    }
-                })
-            })
+            .or_else(|| changelog::lead_member(&members))
             .map(|m| m.version.as_str());
         let mut findings = Vec::new();
         let mut notes = Vec::new();
@@ -304,11 +303,7 @@ fn check_member(
     // elsewhere, e.g. by an npm package) are not releases; nor is a
     // pre-release of the next version (`0.27.0-alpha.1`, `-rc.2`) that the
     // changelog does not present as released.
-    let dev = current
-        .pre
-        .as_str()
-        .split('.')
-        .any(|p| matches!(p, "dev" | "pre" | "snapshot"))
+    let dev = changelog::is_dev(&current)
         || (!current.pre.is_empty() && !released.iter().any(|r| r.version == current))
         || current == Version::new(0, 0, 0);
 
@@ -333,14 +328,19 @@ fn check_member(
         };
         let path = changelog_text.unwrap_or(&m.manifest);
         let (version, line) = newest.unwrap_or((current.clone(), 1));
+        let message = format!(
+            "{path} lists {} released version(s) of `{who}` (newest {version}) but git has no tag for any of them",
+            released.len()
+        );
+        // A member that never had a tag here may have been released from
+        // another repository before it moved in (uv's `uv-pep440`, once
+        // pep440-rs): worth a word, not a failure.
         findings.push(
-            Finding::error(
-                format!("{who}:no-tags"),
-                format!(
-                    "{path} lists {} released version(s) of `{who}` (newest {version}) but git has no tag for any of them",
-                    released.len()
-                ),
-            )
+            if primary {
+                Finding::error(format!("{who}:no-tags"), message)
+            } else {
+                Finding::warning(format!("{who}:no-tags"), message)
+            }
             .at(path, Some(line))
             .help(format!(
                 "tag each release, e.g. `git tag -a {expected}{version} -m {expected}{version} <commit>`, and push the tags"
@@ -382,7 +382,8 @@ fn check_member(
     };
     let mut report = |v: &Version, path: &str, line: Option<usize>, current_version: bool| {
         let wanted = scheme.tag(v);
-        if tags.contains(&wanted) {
+        // `25.07.1` tags 25.7.1 (zero-padded CalVer).
+        if tags.contains(&wanted) || tagged_versions.contains(v) {
             return;
         }
         if let Some(other) = other_tag(v) {
@@ -420,7 +421,15 @@ fn check_member(
 
     let judged = |v: &Version| first_tagged.as_ref().is_none_or(|first| v >= first);
     let mut seen = BTreeSet::new();
-    if !current_unreleased && !dev {
+    // Newer than every tag and not presented as released by a changelog:
+    // the version bumped after the last release (nushell's "after patch
+    // release" commit), in development.
+    let ahead = tagged_versions
+        .iter()
+        .next_back()
+        .is_some_and(|newest| current > *newest)
+        && !released.iter().any(|r| r.version == current);
+    if !current_unreleased && !dev && !ahead {
         let current_line = released
             .iter()
             .find(|r| r.version == current)
@@ -562,11 +571,33 @@ mod tests {
         };
         assert_eq!(with("1.3.0-alpha.1", changelog), Status::Pass);
         assert_eq!(with("1.3.0-rc.2", changelog), Status::Pass);
-        // A final version with no tag, or a pre-release the changelog says
-        // is out, is missing its tag.
-        assert_eq!(with("1.3.0", changelog), Status::Fail);
+        // A final version newer than every tag that the changelog does not
+        // list is the next version in development (nushell bumps right
+        // after a release); listed as released, it is missing its tag, and
+        // so is a pre-release the changelog says is out.
+        assert_eq!(with("1.3.0", changelog), Status::Pass);
+        assert_eq!(
+            with("1.3.0", &format!("## [1.3.0] - 2026\n{changelog}")),
+            Status::Fail
+        );
         let listed = format!("## [1.3.0-alpha.1] - 2026\n{changelog}");
         assert_eq!(with("1.3.0-alpha.1", &listed), Status::Fail);
+    }
+
+    #[test]
+    fn zero_padded_calver_matches_the_cargo_version() {
+        // helix: Cargo.toml 25.7.1, heading `# 25.07.1`, tag `25.07.1`.
+        let f = facts(
+            vec![Member::named("helix-term", "25.7.1", "")],
+            &[(
+                "CHANGELOG.md",
+                "# 25.07.1 (2025-07-18)\n# 25.01.2 (2025-01-20)\n",
+            )],
+            &["25.01.2", "25.07.1"],
+        );
+        assert_eq!(run(&f).status, Status::Pass, "{:?}", run(&f).findings);
+        let o = crate::checks::changelog::Changelog.run(&f, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
     #[test]

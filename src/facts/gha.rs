@@ -659,6 +659,34 @@ pub fn lookup<'a>(combo: &'a [(String, Node)], path: &str) -> Option<&'a Node> {
     Some(node)
 }
 
+/// `'text'` in an expression: the text.
+fn quoted_literal(expr: &str) -> Option<String> {
+    let inner = expr.strip_prefix('\'')?.strip_suffix('\'')?;
+    (!inner.contains('\'')).then(|| inner.to_string())
+}
+
+/// `env['CLIPPY_OPTIONS']` → `env.CLIPPY_OPTIONS`; None for a computed
+/// index (`matrix[format(…)]`).
+fn index_to_dots(expr: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = expr;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find(']')?;
+        let key = after[..close].trim();
+        let key = key
+            .strip_prefix('\'')
+            .and_then(|k| k.strip_suffix('\''))
+            .or_else(|| key.strip_prefix('"').and_then(|k| k.strip_suffix('"')))?;
+        out.push('.');
+        out.push_str(key);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// What `${{ … }}` expressions can be read statically: `matrix.X` from one
 /// matrix combination, `env.X` from the innermost `env:` defining it,
 /// `inputs.X` from a caller's `with:`.
@@ -673,8 +701,39 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The value of a bare expression (`matrix.os`), when known.
+    /// The value of a bare expression (`matrix.os`, `env['X']`, `matrix.os
+    /// || 'ubuntu-latest'`), when known.
     pub fn resolve(&self, expr: &str) -> Option<String> {
+        // `a || 'fallback'`: the first operand with a non-empty value.
+        if expr.contains("||") && !expr.contains("&&") && !expr.contains('(') {
+            let mut parts = expr.split("||").map(str::trim).peekable();
+            while let Some(part) = parts.next() {
+                // An unset `matrix.X`/`env.X` is null in GitHub: falsy.
+                let unset_is_empty = part.starts_with("matrix.") || part.starts_with("env.");
+                let value = quoted_literal(part)
+                    .or_else(|| self.resolve_path(part))
+                    .or_else(|| unset_is_empty.then(String::new));
+                match value {
+                    Some(v) if !v.is_empty() => return Some(v),
+                    // An unknown operand hides what the expression gives.
+                    None if parts.peek().is_some() => return None,
+                    _ => {}
+                }
+            }
+            return None;
+        }
+        self.resolve_path(expr)
+    }
+
+    /// The value of one context path; `env['X']` is `env.X`.
+    fn resolve_path(&self, expr: &str) -> Option<String> {
+        let dotted;
+        let expr = if expr.contains('[') {
+            dotted = index_to_dots(expr)?;
+            dotted.as_str()
+        } else {
+            expr
+        };
         if let Some(path) = expr.strip_prefix("matrix.") {
             lookup(self.combo, path).and_then(scalar_text)
         } else if let Some(name) = expr.strip_prefix("env.") {
@@ -735,6 +794,40 @@ mod tests {
     use super::*;
     use crate::facts::workflows::CiKind;
     use crate::facts::yaml;
+
+    #[test]
+    fn bracket_indexes_and_fallbacks_resolve() {
+        let env = [Input {
+            name: "CLIPPY_OPTIONS".into(),
+            value: "-D warnings".into(),
+            line: 1,
+            value_line: 1,
+        }];
+        let envs: [&[Input]; 1] = [&env];
+        let cx = Context {
+            combo: &[],
+            envs: &envs,
+            inputs: &[],
+        };
+        assert_eq!(
+            cx.substitute("-- ${{ env['CLIPPY_OPTIONS'] }}"),
+            "-- -D warnings"
+        );
+        assert_eq!(
+            cx.substitute("${{ env[\"CLIPPY_OPTIONS\"] }}"),
+            "-D warnings"
+        );
+        assert_eq!(
+            cx.substitute("${{ matrix.os || 'ubuntu-latest' }}"),
+            "ubuntu-latest"
+        );
+        assert_eq!(cx.substitute("${{ env.NONE || 'x' }}"), "x");
+        // Unknown first operand: left as written.
+        assert_eq!(
+            cx.substitute("${{ steps.a.outputs.b || 'x' }}"),
+            "${{ steps.a.outputs.b || 'x' }}"
+        );
+    }
 
     #[test]
     fn self_referencing_expressions_terminate() {

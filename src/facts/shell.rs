@@ -200,6 +200,7 @@ pub fn split_commands(text: &str) -> Vec<Command> {
     let mut word = String::new();
     let mut in_word = false;
     let mut joiner = Joiner::Start;
+    let mut subshells = 0usize;
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     let flush_word = |word: &mut String, words: &mut Vec<String>, in_word: &mut bool| {
@@ -276,6 +277,20 @@ pub fn split_commands(text: &str) -> Vec<Command> {
             }
             ' ' | '\t' => {
                 flush_word(&mut word, &mut words, &mut in_word);
+                i += 1;
+            }
+            // A subshell, `a || (cargo install x && cargo audit)`: its
+            // commands are commands like the others.
+            '(' if !in_word => {
+                push_command(&mut commands, std::mem::take(&mut words), joiner);
+                subshells += 1;
+                i += 1;
+            }
+            ')' if subshells > 0 => {
+                flush_word(&mut word, &mut words, &mut in_word);
+                push_command(&mut commands, std::mem::take(&mut words), joiner);
+                joiner = Joiner::Then;
+                subshells -= 1;
                 i += 1;
             }
             // `2>&1`, `&>`: redirections, not separators.
@@ -401,6 +416,27 @@ mod tests {
         let c = split_commands("curl -sSf https://x.sh | sh -s -- -y");
         assert_eq!(c[1].joiner, Joiner::Pipe);
         assert_eq!(c[1].words[0], "sh");
+    }
+
+    #[test]
+    fn subshells_hold_commands() {
+        // pingora: `[[ … ]] || (cargo install --locked cargo-audit && …)`.
+        assert_eq!(
+            words(
+                "[[ -x a ]] || (cargo install --locked cargo-audit && cargo audit); echo $(date) done"
+            ),
+            vec![
+                vec!["[[", "-x", "a", "]]"],
+                vec!["cargo", "install", "--locked", "cargo-audit"],
+                vec!["cargo", "audit"],
+                vec!["echo", "$(date)", "done"],
+            ]
+        );
+        let c = split_commands("a || (b && c)");
+        assert_eq!(c[1].joiner, Joiner::Or);
+        assert_eq!(c[2].joiner, Joiner::And);
+        // `case` patterns keep their parenthesis.
+        assert!(words("case $x in a) echo a;; esac")[0].contains(&"a)".to_string()));
     }
 
     #[test]

@@ -187,6 +187,10 @@ struct Analyzer<'a> {
     template_frames: u32,
     /// `if`/`else`/`=>` seen at this depth: the next `{` is a branch.
     branch: Option<usize>,
+    /// `=>` just seen at this depth: an arm without braces may follow.
+    arm_next: Option<usize>,
+    /// Inside an unbraced match arm (`pat => expr,`) at this depth.
+    arm: Option<usize>,
     conditional_frames: u32,
     /// `impl` seen at this depth; whether a `for` followed.
     impl_block: Option<(usize, bool)>,
@@ -251,6 +255,8 @@ impl<'a> Analyzer<'a> {
             template_stage: 0,
             template_frames: 0,
             branch: None,
+            arm_next: None,
+            arm: None,
             conditional_frames: 0,
             impl_block: None,
             unsafe_fn_body: None,
@@ -427,6 +433,19 @@ impl<'a> Analyzer<'a> {
         self.fence = None;
         self.first_inside = None;
         let depth = self.stack.len();
+        // An unbraced match arm (`pat => expr,`) is a branch up to its `,`
+        // or the `}` closing the match.
+        if self
+            .arm
+            .is_some_and(|d| depth < d || (depth == d && matches!(punct, b',' | b'}')))
+        {
+            self.arm = None;
+        }
+        if let Some(d) = self.arm_next.take()
+            && !(depth == d && punct == b'{')
+        {
+            self.arm = Some(d);
+        }
 
         // Attributes: `#[…]` and `#![…]`.
         if let Some(attr) = &mut self.attr {
@@ -617,8 +636,9 @@ impl<'a> Analyzer<'a> {
             _ => 0,
         };
         if punct == b'>' && self.prev(0).0 == Kind::Punct(b'=') {
-            // A match arm: `pattern => { … }`.
+            // A match arm: `pattern => { … }` or `pattern => expr,`.
             self.branch = Some(depth);
+            self.arm_next = Some(depth);
         }
         if punct == b';' {
             if self.branch == Some(depth) {
@@ -653,6 +673,11 @@ impl<'a> Analyzer<'a> {
     fn ident(&mut self, text: &'a str, t: &Token, in_test: bool, in_use: bool, depth: usize) {
         if matches!(text, "if" | "else") {
             self.branch = Some(depth);
+        }
+        // `macro_rules! name`: a local name (`pub(crate) use name;`
+        // re-exports it, nushell's `generate_tests`).
+        if self.prev(0).0 == Kind::Punct(b'!') && self.prev(1).1 == "macro_rules" {
+            self.local_names.insert(text);
         }
         // Code in a `quote!` template is another crate's: record nothing.
         if self.template_frames > 0 {
@@ -756,6 +781,18 @@ impl<'a> Analyzer<'a> {
             "verify_hostname" => {
                 self.tls_stage = Some(("verify_hostname(false)", "false", t.line, in_test, 0))
             }
+            "set_certificate_verifier" | "with_custom_certificate_verifier"
+                if self.prev(0).0 == Kind::Punct(b'.') =>
+            {
+                self.out.verifier_installs.push(TlsSite {
+                    what: "a custom certificate verifier installed",
+                    line: t.line,
+                    test: in_test,
+                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
+                    opt_in_fn: self.opt_in_fn(),
+                    explained: false,
+                });
+            }
             _ => {}
         }
         // Paths: `SslVerifyMode::NONE`, `Client::builder()`, …
@@ -777,8 +814,9 @@ impl<'a> Analyzer<'a> {
                     what,
                     line: t.line,
                     test: in_test,
-                    conditional: self.conditional_frames > 0,
+                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
                     opt_in_fn: self.opt_in_fn(),
+                    explained: false,
                 });
             }
             let client = matches!(
@@ -840,6 +878,11 @@ impl<'a> Analyzer<'a> {
                 self.last_fn = text;
                 self.last_fn_pub = self.next_fn_pub;
                 self.last_fn_unreachable = self.comments_say_unreachable();
+                // `/// SAFETY: …` on a safe function whose whole body is an
+                // `unsafe` block documents that block (uv's Windows shims).
+                if self.unsafe_fn_body.is_none() && self.safety_since_boundary().0 {
+                    self.unsafe_fn_body = Some((self.stack.len(), true));
+                }
                 if matches!(text, "verify_server_cert" | "verify_client_cert") {
                     self.verifier = Some(Verifier {
                         depth: self.stack.len(),
@@ -993,8 +1036,9 @@ impl<'a> Analyzer<'a> {
                     what,
                     line,
                     test,
-                    conditional: self.conditional_frames > 0,
+                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
                     opt_in_fn: self.opt_in_fn(),
+                    explained: what.contains("hostname") && !self.since_boundary.is_empty(),
                 });
                 None
             }
@@ -1056,6 +1100,7 @@ impl<'a> Analyzer<'a> {
                             test: self.in_test(),
                             conditional: false,
                             opt_in_fn: None,
+                            explained: false,
                         });
                     }
                     self.verifier = None;

@@ -63,6 +63,11 @@ pub struct FileScan {
     pub unfinished: Vec<Unfinished>,
     /// Calls that switch off certificate or hostname verification.
     pub tls: Vec<TlsSite>,
+    /// Where a custom rustls certificate verifier is installed
+    /// (`set_certificate_verifier(…)`, `with_custom_certificate_verifier(…)`),
+    /// with the same context as a switch: a verifier that accepts
+    /// everything is only as unconditional as its installs.
+    pub verifier_installs: Vec<TlsSite>,
     /// HTTP clients built without a timeout.
     pub http_clients: Vec<HttpClient>,
 }
@@ -212,6 +217,10 @@ pub struct TlsSite {
     /// insecurity (`insecure_skip_verify`, `danger_accept_invalid_certs`):
     /// the switch runs only for callers who chose it.
     pub opt_in_fn: Option<String>,
+    /// A hostname-only switch with a comment right before it saying why
+    /// (pingora: the names are added with `add_host`, so checking is
+    /// still on).
+    pub explained: bool,
 }
 
 /// Whether a function's name says calling it gives up verification — an

@@ -28,6 +28,8 @@ pub const TLS_WORDS: &[&str] = &[
     "DANGER_ACCEPT_INVALID_HOSTS",
     "verify_server_cert",
     "verify_client_cert",
+    "set_certificate_verifier",
+    "with_custom_certificate_verifier",
 ];
 /// The words of `unsafe-hygiene`.
 pub const UNSAFE_WORDS: &[&str] = &["unsafe"];

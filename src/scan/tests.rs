@@ -259,6 +259,11 @@ fn tls_switches_in_branches_are_conditional() {
         _ => {}
     };
     x.danger_accept_invalid_hostnames(true);
+    let b = match security {
+        Security::Insecure => b.danger_accept_invalid_certs(true),
+        Security::Secure => b,
+    }
+    .danger_accept_invalid_hostnames(true);
 }
 ";
     let found: Vec<(u32, bool)> = scan(src)
@@ -266,7 +271,12 @@ fn tls_switches_in_branches_are_conditional() {
         .iter()
         .map(|t| (t.line, t.conditional))
         .collect();
-    assert_eq!(found, vec![(3, true), (6, true), (9, false)]);
+    // uv, nushell: an arm without braces is a branch too; the call after
+    // the match is not.
+    assert_eq!(
+        found,
+        vec![(3, true), (6, true), (9, false), (11, true), (14, false)]
+    );
 }
 
 #[test]
@@ -596,6 +606,7 @@ fn parses(#[case] input: &str, #[values(1, 2)] n: u8) {
 macro_rules! make {
     ($v:ident::$w:ident, $p:path) => { $v::$w };
 }
+pub(crate) use make;
 "#;
     let names: Vec<String> = refs(src).into_iter().map(|(n, _, _)| n).collect();
     // `predicate` comes from the glob: recorded, for the check to judge.
@@ -633,6 +644,52 @@ fn dump(x: u8) { dbg!(x); }
             (7, false, true),
             (9, false, false),
             (12, true, false)
+        ]
+    );
+}
+
+#[test]
+fn a_hostname_switch_with_a_comment_before_it_is_explained() {
+    let src = "fn f(c: &mut Conf) {
+    c.set_verify(SslVerifyMode::PEER);
+    /* Always off here: the names were added with add_host above, which
+       set_verify_hostname(true) would override. */
+    c.set_verify_hostname(false);
+    c.set_verify_hostname(false);
+    // a comment does not excuse switching certificates off
+    c.set_verify(SslVerifyMode::NONE);
+}
+";
+    let found: Vec<(u32, bool)> = scan(src)
+        .tls
+        .iter()
+        .map(|t| (t.line, t.explained))
+        .collect();
+    assert_eq!(found, vec![(5, true), (6, false), (8, false)]);
+}
+
+#[test]
+fn a_safety_doc_on_a_safe_fn_documents_its_whole_body_block() {
+    let src = "/// SAFETY: the handle is valid for the process's lifetime.
+fn send(h: Handle) -> u32 {
+    unsafe { SendMessage(h) }
+}
+/// Sends a message.
+fn other(h: Handle) -> u32 {
+    unsafe { SendMessage(h) }
+}
+/// SAFETY: only the first block is covered.
+fn partial(h: Handle) -> u32 {
+    let x = 1;
+    unsafe { SendMessage(h) }
+}
+";
+    assert_eq!(
+        unsafe_lines(src),
+        vec![
+            (3, UnsafeKind::Block, true),
+            (7, UnsafeKind::Block, false),
+            (12, UnsafeKind::Block, false)
         ]
     );
 }
