@@ -277,6 +277,23 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
             .filter_map(|d| version_in(&d.label))
             .chain(inline)
             .min();
+        if ctx.oldest_own.is_none() {
+            // No link here at all (cargo's `home`: recent sections carry
+            // none, the old ones link to brson/home): the newest release
+            // not linked elsewhere marks where this repository's history
+            // starts.
+            let foreign: BTreeSet<Version> = defs
+                .iter()
+                .filter(|d| forge::parse_link(&d.url).is_some_and(|l| l.repo != *expected))
+                .filter_map(|d| version_in(&d.label))
+                .collect();
+            ctx.oldest_own = entries
+                .iter()
+                .filter(|e| e.released)
+                .filter_map(|e| e.version.clone())
+                .filter(|v| !foreign.contains(v))
+                .max();
+        }
     }
 
     // Links attached to version headings.
@@ -819,6 +836,20 @@ mod tests {
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
         assert!(
             keys(&o).iter().any(|(k, _)| k == "previous-home:1.0.0"),
+            "{:?}",
+            keys(&o)
+        );
+        // No link to this repository at all: the newest unlinked release
+        // marks the move.
+        let unlinked = "## [1.1.0] - 2026\n## [1.0.0] - 2025\n\n[1.0.0]: https://github.com/someone/home/compare/v0.9.0...v1.0.0\n";
+        let o = run(unlinked, Some(&["v1.1.0"]));
+        assert!(
+            keys(&o).iter().any(|(k, _)| k == "previous-home:1.0.0"),
+            "{:?}",
+            keys(&o)
+        );
+        assert!(
+            !keys(&o).iter().any(|(k, _)| k.starts_with("repo:")),
             "{:?}",
             keys(&o)
         );

@@ -96,6 +96,9 @@ const WRAPPERS: &[&str] = &[
     "valgrind",
     "auditable",
     "msrv",
+    // cargo-workspaces: `cargo ws exec cargo test` in every member.
+    "ws",
+    "workspaces",
 ];
 
 /// Whether the command runs the test suite.
@@ -531,6 +534,7 @@ mod tests {
             // starship: an option's value is not a subcommand.
             "cargo llvm-cov --all-features --locked --workspace --lcov --output-path lcov.info -- --include-ignored",
             "cargo nextest --profile ci run",
+            "cargo ws exec cargo test --all-features",
             "cross test --target x",
             "cargo tarpaulin",
             "wasm-pack test --node",

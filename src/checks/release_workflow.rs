@@ -131,6 +131,18 @@ cargo-dist).
                 .iter()
                 .any(|a| ARTIFACT_ACTIONS.iter().any(|k| a.starts_with(k)))
         {
+            if let Some(script) = cmds.iter().find_map(|c| opaque_script(c)) {
+                return Outcome::from_findings(
+                    vec![
+                        Finding::note(
+                            "opaque-release",
+                            format!("{workflow} releases through `{script}`, which was not followed: what it builds and uploads is not known"),
+                        )
+                        .at(workflow, None),
+                    ],
+                    0.7,
+                );
+            }
             return Outcome::from_findings(
                 vec![
                     Finding::warning(
@@ -319,9 +331,7 @@ fn publishes(job: &ResolvedJob) -> bool {
 /// release-plz), with no binaries: crates.io keeps the checksum of every
 /// crate it serves, so artifact checksums are not expected.
 fn crates_only(cmds: &[&Cmd], actions: &[String]) -> bool {
-    let publishes_crates = cmds
-        .iter()
-        .any(|c| cargo_call(&c.words).is_some_and(|call| call.sub == "publish"))
+    let publishes_crates = cmds.iter().any(|c| publishes_crates(c))
         || actions
             .iter()
             .any(|a| a == "release-plz/action" || a == "katyo/publish-crates");
@@ -358,10 +368,44 @@ const BINARY_SUBCOMMANDS: &[&str] = &[
     "cbuild",
 ];
 
+/// Whether the command publishes crates to a registry: `cargo publish`
+/// (not `--dry-run`), cargo-workspaces' `cargo ws publish`, `cargo
+/// smart-release`, `cargo release`.
+fn publishes_crates(cmd: &Cmd) -> bool {
+    cargo_call(&cmd.words).is_some_and(|call| match call.sub {
+        "publish" => !call.has("--dry-run") && !call.has("-n"),
+        "ws" | "workspaces" => call.own_args().iter().any(|a| a == "publish"),
+        "smart-release" | "release" => true,
+        _ => false,
+    })
+}
+
+/// A local script the release job runs that was not followed
+/// (`./publish.py`): it may publish what the workflow does not show.
+fn opaque_script(cmd: &Cmd) -> Option<&str> {
+    let first = cmd.words.first()?.as_str();
+    let program = if matches!(
+        first,
+        "python" | "python3" | "bash" | "sh" | "node" | "ruby"
+    ) {
+        cmd.words.get(1)?.as_str()
+    } else {
+        first
+    };
+    (!cmd.followed
+        && (program.starts_with("./")
+            || [".py", ".sh", ".js", ".rb", ".ps1"]
+                .iter()
+                .any(|e| program.ends_with(e))))
+    .then_some(program)
+}
+
 fn builds_artifacts(cmd: &Cmd) -> bool {
+    if publishes_crates(cmd) {
+        return true;
+    }
     if let Some(call) = cargo_call(&cmd.words) {
-        return BINARY_SUBCOMMANDS.contains(&call.sub)
-            || matches!(call.sub, "publish" | "package" | "release");
+        return BINARY_SUBCOMMANDS.contains(&call.sub) || call.sub == "package";
     }
     let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
     matches!(
@@ -383,6 +427,29 @@ mod tests {
             &Facts::in_memory(vec![], &[(".github/workflows/release.yml", wf)]),
             &CheckConfig { level: Level::Warn },
         )
+    }
+
+    #[test]
+    fn workspace_publishers_and_opaque_scripts() {
+        let wf = |run: &str| {
+            format!(
+                "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+            )
+        };
+        // hickory: cargo-workspaces publishes the crates; crates.io keeps
+        // their checksums.
+        let o = run(&wf("cargo ws publish --from-git --yes"));
+        assert!(
+            !o.findings.iter().any(|f| f.key == "no-artifacts"),
+            "{:?}",
+            o.findings
+        );
+        // cargo: a script the tool cannot see is said so, not "no artifacts".
+        let o = run(&wf("./publish.py"));
+        assert_eq!(o.findings[0].key, "opaque-release", "{:?}", o.findings);
+        assert_eq!(o.findings[0].severity, crate::checks::Severity::Note);
+        let o = run(&wf("cargo publish --dry-run"));
+        assert_eq!(o.findings[0].key, "no-artifacts", "{:?}", o.findings);
     }
 
     #[test]

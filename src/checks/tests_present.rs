@@ -168,7 +168,9 @@ Counts, for each workspace member, without compiling:
   `#[…::test]`), `#[rstest]`, `#[test_case(…)]` (one per case),
   `#[wasm_bindgen_test]`, `#[quickcheck]`, `#[proptest]` in the library,
   binaries and build script — including `proptest! { #[test] fn … }`;
-- integration tests: the same in `tests/` (each test target's module tree);
+- integration tests: the same in `tests/` (each test target's module tree:
+  `mod` declarations, `#[path]`, and the files of an `automod::dir!`
+  directory);
 - doctests that run: code blocks in the library's doc comments with no
   language or Rust attributes only, not `ignore`, `no_run` or
   `compile_fail` (and not when the library sets `doctest = false`);
@@ -418,6 +420,28 @@ mod tests {
         let all = all_counts(&facts);
         assert_eq!(all[0].integration, 2);
         assert_eq!((all[1].external, all[2].external), (2, 0));
+    }
+
+    #[test]
+    fn automod_directories_are_module_trees() {
+        // clap: `tests/builder/main.rs` is `automod::dir!("tests/builder");`.
+        let facts = Facts::in_memory(
+            vec![Member::named("a", "0.1.0", "")],
+            &[
+                ("Cargo.toml", "[package]\nname = \"a\"\n"),
+                ("src/lib.rs", "pub fn f() {}\n"),
+                (
+                    "tests/builder/main.rs",
+                    "automod::dir!(\"tests/builder\");\n",
+                ),
+                (
+                    "tests/builder/flags.rs",
+                    "#[test]\nfn a() {}\n#[test]\nfn b() {}\n",
+                ),
+                ("tests/builder/opts.rs", "#[test]\nfn c() {}\n"),
+            ],
+        );
+        assert_eq!(counts(&facts, 0).integration, 3);
     }
 
     #[test]

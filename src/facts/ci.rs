@@ -816,7 +816,9 @@ impl Resolver<'_> {
                     // `cd` moves the directory once, in the first variant.
                     let mut here = dir.clone();
                     for command in commands {
-                        let words = command.words;
+                        let mut cmd_env = env.clone();
+                        cmd_env.extend(command.env.iter().cloned());
+                        let words = expand_program_var(command.words, &cmd_env);
                         if index == 0
                             && let Some(written) = github_env_write(&words)
                         {
@@ -827,8 +829,6 @@ impl Resolver<'_> {
                         {
                             here = files::join(&here, target);
                         }
-                        let mut cmd_env = env.clone();
-                        cmd_env.extend(command.env.iter().cloned());
                         resolved.commands.push(Cmd {
                             path: state.path.clone(),
                             line: logical.line,
@@ -1636,6 +1636,33 @@ fn toolchain_file(texts: &BTreeMap<String, TextFile>) -> Option<(String, String,
     None
 }
 
+/// `$BUILD_CMD test` with `env: BUILD_CMD: cargo` (bat's `cross`/`cargo`
+/// switch): a program named by a variable the environment sets is that
+/// program, split into words as the shell does.
+fn expand_program_var(mut words: Vec<String>, env: &[(String, String)]) -> Vec<String> {
+    let Some(first) = words.first() else {
+        return words;
+    };
+    let name = first
+        .strip_prefix("${")
+        .and_then(|n| n.strip_suffix('}'))
+        .or_else(|| first.strip_prefix('$'));
+    let Some(name) =
+        name.filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    else {
+        return words;
+    };
+    let Some((_, value)) = env.iter().rev().find(|(k, _)| k == name) else {
+        return words;
+    };
+    let program: Vec<String> = value.split_whitespace().map(str::to_string).collect();
+    if program.is_empty() || program.iter().any(|w| w.contains('$')) {
+        return words;
+    }
+    words.splice(0..1, program);
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1647,6 +1674,22 @@ mod tests {
 
     fn commands(job: &ResolvedJob) -> Vec<String> {
         job.commands().map(|c| c.words.join(" ")).collect()
+    }
+
+    #[test]
+    fn a_program_named_by_a_variable_and_a_runner_fallback() {
+        // bat: `$BUILD_CMD test` with `BUILD_CMD: cargo`; reqwest:
+        // `runs-on: ${{ matrix.os || 'ubuntu-latest' }}`.
+        let ci = ci(&[(
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  test:\n    strategy:\n      matrix:\n        include:\n          - name: linux\n          - name: mac\n            os: macos-latest\n    runs-on: ${{ matrix.os || 'ubuntu-latest' }}\n    env:\n      BUILD_CMD: cargo\n    steps:\n      - run: $BUILD_CMD test --locked\n",
+        )]);
+        let job = &ci.jobs[0];
+        assert_eq!(commands(job), vec!["cargo test --locked".to_string()]);
+        assert_eq!(
+            job.os.iter().copied().collect::<Vec<_>>(),
+            vec![Os::Linux, Os::MacOs]
+        );
     }
 
     #[test]

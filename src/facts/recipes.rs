@@ -156,16 +156,21 @@ pub fn justfile(text: &str) -> Vec<Recipe> {
             }
             continue;
         }
-        let Some(colon) = trimmed.find(':') else {
+        // The colon ending the header, outside quoted parameter defaults
+        // (`default feature='' ignore='': (check feature ignore)`).
+        let Some(colon) = header_colon(trimmed) else {
             continue;
         };
-        if trimmed[colon..].starts_with(":=") || trimmed[..colon].contains('=') {
+        if trimmed[colon..].starts_with(":=") {
             continue;
         }
         let header = trimmed[..colon].trim_start_matches('@');
         let Some(name) = header.split_whitespace().next() else {
             continue;
         };
+        if name.contains('=') {
+            continue;
+        }
         if matches!(name, "set" | "export" | "import" | "mod") {
             continue;
         }
@@ -183,6 +188,21 @@ pub fn justfile(text: &str) -> Vec<Recipe> {
         in_recipe = true;
     }
     out
+}
+
+/// The first `:` of a justfile line outside quotes.
+fn header_colon(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ':') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Body lines run for `goals` (the first non-special rule when there are
@@ -279,5 +299,19 @@ mod tests {
             vec!["cargo clippy -- -D warnings", "cargo nextest run {{ARGS}}"]
         );
         assert_eq!(select(&rules, &["t".into()]).len(), 1);
+        // hickory-dns: recipes with defaulted parameters, called as
+        // dependencies with arguments.
+        let text = "default feature='' ignore='': (check feature ignore) (test feature ignore)\n\nall-features: (default \"--all-features\")\n\ncheck feature='' ignore='':\n    cargo ws exec cargo check {{feature}}\n\ntest feature='' ignore='':\n    cargo ws exec cargo test {{feature}}\n";
+        let lines: Vec<String> = select(&justfile(text), &["all-features".into()])
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                "cargo ws exec cargo check {{feature}}",
+                "cargo ws exec cargo test {{feature}}"
+            ]
+        );
     }
 }

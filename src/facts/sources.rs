@@ -631,6 +631,7 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
         scan.mods
             .iter()
             .filter_map(|decl| resolve_mod(path, is_root, decl, index))
+            .chain(auto_mods(path, scan, index))
             .collect()
     });
 
@@ -667,6 +668,17 @@ fn scan_members(members: Vec<MemberSources>, index: &FileIndex, read: &Reader<'_
                         key.as_str(),
                         Visit {
                             test: visit.test || decl.test || scan.all_test,
+                            ..visit
+                        },
+                    ));
+                }
+            }
+            for child in auto_mods(path, scan, index) {
+                if let Some((key, _)) = scanned.get_key_value(child.as_str()) {
+                    stack.push((
+                        key.as_str(),
+                        Visit {
+                            test: visit.test || scan.all_test,
                             ..visit
                         },
                     ));
@@ -803,6 +815,37 @@ fn scan_trees(
     }
     let q = queue.into_inner().unwrap_or_else(PoisonError::into_inner);
     (q.done, q.bytes)
+}
+
+/// The modules `automod::dir!("DIR")` makes in `path`: the `.rs` files of
+/// DIR, which is relative to the package — found as the first ancestor of
+/// the file's directory under which DIR exists.
+fn auto_mods(path: &str, scan: &FileScan, index: &FileIndex) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in &scan.auto_mod_dirs {
+        let dir = dir.trim_matches('/');
+        if dir.is_empty() || dir.split('/').any(|p| p == "..") {
+            continue;
+        }
+        let mut ancestor = files::parent_dir(path);
+        loop {
+            let candidate = files::join(ancestor, dir);
+            let found: Vec<String> = index
+                .in_dir(&candidate)
+                .map(|e| e.path.clone())
+                .filter(|p| p.ends_with(".rs") && p != path)
+                .collect();
+            if !found.is_empty() {
+                out.extend(found);
+                break;
+            }
+            if ancestor.is_empty() {
+                break;
+            }
+            ancestor = files::parent_dir(ancestor);
+        }
+    }
+    out
 }
 
 /// The file a `mod` declaration in `parent` refers to, if it is indexed.

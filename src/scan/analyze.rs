@@ -560,6 +560,19 @@ impl<'a> Analyzer<'a> {
         if kind == Kind::Ident && !self.is_raw(&t) {
             self.ident(text, &t, in_test, in_use, depth);
         }
+        // `automod::dir!("tests/testsuite")`: every file there is a module.
+        if kind == Kind::Str
+            && self.prev(0).0 == Kind::Punct(b'(')
+            && self.prev(1).0 == Kind::Punct(b'!')
+            && self.prev(2).1 == "dir"
+            && self.prev(3).0 == Kind::PathSep
+            && self.prev(4).1 == "automod"
+            && self.out.auto_mod_dirs.len() < 16
+        {
+            self.out
+                .auto_mod_dirs
+                .push(lexer::str_content(text).to_string());
+        }
 
         // Delimiters, test regions, boundaries.
         match kind {

@@ -47,6 +47,9 @@ pub struct FileScan {
     pub lint_attrs: bool,
     /// Out-of-line module declarations (`mod x;`), in order.
     pub mods: Vec<ModDecl>,
+    /// Directories every `.rs` file of which is a module:
+    /// `automod::dir!("tests/testsuite")` (relative to the package).
+    pub auto_mod_dirs: Vec<String>,
     /// Names the file declares or imports (modules, `use` imports, `extern
     /// crate` aliases, types), sorted: a path starting with one of them is
     /// not a crate reference.
