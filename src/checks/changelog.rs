@@ -306,6 +306,10 @@ pub(super) fn targets<'a>(
     let mut rest: Vec<&Member> = Vec::new();
     let mut unchecked = Vec::new();
     for m in candidates {
+        // An xtask or test-support crate is not what the changelog tracks.
+        if super::code::is_tooling(facts, m) {
+            continue;
+        }
         if crate::facts::is_vendored_dir(&m.dir) {
             unchecked.push(format!("{} {} (vendored)", m.name, m.version));
             continue;
@@ -318,7 +322,15 @@ pub(super) fn targets<'a>(
             None => rest.push(m),
         }
     }
-    if let Some(root_changelog) = root_changelog(facts) {
+    // A member's changelog that is the root one (alacritty's
+    // `alacritty/CHANGELOG.md -> ../CHANGELOG.md`) already covers it.
+    let root = root_changelog(facts).filter(|root| {
+        let text = |p: &str| facts.text(p).and_then(|t| t.text());
+        !targets.iter().any(|(_, own): &(&Member, String)| {
+            own == root || (text(own).is_some() && text(own) == text(root))
+        })
+    });
+    if let Some(root_changelog) = root {
         let owner = lead_member(&rest);
         if let Some(owner) = owner {
             for m in &rest {
@@ -364,7 +376,7 @@ pub(super) fn lead_member<'a>(members: &[&'a Member]) -> Option<&'a Member> {
 /// no longer maintained", "release notes are published on the releases page".
 static MOVED: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
+        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\b(changelog|release\s+notes|changes|this\s+file)\s+(has|have)\s+(moved|been\s+moved)\s+to\b|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
     )
 });
 
@@ -593,6 +605,17 @@ mod tests {
             ..GitFacts::default()
         });
         Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn a_changelog_moved_to_a_book_passes_with_a_note() {
+        // rust-lang/cargo.
+        let o = run(
+            "1.0.0",
+            "# Changelog\n\nThe changelog has moved to the [Cargo Book](https://doc.rust-lang.org/cargo/CHANGELOG.html).\n",
+            None,
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
     #[test]

@@ -40,7 +40,8 @@ env.X }}` resolved), `rustup toolchain install 1.xx`, `cargo +1.xx`, a
 GitLab `image: rust:1.xx`, or a `rust-toolchain.toml` pinning it. `cargo
 msrv verify` and `cargo hack --rust-version` count for every member. A job
 that reads the version from `Cargo.toml` at run time (a step mentioning
-`rust-version` feeding `steps.*.outputs` into the toolchain) counts too.
+`rust-version` feeding `steps.*.outputs` into the toolchain, or another
+job's `needs.*.outputs` that reads it) counts too.
 
 Versions match on major.minor (`1.85` matches `1.85.0`). An unquoted
 `toolchain: 1.80` is the number 1.8 to YAML, and to GitHub: the report
@@ -194,6 +195,31 @@ fn coverage(facts: &Facts, jobs: &[ResolvedJob], version: &str) -> Option<String
                 job.id, job.path
             ));
         }
+        // The version another job read and passed on: `toolchain: ${{
+        // needs.meta.outputs.msrv }}` (bat).
+        let from_needs = job
+            .steps
+            .iter()
+            .flat_map(|s| s.toolchains.iter())
+            .filter_map(|t| {
+                let rest = &t[t.find("needs.")? + "needs.".len()..];
+                rest.split_once(".outputs.").map(|(id, _)| id.to_string())
+            })
+            .find(|id| {
+                facts.ci.jobs.iter().any(|other| {
+                    other.workflow == job.workflow
+                        && other.id == *id
+                        && other.commands().any(|c| {
+                            c.text.contains("rust-version") || c.text.contains("rust_version")
+                        })
+                })
+            });
+        if let Some(id) = from_needs {
+            return Some(format!(
+                "job `{}` builds the version job `{id}` reads from Cargo.toml at run time ({})",
+                job.id, job.path
+            ));
+        }
     }
     if let Some((path, channel, line)) = &facts.ci.toolchain_file
         && minor_version(channel) == Some(wanted)
@@ -298,6 +324,16 @@ mod tests {
             &Facts::in_memory(vec![member(msrv)], &all),
             &CheckConfig { level: Level::Warn },
         )
+    }
+
+    #[test]
+    fn a_version_another_job_reads_counts() {
+        // bat: a `crate_metadata` job reads rust_version; the MSRV job
+        // installs `${{ needs.crate_metadata.outputs.msrv }}`.
+        let workflow = "on: push\njobs:\n  crate_metadata:\n    runs-on: ubuntu-latest\n    outputs:\n      msrv: ${{ steps.m.outputs.msrv }}\n    steps:\n      - id: m\n        run: cargo metadata --no-deps --format-version 1 | jq -r '\"msrv=\" + .packages[0].rust_version' >> $GITHUB_OUTPUT\n  min_version:\n    needs: crate_metadata\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dtolnay/rust-toolchain@master\n        with:\n          toolchain: ${{ needs.crate_metadata.outputs.msrv }}\n      - run: cargo check --locked\n";
+        let o = run("1.70", &[(".github/workflows/ci.yml", workflow)]);
+        assert_eq!(o.status, Status::Pass, "{:?} {:?}", o.findings, o.note);
+        assert!(o.note.unwrap_or_default().contains("crate_metadata"));
     }
 
     fn wf(steps: &str) -> String {

@@ -119,6 +119,16 @@ cargo-dist).
                 0.0,
             );
         };
+        // What the release produces is what every job of its workflows
+        // does (the image build a release calls, too), as `sbom` reads it.
+        let workflows: std::collections::BTreeSet<&str> =
+            release_jobs.iter().map(|j| j.workflow.as_str()).collect();
+        let release_jobs: Vec<&ResolvedJob> = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| workflows.contains(j.workflow.as_str()))
+            .collect();
         let cmds: Vec<&Cmd> = release_jobs.iter().flat_map(|j| j.commands()).collect();
         let actions: Vec<String> = release_jobs
             .iter()
@@ -197,7 +207,10 @@ cargo-dist).
                     "syft",
                     "cargo auditable",
                     "spdx",
-                ]) || uses(&["anchore/sbom-action"]),
+                ]) || uses(&["anchore/sbom-action"])
+                    || release_jobs
+                        .iter()
+                        .any(|j| super::sbom::docker_sbom(j).is_some()),
                 "attach an SBOM (`cargo readiness sbom`, `cargo cyclonedx`)",
             ),
             (
@@ -257,11 +270,27 @@ pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
         .steps
         .iter()
         .any(|s| s.condition.as_deref().is_some_and(is_release_condition));
-    if tooling
-        || job.condition.as_deref().is_some_and(is_release_condition)
+    if job.condition.as_deref().is_some_and(is_release_condition)
         || (tag_gated_step && publishes(job))
     {
         return true;
+    }
+    // Release tooling releases, except where pull requests run it as a
+    // check (`dist plan` in CI) in a workflow that never runs on tags.
+    if tooling {
+        let workflow = facts.ci.workflows.iter().find(|w| w.path == job.workflow);
+        let checks_only = workflow.is_some_and(|w| {
+            w.triggers
+                .iter()
+                .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"))
+                && !w
+                    .triggers
+                    .iter()
+                    .any(|t| t.covers_tags() || t.event == "release")
+        });
+        if !checks_only {
+            return true;
+        }
     }
     match job.system {
         CiKind::Gitlab => job.events.iter().any(|e| e == "tag"),

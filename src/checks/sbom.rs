@@ -137,6 +137,16 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
                     && super::release_workflow::is_release_job(facts, j)
             })
             .collect();
+        // Every job of a release workflow is part of the release (the
+        // image build it calls, too), not only the job that publishes.
+        let release_workflows: BTreeSet<&str> =
+            release_jobs.iter().map(|j| j.workflow.as_str()).collect();
+        let release_jobs: Vec<&ResolvedJob> = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| release_workflows.contains(j.workflow.as_str()))
+            .collect();
         let release_files: BTreeSet<&str> = release_jobs
             .iter()
             .flat_map(|j| [j.workflow.as_str(), j.path.as_str()])
@@ -302,7 +312,7 @@ fn is_gitlab_release(doc: &Node) -> bool {
 
 /// The line of a `docker/build-push-action` step with `sbom: true` (an
 /// SBOM attestation attached to the image).
-fn docker_sbom(job: &ResolvedJob) -> Option<usize> {
+pub(super) fn docker_sbom(job: &ResolvedJob) -> Option<usize> {
     job.steps.iter().find_map(|s| {
         let (action, line) = s.uses.as_ref()?;
         let name = action.name()?;
@@ -365,6 +375,25 @@ mod tests {
         assert_eq!(o.findings[0].line, Some(2));
         assert_eq!(o.findings[0].key, "missing:.github/workflows/release.yml");
         assert_eq!(o.score, 0.0);
+    }
+
+    #[test]
+    fn release_shapes_shared_with_release_workflow() {
+        // CI that runs `dist plan` on pull requests is not a release.
+        let ci = "on: [pull_request]\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: dist plan\n";
+        assert_eq!(
+            run(&[(".github/workflows/ci.yml", ci)]).status,
+            Status::Skip
+        );
+        // A release calling an image build with `sbom: true` has one.
+        let release = "on:\n  push:\n    tags: ['v*']\njobs:\n  bin:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --release && gh release upload \"$TAG\" target/release/x\n  docker:\n    uses: ./.github/workflows/docker.yml\n";
+        let docker = "on:\n  workflow_call:\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          sbom: true\n";
+        let o = run(&[
+            (".github/workflows/release.yml", release),
+            (".github/workflows/docker.yml", docker),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(o.note.unwrap_or_default().contains("docker.yml:7"));
     }
 
     #[test]

@@ -124,14 +124,20 @@ pub fn named_test_files(facts: &Facts) -> Vec<u32> {
             else {
                 continue;
             };
+            // Depended on by its library name, or under another name
+            // (`basename = { package = "uu_basename", … }`).
+            let manifest = facts.text(&tester.manifest).and_then(|t| t.text());
             let tested = facts.members.iter().enumerate().position(|(i, m)| {
                 let lib = facts
                     .sources
                     .members
                     .get(i)
                     .and_then(|s| s.lib_name.as_ref());
+                let depends = lib.is_some_and(|lib| uses.contains(lib))
+                    || manifest.is_some_and(|t| t.contains(&format!("\"{}\"", m.name)));
                 i != j
-                    && lib.is_some_and(|lib| uses.contains(lib))
+                    && lib.is_some()
+                    && depends
                     && code::ident(&m.name)
                         .strip_suffix(&code::ident(name))
                         .is_some_and(|p| p.is_empty() || p.ends_with('_'))

@@ -157,7 +157,9 @@ Tag the release commit and push the tag:
         let own: Vec<&Member> = facts
             .members
             .iter()
-            .filter(|m| !crate::facts::is_vendored_dir(&m.dir))
+            .filter(|m| {
+                !crate::facts::is_vendored_dir(&m.dir) && !super::code::is_tooling(facts, m)
+            })
             .collect();
         let publishable: Vec<&Member> = own.iter().copied().filter(|m| m.publish).collect();
         let members: Vec<&Member> = if publishable.is_empty() {
@@ -243,11 +245,27 @@ fn check_member(
     // Crate-specific schemes are unambiguous; the bare ones belong to the
     // primary crate (the root package, or crates released together).
     let is_bare = |s: &Scheme| s.prefix.is_empty() || s.prefix == "v";
+    let newest_tagged: Option<Version> = by_scheme
+        .values()
+        .filter_map(|v| v.iter().next_back())
+        .max()
+        .cloned();
     let pick = |bare: bool| {
         by_scheme
             .iter()
             .filter(|(s, _)| is_bare(s) == bare)
-            .max_by_key(|(s, versions)| (versions.len(), std::cmp::Reverse((*s).clone())))
+            // The scheme of the newest tag, once used for a few releases,
+            // is the one in use (helix went from `v0.6.0` to CalVer
+            // `25.07.1`); otherwise the most used (one stray `1.2.0` among
+            // `v1.x` tags is the inconsistency, not a new scheme).
+            .max_by_key(|(s, versions)| {
+                let holds_newest = versions.iter().next_back() == newest_tagged.as_ref();
+                (
+                    holds_newest && versions.len() >= 3,
+                    versions.len(),
+                    std::cmp::Reverse((*s).clone()),
+                )
+            })
             .map(|(s, _)| s.clone())
     };
 
@@ -463,7 +481,10 @@ fn check_member(
         }
         if Some(line_of(&r.version)) == newest_line {
             report(&r.version, path, Some(r.line), false);
-        } else if !tags.contains(&scheme.tag(&r.version)) && other_tag(&r.version).is_none() {
+        } else if !tags.contains(&scheme.tag(&r.version))
+            && !tagged_versions.contains(&r.version)
+            && other_tag(&r.version).is_none()
+        {
             old_missing.push(r);
         }
     }

@@ -1403,7 +1403,12 @@ fn script_path(words: &[String]) -> Option<&str> {
         || candidate.ends_with(".sh")
         || candidate.ends_with(".bash")
         || candidate.ends_with(".ps1");
+    // `./publish.py`: another language's program, not shell lines to read.
+    let other_language = [".py", ".js", ".mjs", ".ts", ".rb", ".pl", ".lua"]
+        .iter()
+        .any(|e| candidate.ends_with(e));
     (looks_local
+        && !other_language
         && !candidate.contains("${{")
         && !candidate.starts_with('$')
         && !candidate.starts_with('/'))
