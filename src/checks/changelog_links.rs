@@ -44,9 +44,10 @@ inline links in version headings — on GitHub, GitLab (`/-/compare/…`,
 
 - **errors**: a link to another repository than `package.repository` (or
   `workspace.package.repository`; the git `origin` remote when neither is
-  set) — except for versions older than every version linked to this
-  repository, which are the crate's history from its previous home (a
-  note); a tag that does not exist in git; a link for `[1.2.0]` that ends at
+  set) — except the crate's history from a previous home, which is a
+  note: versions older than every version linked to this repository (or
+  than the newest release linked nowhere else), and links older than the
+  crate's version whose tags this repository never had; a tag that does not exist in git; a link for `[1.2.0]` that ends at
   another version's tag; an `[Unreleased]` link that does not start at the
   latest released version; versions out of order (newest first; a patch
   release of an older line listed by date, a backport, is accepted, and
@@ -135,6 +136,7 @@ and after each release move `[Unreleased]` to compare the new tag with
                 tags: &tags,
                 named_tags: &mut named_tags,
                 oldest_own: None,
+                current: semver::Version::parse(&member.version).ok(),
             };
             check_file(ctx, text, &mut findings);
             if findings[before..]
@@ -217,6 +219,8 @@ struct FileCtx<'a> {
     /// older versions to another repository are the crate's history from
     /// its previous home (cargo's `home` crate, once `brson/home`).
     oldest_own: Option<Version>,
+    /// The member's version in Cargo.toml.
+    current: Option<Version>,
 }
 
 /// What a link is attached to.
@@ -487,10 +491,27 @@ fn check_url(
     if let Some(expected) = ctx.repo
         && repo != *expected
     {
-        if let Subject::Version(v) = subject
-            && !is_old_home(&repo, expected)
-            && ctx.oldest_own.as_ref().is_some_and(|own| v < own)
-        {
+        // Or history whose tags this repository never had: links to the
+        // old home of a crate that moved in (rustfix's changelog stops at
+        // 0.4.6 and links rust-lang-nursery/rustfix; the crate is at 0.9).
+        let refs: Vec<&str> = match &kind {
+            LinkKind::Compare { base, head } => vec![base.as_str(), head.as_str()],
+            LinkKind::Tag(t) | LinkKind::Tree(t) => vec![t.as_str()],
+            LinkKind::Commit(_) | LinkKind::Other => Vec::new(),
+        };
+        let tags_elsewhere = matches!(ctx.tags, TagState::Known(tags)
+            if !refs.is_empty() && refs.iter().filter(|r| is_tag_like(r)).all(|r| !tags.contains(*r)));
+        let older_than_current = match subject {
+            Subject::Version(v) => ctx.current.as_ref().is_some_and(|c| v < c),
+            // `[Unreleased]` of an abandoned history, compared from one of
+            // its own tags.
+            Subject::Unreleased => ctx.oldest_own.is_none(),
+        };
+        let history = match subject {
+            Subject::Version(v) => ctx.oldest_own.as_ref().is_some_and(|own| v < own),
+            Subject::Unreleased => false,
+        } || (tags_elsewhere && older_than_current);
+        if history && !is_old_home(&repo, expected) {
             // History from before the crate moved here: its tags are the
             // other repository's, and its links still work.
             findings.push(
@@ -853,6 +874,17 @@ mod tests {
             "{:?}",
             keys(&o)
         );
+        // rustfix: a changelog abandoned at the old home, every link
+        // there, the crate (1.2.0) newer, none of those tags here.
+        let abandoned = "## [Unreleased]\n## [0.4.6] - 2019\n## [0.4.5] - 2019\n\n[Unreleased]: https://github.com/nursery/oldfix/compare/w-0.4.6...HEAD\n[0.4.6]: https://github.com/nursery/oldfix/compare/w-0.4.5...w-0.4.6\n[0.4.5]: https://github.com/nursery/oldfix/compare/w-0.4.4...w-0.4.5\n";
+        let o = run(abandoned, Some(&["v1.2.0"]));
+        assert_ne!(o.status, Status::Fail, "{:?}", o.findings);
+        // The same links with the tags here are a wrong repository.
+        let o = run(
+            abandoned,
+            Some(&["v1.2.0", "w-0.4.4", "w-0.4.5", "w-0.4.6"]),
+        );
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
         // A newer version linked elsewhere is still wrong.
         let o = run(
             &text.replace("acme/widget/compare/v1.1.0", "other/widget2/compare/v1.1.0"),

@@ -121,14 +121,7 @@ cargo-dist).
         };
         // What the release produces is what every job of its workflows
         // does (the image build a release calls, too), as `sbom` reads it.
-        let workflows: std::collections::BTreeSet<&str> =
-            release_jobs.iter().map(|j| j.workflow.as_str()).collect();
-        let release_jobs: Vec<&ResolvedJob> = facts
-            .ci
-            .jobs
-            .iter()
-            .filter(|j| workflows.contains(j.workflow.as_str()))
-            .collect();
+        let release_jobs = whole_release(facts, &release_jobs);
         let cmds: Vec<&Cmd> = release_jobs.iter().flat_map(|j| j.commands()).collect();
         let actions: Vec<String> = release_jobs
             .iter()
@@ -320,6 +313,22 @@ pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
             !also_ci
         }
     }
+}
+
+/// Every job of the workflows that hold one of `release_jobs` (with the
+/// reusable workflows they call): what a release runs.
+pub(super) fn whole_release<'a>(
+    facts: &'a Facts,
+    release_jobs: &[&ResolvedJob],
+) -> Vec<&'a ResolvedJob> {
+    let workflows: std::collections::BTreeSet<&str> =
+        release_jobs.iter().map(|j| j.workflow.as_str()).collect();
+    facts
+        .ci
+        .jobs
+        .iter()
+        .filter(|j| workflows.contains(j.workflow.as_str()))
+        .collect()
 }
 
 /// An `if:` that holds only for tags or releases.

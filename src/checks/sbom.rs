@@ -139,14 +139,7 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
             .collect();
         // Every job of a release workflow is part of the release (the
         // image build it calls, too), not only the job that publishes.
-        let release_workflows: BTreeSet<&str> =
-            release_jobs.iter().map(|j| j.workflow.as_str()).collect();
-        let release_jobs: Vec<&ResolvedJob> = facts
-            .ci
-            .jobs
-            .iter()
-            .filter(|j| release_workflows.contains(j.workflow.as_str()))
-            .collect();
+        let release_jobs = super::release_workflow::whole_release(facts, &release_jobs);
         let release_files: BTreeSet<&str> = release_jobs
             .iter()
             .flat_map(|j| [j.workflow.as_str(), j.path.as_str()])

@@ -115,7 +115,7 @@ versions are its upstream's releases, not this repository's. A manifest
 version newer than every tag that no changelog presents as released is
 in development (bumped after the last release) and needs no tag yet. A
 member (other than the primary crate) whose changelog lists releases but
-that has no tag at all gets a warning: it may have been released from
+that has no tag at all gets a note: it may have been released from
 another repository before it moved in. Zero-padded CalVer tags and
 headings (`25.07.1`) are read as the version Cargo writes (`25.7.1`).
 
@@ -357,7 +357,7 @@ fn check_member(
             if primary {
                 Finding::error(format!("{who}:no-tags"), message)
             } else {
-                Finding::warning(format!("{who}:no-tags"), message)
+                Finding::note(format!("{who}:no-tags"), message)
             }
             .at(path, Some(line))
             .help(format!(
