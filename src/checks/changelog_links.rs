@@ -378,7 +378,20 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
     if any_version_link {
         // A bracketed heading without a definition is a broken link in any
         // era; an unlinked one only counts once the project uses links.
+        // When the only links are the crate's history at its previous
+        // home, the sections written here never used links: not judged.
+        let links_here = ctx.repo.is_none_or(|expected| {
+            defs.iter()
+                .any(|d| forge::parse_link(&d.url).is_some_and(|l| l.repo == *expected))
+                || entries.iter().any(|e| {
+                    markdown::links_in(&e.heading).iter().any(|l| {
+                        matches!(&l.target, Target::Inline(url)
+                            if forge::parse_link(url).is_some_and(|f| f.repo == *expected))
+                    })
+                })
+        });
         let judged = |e: &&Entry| match (&e.version, oldest_linked) {
+            _ if !links_here && !e.heading.contains('[') => false,
             (Some(v), Some(oldest)) => v >= oldest || e.heading.contains('['),
             _ => true,
         };
@@ -871,6 +884,15 @@ mod tests {
         );
         assert!(
             !keys(&o).iter().any(|(k, _)| k.starts_with("repo:")),
+            "{:?}",
+            keys(&o)
+        );
+        // Sections written here without links, beside history linked to
+        // the old home: the project here never used links.
+        let home = "## 1.1.0 - 2026\n## [1.0.0] - 2025\n\n[1.0.0]: https://github.com/someone/home/compare/v0.9.0...v1.0.0\n";
+        let o = run(home, Some(&["v1.1.0"]));
+        assert!(
+            !keys(&o).iter().any(|(k, _)| k.starts_with("no-link:")),
             "{:?}",
             keys(&o)
         );
