@@ -198,7 +198,10 @@ vary and all count: `## [1.2.0] - 2024-05-01`, `# 1.2.0 (2024-05-01)`,
 `## v1.2.0`, or a setext `1.2.0` underlined with `===`. An `## [Unreleased]`
 section counts for the manifest version only while that version has no git
 tag yet (before the release). A changelog whose newest entry is older than
-the manifest version is stale, and the finding names both versions. A
+the manifest version is stale, and the finding names both versions —
+unless the project tags its releases, the newest entry is tagged and the
+manifest version is not: then the version was bumped after the release
+and is in development (a note). A
 changelog that says near its top that the release notes moved ("see GitHub
 Releases", "this file is no longer maintained", a bare link to the releases
 page) passes with a note instead.
@@ -567,6 +570,23 @@ fn judge(
         return;
     }
     let newest = entries.iter().filter_map(|e| e.version.as_ref()).max();
+    // The project tags its releases, the newest entry is tagged and this
+    // version is not: bumped after the last release, in development
+    // (rustup at 1.30.0 after tagging 1.29.0).
+    if let (Some(git), Some(newest)) = (&facts.git, newest)
+        && newest < version
+        && has_tag(&git.tags, who, &newest.to_string())
+        && !has_tag(&git.tags, who, &member.version)
+    {
+        findings.push(
+            Finding::note(
+                format!("{who}:in-development:{version}"),
+                format!("`{who}` is at {version}, newer than its last tagged release {newest} and not tagged: taken to be in development; {path} needs its section at release time"),
+            )
+            .at(path, first_line),
+        );
+        return;
+    }
     let finding = match newest {
         Some(newest) if newest < version => Finding::error(
             format!("{who}:stale:{version}"),
@@ -605,6 +625,21 @@ mod tests {
             ..GitFacts::default()
         });
         Changelog.run(&facts, &CheckConfig { level: Level::Deny })
+    }
+
+    #[test]
+    fn a_version_bumped_after_the_last_tagged_release_is_in_development() {
+        let o = run(
+            "1.30.0",
+            "## 1.29.0\n## 1.28.0\n",
+            Some(&["1.28.0", "1.29.0"]),
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        // Tagged, or a project that tags nothing: stale.
+        let o = run("1.30.0", "## 1.29.0\n", Some(&["1.29.0", "1.30.0"]));
+        assert_eq!(o.status, Status::Fail);
+        let o = run("1.30.0", "## 1.29.0\n", Some(&[]));
+        assert_eq!(o.status, Status::Fail);
     }
 
     #[test]

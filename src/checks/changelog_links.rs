@@ -231,6 +231,22 @@ enum Subject<'a> {
 }
 
 /// A ref that names a release tag rather than a branch, `HEAD` or a commit.
+/// The version a reference definition links, when it is a version's link:
+/// its label is only a version and it does not point at a search or list.
+fn version_def(d: &LinkDef) -> Option<Version> {
+    // A link to a pull-request search or an issue list is not a release.
+    let release_like = forge::parse_link(&d.url).is_none_or(|l| !matches!(l.kind, LinkKind::Other));
+    label_version(&d.label).filter(|_| release_like)
+}
+
+/// The version a label names when it is only a version: `1.2.0`,
+/// `v1.2.0`, `2.0.0 Rc0` (read as `2.0.0-rc0`).
+fn label_version(label: &str) -> Option<Version> {
+    let norm = label.trim().replace(' ', "-").to_ascii_lowercase();
+    let bare = norm.strip_prefix('v').unwrap_or(&norm);
+    changelog::lenient_version(bare)
+}
+
 fn is_tag_like(r: &str) -> bool {
     !forge::is_commit_id(r) && version_in(r).is_some()
 }
@@ -278,7 +294,7 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
         ctx.oldest_own = defs
             .iter()
             .filter(|d| own(&d.url))
-            .filter_map(|d| version_in(&d.label))
+            .filter_map(version_def)
             .chain(inline)
             .min();
         if ctx.oldest_own.is_none() {
@@ -289,7 +305,7 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
             let foreign: BTreeSet<Version> = defs
                 .iter()
                 .filter(|d| forge::parse_link(&d.url).is_some_and(|l| l.repo != *expected))
-                .filter_map(|d| version_in(&d.label))
+                .filter_map(version_def)
                 .collect();
             ctx.oldest_own = entries
                 .iter()
@@ -302,9 +318,13 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
 
     // Links attached to version headings.
     let mut used_labels: BTreeSet<String> = BTreeSet::new();
+    // A definition is a version's link when its label is just a version
+    // (`[1.2.0]`, `[v1.2.0]`, `[2.0.0 Rc0]`) or a version heading uses it
+    // (`## [tokio-1.2.0]`); `[range-0.16.0]: https://docs…` and
+    // `[0.6.2-prs]: …/pulls?q=…` are other links that mention a version.
     let mut any_version_link = defs
         .iter()
-        .any(|d| version_in(&d.label).is_some() || is_unreleased_label(&d.label));
+        .any(|d| version_def(d).is_some() || is_unreleased_label(&d.label));
     let mut unlinked: Vec<&Entry> = Vec::new();
     // Versions whose heading is linked: history older than the oldest of
     // them predates the project's use of links and is not judged.
@@ -330,6 +350,7 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
                 _ => {
                     let label = markdown::normalize_label(l.label().unwrap_or(&l.text));
                     if by_label.contains_key(&label) {
+                        any_version_link = true;
                         used_labels.insert(label);
                         oldest_linked = older(oldest_linked, e.version.as_ref());
                     } else if e.released || e.version.is_none() {
@@ -346,9 +367,12 @@ fn check_file(mut ctx: FileCtx<'_>, text: &str, findings: &mut Vec<Finding>) {
     let label_uses = label_uses(text);
     for d in &defs {
         let subject_version;
+        let by_heading = used_labels.contains(&markdown::normalize_label(&d.label));
         let subject = if is_unreleased_label(&d.label) {
             Subject::Unreleased
-        } else if let Some(v) = version_in(&d.label) {
+        } else if let Some(v) =
+            version_def(d).or_else(|| by_heading.then(|| version_in(&d.label)).flatten())
+        {
             subject_version = v;
             Subject::Version(&subject_version)
         } else {
@@ -913,6 +937,29 @@ mod tests {
             Some(&["v1.1.0", "v1.2.0"]),
         );
         assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn labels_that_only_mention_a_version_are_other_links() {
+        // diesel: `[range-0.16.0]` is documentation; `[2.0.0 Rc0]` is
+        // 2.0.0-rc0. sqlx: `[0.6.2-prs]` lists pull requests and the
+        // changelog uses no version links at all.
+        let text = "## [1.2.0] - 2026\n## [1.1.0] - 2025\n\nSee [range-0.16.0].\n\n[1.2.0]: https://github.com/acme/widget/compare/v1.1.0...v1.2.0\n[1.1.0]: https://github.com/acme/widget/releases/tag/v1.1.0\n[range-0.16.0]: https://docs.example.rs/range.html\n[2.0.0 Rc0]: https://github.com/acme/widget/compare/v1.1.0...v2.0.0-rc0\n";
+        let o = run(text, Some(&["v1.1.0", "v1.2.0", "v2.0.0-rc0"]));
+        assert!(
+            !keys(&o)
+                .iter()
+                .any(|(k, _)| k.starts_with("repo:") || k.starts_with("wrong-version")),
+            "{:?}",
+            keys(&o)
+        );
+        let prs = "## 0.6.2 - 2022\n## 0.6.1 - 2022\n\n[0.6.2-prs]: https://github.com/acme/widget/pulls?q=is%3Apr+milestone%3A0.6.2\n";
+        let o = run(prs, Some(&["v0.6.1", "v0.6.2"]));
+        assert!(
+            !keys(&o).iter().any(|(k, _)| k.starts_with("no-link:")),
+            "{:?}",
+            keys(&o)
+        );
     }
 
     #[test]

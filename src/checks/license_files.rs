@@ -46,7 +46,12 @@ text is caught.
 
 Distinct findings: no license declared; an expression that does not parse;
 no file for a declared license; a file whose text is a license the manifest
-does not declare.
+does not declare; a license file the published package would leave out.
+
+A member that does not ship as a crate — `publish = false`, an example,
+xtask or test-support member, or a workspace member (not the root
+package) without a `description` (crates.io refuses it) — only gets
+notes: nothing is distributed without its license.
 
 ## Why
 Most licenses (MIT, Apache-2.0, BSD) require their text to accompany the
@@ -168,6 +173,24 @@ fn named_for(path: &str, id: &str) -> bool {
     !label.is_empty() && (label == id_upper || label == family)
 }
 
+/// Why a member does not ship as a crate, if it does not: `publish =
+/// false`; an example, xtask or test-support member (sqlx's 25 example
+/// crates, sccache's test helpers); or, for a member other than the root
+/// package, no `description`, without which crates.io refuses it.
+fn unshipped(facts: &Facts, member: &Member) -> Option<&'static str> {
+    if !member.publish {
+        Some("it is not published (`publish = false`)")
+    } else if super::code::is_tooling(facts, member) {
+        Some("it is an example, xtask or test-support member")
+    } else if member.description.is_none() && !member.dir.is_empty() && facts.members.len() > 1 {
+        // The root package is the product even without a description; a
+        // member without one (zellij's plugins) is internal.
+        Some("it has no `description`, so crates.io would not accept it")
+    } else {
+        None
+    }
+}
+
 fn check_member(
     facts: &Facts,
     member: &Member,
@@ -177,6 +200,7 @@ fn check_member(
     let manifest = member.manifest.as_str();
     let who = &member.name;
     let license_line = manifest_line(facts, member, "license");
+    let unshipped = unshipped(facts, member);
 
     if let Some(file) = &member.license_file {
         let path = files::join(&member.dir, file);
@@ -207,13 +231,14 @@ fn check_member(
     }
 
     let Some(expr_text) = member.license.as_deref() else {
-        if !member.publish {
+        if let Some(why) = unshipped {
             findings.push(
                 Finding::note(
                     format!("{who}:no-license"),
-                    format!("`{who}` declares no license; it is not published (`publish = false`), so nothing ships without one"),
+                    format!("`{who}` declares no license; {why}, so nothing ships without one"),
                 )
-                .at(manifest, manifest_line(facts, member, "name")),
+                .at(manifest, manifest_line(facts, member, "name"))
+                .help("say so with `publish = false` in its [package]"),
             );
             return;
         }
@@ -256,7 +281,7 @@ fn check_member(
         }
     };
     let candidates = candidates(facts, member, recognizer);
-    let package = member.publish.then(|| Package::of(facts, member));
+    let package = unshipped.is_none().then(|| Package::of(facts, member));
     for c in &candidates {
         if let Some(problem) = &c.problem {
             findings.push(
@@ -515,6 +540,7 @@ mod tests {
     fn member(license: Option<&str>) -> Member {
         let mut m = Member::named("demo", "0.1.0", "");
         m.license = license.map(str::to_string);
+        m.description = Some("a demo".into());
         m
     }
 
@@ -619,7 +645,51 @@ mod tests {
         let mut m = Member::named("a", "0.1.0", dir);
         m.license = license.map(str::to_string);
         m.license_file = license_file.map(str::to_string);
+        m.description = Some("a crate".into());
         m
+    }
+
+    #[test]
+    fn members_that_cannot_ship_get_notes() {
+        // sqlx: 25 example crates with no `publish = false` and no
+        // description; crates.io would refuse them anyway.
+        let m = Member::named("sqlx-example-todos", "0.1.0", "examples/postgres/todos");
+        let o = run_member(
+            m,
+            &[(
+                "examples/postgres/todos/Cargo.toml",
+                "[package]\nname = \"sqlx-example-todos\"\n",
+            )],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("example"),
+            "{:?}",
+            o.findings
+        );
+        // A member (not the root package) of a workspace without a
+        // description: internal. The root package alone is the product.
+        let mut root = member(Some("MIT"));
+        root.name = "app".into();
+        let facts = Facts::in_memory(
+            vec![root, Member::named("helper", "0.1.0", "crates/helper")],
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"app\"\nlicense = \"MIT\"\n",
+                ),
+                ("LICENSE", text("MIT")),
+                ("crates/helper/Cargo.toml", "[package]\nname = \"helper\"\n"),
+            ],
+        );
+        let o = LicenseFiles.run(&facts, &CheckConfig { level: Level::Deny });
+        assert!(
+            o.findings
+                .iter()
+                .any(|f| f.message.contains("no `description`")),
+            "{:?}",
+            o.findings
+        );
     }
 
     fn run_member(m: Member, files: &[(&str, &str)]) -> Outcome {

@@ -124,6 +124,69 @@ fn strip_prefixes(body: &str) -> String {
 
 /// Recipes of a justfile.
 pub fn justfile(text: &str) -> Vec<Recipe> {
+    let mut recipes = justfile_raw(text);
+    // `toolchain := ""` then `cargo {{ toolchain }} test` (actix-web): a
+    // variable set to a string literal is substituted, so the command is
+    // read as cargo would see it; others stay as written.
+    let vars = just_string_vars(text);
+    if !vars.is_empty() {
+        for r in &mut recipes {
+            for (_, line) in &mut r.body {
+                if line.contains("{{") {
+                    *line = substitute_just(line, &vars);
+                }
+            }
+        }
+    }
+    recipes
+}
+
+/// Top-level `name := "literal"` (or `'literal'`) assignments.
+fn just_string_vars(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(|l| {
+            let l = l.trim().strip_prefix("export ").unwrap_or(l.trim());
+            let (name, value) = l.split_once(":=")?;
+            let name = name.trim();
+            let value = value.trim();
+            let literal = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))?;
+            (!name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !literal.contains(['"', '\'']))
+            .then(|| (name.to_string(), literal.to_string()))
+        })
+        .collect()
+}
+
+/// `{{ name }}` replaced by the value of a known variable.
+fn substitute_just(line: &str, vars: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = after[..end].trim();
+        match vars.iter().find(|(n, _)| n == name) {
+            Some((_, value)) => out.push_str(value),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn justfile_raw(text: &str) -> Vec<Recipe> {
     let mut out: Vec<Recipe> = Vec::new();
     let mut in_recipe = false;
     for (i, raw) in text.lines().enumerate() {
@@ -299,6 +362,13 @@ mod tests {
             vec!["cargo clippy -- -D warnings", "cargo nextest run {{ARGS}}"]
         );
         assert_eq!(select(&rules, &["t".into()]).len(), 1);
+        // actix-web: `toolchain := ""` substituted into `cargo {{ toolchain }} test`.
+        let text =
+            "toolchain := \"\"\ntest:\n    cargo {{ toolchain }} test --lib {{ features }}\n";
+        assert_eq!(
+            select(&justfile(text), &["test".into()])[0].1,
+            "cargo  test --lib {{ features }}"
+        );
         // hickory-dns: recipes with defaulted parameters, called as
         // dependencies with arguments.
         let text = "default feature='' ignore='': (check feature ignore) (test feature ignore)\n\nall-features: (default \"--all-features\")\n\ncheck feature='' ignore='':\n    cargo ws exec cargo check {{feature}}\n\ntest feature='' ignore='':\n    cargo ws exec cargo test {{feature}}\n";
