@@ -21,6 +21,8 @@ const ARTIFACT_ACTIONS: &[&str] = &[
     "release-plz/action",
     "katyo/publish-crates",
     "goreleaser/goreleaser-action",
+    // Archived, but still uploading (zellij); `archived-uses` says so.
+    "actions/upload-release-asset",
 ];
 
 impl Check for ReleaseWorkflow {

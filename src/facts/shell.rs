@@ -190,7 +190,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Programs that run the rest of their arguments as the command.
 const WRAPPERS: &[&str] = &[
-    "sudo", "env", "nice", "xvfb-run", "timeout", "stdbuf", "eval",
+    "sudo", "env", "nice", "xvfb-run", "timeout", "stdbuf", "eval", "xargs",
 ];
 
 /// Splits one logical line into commands.
@@ -337,8 +337,11 @@ fn push_command(commands: &mut Vec<Command>, mut words: Vec<String>, joiner: Joi
             // Options of the wrapper, and `timeout`'s duration.
             while words.first().is_some_and(|w| w.starts_with('-')) {
                 let option = words.remove(0);
-                // `sudo -u user`, `nice -n 10`
-                if matches!(option.as_str(), "-u" | "-g" | "-n") && !words.is_empty() {
+                // `sudo -u user`, `nice -n 10`, `xargs -I {} -P 4`
+                let takes_value = matches!(option.as_str(), "-u" | "-g" | "-n")
+                    || (wrapper == "xargs"
+                        && matches!(option.as_str(), "-I" | "-P" | "-L" | "-s" | "-d" | "-E"));
+                if takes_value && !words.is_empty() {
                     words.remove(0);
                 }
             }
@@ -416,6 +419,18 @@ mod tests {
         let c = split_commands("curl -sSf https://x.sh | sh -s -- -y");
         assert_eq!(c[1].joiner, Joiner::Pipe);
         assert_eq!(c[1].words[0], "sh");
+    }
+
+    #[test]
+    fn xargs_runs_its_command() {
+        // mio: `find src -iname "*.rs" | xargs rustfmt --check`.
+        assert_eq!(
+            words("find src -iname '*.rs' | xargs -n 1 rustfmt --check"),
+            vec![
+                vec!["find", "src", "-iname", "*.rs"],
+                vec!["rustfmt", "--check"]
+            ]
+        );
     }
 
     #[test]
