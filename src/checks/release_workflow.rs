@@ -270,51 +270,29 @@ pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
     {
         return true;
     }
-    // Release tooling releases, except where pull requests run it as a
-    // check (`dist plan` in CI) in a workflow that never runs on tags.
-    if tooling {
-        let workflow = facts.ci.workflows.iter().find(|w| w.path == job.workflow);
-        let checks_only = workflow.is_some_and(|w| {
-            w.triggers
-                .iter()
-                .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"))
-                && !w
-                    .triggers
-                    .iter()
-                    .any(|t| t.covers_tags() || t.event == "release")
-        });
-        if !checks_only {
-            return true;
-        }
+    if job.system == CiKind::Gitlab {
+        return tooling || job.events.iter().any(|e| e == "tag");
     }
-    match job.system {
-        CiKind::Gitlab => job.events.iter().any(|e| e == "tag"),
-        CiKind::GithubActions => {
-            let Some(workflow) = facts.ci.workflows.iter().find(|w| w.path == job.workflow) else {
-                return false;
-            };
-            let on_release =
-                |t: &&crate::facts::workflows::Trigger| t.covers_tags() || t.event == "release";
-            let on_pull_requests = workflow
-                .triggers
-                .iter()
-                .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"));
-            // A job that publishes is a release job whatever starts it (a
-            // manual `workflow_dispatch` release), unless pull requests do.
-            if publishes(job) {
-                return !on_pull_requests || workflow.triggers.iter().any(|t| on_release(&t));
-            }
-            if !workflow.triggers.iter().any(|t| on_release(&t)) {
-                return false;
-            }
-            let also_ci = on_pull_requests
-                || workflow
-                    .triggers
-                    .iter()
-                    .any(|t| t.event == "push" && (t.tags.is_none() || t.branches.is_some()));
-            !also_ci
-        }
+    let workflow = facts.ci.workflows.iter().find(|w| w.path == job.workflow);
+    let triggers = workflow.map_or(&[][..], |w| w.triggers.as_slice());
+    let on_release = triggers
+        .iter()
+        .any(|t| t.covers_tags() || t.event == "release");
+    let on_pull_requests = triggers
+        .iter()
+        .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"));
+    // Release tooling and a job that publishes release whatever starts
+    // them (a manual `workflow_dispatch` release), except where pull
+    // requests run them as a check (`dist plan` in CI) in a workflow that
+    // never runs on tags.
+    if tooling || (workflow.is_some() && publishes(job)) {
+        return !on_pull_requests || on_release;
     }
+    let also_ci = on_pull_requests
+        || triggers
+            .iter()
+            .any(|t| t.event == "push" && (t.tags.is_none() || t.branches.is_some()));
+    on_release && !also_ci
 }
 
 /// Every job of the workflows that hold one of `release_jobs` (with the
@@ -345,13 +323,13 @@ fn is_release_condition(condition: &str) -> bool {
         || c.contains("github.event.release")
 }
 
-/// Whether the job publishes a release: `cargo publish`, `gh release`, or
+/// Whether the job publishes a release: crates (see [`publishes_crates`]),
+/// `gh release create/upload/edit`, or
 /// a release upload action (not `actions/upload-artifact`, which CI uses
 /// for test logs too).
 fn publishes(job: &ResolvedJob) -> bool {
     job.commands().any(|c| {
-        cargo_call(&c.words)
-            .is_some_and(|call| call.sub == "publish" && !call.has("--dry-run") && !call.has("-n"))
+        publishes_crates(c)
             || (c.words.first().is_some_and(|w| w == "gh")
                 && c.words.get(1).is_some_and(|w| w == "release")
                 && c.words

@@ -113,6 +113,9 @@ pub fn named_test_files(facts: &Facts) -> Vec<u32> {
     let mut out = vec![0u32; facts.members.len()];
     for (j, tester) in facts.members.iter().enumerate() {
         let uses = code::declared_names(facts, tester);
+        // Depended on by its library name, or under another name
+        // (`basename = { package = "uu_basename", … }`).
+        let manifest = facts.text(&tester.manifest).and_then(|t| t.text());
         for f in facts.sources.member_files(j) {
             if f.role != TargetKind::Test || f.scan.test_fns == 0 {
                 continue;
@@ -124,9 +127,6 @@ pub fn named_test_files(facts: &Facts) -> Vec<u32> {
             else {
                 continue;
             };
-            // Depended on by its library name, or under another name
-            // (`basename = { package = "uu_basename", … }`).
-            let manifest = facts.text(&tester.manifest).and_then(|t| t.text());
             let tested = facts.members.iter().enumerate().position(|(i, m)| {
                 let lib = facts
                     .sources

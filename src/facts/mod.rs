@@ -651,13 +651,12 @@ const CHANGELOG_DIR_NAMES: &[&str] = &[
     "news",
 ];
 
-/// Directories that are someone else's code or test data, never the
-/// repository's own changelog.
+/// Directories of vendored code: someone else's crates kept here.
+const VENDOR_DIRS: &[&str] = &["vendor", "vendored", "third_party", "third-party"];
+
+/// Directories of test data and build output, never the repository's own
+/// changelog.
 const NOT_OWN_DIRS: &[&str] = &[
-    "vendor",
-    "vendored",
-    "third_party",
-    "third-party",
     "node_modules",
     "target",
     "tests",
@@ -666,18 +665,20 @@ const NOT_OWN_DIRS: &[&str] = &[
     "testdata",
 ];
 
+/// Whether a path component is one of `names` (case-insensitive).
+fn named(part: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| part.eq_ignore_ascii_case(n))
+}
+
 /// Whether `dir` (relative, `/`-separated) is a changelog directory of the
 /// repository itself: named like one, at most three levels deep, not under
 /// vendored code or test data.
 pub fn is_changelog_dir(dir: &str) -> bool {
-    let parts: Vec<&str> = dir.split('/').collect();
-    parts.len() <= 3
-        && parts
-            .last()
-            .is_some_and(|l| CHANGELOG_DIR_NAMES.contains(&l.to_ascii_lowercase().as_str()))
-        && !parts
-            .iter()
-            .any(|p| NOT_OWN_DIRS.contains(&p.to_ascii_lowercase().as_str()))
+    dir.split('/').count() <= 3
+        && named(files::file_name(dir), CHANGELOG_DIR_NAMES)
+        && !dir
+            .split('/')
+            .any(|p| named(p, NOT_OWN_DIRS) || named(p, VENDOR_DIRS))
 }
 
 /// Whether `dir` lies in vendored code (`vendor/`, `third_party/`…): a
@@ -685,12 +686,7 @@ pub fn is_changelog_dir(dir: &str) -> bool {
 /// changelog and versions are its upstream's, not this repository's
 /// releases.
 pub fn is_vendored_dir(dir: &str) -> bool {
-    dir.split('/').any(|p| {
-        matches!(
-            p.to_ascii_lowercase().as_str(),
-            "vendor" | "vendored" | "third_party" | "third-party"
-        )
-    })
+    dir.split('/').any(|p| named(p, VENDOR_DIRS))
 }
 
 /// At most this many files of one changelog directory are read.

@@ -170,8 +170,9 @@ struct Analyzer<'a> {
     last_fn_pub: bool,
     /// Whether the `fn` keyword just seen was preceded by `pub`.
     next_fn_pub: bool,
-    /// Whether `last_fn`'s docs say it is never called.
-    last_fn_unreachable: bool,
+    /// The comments before `last_fn` (its docs), as source ranges: read
+    /// only when a placeholder macro is found in it.
+    last_fn_docs: Vec<(usize, usize)>,
     local_names: BTreeSet<&'a str>,
     glob_imports: BTreeSet<String>,
     refs: HashMap<(&'a str, bool), (u32, RefKind)>,
@@ -243,7 +244,7 @@ impl<'a> Analyzer<'a> {
             last_fn: "",
             last_fn_pub: false,
             next_fn_pub: false,
-            last_fn_unreachable: false,
+            last_fn_docs: Vec::new(),
             local_names: BTreeSet::new(),
             glob_imports: BTreeSet::new(),
             refs: HashMap::new(),
@@ -323,8 +324,8 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Whether a comment since the last boundary says the code cannot run.
-    fn comments_say_unreachable(&self) -> bool {
+    /// Whether one of the comments at `ranges` says the code cannot run.
+    fn says_unreachable(&self, mut ranges: impl Iterator<Item = (usize, usize)>) -> bool {
         const PHRASES: &[&str] = &[
             "unreachable",
             "never called",
@@ -338,10 +339,15 @@ impl<'a> Analyzer<'a> {
             "cannot happen",
             "can't happen",
         ];
-        self.since_boundary.iter().any(|&(start, end, _)| {
+        ranges.any(|(start, end)| {
             let text = self.src[start..end].to_ascii_lowercase();
             PHRASES.iter().any(|p| text.contains(p))
         })
+    }
+
+    /// Inside an `if`/`else`/`match` branch, braced or not.
+    fn in_branch(&self) -> bool {
+        self.conditional_frames > 0 || self.arm.is_some()
     }
 
     /// Whether the comments since the last boundary hold a `SAFETY:`
@@ -801,7 +807,7 @@ impl<'a> Analyzer<'a> {
                     what: "a custom certificate verifier installed",
                     line: t.line,
                     test: in_test,
-                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
+                    conditional: self.in_branch(),
                     opt_in_fn: self.opt_in_fn(),
                     explained: false,
                 });
@@ -827,7 +833,7 @@ impl<'a> Analyzer<'a> {
                     what,
                     line: t.line,
                     test: in_test,
-                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
+                    conditional: self.in_branch(),
                     opt_in_fn: self.opt_in_fn(),
                     explained: false,
                 });
@@ -890,7 +896,12 @@ impl<'a> Analyzer<'a> {
             Expect::FnName => {
                 self.last_fn = text;
                 self.last_fn_pub = self.next_fn_pub;
-                self.last_fn_unreachable = self.comments_say_unreachable();
+                self.last_fn_docs.clear();
+                let docs = self
+                    .since_boundary
+                    .iter()
+                    .map(|&(start, end, _)| (start, end));
+                self.last_fn_docs.extend(docs);
                 // `/// SAFETY: …` on a safe function whose whole body is an
                 // `unsafe` block documents that block (uv's Windows shims).
                 if self.unsafe_fn_body.is_none() && self.safety_since_boundary().0 {
@@ -1003,12 +1014,14 @@ impl<'a> Analyzer<'a> {
     fn step_macro(&mut self, kind: Kind, text: &'a str) {
         let (stage, line, test) = self.macro_stage;
         let record = |k: UnfinishedKind, this: &mut Self| {
+            let unreachable = this.says_unreachable(this.last_fn_docs.iter().copied())
+                || this.says_unreachable(this.since_boundary.iter().map(|&(s, e, _)| (s, e)));
             this.out.unfinished.push(Unfinished {
                 kind: k,
                 line,
                 test,
                 item: this.last_fn.to_string(),
-                unreachable: this.last_fn_unreachable || this.comments_say_unreachable(),
+                unreachable,
             })
         };
         let next = match (stage, kind) {
@@ -1049,7 +1062,7 @@ impl<'a> Analyzer<'a> {
                     what,
                     line,
                     test,
-                    conditional: self.conditional_frames > 0 || self.arm.is_some(),
+                    conditional: self.in_branch(),
                     opt_in_fn: self.opt_in_fn(),
                     explained: what.contains("hostname") && !self.since_boundary.is_empty(),
                 });
