@@ -592,3 +592,34 @@ fn comment_triggered_checkout_and_whole_event_injection() {
     assert!(found.contains(&("error".to_string(), wf, 16)), "{found:?}");
     assert_eq!(status(&r, "dangerous-workflow"), "fail");
 }
+
+/// A script that wraps cargo in shell functions is read at the calls,
+/// and a container's `sh -c '…'` string is commands of its job.
+#[test]
+fn shell_functions_and_container_command_strings() {
+    let dir = case("shell-functions");
+    let r = report(dir.path(), &[]);
+    for (id, line) in [("ci-tests", 7), ("ci-clippy", 7), ("ci-fmt", 7)] {
+        assert_eq!(status(&r, id), "pass", "{id}: {}", note(&r, id));
+        assert!(
+            note(&r, id).contains(&format!("ci/run.bash:{line}")),
+            "{id}: {}",
+            note(&r, id)
+        );
+    }
+    assert!(note(&r, "ci-tests").contains("cargo test --locked --workspace"));
+    assert_eq!(
+        status(&r, "ci-os-matrix"),
+        "pass",
+        "{:?}",
+        located(&r, "ci-os-matrix")
+    );
+
+    // Without the calls, the function body runs nothing known.
+    let script = dir.path().join("ci/run.bash");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let cut = text.split("target_cargo build").next().unwrap().to_string();
+    std::fs::write(&script, cut).unwrap();
+    let r = report(dir.path(), &[]);
+    assert_ne!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
+}

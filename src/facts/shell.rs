@@ -7,13 +7,16 @@
 //! each command split into words (quotes removed, `${{ … }}` kept whole),
 //! and leading `VAR=value` assignments and wrappers (`sudo`, `time`, `env`,
 //! …) set aside. Good enough to see `cargo test`, `curl … | sh` or
-//! `cargo install x` and point at the line.
+//! `cargo install x` and point at the line. Functions the script defines
+//! are read where they are called, arguments substituted.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::util::regex;
+
+mod functions;
 
 /// One logical line of a script: physical lines joined by continuations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +63,15 @@ impl Command {
 }
 
 /// Splits `script` into logical lines. `lines[i]` is the 1-based file line
-/// of the script's physical line `i` (see [`locate_lines`]).
+/// of the script's physical line `i` (see [`locate_lines`]). Calls of
+/// functions the script defines are followed by the function's body, with
+/// the arguments put in (see [`functions`]).
 pub fn parse(script: &str, lines: &[usize]) -> Vec<LogicalLine> {
+    functions::inline(logical_lines(script, lines))
+}
+
+/// The logical lines of `script`, as written.
+fn logical_lines(script: &str, lines: &[usize]) -> Vec<LogicalLine> {
     let physical: Vec<&str> = script.lines().collect();
     let line_of = |i: usize| {
         lines
@@ -355,7 +365,65 @@ fn push_command(commands: &mut Vec<Command>, mut words: Vec<String>, joiner: Joi
     if words.is_empty() && env.is_empty() {
         return;
     }
+    let inner = command_string(&words).map(split_commands);
     commands.push(Command { words, env, joiner });
+    // `sh -c 'cargo test'`, `docker run --entrypoint sh IMAGE -c '…'`: the
+    // string is commands too, run after the outer command starts.
+    for (index, mut command) in inner.into_iter().flatten().enumerate() {
+        if index == 0 {
+            command.joiner = Joiner::Then;
+        }
+        commands.push(command);
+    }
+}
+
+/// Shells that take a command string with `-c`.
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh"];
+
+/// The command string a shell is given with `-c` (also `-ec`, `-e -c`),
+/// directly or as a container's command (`docker run … IMAGE sh -c '…'`,
+/// `--entrypoint sh … IMAGE -c '…'`).
+fn command_string(words: &[String]) -> Option<&str> {
+    let program = words.first()?.as_str();
+    let name = program.rsplit('/').next().unwrap_or(program);
+    let start = if SHELLS.contains(&name) {
+        1
+    } else if matches!(name, "docker" | "podman") && words.get(1).is_some_and(|w| w == "run") {
+        // The string follows a shell named as the command, or `-c` after
+        // a shell entrypoint; `-c` alone is also docker's `--cpu-shares`,
+        // so it counts only with a shell entrypoint.
+        let entrypoint_shell = words.windows(2).any(|w| {
+            w[0] == "--entrypoint" && SHELLS.contains(&w[1].rsplit('/').next().unwrap_or(""))
+        }) || words.iter().any(|w| {
+            w.strip_prefix("--entrypoint=")
+                .is_some_and(|e| SHELLS.contains(&e.rsplit('/').next().unwrap_or("")))
+        });
+        let shell_at = (2..words.len()).find(|&i| {
+            words[i - 1] != "--entrypoint"
+                && SHELLS.contains(&words[i].rsplit('/').next().unwrap_or(""))
+        });
+        match shell_at {
+            Some(at) if at > 1 => at + 1,
+            _ if entrypoint_shell => {
+                let c = words.iter().rposition(|w| w == "-c")?;
+                return words.get(c + 1).map(String::as_str);
+            }
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let mut takes_string = false;
+    for word in &words[start..] {
+        match word.strip_prefix('-') {
+            Some(flags) if !flags.starts_with('-') && !flags.is_empty() => {
+                takes_string |= flags.contains('c');
+            }
+            Some(_) => {}
+            None => return takes_string.then_some(word.as_str()),
+        }
+    }
+    None
 }
 
 /// `NAME=value` as (name, value).
@@ -419,6 +487,28 @@ mod tests {
         let c = split_commands("curl -sSf https://x.sh | sh -s -- -y");
         assert_eq!(c[1].joiner, Joiner::Pipe);
         assert_eq!(c[1].words[0], "sh");
+    }
+
+    #[test]
+    fn command_strings_are_commands() {
+        assert_eq!(
+            words("sh -ec 'cargo test && cargo fmt --check'"),
+            [
+                vec!["sh", "-ec", "cargo test && cargo fmt --check"],
+                vec!["cargo", "test"],
+                vec!["cargo", "fmt", "--check"]
+            ]
+        );
+        // rustup: a shell entrypoint and the string after the image.
+        let docker = "docker run --entrypoint sh --env A=1 --rm img -c 'PATH=x bash ci/run.bash'";
+        assert_eq!(words(docker)[1], ["bash", "ci/run.bash"]);
+        assert_eq!(
+            words("docker run --rm rust:1 bash -c 'cargo test'")[1],
+            ["cargo", "test"]
+        );
+        // docker's own `-c` (cpu shares) without a shell is not a string.
+        assert_eq!(words("docker run -c 512 img cargo test").len(), 1);
+        assert_eq!(words("bash ci/test.sh").len(), 1);
     }
 
     #[test]
