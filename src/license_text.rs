@@ -178,26 +178,66 @@ impl Recognizer {
     }
 }
 
+/// How many words longer than a license's text a file must be before it is
+/// read as holding several texts (`LICENSE.txt` with the MIT and the
+/// Apache text one after the other): more than the clause BSD-3-Clause adds
+/// to BSD-2-Clause, less than the shortest common license (MIT, ~160).
+const SEVERAL_TEXTS: usize = 120;
+
+/// Share of the license's word triples the file must hold.
+const CONTAINED: f32 = 0.9;
+
+/// Whether `text` holds the license `id`'s text among others: a file
+/// longer than that license by at least another license's length (so a BSD-3-Clause file does not "hold"
+/// BSD-2-Clause) that has nearly all of its word triples. chrono keeps a
+/// preamble, the MIT text and the Apache text in one `LICENSE.txt`; the
+/// closest single license to the whole file is Apache, yet MIT is there.
+pub fn holds_among_others(text: &str, id: &str) -> bool {
+    let Some(license) = spdx::license_id(id) else {
+        return false;
+    };
+    let reference: Vec<String> = license_words(license.text()).collect();
+    if reference.len() < 3 {
+        return false;
+    }
+    let file: Vec<String> = license_words(text).collect();
+    if file.len() < reference.len() + SEVERAL_TEXTS {
+        return false;
+    }
+    let triples = |words: &[String]| -> std::collections::HashSet<(String, String, String)> {
+        words
+            .windows(3)
+            .map(|w| (w[0].clone(), w[1].clone(), w[2].clone()))
+            .collect()
+    };
+    let wanted = triples(&reference);
+    let have = triples(&file);
+    let found = wanted.iter().filter(|t| have.contains(*t)).count();
+    found as f32 >= wanted.len() as f32 * CONTAINED
+}
+
+/// A license text's words, lower-cased, without its copyright lines.
+fn license_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .filter(|line| {
+            let line = line.trim_start_matches(|c: char| !c.is_alphanumeric());
+            !line
+                .get(..9)
+                .is_some_and(|w| w.eq_ignore_ascii_case("copyright"))
+        })
+        .flat_map(|line| line.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Whether `text` is the license `reference` word for word, apart from its
 /// copyright lines, case, punctuation and line wrapping: the common case of
 /// a LICENSE file copied from the canonical text, which needs no similarity
 /// measure. Anything else (edits, other wrapping of a copyright line) goes
 /// to the n-gram comparison.
 fn same_words(text: &str, reference: &str) -> bool {
-    fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-        text.lines()
-            .filter(|line| {
-                let line = line.trim_start_matches(|c: char| !c.is_alphanumeric());
-                !line
-                    .get(..9)
-                    .is_some_and(|w| w.eq_ignore_ascii_case("copyright"))
-            })
-            .flat_map(|line| line.split(|c: char| !c.is_alphanumeric()))
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-    }
-    let mut reference_words = words(reference).peekable();
-    reference_words.peek().is_some() && words(text).eq(reference_words)
+    let mut reference_words = license_words(reference).peekable();
+    reference_words.peek().is_some() && license_words(text).eq(reference_words)
 }
 
 /// Whether two SPDX ids name licenses with the same canonical text (e.g.
@@ -246,6 +286,22 @@ mod tests {
                 .1
         );
         assert_eq!(r.recognize(&text).unwrap().id, "MIT");
+    }
+
+    #[test]
+    fn a_file_with_several_texts_holds_each() {
+        let mit = spdx::license_id("MIT").unwrap().text();
+        let apache = spdx::license_id("Apache-2.0").unwrap().text();
+        let both = format!(
+            "Dual-licensed under MIT [1] and Apache-2.0 [2].\n\n[1]:\n~~~~\n{mit}\n~~~~\n\n[2]:\n~~~~\n{apache}\n~~~~\n"
+        );
+        assert!(holds_among_others(&both, "MIT"));
+        assert!(holds_among_others(&both, "Apache-2.0"));
+        assert!(!holds_among_others(&both, "BSD-3-Clause"));
+        // A text about as long as the license is one text, judged whole.
+        let bsd3 = spdx::license_id("BSD-3-Clause").unwrap().text();
+        assert!(!holds_among_others(bsd3, "BSD-2-Clause"));
+        assert!(!holds_among_others(mit, "MIT"));
     }
 
     #[test]

@@ -589,7 +589,13 @@ fn comment_triggered_checkout_and_whole_event_injection() {
         found.contains(&("error".to_string(), wf.clone(), 14)),
         "{found:?}"
     );
-    assert!(found.contains(&("error".to_string(), wf, 16)), "{found:?}");
+    assert!(
+        found.contains(&("error".to_string(), wf.clone(), 16)),
+        "{found:?}"
+    );
+    // A compared value is not the expression's value; a fallback to it is.
+    assert!(!found.iter().any(|f| f.2 == 18), "{found:?}");
+    assert!(found.contains(&("error".to_string(), wf, 19)), "{found:?}");
     assert_eq!(status(&r, "dangerous-workflow"), "fail");
 }
 

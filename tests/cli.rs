@@ -143,6 +143,36 @@ fn dual_license_with_one_file_names_the_missing_license() {
     assert_eq!(findings[0]["line"], 5);
 }
 
+/// chrono's shape: one `LICENSE.txt` with a preamble, the MIT text and
+/// the Apache text, for `MIT OR Apache-2.0`.
+#[test]
+fn one_file_holding_both_texts_of_a_dual_license() {
+    let dir = fixture("dual-license-missing");
+    let mit = std::fs::read_to_string(dir.path().join("LICENSE-MIT")).unwrap();
+    let apache = spdx::license_id("Apache-2.0").unwrap().text();
+    std::fs::remove_file(dir.path().join("LICENSE-MIT")).unwrap();
+    std::fs::write(
+        dir.path().join("LICENSE.txt"),
+        format!(
+            "This crate is dual-licensed under MIT [1] and Apache 2.0 [2].\n\n\
+             [1]: reproduced below:\n\n~~~~\n{mit}\n~~~~\n\n[2]: reproduced below:\n\n~~~~\n{apache}\n~~~~\n"
+        ),
+    )
+    .unwrap();
+    let (_, report) = run_json(dir.path(), &[]);
+    let lf = check(&report, "license-files");
+    assert_eq!(lf["status"], "pass", "{lf:#}");
+
+    // The preamble alone names both, but holds neither.
+    std::fs::write(
+        dir.path().join("LICENSE.txt"),
+        "This crate is dual-licensed under MIT and Apache 2.0.\n",
+    )
+    .unwrap();
+    let (_, report) = run_json(dir.path(), &[]);
+    assert_eq!(check(&report, "license-files")["status"], "fail");
+}
+
 #[test]
 fn bsd_text_under_mit_manifest() {
     let dir = fixture("bsd-under-mit");

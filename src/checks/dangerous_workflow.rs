@@ -75,8 +75,11 @@ impl Check for DangerousWorkflow {
   `….pull_request.body`, `….comment.body`, `github.head_ref`, commit
   messages and author names, `workflow_run.head_branch`, the whole event
   as `toJSON(github.event)` — or an `env.X` set from one, it is a command
-  injection: an error at the exact line. Steps inside a `parallel:` block
-  are read like the others.
+  injection: an error at the exact line. Only what can become the
+  expression's value counts: in `(github.head_ref == 'main' && '--prod')
+  || ''` the branch is only compared and the value is `--prod` or empty,
+  while `github.head_ref || 'main'` can be the branch. Steps inside a
+  `parallel:` block are read like the others.
 - **Persisted credentials uploaded.** A job that checks out without
   `persist-credentials: false` and then uploads the checkout directory
   (`actions/upload-artifact` with `path: .`) publishes the token in
@@ -317,27 +320,102 @@ fn tainted_inputs(
     }
 }
 
-/// Whether an expression evaluates to a boolean (a comparison or a
-/// `contains`/`startsWith`/`endsWith` test), which cannot carry text.
-fn is_boolean(expr: &str) -> bool {
-    let e = expr.trim();
-    if e.contains("&&") || e.contains("||") {
-        return false;
-    }
-    e.starts_with('!')
+/// Whether one operand evaluates to a boolean (a comparison, a negation or
+/// a `contains`/`startsWith`/`endsWith` test) or is a literal: neither can
+/// carry an attacker's text.
+fn is_inert(operand: &str) -> bool {
+    let e = operand.trim();
+    let literal = (e.starts_with('\'') && e.ends_with('\'') && e.len() >= 2)
+        || e.parse::<f64>().is_ok()
+        || matches!(e, "true" | "false" | "null" | "");
+    literal
+        || e.starts_with('!')
         || ["contains(", "startsWith(", "endsWith("]
             .iter()
-            .any(|f| e.starts_with(f))
-        || ["==", "!=", "<=", ">=", " < ", " > "]
-            .iter()
-            .any(|op| e.contains(op))
+            .any(|f| e.starts_with(f) && e.ends_with(')'))
+        || split_top_level(e, &["==", "!=", "<=", ">=", "<", ">"]).len() > 1
+}
+
+/// The parts of an expression that can become its value. GitHub's `a &&
+/// b` is `b`, or a falsy `a` (which is empty, `false`, `0` or `null`, never
+/// text); `a || b` is `a` or `b`; `&&` binds tighter. So the value is the
+/// last operand of one of the `||` alternatives, read again inside
+/// parentheses.
+fn value_operands(expr: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for alternative in split_top_level(expr, &["||"]) {
+        let conjuncts = split_top_level(alternative, &["&&"]);
+        let Some(last) = conjuncts.last() else {
+            continue;
+        };
+        let last = last.trim();
+        match last.strip_prefix('(').and_then(|l| l.strip_suffix(')')) {
+            Some(inner) if split_top_level(last, &["||", "&&"]).len() == 1 && balanced(inner) => {
+                out.extend(value_operands(inner));
+            }
+            _ => out.push(last),
+        }
+    }
+    out
+}
+
+/// Whether parentheses outside quotes balance in `text`.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// `expr` split on any of `operators` outside parentheses and quotes.
+fn split_top_level<'a>(expr: &'a str, operators: &[&str]) -> Vec<&'a str> {
+    let bytes = expr.as_bytes();
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start, mut i) = (0i32, false, 0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            _ if !quoted && depth == 0 => {
+                if let Some(op) = operators.iter().find(|op| expr[i..].starts_with(**op)) {
+                    parts.push(&expr[start..i]);
+                    i += op.len();
+                    start = i;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&expr[start..]);
+    parts
 }
 
 /// Why an expression is attacker-controlled, if it is.
 fn untrusted(expr: &str, envs: &[&[Input]]) -> Option<String> {
-    if is_boolean(expr) {
-        return None;
-    }
+    value_operands(expr)
+        .into_iter()
+        .filter(|operand| !is_inert(operand))
+        .find_map(|operand| untrusted_operand(operand, envs))
+}
+
+/// Why one operand that may be the expression's value is
+/// attacker-controlled, if it is.
+fn untrusted_operand(expr: &str, envs: &[&[Input]]) -> Option<String> {
     if let Some(m) = UNTRUSTED.find(expr) {
         return Some(format!(
             "`{}` is chosen by whoever opens the issue or pull request",
@@ -436,6 +514,31 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
         assert_eq!(lines, vec![10, 11]);
+    }
+
+    #[test]
+    fn compared_values_are_not_the_expressions_value() {
+        // pyo3's netlify deploy: the branch is only compared; the value
+        // is `'--prod'` or `''`.
+        let envs: &[&[Input]] = &[];
+        for inert in [
+            "(github.event.workflow_run.head_branch == 'main' && '--prod') || ''",
+            "github.head_ref != '' && 'pr' || 'push'",
+            "contains(github.event.issue.title, 'x') && 'yes'",
+            "startsWith(github.head_ref, 'release/')",
+        ] {
+            assert_eq!(untrusted(inert, envs), None, "{inert}");
+        }
+        for tainted in [
+            "github.head_ref || 'main'",
+            "github.head_ref == 'x' && 'a' || github.event.issue.title",
+            "github.event.pull_request.head.ref != '' && github.event.pull_request.head.ref",
+            "(github.head_ref)",
+            "format('{0}', github.event.issue.title)",
+            "contains(github.head_ref, 'x') && github.head_ref",
+        ] {
+            assert!(untrusted(tainted, envs).is_some(), "{tainted}");
+        }
     }
 
     #[test]

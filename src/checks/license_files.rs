@@ -42,7 +42,9 @@ license in the expression has a file in the repository — `LICENSE`,
 in the member's directory or at the workspace root — whose **text** is that
 license. Files are recognised by their text (n-gram similarity against the
 SPDX reference texts), not by their names, so `LICENSE-MIT` holding the BSD
-text is caught.
+text is caught. One file may hold several texts (a preamble, the MIT text,
+then the Apache text): it holds each license whose text is nearly all in
+it.
 
 Distinct findings: no license declared; an expression that does not parse;
 no file for a declared license; a file whose text is a license the manifest
@@ -106,6 +108,20 @@ struct Candidate<'a> {
     entry: &'a FileEntry,
     recognized: Option<(String, f32)>,
     problem: Option<String>,
+    text: Option<&'a str>,
+}
+
+impl Candidate<'_> {
+    /// Whether the file holds license `id`'s text: as the license it is
+    /// closest to, or among other texts in one file.
+    fn holds(&self, id: &str) -> bool {
+        self.recognized
+            .as_ref()
+            .is_some_and(|(r, _)| same_text(r, id))
+            || self
+                .text
+                .is_some_and(|t| crate::license_text::holds_among_others(t, id))
+    }
 }
 
 fn candidates<'a>(
@@ -134,16 +150,19 @@ fn candidates<'a>(
                     .map(|r| (r.id.clone(), r.score))
                     .filter(|(_, s)| *s >= crate::license_text::CONFIDENT),
                 problem: None,
+                text: Some(text.as_str()),
             },
             Some(Err(p)) => Candidate {
                 entry,
                 recognized: None,
                 problem: Some(p.to_string()),
+                text: None,
             },
             None => Candidate {
                 entry,
                 recognized: None,
                 problem: Some("was not read".into()),
+                text: None,
             },
         })
         .collect()
@@ -296,8 +315,7 @@ fn check_member(
     }
 
     for id in &declared {
-        let holds =
-            |c: &Candidate<'_>| c.recognized.as_ref().is_some_and(|(r, _)| same_text(r, id));
+        let holds = |c: &Candidate<'_>| c.holds(id);
         if candidates.iter().any(holds) {
             if let Some(package) = &package {
                 // Files named for the license whose text was not recognised
