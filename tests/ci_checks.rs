@@ -629,3 +629,37 @@ fn shell_functions_and_container_command_strings() {
     let r = report(dir.path(), &[]);
     assert_ne!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
 }
+
+/// xtask tasks that clap parses into types (`Task::Format(args) =>
+/// args.run()`), run through a helper given a list built before the call,
+/// with `if self.check` read as the task's `--check` flag says.
+#[test]
+fn xtask_helpers_lists_and_flags() {
+    let dir = case("xtask-helpers");
+    let r = report(dir.path(), &[]);
+    for (id, at) in [
+        (
+            "ci-fmt",
+            "xtask/src/commands.rs:15 (via cargo xtask format)",
+        ),
+        (
+            "ci-clippy",
+            "xtask/src/commands.rs:26 (via cargo xtask clippy)",
+        ),
+        (
+            "ci-tests",
+            "xtask/src/main.rs:28 (via cargo xtask test-libs)",
+        ),
+    ] {
+        assert_eq!(status(&r, id), "pass", "{id}: {}", note(&r, id));
+        assert!(note(&r, id).contains(at), "{id}: {}", note(&r, id));
+    }
+    assert!(note(&r, "ci-fmt").contains("cargo fmt --all --check"));
+
+    // Without `--check`, the same task rewrites files.
+    let workflow = dir.path().join(".github/workflows/ci.yml");
+    let text = std::fs::read_to_string(&workflow).unwrap();
+    std::fs::write(&workflow, text.replace("format --check", "format")).unwrap();
+    let r = report(dir.path(), &[]);
+    assert_ne!(status(&r, "ci-fmt"), "pass", "{}", note(&r, "ci-fmt"));
+}

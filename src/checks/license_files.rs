@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::support::{files_named, manifest_line};
-use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
+use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::files::{self, FileEntry};
 use crate::facts::workspace::Member;
@@ -90,7 +90,18 @@ canonical text (<https://spdx.org/licenses/>); fix an expression with
         let mut ok_members = 0usize;
         for member in &facts.members {
             let before = findings.len();
+            let first = findings.len();
             check_member(facts, member, &recognizer, &mut findings);
+            // A member that does not ship distributes no license text, so
+            // what would be wrong in a package is a note here.
+            if let Some(why) = unshipped(facts, member) {
+                for finding in &mut findings[first..] {
+                    if finding.severity != Severity::Note {
+                        finding.severity = Severity::Note;
+                        finding.message = format!("{}; {why}, so nothing ships", finding.message);
+                    }
+                }
+            }
             if findings[before..]
                 .iter()
                 .all(|f| f.severity < super::Severity::Error)
@@ -705,6 +716,27 @@ mod tests {
             o.findings
                 .iter()
                 .any(|f| f.message.contains("no `description`")),
+            "{:?}",
+            o.findings
+        );
+        // prost: `publish = false` test members declaring MIT beside the
+        // root's Apache LICENSE. Nothing of theirs is distributed.
+        let mut test_member = member_in("tests/single-include", Some("MIT"), None);
+        test_member.publish = false;
+        let o = run_member(
+            test_member,
+            &[
+                (
+                    "tests/single-include/Cargo.toml",
+                    "[package]\nname = \"single_include\"\npublish = false\nlicense = \"MIT\"\n",
+                ),
+                ("LICENSE", text("Apache-2.0")),
+            ],
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("Apache-2.0")
+                && o.findings[0].message.contains("not published"),
             "{:?}",
             o.findings
         );

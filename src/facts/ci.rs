@@ -1169,7 +1169,7 @@ fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<C
         && is_cargo_program(cmd.words.first().map_or("", String::as_str))
         && let Some(task) = xtask::task_of(&cmd.words).map(str::to_string)
     {
-        let found = follow_xtask(&task, sources);
+        let found = follow_xtask(&task, &xtask::flags_of(&cmd.words), sources);
         cmd.followed = !found.is_empty();
         let via = format!("cargo xtask {task}");
         let env = cmd.env.clone();
@@ -1227,7 +1227,7 @@ fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<C
 const MAX_XTASK_FILES: usize = 300;
 
 /// What `cargo xtask TASK` runs, read from the xtask crate's sources.
-fn follow_xtask(task: &str, sources: &mut Sources<'_>) -> Vec<xtask::Invocation> {
+fn follow_xtask(task: &str, flags: &[String], sources: &mut Sources<'_>) -> Vec<xtask::Invocation> {
     let config = sources
         .get(".cargo/config.toml")
         .or_else(|| sources.get(".cargo/config"));
@@ -1248,7 +1248,7 @@ fn follow_xtask(task: &str, sources: &mut Sources<'_>) -> Vec<xtask::Invocation>
         .into_iter()
         .filter_map(|p| sources.get(&p).map(|t| (p, t)))
         .collect();
-    xtask::invocations(task, &texts)
+    xtask::invocations(task, flags, &texts)
 }
 
 /// Test and bench sources of a crate, which `cargo xtask` does not run.

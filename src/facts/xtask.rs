@@ -5,16 +5,26 @@
 //! processes they start — `Command::new("cargo")` with its `.arg(…)`,
 //! `.args([…])` and `.env(…)` calls, and xshell/duct `cmd!(…)` macros.
 //!
+//! A clap variant's arm also reaches the methods of the type the
+//! subcommand is parsed into (`Task::Clippy(args) => args.run()` and `impl
+//! Run for Clippy`), and `Type { … }.run()` / `Type::f()` reach that type's
+//! methods. A helper that hands its parameters to cargo (`fn
+//! run_cargo(args: Vec<&str>)`) is read at each call, with the call's
+//! literal arguments, through lists built before it (see [`locals`]).
+//!
 //! It reads source text only (nothing is built or run), with the
 //! [`crate::scan::lexer`] so strings and comments are never mistaken for
-//! code. What cannot be read this way (arguments computed at run time,
-//! helpers taking the subcommand as a parameter) is left out, and a task
-//! whose entry is not found yields nothing, so the command stays "opaque"
-//! for the checks rather than being credited with something it may not do.
+//! code. What cannot be read this way (arguments computed at run time, a
+//! list changed under a condition other than one of the task's flags) is
+//! left out, and a task whose entry is not found yields nothing, so the
+//! command stays "opaque" for the checks rather than being credited with
+//! something it may not do.
 
 use std::collections::BTreeSet;
 
 use crate::scan::lexer::{self, Kind, Lexer, Token};
+
+mod locals;
 
 /// How deep calls are followed from the task's entry.
 const MAX_CALL_DEPTH: usize = 6;
@@ -68,6 +78,24 @@ impl Source<'_> {
         Some(raw.replace("\\\"", "\"").replace("\\\\", "\\"))
     }
 
+    /// Index of the token opening the group closed at `close`.
+    fn open_of(&self, close: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for i in (0..=close).rev() {
+            match self.tokens[i].kind {
+                Kind::Punct(b')' | b']' | b'}') => depth += 1,
+                Kind::Punct(b'(' | b'[' | b'{') => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// Index of the token closing the group opened at `open`.
     fn close_of(&self, open: usize) -> usize {
         let mut depth = 0usize;
@@ -95,9 +123,9 @@ struct Body {
     end: usize,
 }
 
-/// The processes `cargo xtask TASK` starts, read from the xtask crate's
-/// `files` (path, text). Empty when the task's entry is not found.
-pub fn invocations(task: &str, files: &[(String, String)]) -> Vec<Invocation> {
+/// The processes `cargo xtask TASK FLAGS…` starts, read from the xtask
+/// crate's `files` (path, text). Empty when the task's entry is not found.
+pub fn invocations(task: &str, flags: &[String], files: &[(String, String)]) -> Vec<Invocation> {
     let sources: Vec<Source<'_>> = files
         .iter()
         .map(|(path, text)| Source {
@@ -125,14 +153,13 @@ pub fn invocations(task: &str, files: &[(String, String)]) -> Vec<Invocation> {
             continue;
         }
         for i in body.start..body.end {
-            // Function calls, `f(…)` and `module::f(…)`; not method calls
-            // (`.run()` is xshell's, not a local `fn run`).
-            if src.tokens[i].kind == Kind::Ident
-                && src.is_punct(i + 1, b'(')
-                && !(i > 0 && (src.is_ident(i - 1, "fn") || src.is_punct(i - 1, b'.')))
-            {
-                for callee in functions.iter().filter(|(name, _)| name == src.slice(i)) {
-                    queue.push((callee.1, depth + 1));
+            let Some(callees) = callees(src, i, &functions) else {
+                continue;
+            };
+            for callee in callees {
+                match helper_call((src, body, i), callee, &sources, flags) {
+                    Some(inv) => out.push(inv),
+                    None => queue.push((callee.body, depth + 1)),
                 }
             }
         }
@@ -142,38 +169,173 @@ pub fn invocations(task: &str, files: &[(String, String)]) -> Vec<Invocation> {
     out
 }
 
-/// Every `fn NAME … { body }` of the sources.
-fn function_bodies(sources: &[Source<'_>]) -> Vec<(String, Body)> {
+/// The functions a call at token `i` may reach: `f(…)` and `module::f(…)`
+/// reach free functions, `Type::f(…)` and `Type { … }.f(…)` the methods
+/// of `Type`. Other method calls (`.run()` is also xshell's) reach
+/// nothing: the receiver's type is unknown.
+fn callees<'f>(src: &Source<'_>, i: usize, functions: &'f [Function]) -> Option<Vec<&'f Function>> {
+    if src.tokens[i].kind != Kind::Ident
+        || !src.is_punct(i + 1, b'(')
+        || (i > 0 && src.is_ident(i - 1, "fn"))
+    {
+        return None;
+    }
+    let name = src.slice(i);
+    let owner: Option<&str> = if i > 1 && src.is_punct(i - 1, b'.') {
+        if src.is_ident(i - 2, "self") {
+            Some("Self")
+        } else {
+            // `Clippy { fix: false }.run()`
+            let close = Some(i - 2).filter(|&k| src.is_punct(k, b'}'))?;
+            let ty = src.open_of(close)?.checked_sub(1)?;
+            (src.tokens[ty].kind == Kind::Ident && src.slice(ty).starts_with(char::is_uppercase))
+                .then(|| src.slice(ty))
+        }
+    } else if i > 1 && src.tokens[i - 1].kind == Kind::PathSep {
+        let ty = src.slice(i - 2);
+        ty.starts_with(char::is_uppercase).then_some(ty)
+    } else {
+        None
+    };
+    if i > 0 && src.is_punct(i - 1, b'.') && owner.is_none() {
+        return None;
+    }
+    Some(
+        functions
+            .iter()
+            .filter(|f| {
+                f.name == name
+                    && match owner {
+                        // `Self::f` / `self.f`: a method of the impl at hand.
+                        Some("Self") => f.owner.is_some(),
+                        _ => f.owner.as_deref() == owner,
+                    }
+            })
+            .collect(),
+    )
+}
+
+/// A call of a helper that starts cargo with the arguments it is given
+/// (`run_cargo(vec!["test", "--workspace"])` into `fn run_cargo(args:
+/// Vec<&str>) { cmd("cargo", args).run() }`): the process, at the call,
+/// with the helper's own words and the call's literal arguments, also
+/// through a local list (`let mut c = vec!["clippy"]; c.extend(opts);
+/// run_cargo(c)`).
+fn helper_call(
+    (src, caller, at): (&Source<'_>, Body, usize),
+    callee: &Function,
+    sources: &[Source<'_>],
+    flags: &[String],
+) -> Option<Invocation> {
+    if !passes_params(&sources[callee.body.file], callee) {
+        return None;
+    }
+    let helper = processes(&sources[callee.body.file], callee.body)
+        .into_iter()
+        .find(|inv| inv.words.first().is_some_and(|w| w == "cargo"))?;
+    let close = src.close_of(at + 1);
+    let mut words = helper.words;
+    words.extend(locals::strings_of(src, caller, (at + 2, close), flags));
+    Some(Invocation {
+        path: src.path.to_string(),
+        line: src.tokens[at].line as usize,
+        words,
+        env: helper.env,
+    })
+}
+
+/// Whether `function` hands one of its parameters to a process it starts
+/// (`.arg(p)`, `.args(p)`, duct's `cmd("cargo", p)`), so that what it runs
+/// depends on each call.
+fn passes_params(src: &Source<'_>, function: &Function) -> bool {
+    let Body { start, end, .. } = function.body;
+    (start..end).any(|i| {
+        let open = if src.is_punct(i, b'.')
+            && (src.is_ident(i + 1, "arg") || src.is_ident(i + 1, "args"))
+        {
+            i + 2
+        } else if src.is_ident(i, "cmd") && src.is_punct(i + 1, b'(') {
+            i + 1
+        } else {
+            return false;
+        };
+        if !src.is_punct(open, b'(') {
+            return false;
+        }
+        let close = src.close_of(open);
+        (open + 1..close).any(|k| {
+            src.tokens[k].kind == Kind::Ident && function.params.iter().any(|p| p == src.slice(k))
+        })
+    })
+}
+
+/// A function of the xtask crate.
+struct Function {
+    name: String,
+    /// The type of the `impl` block it is in (`impl Run for Clippy` →
+    /// `Clippy`), for methods.
+    owner: Option<String>,
+    /// Its parameters other than `self`: a helper such as `fn
+    /// run_cargo(args: Vec<&str>)` gets its arguments at each call.
+    params: Vec<String>,
+    body: Body,
+}
+
+/// Every `fn NAME … { body }` of the sources, with the `impl` it is in.
+fn function_bodies(sources: &[Source<'_>]) -> Vec<Function> {
     let mut out = Vec::new();
     for (file, src) in sources.iter().enumerate() {
+        // Open `impl` blocks: (type, index of the closing `}`).
+        let mut impls: Vec<(String, usize)> = Vec::new();
         let mut i = 0;
         while i + 1 < src.tokens.len() {
+            impls.retain(|(_, close)| *close > i);
+            if src.is_ident(i, "impl")
+                && let Some((owner, open)) = impl_type(src, i)
+            {
+                impls.push((owner, src.close_of(open)));
+                i = open + 1;
+                continue;
+            }
             if src.is_ident(i, "fn") && src.tokens[i + 1].kind == Kind::Ident {
                 let name = src.slice(i + 1).to_string();
                 // The body's `{`: the first at bracket depth zero (a `;`
                 // first means a declaration without a body).
                 let mut j = i + 2;
                 let mut depth = 0i32;
+                let mut params = Vec::new();
                 while j < src.tokens.len() {
                     match src.tokens[j].kind {
                         Kind::Punct(b'(' | b'[') => depth += 1,
                         Kind::Punct(b')' | b']') => depth -= 1,
                         Kind::Punct(b'{') if depth == 0 => break,
                         Kind::Punct(b';') if depth == 0 => break,
+                        // `name: Type` at the top of the parameter list.
+                        Kind::Ident
+                            if depth == 1
+                                && src.is_punct(j + 1, b':')
+                                && (src.is_punct(j - 1, b'(')
+                                    || src.is_punct(j - 1, b',')
+                                    || src.is_ident(j - 1, "mut")) =>
+                        {
+                            params.push(src.slice(j).to_string());
+                        }
                         _ => {}
                     }
                     j += 1;
                 }
                 if src.is_punct(j, b'{') {
                     let end = src.close_of(j);
-                    out.push((
+                    out.push(Function {
                         name,
-                        Body {
+                        owner: impls.last().map(|(t, _)| t.clone()),
+                        params,
+                        body: Body {
                             file,
                             start: j,
                             end,
                         },
-                    ));
+                    });
                 }
                 i = j;
             }
@@ -183,9 +345,54 @@ fn function_bodies(sources: &[Source<'_>]) -> Vec<(String, Body)> {
     out
 }
 
+/// The type an `impl` at `at` is for, and its block's `{`: `impl Type`,
+/// `impl<T> Trait for Type<T>`, `impl Trait for path::Type`.
+fn impl_type(src: &Source<'_>, at: usize) -> Option<(String, usize)> {
+    let mut j = at + 1;
+    let mut angle = 0i32;
+    let mut last_ident: Option<usize> = None;
+    let mut after_for: Option<usize> = None;
+    while j < src.tokens.len() {
+        match src.tokens[j].kind {
+            Kind::Punct(b'<') => angle += 1,
+            Kind::Punct(b'>') => angle -= 1,
+            Kind::Punct(b'{') if angle <= 0 => break,
+            Kind::Punct(b';') => return None,
+            Kind::Ident if angle <= 0 => {
+                if src.slice(j) == "for" {
+                    after_for = None;
+                    last_ident = None;
+                    j += 1;
+                    // The type's last path segment is its name.
+                    while j < src.tokens.len() && !src.is_punct(j, b'{') && !src.is_punct(j, b'<') {
+                        if src.tokens[j].kind == Kind::Ident && src.slice(j) != "where" {
+                            after_for = Some(j);
+                        } else if src.is_ident(j, "where") {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    continue;
+                }
+                if src.slice(j) != "where" && after_for.is_none() {
+                    last_ident = Some(j);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    let name = after_for.or(last_ident)?;
+    while j < src.tokens.len() && !src.is_punct(j, b'{') {
+        j += 1;
+    }
+    src.is_punct(j, b'{')
+        .then(|| (src.slice(name).to_string(), j))
+}
+
 /// Where the task starts: its `match` arms (`"task" =>`, `Cmd::Task =>`,
 /// `Cmd::Task { .. } =>`), else the function named after it.
-fn entries(task: &str, sources: &[Source<'_>], functions: &[(String, Body)]) -> Vec<Body> {
+fn entries(task: &str, sources: &[Source<'_>], functions: &[Function]) -> Vec<Body> {
     let variant = pascal_case(task);
     let function = task.replace('-', "_");
     let mut out = Vec::new();
@@ -212,12 +419,22 @@ fn entries(task: &str, sources: &[Source<'_>], functions: &[(String, Body)]) -> 
             }
         }
     }
-    if out.is_empty() {
+    if !out.is_empty() {
+        // `Cmd::Clippy(args) => args.run()`: the arm hands over to the
+        // methods of the type clap parsed the subcommand into, which is
+        // named like the variant (`impl Run for Clippy`).
         out.extend(
             functions
                 .iter()
-                .filter(|(name, _)| *name == function)
-                .map(|(_, b)| *b),
+                .filter(|f| f.owner.as_deref() == Some(variant.as_str()))
+                .map(|f| f.body),
+        );
+    } else {
+        out.extend(
+            functions
+                .iter()
+                .filter(|f| f.owner.is_none() && f.name == function)
+                .map(|f| f.body),
         );
     }
     out
@@ -324,6 +541,26 @@ fn processes(src: &Source<'_>, body: Body) -> Vec<Invocation> {
             i = close + 1;
             continue;
         }
+        // duct's function, `cmd("cargo", args)` / `duct::cmd("cargo", ["test"])`
+        if src.is_ident(i, "cmd")
+            && src.is_punct(i + 1, b'(')
+            && !(i > 0 && (src.is_ident(i - 1, "fn") || src.is_punct(i - 1, b'.')))
+            && let Some(program) = src.string(i + 2)
+        {
+            let close = src.close_of(i + 1);
+            let mut inv = Invocation {
+                path: src.path.to_string(),
+                line: src.tokens[i].line as usize,
+                words: vec![program],
+                env: Vec::new(),
+            };
+            inv.words
+                .extend((i + 3..close).filter_map(|k| src.string(k)));
+            builder_calls(src, close + 1, body.end, &mut inv);
+            out.push(inv);
+            i = close + 1;
+            continue;
+        }
         // `cmd!(sh, "cargo test {args…}")` (xshell) or `cmd!("cargo", "test")` (duct)
         if src.is_ident(i, "cmd") && src.is_punct(i + 1, b'!') && src.is_punct(i + 2, b'(') {
             let close = src.close_of(i + 2);
@@ -421,6 +658,22 @@ pub fn task_of(words: &[String]) -> Option<&str> {
     rest.map(String::as_str).find(|w| !w.starts_with('-'))
 }
 
+/// The `--flag` options after the task in `cargo xtask TASK …` (values
+/// after `=` dropped).
+pub fn flags_of(words: &[String]) -> Vec<String> {
+    let Some(task) = task_of(words) else {
+        return Vec::new();
+    };
+    words
+        .iter()
+        .skip_while(|w| w.as_str() != "xtask")
+        .skip_while(|w| w.as_str() != task)
+        .skip(1)
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.split('=').next().unwrap_or(w).to_string())
+        .collect()
+}
+
 /// Directories that may hold the xtask crate, most likely first: the
 /// package or manifest named by the `xtask` alias in `.cargo/config.toml`
 /// (`run --package xtask --`, `run --manifest-path ./xtask/Cargo.toml --`),
@@ -475,7 +728,11 @@ mod tests {
             .iter()
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect();
-        invocations(task, &files)
+        let (task, flags) = match task.split_once(' ') {
+            Some((t, f)) => (t, f.split(' ').map(str::to_string).collect()),
+            None => (task, Vec::new()),
+        };
+        invocations(task, &flags, &files)
             .into_iter()
             .map(|i| (i.line, i.words.join(" ")))
             .collect()
@@ -568,6 +825,91 @@ fn main() {
         assert_eq!(
             run("lint", &[("xtask/src/main.rs", main)]),
             vec![(2, "cargo clippy -- -Dwarnings".to_string())]
+        );
+    }
+
+    #[test]
+    fn helpers_given_their_arguments_and_the_types_clap_parses_into() {
+        // ratatui's shape: a clap variant whose `Args` type runs itself,
+        // a struct literal's method, a helper taking the cargo arguments,
+        // and a list built before the call.
+        let main = r#"
+enum Command { Clippy(Clippy), Ci, TestLibs }
+fn main() {
+    match args.command {
+        Command::Clippy(args) => args.run(),
+        Command::Ci => ci(),
+        Command::TestLibs => test_libs(),
+        Command::Format(f) => f.run(),
+    }
+}
+fn ci() -> Result<()> { Clippy { fix: false }.run()?; test_libs() }
+fn test_libs() -> Result<()> {
+    let features = format!("{a},{b}");
+    run_cargo(vec!["test", "--lib", "--features", features.as_str()])
+}
+fn run_cargo(args: Vec<&str>) -> Result<()> {
+    cmd("cargo", args).run_with_trace()?;
+    Ok(())
+}
+"#;
+        let clippy = r#"
+use crate::{Run, run_cargo};
+pub struct Clippy { pub fix: bool }
+impl Run for Clippy {
+    fn run(self) -> Result<()> {
+        let mut clippy_command = vec!["clippy"];
+        if self.fix { clippy_command.push("--fix"); }
+        let common = ["serde", "unstable"].join(",");
+        let options = ["--", "-D", "warnings"];
+        let mut command = clippy_command.clone();
+        command.extend(vec!["--workspace", "--all-targets"]);
+        command.extend(options);
+        run_cargo(command)?;
+        Ok(())
+    }
+}
+"#;
+        let files = [
+            ("xtask/src/main.rs", main),
+            ("xtask/src/commands/clippy.rs", clippy),
+        ];
+        // `--fix` is pushed only `if self.fix`: not read as given.
+        let clippy_line = "cargo clippy --workspace --all-targets -- -D warnings";
+        assert_eq!(run("clippy", &files), vec![(13, clippy_line.to_string())]);
+        assert_eq!(
+            run("test-libs", &files),
+            vec![(14, "cargo test --lib --features".to_string())]
+        );
+        assert_eq!(
+            run("ci", &files),
+            vec![
+                (13, clippy_line.to_string()),
+                (14, "cargo test --lib --features".to_string())
+            ]
+        );
+        // A list changed under `if self.check`: read as `--check` says.
+        let format = r#"
+impl Run for Format {
+    fn run(self) -> Result<()> {
+        let mut args = vec!["fmt", "--all"];
+        if self.check {
+            args.push("--check");
+        } else {
+            args.push("--verbose");
+        }
+        run_cargo(args)
+    }
+}
+"#;
+        let files = [("xtask/src/main.rs", main), ("xtask/src/format.rs", format)];
+        assert_eq!(
+            run("format --check", &files),
+            vec![(10, "cargo fmt --all --check".to_string())]
+        );
+        assert_eq!(
+            run("format", &files),
+            vec![(10, "cargo fmt --all --verbose".to_string())]
         );
     }
 
