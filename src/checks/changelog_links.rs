@@ -137,6 +137,7 @@ and after each release move `[Unreleased]` to compare the new tag with
                 named_tags: &mut named_tags,
                 oldest_own: None,
                 current: semver::Version::parse(&member.version).ok(),
+                crate_name: &member.name,
             };
             check_file(ctx, text, &mut findings);
             if findings[before..]
@@ -221,6 +222,25 @@ struct FileCtx<'a> {
     oldest_own: Option<Version>,
     /// The member's version in Cargo.toml.
     current: Option<Version>,
+    /// The member's name: when its own tags here carry it
+    /// (`ratatui-macros-v0.7.0`), bare `v0.6.0` tags are another crate's.
+    crate_name: &'a str,
+}
+
+impl FileCtx<'_> {
+    /// Whether tag `r` is one this file's crate has here: it exists, and
+    /// when the crate's tags carry its name, it does too.
+    fn is_own_tag(&self, tags: &BTreeSet<String>, r: &str) -> bool {
+        if !tags.contains(r) {
+            return false;
+        }
+        let name = self.crate_name;
+        let prefixed = |t: &str| {
+            t.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['-', '@', '/', '_']))
+        };
+        prefixed(r) || !tags.iter().any(|t| prefixed(t))
+    }
 }
 
 /// What a link is attached to.
@@ -537,7 +557,7 @@ fn check_url(
             LinkKind::Commit(_) | LinkKind::Other => Vec::new(),
         };
         let tags_elsewhere = matches!(ctx.tags, TagState::Known(tags)
-            if !refs.is_empty() && refs.iter().filter(|r| is_tag_like(r)).all(|r| !tags.contains(*r)));
+            if !refs.is_empty() && refs.iter().filter(|r| is_tag_like(r)).all(|r| !ctx.is_own_tag(tags, r)));
         let older_than_current = match subject {
             Subject::Version(v) => ctx.current.as_ref().is_some_and(|c| v < c),
             // `[Unreleased]` of an abandoned history, compared from one of
@@ -917,6 +937,25 @@ mod tests {
         let o = run(home, Some(&["v1.1.0"]));
         assert!(
             !keys(&o).iter().any(|(k, _)| k.starts_with("no-link:")),
+            "{:?}",
+            keys(&o)
+        );
+        // ratatui-macros: the crate's tags here carry its name; the bare
+        // `v0.5.0`/`v0.6.0` here are another crate's, so the old home's
+        // compare link is history, not a wrong repository.
+        let moved =
+            "## [0.6.0](https://github.com/acme/widget-old/compare/v0.5.0...v0.6.0) - 2024\n";
+        let o = run(moved, Some(&["v0.5.0", "v0.6.0", "widget-v1.2.0"]));
+        assert!(
+            keys(&o).iter().any(|(k, _)| k == "previous-home:0.6.0"),
+            "{:?}",
+            keys(&o)
+        );
+        // Without its own prefixed tags, the bare tags are its own: the
+        // link to another repository is wrong.
+        let o = run(moved, Some(&["v0.5.0", "v0.6.0", "v1.2.0"]));
+        assert!(
+            keys(&o).iter().any(|(k, _)| k == "repo:0.6.0"),
             "{:?}",
             keys(&o)
         );

@@ -90,6 +90,20 @@ static SUPPORTED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A sentence that says which releases get security fixes without a
+/// heading of its own: "Security issues in any current release", "only
+/// the latest version receives fixes", "we patch the most recent minor
+/// release".
+static SUPPORT_STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(latest|current|newest|most\s+recent|last)\s+((stable|minor|major|published|supported)\s+)?(release|version)s?\b",
+    )
+});
+
+/// Words that make a [`SUPPORT_STATEMENT`] about security fixes.
+static ABOUT_FIXES: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(security|vulnerabilit|fix|patch|support|scope)"));
+
 /// Hosts of vulnerability-reporting programmes.
 static REPORTING_URL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -161,7 +175,9 @@ contacts (`security@example.com`, `TODO`) do not count.
 
 It also warns when:
 - the policy has no supported-versions section (a heading such as
-  `## Supported versions`, or a `| Version | Supported |` table);
+  `## Supported versions`, a `| Version | Supported |` table, or a
+  sentence about fixes that names the releases: "security issues in any
+  current release", "only the latest version receives fixes");
 - `README.md` names a security contact (an email, private-reporting or
   bug-bounty URL on a line or in a section about security) that the policy
   does not give — the finding names the README line and the policy's
@@ -257,6 +273,9 @@ private vulnerability reporting in the repository's security settings.
             && !text
                 .lines()
                 .any(|l| SUPPORTED.is_match(l) && l.contains('|'))
+            && !text
+                .lines()
+                .any(|l| SUPPORT_STATEMENT.is_match(l) && ABOUT_FIXES.is_match(l))
         {
             findings.push(
                 Finding::warning(
@@ -433,6 +452,12 @@ mod tests {
         assert_eq!(o.findings[0].key, "no-supported-versions");
         let table = "Mail security@acme.io\n\n| Version | Supported |\n|---|---|\n| 1.x | yes |\n";
         assert_eq!(run(&[("SECURITY.md", table)]).status, Status::Pass);
+        // vaultwarden: the releases are named under "In-scope".
+        let prose = "Mail security@acme.io\n\n# In-scope\n\n- Security issues in any current release of Acme.\n";
+        assert_eq!(run(&[("SECURITY.md", prose)]).status, Status::Pass);
+        // Naming the latest release without saying anything about fixes.
+        let unrelated = "Mail security@acme.io\n\nSee the latest release notes.\n";
+        assert_eq!(run(&[("SECURITY.md", unrelated)]).status, Status::Warn);
     }
 
     #[test]
