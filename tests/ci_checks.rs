@@ -234,6 +234,9 @@ fn install_pinning_lines() {
             at("warning", p, 24),
             at("warning", p, 25),
             at("warning", p, 25),
+            // baptiste0928/cargo-install without `version:` installs the
+            // latest release; with one, it is pinned.
+            at("warning", p, 27),
         ]
     );
     let messages: Vec<&str> = check(&r, "install-pinning")["findings"]

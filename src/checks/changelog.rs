@@ -379,16 +379,23 @@ pub(super) fn lead_member<'a>(members: &[&'a Member]) -> Option<&'a Member> {
 /// no longer maintained", "release notes are published on the releases page".
 static MOVED: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\b(changelog|release\s+notes|changes|this\s+file)\s+(has|have)\s+(moved|been\s+moved)\s+to\b|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
+        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\b(changelog|release\s+notes|changes|this\s+file)\s+(has|have)\s+(moved|been\s+moved)\s+to\b|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|\b(see|review|read|check|visit)\b[^\n]{0,60}\brelease\s+notes\b[^\n]{0,80}/releases\b|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
     )
 });
 
 /// The line of a "moved" notice near the top of a changelog (its first 40
-/// lines): only there does it describe the file, not one release.
+/// lines): only there does it describe the file, not one release. A
+/// notice wrapped over two lines ("please review the\nrelease notes on
+/// [GitHub](…/releases)") is found at its first line.
 fn moved_elsewhere(text: &str) -> Option<usize> {
-    text.lines()
-        .take(40)
-        .position(|l| MOVED.is_match(l))
+    let lines: Vec<&str> = text.lines().take(40).collect();
+    (0..lines.len())
+        .find(|&i| {
+            MOVED.is_match(lines[i])
+                || lines
+                    .get(i + 1)
+                    .is_some_and(|next| MOVED.is_match(&format!("{} {}", lines[i], next)))
+        })
         .map(|i| i + 1)
 }
 
@@ -660,6 +667,8 @@ mod tests {
             "# Changelog\n\nThis file is no longer maintained; release notes are published on the releases page.\n",
             "https://github.com/a/b/releases\n",
             "# Changes\nThis changelog is obsolete.\n## 0.1.0\n",
+            // chrono: wrapped over two lines, with an old Unreleased below.
+            "ChangeLog\n=========\n\nChanges up to 0.4.19. For later releases, please review the\nrelease notes on [GitHub](https://github.com/a/b/releases).\n\n## 0.4.19\n",
         ] {
             let o = run("1.2.0", moved, Some(&["v1.2.0"]));
             assert_eq!(o.status, Status::Pass, "{moved}: {:?}", o.findings);

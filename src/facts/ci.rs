@@ -882,6 +882,21 @@ impl Resolver<'_> {
         };
         let name = action.name().unwrap_or_default();
         let (synthetic, toolchains, written) = known_action(&name, &action, &with, &all_values);
+        // dtolnay/rust-toolchain hands its input to bash, so `toolchain:
+        // $MSRV` is the `env:` value (rusqlite).
+        let toolchains = toolchains.into_iter().map(|t| {
+            let var = t
+                .strip_prefix("${")
+                .and_then(|v| v.strip_suffix('}'))
+                .or_else(|| t.strip_prefix('$'));
+            match var {
+                Some(var) if name == "dtolnay/rust-toolchain" => step_envs
+                    .iter()
+                    .find_map(|e| e.iter().find(|i| i.name == var))
+                    .map_or(t.clone(), |i| i.value.clone()),
+                _ => t,
+            }
+        });
         resolved.toolchains.extend(toolchains);
         // `dtolnay/rust-toolchain@<sha> # 1.85.0`: pinned by commit, the
         // toolchain named by the version comment (the ref is the version).
@@ -1097,6 +1112,39 @@ fn known_action(
             )));
             words.extend(split(input("command-arguments")));
             commands.push(words);
+        }
+        // `cargo install` with its cache; `version` defaults to the
+        // latest release, `locked` to true.
+        "baptiste0928/cargo-install" => {
+            if let Some(krate) = input("crate") {
+                let mut words = vec!["cargo".to_string(), "install".to_string()];
+                match input("git") {
+                    Some(git) => {
+                        words.extend(["--git".to_string(), git]);
+                        for (key, flag) in [
+                            ("tag", "--tag"),
+                            ("rev", "--rev"),
+                            ("commit", "--rev"),
+                            ("branch", "--branch"),
+                        ] {
+                            if let Some(value) = input(key) {
+                                words.extend([flag.to_string(), value]);
+                            }
+                        }
+                        words.push(krate);
+                    }
+                    None => {
+                        words.push(krate);
+                        if let Some(version) = input("version").filter(|v| v != "latest") {
+                            words.extend(["--version".to_string(), version]);
+                        }
+                    }
+                }
+                if input("locked").is_none_or(|l| l != "false") {
+                    words.push("--locked".to_string());
+                }
+                commands.push(words);
+            }
         }
         "obi1kenobi/cargo-semver-checks-action" => {
             commands.push(vec!["cargo".into(), "semver-checks".into()]);
@@ -1679,6 +1727,21 @@ mod tests {
 
     fn commands(job: &ResolvedJob) -> Vec<String> {
         job.commands().map(|c| c.words.join(" ")).collect()
+    }
+
+    #[test]
+    fn a_toolchain_input_named_by_a_shell_variable() {
+        // rusqlite: dtolnay/rust-toolchain passes its input to bash.
+        let ci = ci(&[(
+            ".github/workflows/ci.yml",
+            "on: [push]\nenv:\n  MSRV: 1.88.0\njobs:\n  msrv:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dtolnay/rust-toolchain@master\n        with:\n          toolchain: $MSRV\n      - run: cargo check\n",
+        )]);
+        let toolchains: Vec<&str> = ci.jobs[0]
+            .steps
+            .iter()
+            .flat_map(|s| s.toolchains.iter().map(String::as_str))
+            .collect();
+        assert_eq!(toolchains, ["1.88.0"]);
     }
 
     #[test]
