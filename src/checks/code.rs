@@ -271,6 +271,15 @@ const DEV_TOOL_WORDS: &[&str] = &[
     "bump",
 ];
 
+/// Whether a member is meant for crates.io: not `publish = false`, and
+/// not a support member (test fixture, example, xtask) that has no
+/// `description` either — crates.io would refuse it, so nobody publishes
+/// it (pyo3's `tests/ui/base`). A support crate that is published, such
+/// as `tokio-test`, has a description and is judged like the others.
+pub fn is_publishable(facts: &Facts, member: &Member) -> bool {
+    member.publish && !(member.description.is_none() && is_tooling(facts, member))
+}
+
 /// Members that support the project rather than ship as a product:
 /// `xtask`, test-support crates (`test_utils`, `tests-integration`),
 /// benchmark and example crates, cargo-fuzz crates — by a word of the name

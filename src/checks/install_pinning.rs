@@ -49,7 +49,9 @@ Pinned-Dependencies, which does not look at Cargo:
   …)"`, `bash <(curl …)`: an error; rustup's installer from
   `sh.rustup.rs` is a warning (well known, but unverified). A download
   saved to a file and verified with `sha256sum -c` (or `shasum -c`) before
-  it runs is fine; `curl … | tar x` of a binary is a warning;
+  it runs is fine; `curl … | tar x` of a binary, or an archive saved
+  (`curl -LO URL`, `-o FILE`) and unpacked (`tar xf`, `unzip`) with no
+  checksum in between, is a warning;
 - `pip install X` without `==V` (or `-r` with `--require-hashes`),
   `npm install -g X` without `@V`, `go install X@latest`, `gem install X`
   without `-v`.
@@ -182,6 +184,21 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
                 format!("`{}` unpacks a download without checking its checksum", cmd.text),
             )
             .help("download to a file, verify it with `sha256sum -c`, then unpack; pin a version rather than `latest`"),
+        );
+    }
+    // A downloaded archive unpacked without a checksum in between: as
+    // `curl … | tar x`, a warning.
+    if let Some(file) = downloaded_file(cmd)
+        && let Some(unpack_at) = later.iter().position(|c| unpacks_file(c, &file))
+        && !(later[..unpack_at].iter().any(|c| verifies(c, &file)) || verifies(cmd, &file))
+    {
+        let url = URL.find(&cmd.text).map_or("", |m| m.as_str());
+        out.push(
+            Finding::warning(
+                format!("unverified-archive:{url}"),
+                format!("`{file}` is downloaded{} and unpacked without checking its checksum", if url.is_empty() { String::new() } else { format!(" from {url}") }),
+            )
+            .help("verify it with `sha256sum -c` before unpacking; pin a version rather than `latest`"),
         );
     }
     // A downloaded file that is executed without a checksum in between.
@@ -440,9 +457,52 @@ fn is_rustup(url: &str) -> bool {
     url.contains("rustup.rs") || url.contains("static.rust-lang.org/rustup")
 }
 
-/// The file a `curl -o FILE` / `wget -O FILE` saves to.
+/// Whether `cmd` unpacks `file`: `tar xf FILE`, `tar -xzf FILE`, `tar -x
+/// -f FILE`, `unzip FILE`.
+fn unpacks_file(cmd: &Cmd, file: &str) -> bool {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let names = |w: &String| w == file || w.rsplit('/').next() == Some(base);
+    match cmd.words.first().map(String::as_str) {
+        Some("unzip" | "7z") => cmd.words[1..].iter().any(names),
+        Some("tar") => {
+            let extracts = cmd.words.iter().skip(1).enumerate().any(|(i, w)| {
+                let bundle = w.strip_prefix('-').unwrap_or(if i == 0 { w } else { "" });
+                w == "--extract"
+                    || (!w.starts_with("--")
+                        && bundle.contains('x')
+                        && bundle.chars().all(|c| c.is_ascii_alphabetic()))
+            });
+            extracts && cmd.words[1..].iter().any(names)
+        }
+        _ => false,
+    }
+}
+
+/// The file a `curl -o FILE` / `wget -O FILE` saves to; `curl -O URL`
+/// (`-LO`, `--remote-name`) saves to the URL's last segment.
 fn downloaded_file(cmd: &Cmd) -> Option<String> {
     let program = cmd.words.first()?.as_str();
+    if program == "curl" {
+        let remote_name = cmd.words[1..].iter().any(|w| {
+            w == "--remote-name"
+                || w.strip_prefix('-').is_some_and(|b| {
+                    !b.starts_with('-')
+                        && b.contains('O')
+                        && b.chars().all(|c| c.is_ascii_alphabetic())
+                })
+        });
+        if remote_name
+            && let Some(url) = cmd.words[1..]
+                .iter()
+                .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+        {
+            let name = url.split(['?', '#']).next().unwrap_or(url);
+            let name = name.rsplit('/').next().unwrap_or("");
+            if !name.is_empty() {
+                return Some(name.to_string());
+            }
+        }
+    }
     let flags: &[&str] = match program {
         "curl" => &["-o", "--output"],
         "wget" => &["-O", "--output-document"],
@@ -635,6 +695,34 @@ mod tests {
                 .contains("not pinned: no `--locked`, no version"),
             "{}",
             o.findings[0].message
+        );
+    }
+
+    #[test]
+    fn an_archive_saved_then_unpacked_needs_a_checksum() {
+        // regex: `curl -LO …/cross-….tar.gz` then `tar xf` it.
+        let o = run(
+            "curl -LO \"https://github.com/x/cross/releases/download/v1/cross.tar.gz\"\ntar xf cross.tar.gz\n",
+        );
+        assert_eq!(
+            keys(&o),
+            [(
+                "unverified-archive:https://github.com/x/cross/releases/download/v1/cross.tar.gz"
+                    .to_string(),
+                7
+            )]
+        );
+        let verified = "curl -sSfL -o tool.zip https://example.com/tool.zip\necho \"abc  tool.zip\" | sha256sum -c\nunzip tool.zip\n";
+        assert!(
+            run(verified).findings.is_empty(),
+            "{:?}",
+            run(verified).findings
+        );
+        // Downloaded and not unpacked: nothing to say here.
+        assert!(
+            run("curl -LO https://example.com/data.tar.gz\n")
+                .findings
+                .is_empty()
         );
     }
 

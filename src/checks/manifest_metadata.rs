@@ -58,8 +58,9 @@ For every publishable member (`publish` is not `false`), with
 The category list is crates.io's (`src/checks/crates_io_categories.rs`
 records the snapshot). Findings point at the key in the member's
 `Cargo.toml`, or at `[package]` when the key is absent. Members with
-`publish = false` are not checked; with none publishable the check is
-skipped.
+`publish = false` are not checked, nor test-support, example and xtask
+members without a `description` (nobody publishes them); with none
+publishable the check is skipped.
 
 ## Why
 Without a description or a license crates.io rejects the release at the
@@ -87,7 +88,11 @@ categories from <https://crates.io/category_slugs>.
     }
 
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
-        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        let publishable: Vec<&Member> = facts
+            .members
+            .iter()
+            .filter(|m| super::code::is_publishable(facts, m))
+            .collect();
         if publishable.is_empty() {
             return Outcome::skip("no publishable members (`publish = false` everywhere)");
         }
@@ -284,6 +289,18 @@ mod tests {
         let mut m = complete();
         m.publish = false;
         assert_eq!(run(m, "[package]\n").status, Status::Skip);
+        let in_dir = |m: Member| {
+            let manifest = format!("{}/Cargo.toml", m.dir);
+            let facts = Facts::in_memory(vec![m], &[(manifest.as_str(), "[package]\n")]);
+            ManifestMetadata.run(&facts, &CheckConfig { level: Level::Deny })
+        };
+        // pyo3's `tests/ui/base`: a test fixture crate with no description.
+        let fixture = Member::named("pyo3_ui_tests", "0.1.0", "tests/ui/base");
+        assert_eq!(in_dir(fixture).status, Status::Skip);
+        // A published test-support crate (`tokio-test`) is judged.
+        let mut published = Member::named("tokio-test", "0.4.0", "tokio-test");
+        published.description = Some("Testing utilities".into());
+        assert_ne!(in_dir(published).status, Status::Skip);
     }
 
     #[test]

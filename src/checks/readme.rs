@@ -95,7 +95,7 @@ Write `README.md` at the root; fix or remove `readme = …` in the manifest.
                         );
                     }
                 }
-                None if member.publish && !member.dir.is_empty() => findings.push(
+                None if super::code::is_publishable(facts, member) && !member.dir.is_empty() => findings.push(
                     Finding::warning(
                         format!("{}:none", member.name),
                         format!("publishable member `{}` has no README; its crates.io page will be empty", member.name),

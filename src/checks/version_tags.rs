@@ -250,10 +250,10 @@ fn check_member(
         .filter_map(|v| v.iter().next_back())
         .max()
         .cloned();
-    let pick = |bare: bool| {
+    let pick = |bare: Option<bool>| {
         by_scheme
             .iter()
-            .filter(|(s, _)| is_bare(s) == bare)
+            .filter(|(s, _)| bare.is_none_or(|b| is_bare(s) == b))
             // The scheme of the newest tag, once used for a few releases,
             // is the one in use (helix went from `v0.6.0` to CalVer
             // `25.07.1`); otherwise the most used (one stray `1.2.0` among
@@ -263,6 +263,8 @@ fn check_member(
                 (
                     holds_newest && versions.len() >= 3,
                     versions.len(),
+                    // On a tie the crate's own prefix is the less ambiguous.
+                    !is_bare(s),
                     std::cmp::Reverse((*s).clone()),
                 )
             })
@@ -305,15 +307,14 @@ fn check_member(
     };
     // Known crate-specific shapes, then the bare ones for the crate(s) they
     // belong to, and only then a prefix discovered from the changelog.
-    let scheme = pick(false)
-        .or_else(|| {
-            if primary || together {
-                pick(true)
-            } else {
-                None
-            }
-        })
-        .or_else(|| discover(tags, &released, &other_names));
+    // The primary crate may use either, and the most used wins: one
+    // `regex-1.3.7` among 127 bare `1.x.y` tags is the stray.
+    let scheme = if primary || together {
+        pick(None)
+    } else {
+        pick(Some(false))
+    }
+    .or_else(|| discover(tags, &released, &other_names));
     let Ok(current) = Version::parse(&m.version) else {
         return;
     };
@@ -688,6 +689,21 @@ mod tests {
             o.findings[0].path.as_deref(),
             Some("crates/ws-core/CHANGELOG.md")
         );
+    }
+
+    #[test]
+    fn one_prefixed_tag_among_many_bare_ones_is_the_stray() {
+        // regex: `regex-1.3.7` once, every other release a bare `1.x.y`.
+        let mut tags: Vec<String> = (0..8).map(|p| format!("1.{p}.0")).collect();
+        tags.push("regex-1.3.7".into());
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let f = facts(
+            vec![Member::named("regex", "1.7.0", "")],
+            &[("CHANGELOG.md", "## 1.7.0\n## 1.6.0\n## 1.5.0\n")],
+            &tags,
+        );
+        let o = run(&f);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
     #[test]

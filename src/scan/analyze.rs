@@ -49,6 +49,13 @@ struct Frame {
     test: bool,
     /// Index into `inline_mods` when this `{` opened `mod name { … }`.
     inline_mod: bool,
+    /// This delimiter is a `{`.
+    brace: bool,
+    /// This `{` is part of a `let` or `match` statement that a `SAFETY:`
+    /// comment before it explains: the comment covers every `unsafe` in
+    /// the statement (`// SAFETY: …` then `let s = match v { A(x) =>
+    /// unsafe { … }, B(y) => unsafe { … } };`).
+    covered: bool,
 }
 
 /// The item an attribute applies to has not ended yet.
@@ -161,6 +168,8 @@ struct Analyzer<'a> {
     pending: Option<PendingItem>,
     pending_path: Option<(u64, String)>,
     boundaries: u64,
+    /// A `let` or `match` since the last boundary.
+    let_or_match: bool,
     // Items.
     expect: Expect,
     mod_name: Option<(&'a str, u32, bool)>,
@@ -238,6 +247,7 @@ impl<'a> Analyzer<'a> {
             pending: None,
             pending_path: None,
             boundaries: 0,
+            let_or_match: false,
             expect: Expect::None,
             mod_name: None,
             extern_crate: None,
@@ -343,6 +353,16 @@ impl<'a> Analyzer<'a> {
             let text = self.src[start..end].to_ascii_lowercase();
             PHRASES.iter().any(|p| text.contains(p))
         })
+    }
+
+    /// Whether the innermost `{` is part of a statement a `SAFETY:`
+    /// comment covers (see [`Frame::covered`]).
+    fn covered_statement(&self) -> bool {
+        self.stack
+            .iter()
+            .rev()
+            .find(|f| f.brace)
+            .is_some_and(|f| f.covered)
     }
 
     /// Inside an `if`/`else`/`match` branch, braced or not.
@@ -580,6 +600,9 @@ impl<'a> Analyzer<'a> {
                 .push(lexer::str_content(text).to_string());
         }
 
+        if kind == Kind::Ident && matches!(text, "let" | "match") {
+            self.let_or_match = true;
+        }
         // Delimiters, test regions, boundaries.
         match kind {
             Kind::Punct(c @ (b'(' | b'[' | b'{')) => {
@@ -590,6 +613,8 @@ impl<'a> Analyzer<'a> {
                     inline_mod: false,
                     trait_impl: false,
                     documented_unsafe_fn: false,
+                    brace: c == b'{',
+                    covered: false,
                 };
                 if frame.template {
                     self.template_frames += 1;
@@ -599,6 +624,9 @@ impl<'a> Analyzer<'a> {
                         frame.conditional = true;
                         self.conditional_frames += 1;
                     }
+                    // A braced arm of a covered `match` is covered too.
+                    frame.covered = (self.let_or_match && self.safety_since_boundary().0)
+                        || (frame.conditional && self.covered_statement());
                     if let Some((d, has_for)) = self.impl_block.take() {
                         frame.trait_impl = d == depth && has_for;
                     }
@@ -673,6 +701,7 @@ impl<'a> Analyzer<'a> {
         if matches!(punct, b';' | b'{' | b'}') {
             self.since_boundary.clear();
             self.boundaries += 1;
+            self.let_or_match = false;
         }
         self.sig += 1;
         self.ring[(self.sig as usize) % RING] = (kind, text);
@@ -706,6 +735,7 @@ impl<'a> Analyzer<'a> {
             "unsafe" => {
                 self.unsafe_stage = UnsafeStage::AfterUnsafe;
                 let (safety, heading) = self.safety_since_boundary();
+                let safety = safety || self.covered_statement();
                 let frame = self.stack.last();
                 self.unsafe_snapshot = (
                     t.line,

@@ -322,6 +322,22 @@ fn a_safety_comment_covers_one_statement_only() {
     );
 }
 
+/// rust-url's idna: one comment before `let cow = match … {` explains the
+/// `unsafe` in each arm; the statement after it is not covered.
+#[test]
+fn a_safety_comment_covers_a_whole_let_or_match_statement() {
+    let src = "fn f(v: Cow<[u8]>) {\n    // SAFETY: the bytes are ASCII\n    let cow = match v {\n        A(v) => A(unsafe { g(v) }),\n        B(v) => { B(unsafe { h(v) }) }\n    };\n    let d = unsafe { k() };\n    match w {\n        C => unsafe { m() },\n    }\n}\n";
+    assert_eq!(
+        unsafe_lines(src),
+        vec![
+            (4, UnsafeKind::Block, true),
+            (5, UnsafeKind::Block, true),
+            (7, UnsafeKind::Block, false),
+            (9, UnsafeKind::Block, false),
+        ]
+    );
+}
+
 #[test]
 fn unfinished_macros() {
     let src = r#"fn a() { todo!() }
