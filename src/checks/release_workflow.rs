@@ -50,7 +50,9 @@ any workflow (`if: startsWith(github.ref, 'refs/tags/')`, `github.ref_type
 or cargo-dist — builds release artifacts. A CI workflow that runs on
 branches and pull requests and also on tags is not a release workflow by
 that alone: only its jobs that publish (`cargo publish`, `gh release`, a
-release upload action) count. Artifacts are `cargo build`, `cross build`, `cargo dist`,
+release upload action, a container image pushed to a registry: `docker
+push`, `docker/build-push-action` or `docker/bake-action` with `push: true`
+or a `push=true` / `type=registry` output) count. Artifacts are `cargo build`, `cross build`, `cargo dist`,
 `cargo publish`, `cargo package`, `cargo deb`/`rpm`, or an upload action
 (`taiki-e/upload-rust-binary-action`, `softprops/action-gh-release`,
 `actions/upload-artifact`, `release-plz/action`). Extra credit, each
@@ -324,7 +326,8 @@ fn is_release_condition(condition: &str) -> bool {
 }
 
 /// Whether the job publishes a release: crates (see [`publishes_crates`]),
-/// `gh release create/upload/edit`, or
+/// `gh release create/upload/edit`, a container image pushed to a
+/// registry, or
 /// a release upload action (not `actions/upload-artifact`, which CI uses
 /// for test logs too).
 fn publishes(job: &ResolvedJob) -> bool {
@@ -340,9 +343,36 @@ fn publishes(job: &ResolvedJob) -> bool {
             .as_ref()
             .and_then(|(a, _)| a.name())
             .is_some_and(|n| {
-                n != "actions/upload-artifact" && ARTIFACT_ACTIONS.iter().any(|k| n.starts_with(k))
+                (n != "actions/upload-artifact"
+                    && ARTIFACT_ACTIONS.iter().any(|k| n.starts_with(k)))
+                    || pushes_image(&n, s)
             })
+    }) || job.commands().any(|c| {
+        let w: Vec<&str> = c.words.iter().map(String::as_str).collect();
+        matches!(
+            w.as_slice(),
+            ["docker" | "podman", "push", ..] | ["docker", "buildx", "imagetools", "create", ..]
+        ) || (w.starts_with(&["docker", "buildx", "build"]) && w.contains(&"--push"))
     })
+}
+
+/// Whether an image build step pushes to a registry: `push: true`, or a
+/// bake `set:` / `outputs:` naming a registry output (vaultwarden's
+/// `docker/bake-action` release).
+fn pushes_image(action: &str, step: &crate::facts::ci::ResolvedStep) -> bool {
+    let builder = matches!(
+        action,
+        "docker/build-push-action"
+            | "depot/build-push-action"
+            | "docker/bake-action"
+            | "depot/bake-action"
+    );
+    builder
+        && step.with.iter().any(|i| {
+            (i.name == "push" && i.value.trim() == "true")
+                || i.value.contains("push=true")
+                || i.value.contains("type=registry")
+        })
 }
 
 /// Whether what the release jobs publish is crates only (`cargo publish`,

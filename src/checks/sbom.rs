@@ -30,7 +30,11 @@ const GENERATOR_COMMANDS: &[&str] = &[
 ];
 
 /// Actions that write an SBOM (`uses:` prefix).
-const GENERATOR_ACTIONS: &[&str] = &["anchore/sbom-action", "aquasecurity/trivy-action"];
+const GENERATOR_ACTIONS: &[&str] = &["anchore/sbom-action"];
+
+/// Formats in which `aquasecurity/trivy-action` writes an SBOM (its
+/// default, `table`, and `sarif`/`json` are vulnerability reports).
+const TRIVY_SBOM_FORMATS: &[&str] = &["cyclonedx", "spdx", "spdx-json", "github"];
 
 /// File name endings of committed SBOM documents.
 const SBOM_FILES: &[&str] = &[
@@ -64,8 +68,10 @@ impl Check for Sbom {
 That releases ship a software bill of materials. It passes when any of:
 
 - a release workflow runs an SBOM generator: `cargo readiness sbom`,
-  `cargo cyclonedx`, `cargo sbom`, `syft`, `trivy sbom`, or the
-  `anchore/sbom-action` action;
+  `cargo cyclonedx`, `cargo sbom`, `syft`, `trivy sbom`, the
+  `anchore/sbom-action` action, or `aquasecurity/trivy-action` with an
+  SBOM `format:` (`cyclonedx`, `spdx`, `spdx-json`, `github`; its
+  `sarif` and `table` scans are vulnerability reports);
 - cargo-dist is configured to attach one (`cargo-cyclonedx = true` in
   `[workspace.metadata.dist]`, `dist-workspace.toml` or `dist.toml`), or
   GoReleaser has an `sboms:` section;
@@ -284,12 +290,44 @@ fn strings<'a>(node: &'a Node, out: &mut Vec<(&'a str, usize)>) {
 fn find_generator(doc: &Node) -> Option<usize> {
     let mut all = Vec::new();
     strings(doc, &mut all);
-    all.into_iter().find_map(|(s, line)| {
-        let padded = format!("{s}\n");
-        let generates = GENERATOR_COMMANDS.iter().any(|c| padded.contains(c))
-            || GENERATOR_ACTIONS.iter().any(|a| s.trim().starts_with(a));
-        generates.then_some(line)
-    })
+    all.into_iter()
+        .find_map(|(s, line)| {
+            let padded = format!("{s}\n");
+            let generates = GENERATOR_COMMANDS.iter().any(|c| padded.contains(c))
+                || GENERATOR_ACTIONS.iter().any(|a| s.trim().starts_with(a));
+            generates.then_some(line)
+        })
+        .or_else(|| trivy_sbom_step(doc))
+}
+
+/// Line of an `aquasecurity/trivy-action` step whose `format:` is an SBOM
+/// format (a `sarif` scan is a vulnerability report, not an SBOM).
+fn trivy_sbom_step(node: &Node) -> Option<usize> {
+    match &node.value {
+        Value::Map(entries) => {
+            let uses = node.get("uses").and_then(|u| match &u.value {
+                Value::Str(s) => Some((s.as_str(), u.line)),
+                _ => None,
+            });
+            if let Some((uses, line)) = uses
+                && uses.trim().starts_with("aquasecurity/trivy-action")
+            {
+                let format = node
+                    .get("with")
+                    .and_then(|w| w.get("format"))
+                    .and_then(|f| match &f.value {
+                        Value::Str(s) => Some(s.trim().to_ascii_lowercase()),
+                        _ => None,
+                    });
+                if format.is_some_and(|f| TRIVY_SBOM_FORMATS.contains(&f.as_str())) {
+                    return Some(line);
+                }
+            }
+            entries.iter().find_map(|(_, v)| trivy_sbom_step(v))
+        }
+        Value::Seq(items) => items.iter().find_map(trivy_sbom_step),
+        _ => None,
+    }
 }
 
 /// A GitLab pipeline that releases: a `release:` job or a
@@ -345,6 +383,7 @@ mod tests {
             "      - run: |\n          cargo install cargo-cyclonedx\n          cargo cyclonedx --format json\n",
             "      - uses: anchore/sbom-action@v0\n",
             "      - run: syft . -o spdx-json > sbom.json\n",
+            "      - uses: aquasecurity/trivy-action@v0.36.0\n        with:\n          scan-type: fs\n          format: cyclonedx\n",
         ] {
             let o = run(&[(
                 ".github/workflows/release.yml",
@@ -395,6 +434,22 @@ mod tests {
         assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
         let wf = "on:\n  release:\n    types: [published]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --release\n";
         assert_eq!(run(&[(".github/workflows/p.yml", wf)]).status, Status::Warn);
+        // vaultwarden: a branch-and-tag workflow pushing images with
+        // docker/bake-action is a release; a trivy `sarif` scan elsewhere
+        // is a vulnerability report, not an SBOM.
+        let bake = "on:\n  push:\n    branches: [main]\n    tags: ['[1-2].*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/bake-action@v7\n        with:\n          set: |\n            *.output=type=image,push=true\n";
+        let trivy = "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aquasecurity/trivy-action@v0.36.0\n        with:\n          format: sarif\n";
+        let o = run(&[
+            (".github/workflows/release.yml", bake),
+            (".github/workflows/trivy.yml", trivy),
+        ]);
+        assert_eq!(o.status, Status::Warn, "{:?}", o.findings);
+        assert!(
+            o.findings[0].message.contains("release.yml")
+                && !o.findings[0].message.contains("trivy"),
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]
