@@ -37,7 +37,9 @@ see `docs/source-checks.md`), each of these is an error at its line:
 
 - `danger_accept_invalid_certs(true)` and
   `danger_accept_invalid_hostnames(true)` (reqwest, native-tls,
-  tokio-native-tls and the crates built on them);
+  tokio-native-tls and the crates built on them), lettre's
+  `dangerous_accept_invalid_certs(true)` /
+  `dangerous_accept_invalid_hostnames(true)`;
 - `disable_verification(true)` (ureq 3's TLS config);
 - `SslVerifyMode::NONE` / `SslVerifyMode::empty()` (openssl, boring —
   e.g. `set_verify(SslVerifyMode::NONE)`), `set_verify_hostname(false)`,

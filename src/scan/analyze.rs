@@ -815,6 +815,25 @@ impl<'a> Analyzer<'a> {
                     0,
                 ))
             }
+            // lettre's `TlsParameters` builder spells them `dangerous_`.
+            "dangerous_accept_invalid_certs" => {
+                self.tls_stage = Some((
+                    "dangerous_accept_invalid_certs(true)",
+                    "true",
+                    t.line,
+                    in_test,
+                    0,
+                ))
+            }
+            "dangerous_accept_invalid_hostnames" => {
+                self.tls_stage = Some((
+                    "dangerous_accept_invalid_hostnames(true)",
+                    "true",
+                    t.line,
+                    in_test,
+                    0,
+                ))
+            }
             "disable_verification" => {
                 self.tls_stage = Some(("disable_verification(true)", "true", t.line, in_test, 0))
             }

@@ -18,6 +18,8 @@ pub fn is_watched(word: &str) -> bool {
 pub const TLS_WORDS: &[&str] = &[
     "danger_accept_invalid_certs",
     "danger_accept_invalid_hostnames",
+    "dangerous_accept_invalid_certs",
+    "dangerous_accept_invalid_hostnames",
     "disable_verification",
     "ssl_verify_peer",
     "ssl_verify_host",

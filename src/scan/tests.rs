@@ -264,6 +264,9 @@ fn tls_switches_in_branches_are_conditional() {
         Security::Secure => b,
     }
     .danger_accept_invalid_hostnames(true);
+    if config.smtp_accept_invalid_certs {
+        p = p.dangerous_accept_invalid_certs(true);
+    }
 }
 ";
     let found: Vec<(u32, bool)> = scan(src)
@@ -272,10 +275,17 @@ fn tls_switches_in_branches_are_conditional() {
         .map(|t| (t.line, t.conditional))
         .collect();
     // uv, nushell: an arm without braces is a branch too; the call after
-    // the match is not.
+    // the match is not. vaultwarden: lettre's `dangerous_` spelling.
     assert_eq!(
         found,
-        vec![(3, true), (6, true), (9, false), (11, true), (14, false)]
+        vec![
+            (3, true),
+            (6, true),
+            (9, false),
+            (11, true),
+            (14, false),
+            (16, true)
+        ]
     );
 }
 
