@@ -123,15 +123,18 @@ struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
-    /// Whether the file holds license `id`'s text: as the license it is
-    /// closest to, or among other texts in one file.
-    fn holds(&self, id: &str) -> bool {
+    /// Whether the file's text is license `id` (the license it is closest
+    /// to).
+    fn is(&self, id: &str) -> bool {
         self.recognized
             .as_ref()
             .is_some_and(|(r, _)| same_text(r, id))
-            || self
-                .text
-                .is_some_and(|t| crate::license_text::holds_among_others(t, id))
+    }
+
+    /// Whether the file holds license `id`'s text among other texts.
+    fn holds_among_others(&self, id: &str) -> bool {
+        self.text
+            .is_some_and(|t| crate::license_text::holds_among_others(t, id))
     }
 }
 
@@ -326,7 +329,10 @@ fn check_member(
     }
 
     for id in &declared {
-        let holds = |c: &Candidate<'_>| c.holds(id);
+        // A file that is the license is the common case; comparing word
+        // triples is only needed when none is.
+        let whole = candidates.iter().any(|c| c.is(id));
+        let holds = |c: &Candidate<'_>| c.is(id) || (!whole && c.holds_among_others(id));
         if candidates.iter().any(holds) {
             if let Some(package) = &package {
                 // Files named for the license whose text was not recognised
