@@ -656,6 +656,7 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         advisories: wants_advisories(&cfg)
             .then(|| advisory_options(offline, &args.db, &cfg, &[], None, &loc.repository)),
     };
+    crate::exec::set_quiet(args.quiet);
     let progress = crate::progress::Progress::start(
         "collecting facts (cargo metadata, git, advisory database)",
         !args.quiet,

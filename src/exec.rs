@@ -25,6 +25,15 @@ const MAX_STDERR: usize = 1024 * 1024;
 /// must not write a `Cargo.lock` after it was restored.
 static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
+/// Whether notices (a process waiting for cargo's file lock) are kept off
+/// stderr: `-q` asks for nothing but a failing verdict.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keeps the notices this module prints off stderr (`--quiet`).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Stops every command still running (see [`RUNNING`]).
 pub fn kill_running() {
     if let Ok(running) = RUNNING.try_lock() {
@@ -399,11 +408,13 @@ impl<R: Read> Read for WaitNotice<R> {
                     let object = String::from_utf8_lossy(&rest[..end]);
                     let object = crate::util::terminal_safe(object.trim());
                     use std::io::Write as _;
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "note: {} is waiting for the file lock on the {object}, held by another cargo process",
-                        self.what
-                    );
+                    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "note: {} is waiting for the file lock on the {object}, held by another cargo process",
+                            self.what
+                        );
+                    }
                     self.told = true;
                     self.tail = Vec::new();
                 }

@@ -51,6 +51,8 @@ struct Frame {
     inline_mod: bool,
     /// This delimiter is a `{`.
     brace: bool,
+    /// This `(` / `[` / `{` holds a macro call's arguments (`name!(…)`).
+    macro_args: bool,
     /// This `{` is part of a `let` or `match` statement that a `SAFETY:`
     /// comment before it explains: the comment covers every `unsafe` in
     /// the statement (`// SAFETY: …` then `let s = match v { A(x) =>
@@ -355,6 +357,22 @@ impl<'a> Analyzer<'a> {
         })
     }
 
+    /// A name given on its own to a macro (`import_exception!(socket,
+    /// gaierror)`, `create_exception!(m, MyError, PyException)`) may be an
+    /// item the macro defines: a local name, not a crate, when later code
+    /// writes `gaierror::new_err(…)`. Called at the `,` or closing
+    /// delimiter after it.
+    fn bare_macro_argument(&mut self) {
+        let (kind, name) = self.prev(0);
+        let before = self.prev(1).0;
+        if kind == Kind::Ident
+            && matches!(before, Kind::Punct(b'(' | b',' | b'[' | b'{'))
+            && self.stack.last().is_some_and(|f| f.macro_args)
+        {
+            self.local_names.insert(name);
+        }
+    }
+
     /// Whether the innermost `{` is part of a statement a `SAFETY:`
     /// comment covers (see [`Frame::covered`]).
     fn covered_statement(&self) -> bool {
@@ -603,6 +621,9 @@ impl<'a> Analyzer<'a> {
         if kind == Kind::Ident && matches!(text, "let" | "match") {
             self.let_or_match = true;
         }
+        if kind == Kind::Punct(b',') {
+            self.bare_macro_argument();
+        }
         // Delimiters, test regions, boundaries.
         match kind {
             Kind::Punct(c @ (b'(' | b'[' | b'{')) => {
@@ -615,6 +636,8 @@ impl<'a> Analyzer<'a> {
                     documented_unsafe_fn: false,
                     brace: c == b'{',
                     covered: false,
+                    macro_args: self.prev(0).0 == Kind::Punct(b'!')
+                        && self.prev(1).0 == Kind::Ident,
                 };
                 if frame.template {
                     self.template_frames += 1;
@@ -646,6 +669,7 @@ impl<'a> Analyzer<'a> {
                 self.stack.push(frame);
             }
             Kind::Punct(b')' | b']' | b'}') => {
+                self.bare_macro_argument();
                 // Closing the item's parent ends a pending test item too.
                 if self.pending.is_some_and(|p| p.depth == depth) {
                     self.pending = None;

@@ -488,6 +488,15 @@ impl ::core::fmt::Debug for S {}
     }
 }
 
+/// pyo3: `import_exception!(socket, gaierror)` defines `gaierror`; a
+/// macro's path argument (`assert!(serde_json::is_ok())`) is still a crate.
+#[test]
+fn names_given_bare_to_a_macro_are_local() {
+    let src = "#[cfg(test)]\nmod tests {\n    import_exception!(socket, gaierror);\n    #[test]\n    fn t() {\n        let e = gaierror::new_err(());\n        assert!(serde_json::from_str::<u8>(\"1\").is_ok());\n        let v = f(other, thing);\n        other::g();\n    }\n}\n";
+    let got: Vec<String> = refs(src).into_iter().map(|r| r.0).collect();
+    assert_eq!(got, ["other", "serde_json"]);
+}
+
 #[test]
 fn module_declarations() {
     let src = r#"mod a;
