@@ -44,7 +44,9 @@ its shipped code also uses (they resolve in a normal build: a dependency,
 or an item made by a macro, such as a diesel `table!` module). In a file
 that imports a crate's items with a glob (`use predicates::prelude::*`),
 a path starting with an unknown name (`predicate::str::…`) may be one of
-them and is not reported; `use` and `extern crate` still are. rstest's
+them and is not reported; `use` and `extern crate` still are. A name given
+on its own to a macro (`import_exception!(socket, gaierror)`) may be an
+item the macro defines, so `gaierror::new_err(…)` is not a crate. rstest's
 named cases (`#[case::empty(..)]`) and macro fragments (`$v:ident::…`)
 are not paths.
 
