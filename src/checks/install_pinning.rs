@@ -163,18 +163,9 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
     {
         out.extend(download_run(cmd, &cmd.text));
     }
-    // `tar -xzf -`, `tar xzf -`, `tar zxf -`, `tar -C dir -xz`: a bundle of
-    // short flags holding `x` (the first word may omit the dash).
-    let extracts = words.iter().skip(1).enumerate().any(|(i, w)| {
-        let bundle = w.strip_prefix('-').unwrap_or(if i == 0 { w } else { "" });
-        w == "--extract"
-            || (!w.starts_with("--")
-                && bundle.contains('x')
-                && bundle.chars().all(|c| c.is_ascii_alphabetic()))
-    });
     if cmd.joiner == Joiner::Pipe
         && program == "tar"
-        && extracts
+        && tar_extracts(words)
         && (cmd.text.contains("curl") || cmd.text.contains("wget"))
     {
         let url = URL.find(&cmd.text).map_or("", |m| m.as_str());
@@ -186,11 +177,12 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
             .help("download to a file, verify it with `sha256sum -c`, then unpack; pin a version rather than `latest`"),
         );
     }
+    let downloaded = downloaded_file(cmd);
     // A downloaded archive unpacked without a checksum in between: as
     // `curl … | tar x`, a warning.
-    if let Some(file) = downloaded_file(cmd)
-        && let Some(unpack_at) = later.iter().position(|c| unpacks_file(c, &file))
-        && !(later[..unpack_at].iter().any(|c| verifies(c, &file)) || verifies(cmd, &file))
+    if let Some(file) = &downloaded
+        && let Some(unpack_at) = later.iter().position(|c| unpacks_file(c, file))
+        && !(later[..unpack_at].iter().any(|c| verifies(c, file)) || verifies(cmd, file))
     {
         let url = URL.find(&cmd.text).map_or("", |m| m.as_str());
         out.push(
@@ -202,7 +194,7 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
         );
     }
     // A downloaded file that is executed without a checksum in between.
-    if let Some(file) = downloaded_file(cmd) {
+    if let Some(file) = downloaded {
         let verified_before_run = later.iter().position(|c| runs_file(c, &file));
         if let Some(run_at) = verified_before_run {
             let verified =
@@ -464,18 +456,22 @@ fn unpacks_file(cmd: &Cmd, file: &str) -> bool {
     let names = |w: &String| w == file || w.rsplit('/').next() == Some(base);
     match cmd.words.first().map(String::as_str) {
         Some("unzip" | "7z") => cmd.words[1..].iter().any(names),
-        Some("tar") => {
-            let extracts = cmd.words.iter().skip(1).enumerate().any(|(i, w)| {
-                let bundle = w.strip_prefix('-').unwrap_or(if i == 0 { w } else { "" });
-                w == "--extract"
-                    || (!w.starts_with("--")
-                        && bundle.contains('x')
-                        && bundle.chars().all(|c| c.is_ascii_alphabetic()))
-            });
-            extracts && cmd.words[1..].iter().any(names)
-        }
+        Some("tar") => tar_extracts(&cmd.words) && cmd.words[1..].iter().any(names),
         _ => false,
     }
+}
+
+/// Whether a `tar` command extracts: `--extract`, or a bundle of short
+/// flags holding `x` (`-xzf`, `xzf`, `zxf`, `-C dir -xz`; the first word
+/// may omit the dash).
+fn tar_extracts(words: &[String]) -> bool {
+    words.iter().skip(1).enumerate().any(|(i, w)| {
+        let bundle = w.strip_prefix('-').unwrap_or(if i == 0 { w } else { "" });
+        w == "--extract"
+            || (!w.starts_with("--")
+                && bundle.contains('x')
+                && bundle.chars().all(|c| c.is_ascii_alphabetic()))
+    })
 }
 
 /// The file a `curl -o FILE` / `wget -O FILE` saves to; `curl -O URL`

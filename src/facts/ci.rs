@@ -884,18 +884,12 @@ impl Resolver<'_> {
         let (synthetic, toolchains, written) = known_action(&name, &action, &with, &all_values);
         // dtolnay/rust-toolchain hands its input to bash, so `toolchain:
         // $MSRV` is the `env:` value (rusqlite).
-        let toolchains = toolchains.into_iter().map(|t| {
-            let var = t
-                .strip_prefix("${")
-                .and_then(|v| v.strip_suffix('}'))
-                .or_else(|| t.strip_prefix('$'));
-            match var {
-                Some(var) if name == "dtolnay/rust-toolchain" => step_envs
-                    .iter()
-                    .find_map(|e| e.iter().find(|i| i.name == var))
-                    .map_or(t.clone(), |i| i.value.clone()),
-                _ => t,
-            }
+        let toolchains = toolchains.into_iter().map(|t| match variable_name(&t) {
+            Some(var) if name == "dtolnay/rust-toolchain" => step_envs
+                .iter()
+                .find_map(|e| e.iter().find(|i| i.name == var))
+                .map_or(t.clone(), |i| i.value.clone()),
+            _ => t,
         });
         resolved.toolchains.extend(toolchains);
         // `dtolnay/rust-toolchain@<sha> # 1.85.0`: pinned by commit, the
@@ -1689,20 +1683,19 @@ fn toolchain_file(texts: &BTreeMap<String, TextFile>) -> Option<(String, String,
     None
 }
 
+/// The variable a word is made of alone: `$NAME` or `${NAME}`.
+fn variable_name(word: &str) -> Option<&str> {
+    word.strip_prefix("${")
+        .and_then(|n| n.strip_suffix('}'))
+        .or_else(|| word.strip_prefix('$'))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
 /// `$BUILD_CMD test` with `env: BUILD_CMD: cargo` (bat's `cross`/`cargo`
 /// switch): a program named by a variable the environment sets is that
 /// program, split into words as the shell does.
 fn expand_program_var(mut words: Vec<String>, env: &[(String, String)]) -> Vec<String> {
-    let Some(first) = words.first() else {
-        return words;
-    };
-    let name = first
-        .strip_prefix("${")
-        .and_then(|n| n.strip_suffix('}'))
-        .or_else(|| first.strip_prefix('$'));
-    let Some(name) =
-        name.filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    else {
+    let Some(name) = words.first().and_then(|w| variable_name(w)) else {
         return words;
     };
     let Some((_, value)) = env.iter().rev().find(|(k, _)| k == name) else {

@@ -384,26 +384,25 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh"];
 /// directly or as a container's command (`docker run … IMAGE sh -c '…'`,
 /// `--entrypoint sh … IMAGE -c '…'`).
 fn command_string(words: &[String]) -> Option<&str> {
+    // `/bin/sh` is `sh`.
+    let is_shell = |w: &str| SHELLS.contains(&w.rsplit('/').next().unwrap_or(w));
     let program = words.first()?.as_str();
-    let name = program.rsplit('/').next().unwrap_or(program);
-    let start = if SHELLS.contains(&name) {
+    let start = if is_shell(program) {
         1
-    } else if matches!(name, "docker" | "podman") && words.get(1).is_some_and(|w| w == "run") {
+    } else if matches!(program, "docker" | "podman") && words.get(1).is_some_and(|w| w == "run") {
         // The string follows a shell named as the command, or `-c` after
         // a shell entrypoint; `-c` alone is also docker's `--cpu-shares`,
         // so it counts only with a shell entrypoint.
-        let entrypoint_shell = words.windows(2).any(|w| {
-            w[0] == "--entrypoint" && SHELLS.contains(&w[1].rsplit('/').next().unwrap_or(""))
-        }) || words.iter().any(|w| {
-            w.strip_prefix("--entrypoint=")
-                .is_some_and(|e| SHELLS.contains(&e.rsplit('/').next().unwrap_or("")))
-        });
-        let shell_at = (2..words.len()).find(|&i| {
-            words[i - 1] != "--entrypoint"
-                && SHELLS.contains(&words[i].rsplit('/').next().unwrap_or(""))
-        });
+        let entrypoint_shell = words
+            .windows(2)
+            .any(|w| w[0] == "--entrypoint" && is_shell(&w[1]))
+            || words
+                .iter()
+                .any(|w| w.strip_prefix("--entrypoint=").is_some_and(is_shell));
+        let shell_at =
+            (2..words.len()).find(|&i| words[i - 1] != "--entrypoint" && is_shell(&words[i]));
         match shell_at {
-            Some(at) if at > 1 => at + 1,
+            Some(at) => at + 1,
             _ if entrypoint_shell => {
                 let c = words.iter().rposition(|w| w == "-c")?;
                 return words.get(c + 1).map(String::as_str);
@@ -429,10 +428,15 @@ fn command_string(words: &[String]) -> Option<&str> {
 /// `NAME=value` as (name, value).
 fn assignment(word: &str) -> Option<(String, String)> {
     let (name, value) = word.split_once('=')?;
-    let valid = !name.is_empty()
+    is_name(name).then(|| (name.to_string(), value.to_string()))
+}
+
+/// A shell variable name: letters, digits and `_`, not starting with a
+/// digit.
+fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
-    valid.then(|| (name.to_string(), value.to_string()))
 }
 
 /// File lines of each physical line of a scalar's text.

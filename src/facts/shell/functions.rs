@@ -14,7 +14,7 @@
 //! that is never called by name is kept where it is defined, because a
 //! script may still dispatch to it (`"$@"` as the last line).
 
-use super::{LogicalLine, split_commands};
+use super::{LogicalLine, assignment, is_name, split_commands};
 
 /// How deep calls are followed (a function calling a function …).
 const MAX_DEPTH: usize = 4;
@@ -173,13 +173,7 @@ impl Scope {
                 continue;
             }
             let mut env = command.env.clone();
-            for word in command.words.iter().skip(1) {
-                if let Some((name, value)) = word.split_once('=')
-                    && is_name(name)
-                {
-                    env.push((name.to_string(), value.to_string()));
-                }
-            }
+            env.extend(command.words.iter().skip(1).filter_map(|w| assignment(w)));
             for (name, value) in env {
                 if !value.contains('$') {
                     self.locals.retain(|(n, _)| *n != name);
@@ -278,13 +272,6 @@ fn parameter(text: &str) -> (Option<&str>, usize) {
         }
         _ => (None, 1),
     }
-}
-
-/// A shell variable name.
-fn is_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `word` quoted for the shell when it needs it.
