@@ -295,11 +295,16 @@ impl StagedWrite {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let tmp = builder.tempfile_in(dir)?;
+        // The temp file is created and registered under one lock: the
+        // interrupt handler (another thread) waits for the lock, so it
+        // never sees a temp file that exists but is not registered yet.
+        let tmp = {
+            let mut pending = PENDING_WRITES.lock().unwrap_or_else(|e| e.into_inner());
+            let tmp = builder.tempfile_in(dir)?;
+            pending.push(tmp.path().to_path_buf());
+            tmp
+        };
         let registered = tmp.path().to_path_buf();
-        if let Ok(mut pending) = PENDING_WRITES.lock() {
-            pending.push(registered.clone());
-        }
         // From here on a failure drops `staged`: the temp file is removed
         // and unregistered.
         let mut staged = StagedWrite {
@@ -457,7 +462,7 @@ fn restore_file(path: &std::path::Path, original: Option<&[u8]>) -> std::io::Res
 /// Puts back every guarded file ([`RestoreGuard`]). Called when the
 /// process is interrupted, after the programs it ran were stopped.
 pub fn restore_pending() {
-    if let Ok(pending) = PENDING_RESTORES.try_lock() {
+    if let Some(pending) = lock_briefly(&PENDING_RESTORES) {
         for (path, original) in pending.iter() {
             let _ = restore_file(path, original.as_deref());
         }
@@ -468,10 +473,28 @@ pub fn restore_pending() {
 /// is interrupted, just before it exits: the targets keep their old
 /// content, and no `.NAME.XXXX.tmp` is left behind.
 pub fn remove_pending_writes() {
-    // Never wait on a lock the interrupted thread may hold.
-    if let Ok(pending) = PENDING_WRITES.try_lock() {
+    if let Some(pending) = lock_briefly(&PENDING_WRITES) {
         for path in pending.iter() {
             let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The lock, waited for at most half a second. The interrupt handler runs
+/// on its own thread while the others go on: a write being registered
+/// holds the lock for a moment, and must finish so its temp file is
+/// removed; a thread stuck while holding it must not keep the process
+/// from exiting.
+fn lock_briefly<T>(lock: &std::sync::Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    loop {
+        match lock.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(e)) => return Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
         }
     }
 }
