@@ -356,3 +356,41 @@ fn cases(input: &str) {
         assert_eq!(check(&r, id)["status"], "pass", "{id}: {:#}", check(&r, id));
     }
 }
+
+/// A crate that allows `clippy::missing_safety_doc` at its root chose
+/// where its safety argument lives: its undocumented `unsafe fn`s are one
+/// note, while an undocumented block still warns.
+#[test]
+fn a_crate_wide_missing_safety_doc_allow_is_a_note() {
+    let dir = fixture("good");
+    let main = dir.path().join("src/main.rs");
+    let text = std::fs::read_to_string(&main)
+        .unwrap()
+        .replace("#![forbid(unsafe_code)]\n", "");
+    std::fs::write(
+        &main,
+        format!(
+            "#![allow(clippy::missing_safety_doc)]\n{text}\npub unsafe fn raw(p: *const u8) -> u8 {{\n    // SAFETY: the caller passes a valid pointer.\n    unsafe {{ *p }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    let unsafe_check = check(&r, "unsafe-hygiene");
+    assert_eq!(unsafe_check["status"], "pass", "{unsafe_check:#}");
+    let findings = unsafe_check["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["severity"] == "note"
+            && f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("src/main.rs:1")),
+        "{unsafe_check:#}"
+    );
+    std::fs::write(
+        &main,
+        format!("#![allow(clippy::missing_safety_doc)]\n{text}\npub fn read(p: *const u8) -> u8 {{\n    unsafe {{ *p }}\n}}\n"),
+    )
+    .unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    assert_eq!(check(&r, "unsafe-hygiene")["status"], "warn");
+}

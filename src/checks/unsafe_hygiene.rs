@@ -4,7 +4,9 @@
 use super::code::{self, Keys};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::facts::sources::SourceFile;
 use crate::scan::UnsafeKind;
+use std::collections::BTreeMap;
 
 /// See [`Check::docs`].
 pub struct UnsafeHygiene;
@@ -44,6 +46,14 @@ argument:
 
 Each site without one is a warning at its line. The score is the share of
 sites that are documented.
+
+A crate that switches the matching clippy lint off on purpose —
+`#![allow(clippy::missing_safety_doc)]` (or `expect`) for `unsafe fn` and
+`unsafe trait`, `#![allow(clippy::undocumented_unsafe_blocks)]` for blocks
+and impls, at the target's root or at the top of the file — made that
+choice where a reviewer sees it (FFI mirrors often document their contract
+once, crate-wide): those sites are not counted, and one note per crate and
+lint says how many and where the allow is.
 
 A member with no `unsafe` at all that does not forbid it — neither
 `#![forbid(unsafe_code)]` (or `deny`) at a crate root nor
@@ -87,10 +97,19 @@ it is established. If you cannot, that is the bug. Enable clippy's
         let shipping = code::shipping_members(facts);
         let mut findings = Vec::new();
         let (mut total, mut documented) = (0usize, 0usize);
+        // (member, lint) → (sites excused, where it is allowed).
+        let mut excused: BTreeMap<(usize, &str), (usize, String)> = BTreeMap::new();
         for f in &facts.sources.files {
             let mut keys = Keys::default();
             for site in &f.scan.unsafe_sites {
                 if !code::ships_in(&shipping, f, site.test) {
+                    continue;
+                }
+                let lint = clippy_lint(site.kind);
+                if !site.documented
+                    && let Some(at) = allowed_at(facts, f, lint)
+                {
+                    excused.entry((f.member, lint)).or_insert((0, at)).0 += 1;
                     continue;
                 }
                 total += 1;
@@ -119,6 +138,18 @@ it is established. If you cannot, that is the bug. Enable clippy's
                 );
             }
         }
+        for ((member, lint), (count, at)) in excused {
+            let name = facts.members.get(member).map_or("", |m| m.name.as_str());
+            findings.push(
+                Finding::note(
+                    format!("allowed:{name}:{lint}"),
+                    format!(
+                        "{count} unsafe site(s) in `{name}` without a safety comment are not counted: the crate allows `{lint}` ({at})"
+                    ),
+                )
+                .help("a crate-wide allow is a deliberate choice; say where the safety argument lives instead (for FFI mirrors, a crate-level `# Safety` section)"),
+            );
+        }
         findings.extend(forbid_suggestions(facts));
         let score = if total == 0 {
             1.0
@@ -130,6 +161,36 @@ it is established. If you cannot, that is the bug. Enable clippy's
         ));
         code::with_unscanned(outcome, facts, crate::scan::rules::UNSAFE_WORDS)
     }
+}
+
+/// The clippy lint that reports an undocumented site of this kind.
+fn clippy_lint(kind: UnsafeKind) -> &'static str {
+    match kind {
+        UnsafeKind::Fn | UnsafeKind::Trait => "clippy::missing_safety_doc",
+        UnsafeKind::Block | UnsafeKind::Impl | UnsafeKind::ExternBlock => {
+            "clippy::undocumented_unsafe_blocks"
+        }
+    }
+}
+
+/// Where `lint` is switched off for file `f`: by `#![allow]`/`#![expect]`
+/// in the file itself or at the root of the same kind of target in its
+/// member (a library's `lib.rs` covers the library's modules).
+fn allowed_at(facts: &Facts, f: &SourceFile, lint: &str) -> Option<String> {
+    let allows = |g: &SourceFile| {
+        g.scan
+            .allowed_lints
+            .iter()
+            .find(|(l, _)| l == lint)
+            .map(|(_, line)| format!("{}:{line}", g.path))
+    };
+    allows(f).or_else(|| {
+        facts
+            .sources
+            .member_files(f.member)
+            .filter(|g| g.crate_root && g.role == f.role)
+            .find_map(allows)
+    })
 }
 
 fn kind_key(kind: UnsafeKind) -> &'static str {
@@ -218,6 +279,40 @@ mod tests {
             .collect();
         assert_eq!(at, vec![(Some(4), "block:f:2")]);
         assert_eq!(o.score, 0.5);
+    }
+
+    #[test]
+    fn a_crate_wide_allow_of_the_clippy_lint_is_a_note() {
+        let o = run(&[
+            ("Cargo.toml", ""),
+            (
+                "src/lib.rs",
+                "//! # Safety\n//! Every function mirrors the C API.\n#![allow(clippy::missing_safety_doc, reason = \"FFI\")]\nmod ffi;\n",
+            ),
+            (
+                "src/ffi.rs",
+                "pub unsafe fn PyList_New(n: isize) -> *mut u8 { n as _ }\npub fn g(p: *const u8) -> u8 { unsafe { *p } }\n",
+            ),
+        ]);
+        // The unsafe fn is excused; the block is not (another lint).
+        let keys: Vec<(&str, Severity)> = o
+            .findings
+            .iter()
+            .map(|f| (f.key.as_str(), f.severity))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("block:g:1", Severity::Warning),
+                ("allowed:a:clippy::missing_safety_doc", Severity::Note),
+            ]
+        );
+        assert!(
+            o.findings[1].message.contains("src/lib.rs:3"),
+            "{:?}",
+            o.findings[1]
+        );
+        assert_eq!(o.score, 0.0);
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct Attr<'a> {
     inner: bool,
     /// Its `#` was the first code on a line counted as non-test.
     new_line: bool,
+    /// The line of its `#`.
+    line: u32,
     toks: Vec<(Kind, &'a str)>,
     refs: Vec<(&'a str, u32)>,
 }
@@ -506,6 +508,7 @@ impl<'a> Analyzer<'a> {
                     depth,
                     inner,
                     new_line: self.hash_new_line,
+                    line: t.line,
                     toks: Vec::new(),
                     refs: Vec::new(),
                 });
@@ -1256,6 +1259,13 @@ impl<'a> Analyzer<'a> {
                 } else {
                     false
                 };
+                if path == ["allow"] || path == ["expect"] {
+                    self.out
+                        .allowed_lints
+                        .extend(lint_paths(rest).into_iter().map(|l| (l, attr.line)));
+                    self.out.allowed_lints.sort();
+                    self.out.allowed_lints.dedup();
+                }
                 if lint {
                     self.out.lint_attrs = true;
                     let strong = toks
@@ -1386,6 +1396,30 @@ impl Analyzer<'_> {
 
 /// The resolved constructor of an HTTP client that has no timeout, or
 /// `None` (it has one, it escapes the chain, or it is not a known client).
+/// The lint paths in an `allow(..)`/`expect(..)` attribute's arguments
+/// (`(clippy::missing_safety_doc, dead_code, reason = "…")`), `::`-joined.
+fn lint_paths(args: &[(Kind, &str)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i].0 != Kind::Ident || args.get(i + 1).map(|t| t.0) == Some(Kind::Punct(b'=')) {
+            i += 1;
+            continue;
+        }
+        let mut path = args[i].1.to_string();
+        i += 1;
+        while args.get(i).map(|t| t.0) == Some(Kind::PathSep)
+            && let Some((Kind::Ident, next)) = args.get(i + 1)
+        {
+            path.push_str("::");
+            path.push_str(next);
+            i += 2;
+        }
+        out.push(path);
+    }
+    out
+}
+
 fn resolve_client(site: &ClientSite<'_>, imports: &HashMap<&str, String>) -> Option<String> {
     let mut path: Vec<String> = site.path.iter().map(|s| s.to_string()).collect();
     if let Some(full) = path.first().and_then(|first| imports.get(first.as_str())) {

@@ -42,6 +42,9 @@ pub struct FileScan {
     pub all_test: bool,
     /// A file-level `#![forbid(unsafe_code)]` (or `deny`).
     pub forbids_unsafe: bool,
+    /// Lints a file-level `#![allow(..)]` or `#![expect(..)]` switches off
+    /// (`clippy::missing_safety_doc`), sorted, with the attribute's line.
+    pub allowed_lints: Vec<(String, u32)>,
     /// File-level lint levels: `#![deny(..)]`, `#![warn(..)]`,
     /// `#![forbid(..)]` (directly or through `cfg_attr`).
     pub lint_attrs: bool,

@@ -573,6 +573,16 @@ fn crate_level_attributes() {
     assert!(s.lint_attrs && !s.forbids_unsafe);
     let s = scan("#![doc(test(attr(deny(warnings))))]\n#![allow(dead_code)]\n");
     assert!(!s.lint_attrs);
+    let s = scan("#![allow(dead_code)]\n#![expect(clippy::missing_safety_doc, reason = \"x\")]\n");
+    let allowed: Vec<(&str, u32)> = s
+        .allowed_lints
+        .iter()
+        .map(|(l, n)| (l.as_str(), *n))
+        .collect();
+    assert_eq!(
+        allowed,
+        vec![("clippy::missing_safety_doc", 2), ("dead_code", 1)]
+    );
     let s = scan("mod m {\n#![forbid(unsafe_code)]\n}\n");
     assert!(!s.forbids_unsafe);
 }
