@@ -666,3 +666,24 @@ fn xtask_helpers_lists_and_flags() {
     let r = report(dir.path(), &[]);
     assert_ne!(status(&r, "ci-fmt"), "pass", "{}", note(&r, "ci-fmt"));
 }
+
+/// A Python task runner started with `uvx` may run clippy where this tool
+/// cannot see (`sast` warns, naming it, rather than fails), and `uvx TOOL`
+/// without a version runs whatever is newest (`install-pinning`).
+#[test]
+fn python_task_runners_are_hidden_and_unpinned() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uvx nox -s clippy-all\n      - run: uvx ruff@0.6.9 check\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "sast"), "warn", "{}", note(&r, "sast"));
+    assert_eq!(
+        located(&r, "install-pinning"),
+        vec![at("warning", ".github/workflows/ci.yml", 8)]
+    );
+}

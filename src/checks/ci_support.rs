@@ -375,7 +375,8 @@ pub fn opaque(cmd: &Cmd) -> Option<String> {
     let hidden = match program {
         "make" | "gmake" | "just" | "nix" | "nix-shell" | "bazel" | "bazelisk" | "earthly"
         | "docker" | "podman" | "tox" | "nox" | "npm" | "pnpm" | "yarn" | "python" | "python3"
-        | "pre-commit" | "task" | "mise" | "cmake" | "ctest" | "meson" | "ninja" => true,
+        | "pre-commit" | "task" | "mise" | "cmake" | "ctest" | "meson" | "ninja" | "uvx" | "uv"
+        | "pipx" | "hatch" | "poetry" => true,
         _ if program.starts_with("./") || program.ends_with(".sh") || program.ends_with(".py") => {
             true
         }

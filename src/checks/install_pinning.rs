@@ -54,7 +54,9 @@ Pinned-Dependencies, which does not look at Cargo:
   checksum in between, is a warning;
 - `pip install X` without `==V` (or `-r` with `--require-hashes`),
   `npm install -g X` without `@V`, `go install X@latest`, `gem install X`
-  without `-v`.
+  without `-v`; `uvx X`, `uv tool run|install X` and `pipx run X` without
+  `X@V` or `X==V` (unless a constraints file — `--constraint`,
+  `UV_CONSTRAINT` — is given: it may pin the tool, and is not read).
 
 ## Why
 An unpinned install runs whatever was published last — a compromised
@@ -212,6 +214,9 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
         }
     }
     match program {
+        "pipx" if words.get(1).is_some_and(|w| w == "run") => {
+            out.extend(tool_run(cmd, &words[2..], "pipx run"));
+        }
         "pip" | "pip3" | "pipx" => out.extend(pip_install(words)),
         "python" | "python3"
             if words.get(1).is_some_and(|w| w == "-m")
@@ -220,6 +225,12 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
             out.extend(pip_install(&words[2..]));
         }
         "npm" | "pnpm" | "yarn" => out.extend(npm_global(words)),
+        "uvx" => out.extend(tool_run(cmd, &words[1..], "uvx")),
+        "uv" if words.get(1).is_some_and(|w| w == "tool")
+            && words.get(2).is_some_and(|w| w == "run" || w == "install") =>
+        {
+            out.extend(tool_run(cmd, &words[3..], &format!("uv tool {}", words[2])));
+        }
         "go" if words.get(1).is_some_and(|w| w == "install") => {
             for pkg in words[2..].iter().filter(|w| !w.starts_with('-')) {
                 if pkg.ends_with("@latest") || !pkg.contains('@') {
@@ -616,6 +627,94 @@ fn pip_install(words: &[String]) -> Vec<Finding> {
     out
 }
 
+/// `uvx TOOL`, `uv tool run|install TOOL`, `pipx run TOOL`: a Python tool
+/// fetched from the index at the newest version unless the spec pins it
+/// (`TOOL==1.2`, `TOOL@1.2`, `--from 'TOOL==1.2'`). A constraints file
+/// (`--constraint`, `UV_CONSTRAINT`) may pin it where this check cannot
+/// see: then nothing is said.
+fn tool_run(cmd: &Cmd, args: &[String], runner: &str) -> Vec<Finding> {
+    const WITH_VALUE: &[&str] = &[
+        "--with",
+        "--with-editable",
+        "--with-requirements",
+        "-p",
+        "--python",
+        "--index",
+        "--index-url",
+        "--default-index",
+        "--extra-index-url",
+        "--find-links",
+        "--overrides",
+        "--cache-dir",
+        "--directory",
+        "--project",
+        "--pip-args",
+    ];
+    let constrained = args
+        .iter()
+        .any(|a| matches!(a.as_str(), "-c" | "--constraint" | "--constraints"))
+        || ["UV_CONSTRAINT", "PIP_CONSTRAINT"]
+            .iter()
+            .any(|v| cmd.var(v).is_some_and(|v| !v.is_empty()));
+    if constrained {
+        return Vec::new();
+    }
+    let mut spec = None;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "--from" || a == "--spec" {
+            spec = args.get(i + 1);
+            break;
+        }
+        if let Some(v) = a
+            .strip_prefix("--from=")
+            .or_else(|| a.strip_prefix("--spec="))
+        {
+            return judge_tool_spec(v, runner);
+        }
+        if WITH_VALUE.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        spec = Some(a);
+        break;
+    }
+    spec.map_or_else(Vec::new, |s| judge_tool_spec(s, runner))
+}
+
+fn judge_tool_spec(spec: &str, runner: &str) -> Vec<Finding> {
+    let name = spec
+        .split(['=', '<', '>', '~', '@', '['])
+        .next()
+        .unwrap_or(spec);
+    let version = spec
+        .split_once("==")
+        .map(|(_, v)| v)
+        .or_else(|| spec.split_once('@').map(|(_, v)| v));
+    let pinned = version.is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        // A path, URL or expression: not an index lookup judged here.
+        || spec.contains('/')
+        || spec.contains("${{")
+        || spec.starts_with('.')
+        || name.is_empty();
+    if pinned {
+        return Vec::new();
+    }
+    vec![
+        Finding::warning(
+            format!("tool-run:{name}"),
+            format!("`{runner} {spec}` runs whatever version of {name} is newest"),
+        )
+        .help(format!(
+            "pin it: `{runner} {name}@<version>` (or `--from '{name}==<version>'`)"
+        )),
+    ]
+}
+
 fn npm_global(words: &[String]) -> Vec<Finding> {
     let install = words
         .get(1)
@@ -787,5 +886,33 @@ mod tests {
         );
         let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
         assert_eq!(lines, vec![9]);
+    }
+
+    #[test]
+    fn python_tool_runners() {
+        let o = run(
+            "uvx nox -s clippy\nuvx ruff@0.6.9 check\nuvx --from 'twine==5.1.1' twine check\nuv tool install zizmor\npipx run --spec 'black==24.1' black .\npipx run black .\nuvx --python 3.12 maturin build\nuvx ruff@latest check\nuvx -c constraints.txt nox",
+        );
+        let keys: Vec<(usize, &str)> = o
+            .findings
+            .iter()
+            .map(|f| (f.line.unwrap_or(0), f.key.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (7, "tool-run:nox"),
+                (10, "tool-run:zizmor"),
+                (12, "tool-run:black"),
+                (13, "tool-run:maturin"),
+                (14, "tool-run:ruff"),
+            ]
+        );
+        let constrained = "on: push\nenv:\n  UV_CONSTRAINT: c.txt\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: uvx nox\n";
+        let o = InstallPinning.run(
+            &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", constrained)]),
+            &CheckConfig { level: Level::Warn },
+        );
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 }

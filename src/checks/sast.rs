@@ -1,6 +1,6 @@
 //! `sast`: static analysis runs on pull requests.
 
-use super::ci_support::{at_ci_anchor, cargo_call, runs_clippy};
+use super::ci_support::{at_ci_anchor, cargo_call, opaque, runs_clippy};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::ci::ResolvedJob;
@@ -32,7 +32,9 @@ clippy`, `cargo deny check`, CodeQL (`github/codeql-action`), Semgrep
 (`semgrep`, `semgrep/semgrep-action`), or `cargo geiger`. OpenSSF
 Scorecard's SAST, Rust-flavoured: clippy is the analyser Rust projects
 actually run. Analysis that only runs after merge (on push) gets partial
-credit.
+credit, as does a pull-request job that hands over to something this
+check cannot read (nox, a script it could not follow, a cargo plugin):
+a warning naming it, not a failure.
 
 ## Why
 Findings are cheapest before the code is merged, while the author still
@@ -109,13 +111,35 @@ triggered by `pull_request`.
                 0.5,
             );
         }
-        let finding = Finding::error(
-            "missing",
-            "no static analysis (clippy, cargo-deny, CodeQL, Semgrep) runs in CI",
-        )
-        .help("run `cargo clippy -- -D warnings` on pull_request");
-        let finding = at_ci_anchor(finding, facts);
-        Outcome::from_findings(vec![finding], 0.0)
+        // A runner this check cannot see into (nox, a script, `cargo
+        // xtask`) on pull requests may be running clippy: say so, as
+        // `ci-clippy` does, rather than fail.
+        let hidden = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| j.on_pull_request())
+            .flat_map(|j| j.commands())
+            .find_map(opaque);
+        let (finding, score) = match hidden {
+            Some(hidden) => (
+                Finding::warning(
+                    "hidden",
+                    format!("no job visibly runs static analysis on pull requests; {hidden} may"),
+                ),
+                0.5,
+            ),
+            None => (
+                Finding::error(
+                    "missing",
+                    "no static analysis (clippy, cargo-deny, CodeQL, Semgrep) runs in CI",
+                ),
+                0.0,
+            ),
+        };
+        let finding =
+            at_ci_anchor(finding, facts).help("run `cargo clippy -- -D warnings` on pull_request");
+        Outcome::from_findings(vec![finding], score)
     }
 }
 
@@ -149,5 +173,14 @@ mod tests {
             Status::Pass
         );
         assert_eq!(run("on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: cargo test\n").status, Status::Fail);
+        let hidden = run(
+            "on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: uvx nox -s clippy-all\n",
+        );
+        assert_eq!(hidden.status, Status::Warn);
+        assert!(
+            hidden.findings[0]
+                .message
+                .contains("`uvx nox -s clippy-all`")
+        );
     }
 }
