@@ -394,3 +394,41 @@ fn a_crate_wide_missing_safety_doc_allow_is_a_note() {
     let (_, r) = run_json(dir.path(), &[]);
     assert_eq!(check(&r, "unsafe-hygiene")["status"], "warn");
 }
+
+/// A test member whose `[[test]]` runs its own `main` (`harness = false`,
+/// typst's reference tests) tests the members it depends on: no "no
+/// tests" warning for them, a note instead.
+#[test]
+fn a_custom_harness_test_member_credits_its_dependencies() {
+    let dir = fixture("workspace");
+    let root = dir.path();
+    let core = root.join("crates/ws-core/src/lib.rs");
+    std::fs::write(&core, "pub fn f() -> u8 {\n    1\n}\n".repeat(30)).unwrap();
+    std::fs::create_dir_all(root.join("crates/ws-tests/src")).unwrap();
+    std::fs::write(
+        root.join("crates/ws-tests/Cargo.toml"),
+        "[package]\nname = \"ws-tests\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[[test]]\nname = \"reference\"\npath = \"src/run.rs\"\nharness = false\n\n[dependencies]\nws-core = { path = \"../ws-core\" }\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("crates/ws-tests/src/run.rs"), "fn main() {}\n").unwrap();
+    let (_, r) = run_json(root, &[]);
+    let tests = check(&r, "tests-present");
+    let findings = tests["findings"].as_array().unwrap();
+    let core: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("ws-core")
+        })
+        .collect();
+    assert_eq!(core.len(), 1, "{tests:#}");
+    assert_eq!(core[0]["severity"], "note", "{tests:#}");
+    assert!(
+        core[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("harness = false")
+    );
+}
