@@ -432,3 +432,55 @@ fn a_custom_harness_test_member_credits_its_dependencies() {
             .contains("harness = false")
     );
 }
+
+/// A proc-macro crate is tested through the crate that uses it, and so is
+/// a library only that proc-macro uses (`pyo3-macros-backend`).
+#[test]
+fn a_proc_macro_backend_is_tested_through_the_macro_user() {
+    let dir = fixture("workspace");
+    let root = dir.path();
+    let body = "pub fn f() -> u8 {\n    1\n}\n".repeat(30);
+    for (name, extra) in [
+        (
+            "ws-macros",
+            "[lib]\nproc-macro = true\n\n[dependencies]\nws-backend = { path = \"../ws-backend\" }\n",
+        ),
+        ("ws-backend", ""),
+    ] {
+        let crate_dir = root.join("crates").join(name);
+        std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+        std::fs::write(
+            crate_dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"x\"\nlicense = \"MIT\"\n\n{extra}"),
+        )
+        .unwrap();
+        std::fs::write(crate_dir.join("src/lib.rs"), &body).unwrap();
+    }
+    let core = root.join("crates/ws-core");
+    let manifest = std::fs::read_to_string(core.join("Cargo.toml")).unwrap();
+    std::fs::write(
+        core.join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]",
+            "[dependencies]\nws-macros = { path = \"../ws-macros\" }",
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(core.join("tests")).unwrap();
+    std::fs::write(core.join("tests/api.rs"), "#[test]\nfn adds() {}\n").unwrap();
+    let (_, r) = run_json(root, &[]);
+    for id in ["tests-present", "integration-tests"] {
+        let c = check(&r, id);
+        let named: Vec<_> = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "warning")
+            .filter(|f| {
+                let m = f["message"].as_str().unwrap_or_default();
+                m.contains("ws-macros") || m.contains("ws-backend")
+            })
+            .collect();
+        assert!(named.is_empty(), "{id}: {c:#}");
+    }
+}

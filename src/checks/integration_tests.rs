@@ -44,7 +44,8 @@ targets of an unpublished member that depends on this one (a
 `test_suite` crate) — and, for an internal library (`publish = false` or
 version `0.0.0`, the crates of a service's monorepo) or a proc-macro
 crate (`clap_derive`, tested through `clap`), the test targets of any
-member that uses it; test files named after a member the crate depends on
+member that uses it, and so for a library only proc-macros use
+(`pyo3-macros-backend`); test files named after a member the crate depends on
 (`tests/by-util/test_ls.rs` for `uu_ls`, coreutils' layout) count for that
 member. Members with fewer than 50 lines of non-test code are
 left out.
@@ -96,12 +97,16 @@ items are a start.
                 by_lib.entry(lib.as_str()).or_default().push(i);
             }
         }
+        let uses: Vec<_> = facts
+            .members
+            .iter()
+            .map(|m| code::declared_names(facts, m))
+            .collect();
         for (j, tester) in facts.members.iter().enumerate() {
             if suites_of(j) == 0 {
                 continue;
             }
-            let uses = code::declared_names(facts, tester);
-            for name in &uses {
+            for name in &uses[j] {
                 for &i in by_lib.get(name.as_str()).into_iter().flatten() {
                     let proc_macro = facts
                         .sources
@@ -115,6 +120,16 @@ items are a start.
                     }
                 }
             }
+        }
+        // A library only proc-macros use (`pyo3-macros-backend` behind
+        // `pyo3-macros`) is tested through them.
+        let through_macros: Vec<usize> =
+            crate::checks::tests_present::macro_only_users(facts, &uses)
+                .into_iter()
+                .map(|users| users.iter().map(|&j| external[j] + suites_of(j)).sum())
+                .collect();
+        for (i, n) in through_macros.into_iter().enumerate() {
+            external[i] += n;
         }
         for (i, n) in crate::checks::tests_present::named_test_files(facts)
             .into_iter()

@@ -105,25 +105,78 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
             }
         }
     }
+    let uses: Vec<_> = facts
+        .members
+        .iter()
+        .map(|m| code::declared_names(facts, m))
+        .collect();
+    let before = all.clone();
     for (j, tester) in facts.members.iter().enumerate() {
-        let own = all[j].unit + all[j].integration;
+        let own = before[j].unit + before[j].integration;
         // A published crate's tests count for the proc-macro crates it
         // uses (clap's `tests/derive` tests `clap_derive`): a proc-macro
         // crate can hardly test itself.
         if own == 0 {
             continue;
         }
-        let uses = code::declared_names(facts, tester);
         for (i, src) in facts.sources.members.iter().enumerate() {
             let tested = i != j
                 && (!tester.publish || src.has(TargetKind::ProcMacro))
-                && src.lib_name.as_ref().is_some_and(|lib| uses.contains(lib));
+                && src
+                    .lib_name
+                    .as_ref()
+                    .is_some_and(|lib| uses[j].contains(lib));
             if tested {
                 all[i].external += own;
             }
         }
     }
+    // A library only proc-macros use (`pyo3-macros-backend` behind
+    // `pyo3-macros`) is tested through them, one hop further.
+    for (i, users) in macro_only_users(facts, &uses).into_iter().enumerate() {
+        let through: u32 = users
+            .iter()
+            .map(|&j| all[j].external - before[j].external)
+            .sum();
+        all[i].external += through;
+    }
     all
+}
+
+/// For each member: when it is a library that only proc-macro members use
+/// (`pyo3-macros-backend`), those members; else none. `uses[j]` is
+/// member `j`'s [`code::declared_names`].
+pub fn macro_only_users(
+    facts: &Facts,
+    uses: &[std::collections::BTreeSet<String>],
+) -> Vec<Vec<usize>> {
+    let is_proc_macro = |i: usize| {
+        facts
+            .sources
+            .members
+            .get(i)
+            .is_some_and(|s| s.has(TargetKind::ProcMacro))
+    };
+    (0..facts.members.len())
+        .map(|i| {
+            let lib = facts
+                .sources
+                .members
+                .get(i)
+                .and_then(|s| s.lib_name.as_ref());
+            let Some(lib) = lib.filter(|_| !is_proc_macro(i)) else {
+                return Vec::new();
+            };
+            let users: Vec<usize> = (0..uses.len())
+                .filter(|&j| j != i && uses[j].contains(lib))
+                .collect();
+            if users.iter().all(|&j| is_proc_macro(j)) {
+                users
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
 }
 
 /// The member's `[[test]]` targets with `harness = false` (typst's
@@ -222,7 +275,8 @@ items, tests, benches and examples). Tests in an unpublished member (a
 depends on, a test file named after a member the crate depends on
 (`tests/by-util/test_ls.rs` beside a dependency `uu_ls`) counts for that
 member too, and so do a crate's tests for the proc-macro members it uses
-(`clap`'s tests for `clap_derive`). Members with fewer than 50 lines of non-test code (facades
+(`clap`'s tests for `clap_derive`) and for a library only those
+proc-macros use (`pyo3-macros-backend` behind `pyo3-macros`). Members with fewer than 50 lines of non-test code (facades
 that re-export) are left out, and so are support members: `xtask`,
 test-support, benchmark, example and fuzz crates (a name word or directory
 such as `test_utils`, `tests-integration`, `bench`, `examples/…`,
@@ -442,6 +496,39 @@ mod tests {
         assert_eq!((all[0].external, all[0].total()), (1, 1));
         let o = TestsPresent.run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_proc_macro_and_the_library_only_it_uses_are_tested_through_their_user() {
+        // pyo3 → pyo3-macros (proc-macro) → pyo3-macros-backend.
+        let lib = "pub fn f() {}\n".repeat(100);
+        let facts = Facts::in_memory(
+            vec![
+                Member::named("m", "1.0.0", "m"),
+                Member::named("m-macros", "1.0.0", "macros"),
+                Member::named("m-backend", "1.0.0", "backend"),
+            ],
+            &[
+                (
+                    "m/Cargo.toml",
+                    "[package]\nname = \"m\"\n[dependencies]\nm-macros = { path = \"../macros\" }\n",
+                ),
+                ("m/src/lib.rs", &lib),
+                ("m/tests/it.rs", "#[test]\nfn a() {}\n#[test]\nfn b() {}\n"),
+                (
+                    "macros/Cargo.toml",
+                    "[package]\nname = \"m-macros\"\n[lib]\nproc-macro = true\n[dependencies]\nm-backend = { path = \"../backend\" }\n",
+                ),
+                ("macros/src/lib.rs", &lib),
+                ("backend/Cargo.toml", "[package]\nname = \"m-backend\"\n"),
+                ("backend/src/lib.rs", &lib),
+            ],
+        );
+        let all = all_counts(&facts);
+        assert_eq!((all[1].external, all[2].external), (2, 2));
+        let o = crate::checks::integration_tests::IntegrationTests
+            .run(&facts, &CheckConfig { level: Level::Warn });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
     }
 
     #[test]
