@@ -50,7 +50,9 @@ states an invariant, not missing work. Nor is a `todo!`/`unimplemented!`
 that a comment at the call, or the function's docs, says cannot be reached
 ("never called", "unreachable", "cannot happen": a trait method a type must
 provide but no caller uses), nor code only debug builds compile
-(`#[cfg(debug_assertions)]`).
+(`#[cfg(debug_assertions)]`), nor an item marked `#[expect(dead_code)]` (the
+compiler vouches nothing calls it: a debugging helper kept on purpose;
+`allow(dead_code)` does not, and still counts).
 
 ## Why
 `todo!()` and `unimplemented!()` panic when reached: a code path that

@@ -1282,7 +1282,10 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let mut test_item = false;
-        if first == "cfg" && path.len() == 1 && cfg_requires_test(rest) {
+        // `#[expect(dead_code)]`: the compiler vouches that nothing calls
+        // it (a debugging helper kept on purpose), so it never runs.
+        let never_used = path == ["expect"] && lint_paths(rest).iter().any(|l| l == "dead_code");
+        if (first == "cfg" && path.len() == 1 && cfg_requires_test(rest)) || never_used {
             self.pend(attr.depth, 0, false);
             test_item = true;
         } else if is_test_attr(last) {

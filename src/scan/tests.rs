@@ -676,6 +676,10 @@ impl Visitor for V {
 }
 #[cfg(debug_assertions)]
 fn dump(x: u8) { dbg!(x); }
+#[expect(dead_code, reason = "kept for debugging")]
+fn debug_elements(x: u8) { dbg!(x); }
+#[allow(dead_code)]
+fn maybe(x: u8) { dbg!(x); }
 "#;
     let u: Vec<(u32, bool, bool)> = scan(src)
         .unfinished
@@ -688,7 +692,9 @@ fn dump(x: u8) { dbg!(x); }
             (4, false, true),
             (7, false, true),
             (9, false, false),
-            (12, true, false)
+            (12, true, false),
+            (14, true, false),
+            (16, false, false)
         ]
     );
 }
