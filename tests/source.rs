@@ -484,3 +484,34 @@ fn a_proc_macro_backend_is_tested_through_the_macro_user() {
         assert!(named.is_empty(), "{id}: {c:#}");
     }
 }
+
+/// A member binary without the `description` crates.io requires (a code
+/// generator beside published libraries) is not published: no lockfile is
+/// demanded for it, and its missing integration tests are a note.
+#[test]
+fn an_unpublishable_member_binary_is_a_maintainers_tool() {
+    let dir = fixture("workspace");
+    let root = dir.path();
+    std::fs::remove_dir_all(root.join("crates/ws-cli")).unwrap();
+    std::fs::remove_file(root.join("Cargo.lock")).unwrap();
+    std::fs::create_dir_all(root.join("crates/ws-gen/src")).unwrap();
+    std::fs::write(
+        root.join("crates/ws-gen/Cargo.toml"),
+        "[package]\nname = \"ws-gen\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crates/ws-gen/src/main.rs"),
+        "fn main() {\n    println!(\"generated\");\n}\n".repeat(20),
+    )
+    .unwrap();
+    let (_, r) = run_json(root, &[]);
+    let lockfile = check(&r, "lockfile");
+    assert_eq!(lockfile["status"], "pass", "{lockfile:#}");
+    let integration = check(&r, "integration-tests");
+    for f in integration["findings"].as_array().unwrap() {
+        if f["message"].as_str().unwrap_or_default().contains("ws-gen") {
+            assert_eq!(f["severity"], "note", "{integration:#}");
+        }
+    }
+}

@@ -244,7 +244,11 @@ release.
         if facts.members.is_empty() {
             return Outcome::skip("the workspace has no packages");
         }
-        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        let publishable: Vec<&Member> = facts
+            .members
+            .iter()
+            .filter(|m| super::code::is_publishable(facts, m))
+            .collect();
         let candidates: Vec<&Member> = if publishable.is_empty() {
             facts.members.iter().collect()
         } else {
@@ -775,6 +779,7 @@ mod tests {
         lib.name = "globset".into();
         lib.dir = "crates/globset".into();
         lib.manifest = "crates/globset/Cargo.toml".into();
+        lib.description = Some("Glob sets".into());
         let facts = Facts::in_memory(
             vec![member("15.0.0"), lib.clone()],
             &[("CHANGELOG.md", "## 15.0.0\n")],
@@ -828,8 +833,10 @@ mod tests {
 
     #[test]
     fn a_vendored_members_changelog_is_its_upstreams() {
+        let mut foo = Member::named("foo", "3.0.0", "vendor/foo");
+        foo.description = Some("Vendored".into());
         let facts = Facts::in_memory(
-            vec![member("1.0.0"), Member::named("foo", "3.0.0", "vendor/foo")],
+            vec![member("1.0.0"), foo],
             &[
                 ("CHANGELOG.md", "## 1.0.0\n"),
                 ("vendor/foo/Cargo.toml", "[package]\nname = \"foo\"\n"),

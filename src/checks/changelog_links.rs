@@ -91,7 +91,11 @@ and after each release move `[Unreleased]` to compare the new tag with
         if facts.members.is_empty() {
             return Outcome::skip("the workspace has no packages");
         }
-        let publishable: Vec<&Member> = facts.members.iter().filter(|m| m.publish).collect();
+        let publishable: Vec<&Member> = facts
+            .members
+            .iter()
+            .filter(|m| super::code::is_publishable(facts, m))
+            .collect();
         let candidates: Vec<&Member> = if publishable.is_empty() {
             facts.members.iter().collect()
         } else {

@@ -271,13 +271,30 @@ const DEV_TOOL_WORDS: &[&str] = &[
     "bump",
 ];
 
-/// Whether a member is meant for crates.io: not `publish = false`, and
-/// not a support member (test fixture, example, xtask) that has no
-/// `description` either — crates.io would refuse it, so nobody publishes
-/// it (pyo3's `tests/ui/base`). A support crate that is published, such
-/// as `tokio-test`, has a description and is judged like the others.
+/// Whether a member is meant for crates.io: [`unshipped_reason`] has no
+/// reason it is not. Every check that asks "is this published?" asks this.
 pub fn is_publishable(facts: &Facts, member: &Member) -> bool {
-    member.publish && !(member.description.is_none() && is_tooling(facts, member))
+    unshipped_reason(facts, member).is_none()
+}
+
+/// Why a member does not ship as a crate, if it does not: `publish =
+/// false`; a support member (test fixture, example, xtask) without a
+/// `description` (pyo3's `tests/ui/base`); or, for a member other than
+/// the root package, no `description` — crates.io refuses a crate without
+/// one, so nobody publishes it (rust-postgres's `codegen`, zellij's
+/// plugins). A support crate that is published, such as `tokio-test`, has
+/// a description and is judged like the others; the root package is the
+/// product even without one.
+pub fn unshipped_reason(facts: &Facts, member: &Member) -> Option<&'static str> {
+    if !member.publish {
+        Some("it is not published (`publish = false`)")
+    } else if member.description.is_none() && is_tooling(facts, member) {
+        Some("it is an example, xtask or test-support member")
+    } else if member.description.is_none() && !member.dir.is_empty() && facts.members.len() > 1 {
+        Some("it has no `description`, so crates.io would not accept it")
+    } else {
+        None
+    }
 }
 
 /// Members that support the project rather than ship as a product:

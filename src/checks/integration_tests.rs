@@ -86,7 +86,9 @@ items are a start.
         // tests the members it depends on; any member's suite tests the
         // internal libraries it uses (unpublished, or at version 0.0.0 —
         // the crates of a service's monorepo).
-        let internal = |m: &crate::facts::workspace::Member| !m.publish || m.version == "0.0.0";
+        let internal = |m: &crate::facts::workspace::Member| {
+            !code::is_publishable(facts, m) || m.version == "0.0.0"
+        };
         let mut external = vec![0usize; facts.members.len()];
         // Members by library name: a tester's names are looked up, not
         // compared with every member (quadratic on large workspaces).
@@ -139,6 +141,7 @@ items are a start.
         }
         let mut findings = Vec::new();
         let mut scores = Vec::new();
+        let publishes_any = facts.members.iter().any(|m| code::is_publishable(facts, m));
         for (i, member) in facts.members.iter().enumerate() {
             let Some(src) = facts.sources.members.get(i) else {
                 continue;
@@ -158,19 +161,22 @@ items are a start.
             if suites_of(i) + external[i] > 0 {
                 scores.push(1.0);
             } else if has_bin {
-                scores.push(0.0);
+                let message = format!(
+                    "`{}` builds a binary but has no integration tests (no tests/ target)",
+                    member.name
+                );
+                // A maintainers' tool beside published crates (a code
+                // generator, a dictionary trainer) is not what ships: a
+                // note, left out of the score. When nothing is published
+                // (a service), the binaries are the product.
+                let finding = if !code::is_publishable(facts, member) && publishes_any {
+                    Finding::note("no-integration-tests", message)
+                } else {
+                    scores.push(0.0);
+                    Finding::warning("no-integration-tests", message)
+                };
                 findings.push(
-                    at_manifest(
-                        facts,
-                        Finding::warning(
-                            "no-integration-tests",
-                            format!(
-                                "`{}` builds a binary but has no integration tests (no tests/ target)",
-                                member.name
-                            ),
-                        ),
-                        member,
-                    )
+                    at_manifest(facts, finding, member)
                     .help("add tests/*.rs that run the binary (e.g. with assert_cmd) or exercise its public API"),
                 );
             } else if c.doctests > 0 {
@@ -248,11 +254,13 @@ mod tests {
         // crates.io: `crates/*` libraries at 0.0.0, tested through the
         // root crate's integration suite.
         let lib = code("pub fn f() {}\n");
+        let mut public = Member::named("public_lib", "1.0.0", "crates/public");
+        public.description = Some("A published library".into());
         let facts = Facts::in_memory(
             vec![
                 Member::named("service", "0.0.0", ""),
                 Member::named("service_db", "0.0.0", "crates/db"),
-                Member::named("public_lib", "1.0.0", "crates/public"),
+                public,
             ],
             &[
                 (

@@ -94,7 +94,7 @@ canonical text (<https://spdx.org/licenses/>); fix an expression with
             check_member(facts, member, &recognizer, &mut findings);
             // A member that does not ship distributes no license text, so
             // what would be wrong in a package is a note here.
-            if let Some(why) = unshipped(facts, member) {
+            if let Some(why) = super::code::unshipped_reason(facts, member) {
                 for finding in &mut findings[first..] {
                     if finding.severity != Severity::Note {
                         finding.severity = Severity::Note;
@@ -206,24 +206,6 @@ fn named_for(path: &str, id: &str) -> bool {
     !label.is_empty() && (label == id_upper || label == family)
 }
 
-/// Why a member does not ship as a crate, if it does not: `publish =
-/// false`; an example, xtask or test-support member (sqlx's 25 example
-/// crates, sccache's test helpers); or, for a member other than the root
-/// package, no `description`, without which crates.io refuses it.
-fn unshipped(facts: &Facts, member: &Member) -> Option<&'static str> {
-    if !member.publish {
-        Some("it is not published (`publish = false`)")
-    } else if super::code::is_tooling(facts, member) {
-        Some("it is an example, xtask or test-support member")
-    } else if member.description.is_none() && !member.dir.is_empty() && facts.members.len() > 1 {
-        // The root package is the product even without a description; a
-        // member without one (zellij's plugins) is internal.
-        Some("it has no `description`, so crates.io would not accept it")
-    } else {
-        None
-    }
-}
-
 fn check_member(
     facts: &Facts,
     member: &Member,
@@ -233,7 +215,7 @@ fn check_member(
     let manifest = member.manifest.as_str();
     let who = &member.name;
     let license_line = manifest_line(facts, member, "license");
-    let unshipped = unshipped(facts, member);
+    let unshipped = super::code::unshipped_reason(facts, member);
 
     if let Some(file) = &member.license_file {
         let path = files::join(&member.dir, file);

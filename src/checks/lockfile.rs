@@ -28,8 +28,9 @@ impl Check for Lockfile {
 When any workspace member has a binary target, `Cargo.lock` exists at the
 workspace root, parses, is tracked by git and is not ignored. For
 library-only workspaces — including a published library whose only
-binaries are `publish = false` members (demos, benchmarks, an xtask) or
-helper binaries of a library named otherwise than its package (a
+binaries are unpublished members (`publish = false`, or a member other
+than the root package without the `description` crates.io requires:
+demos, benchmarks, an xtask, a code generator) or helper binaries of a library named otherwise than its package (a
 `trainer` beside `pingora-header-serde`'s library) —
 the check passes either way: since Rust 1.84 the
 Cargo team recommends committing the lockfile for libraries too (it makes
@@ -68,9 +69,12 @@ file is missing, and `git add Cargo.lock`.
         // maintainers'. A workspace publishing nothing (a service deployed
         // from the repository) still ships its binaries.
         let ships_binary = |i: usize, m: &crate::facts::workspace::Member| {
-            m.has_bin && m.publish && !auxiliary_binaries(facts, i)
+            m.has_bin && super::code::is_publishable(facts, m) && !auxiliary_binaries(facts, i)
         };
-        let tools_only = facts.members.iter().any(|m| m.publish && !m.has_bin)
+        let tools_only = facts
+            .members
+            .iter()
+            .any(|m| super::code::is_publishable(facts, m) && !m.has_bin)
             && !facts
                 .members
                 .iter()
@@ -119,7 +123,7 @@ file is missing, and `git add Cargo.lock`.
                     "library-only workspace: a committed Cargo.lock is optional".to_string()
                 } else {
                     format!(
-                        "the published packages are libraries; the binaries ({}) are `publish = false` tools or a library's helper binaries: a committed Cargo.lock is optional",
+                        "the published packages are libraries; the binaries ({}) are unpublished tools or a library's helper binaries: a committed Cargo.lock is optional",
                         tools.join(", ")
                     )
                 })
@@ -326,8 +330,11 @@ mod tests {
         let run_with = |bin: &str| {
             let mut serde = Member::named("header-serde", "0.1.0", "header-serde");
             serde.has_bin = true;
+            serde.description = Some("Header compression".into());
+            let mut core = Member::named("core", "0.1.0", "core");
+            core.description = Some("The core".into());
             let facts = Facts::in_memory(
-                vec![Member::named("core", "0.1.0", "core"), serde],
+                vec![core, serde],
                 &[
                     ("core/Cargo.toml", "[package]\nname = \"core\"\n"),
                     ("core/src/lib.rs", "pub fn f() {}\n"),
@@ -373,6 +380,15 @@ mod tests {
         demo.publish = false;
         f.members.push(demo);
         assert_eq!(run(&f).status, Status::Fail);
+        // rust-postgres: a member binary without the `description`
+        // crates.io requires (its code generator) is not published either.
+        let mut f = facts(false, false, Some(false), "Cargo.lock\n");
+        f.members[0].dir = "postgres".into();
+        f.members[0].description = Some("A client".into());
+        let mut codegen = Member::named("codegen", "0.1.0", "codegen");
+        codegen.has_bin = true;
+        f.members.push(codegen);
+        assert_eq!(run(&f).status, Status::Pass, "{:?}", run(&f).findings);
     }
 
     #[test]

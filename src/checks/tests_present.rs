@@ -361,7 +361,7 @@ Add unit tests in a `#[cfg(test)] mod tests`, integration tests in
                     "`{}` has no tests for its {} lines of code",
                     member.name, c.code_lines
                 );
-                let finding = if member.publish {
+                let finding = if code::is_publishable(facts, member) {
                     Finding::warning("no-tests", message)
                 } else {
                     Finding::note("no-tests", message)

@@ -161,7 +161,11 @@ Tag the release commit and push the tag:
                 !crate::facts::is_vendored_dir(&m.dir) && !super::code::is_tooling(facts, m)
             })
             .collect();
-        let publishable: Vec<&Member> = own.iter().copied().filter(|m| m.publish).collect();
+        let publishable: Vec<&Member> = own
+            .iter()
+            .copied()
+            .filter(|m| super::code::is_publishable(facts, m))
+            .collect();
         let members: Vec<&Member> = if publishable.is_empty() {
             own
         } else {
@@ -742,8 +746,10 @@ mod tests {
     fn members_released_with_the_lead_version_share_its_tags() {
         // clap: clap_builder (no tags of its own) is released with clap.
         let root = Member::named("clap", "4.6.6", "");
-        let builder = Member::named("clap_builder", "4.6.6", "clap_builder");
-        let derive = Member::named("clap_derive", "4.6.4", "clap_derive");
+        let mut builder = Member::named("clap_builder", "4.6.6", "clap_builder");
+        builder.description = Some("The builder".into());
+        let mut derive = Member::named("clap_derive", "4.6.4", "clap_derive");
+        derive.description = Some("The derive".into());
         let f = facts(
             vec![root, builder, derive],
             &[("CHANGELOG.md", "## [4.6.6]\n")],
