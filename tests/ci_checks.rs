@@ -687,3 +687,33 @@ fn python_task_runners_are_hidden_and_unpinned() {
         vec![at("warning", ".github/workflows/ci.yml", 8)]
     );
 }
+
+/// A cargo alias from `.cargo/config.toml` runs what it stands for:
+/// `cargo xfmt --check` is a format check, `cargo tt` runs the tests.
+#[test]
+fn cargo_aliases_are_read_as_what_they_run() {
+    let dir = fixture("ci/base");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".cargo")).unwrap();
+    std::fs::write(
+        root.join(".cargo/config.toml"),
+        "[alias]\nxfmt = \"fmt --all --\"\ntt = [\"test\", \"--workspace\"]\nlint = \"clippy --all-targets -- -D warnings\"\n",
+    )
+    .unwrap();
+    let workflows = root.join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo xfmt --check\n      - run: cargo lint\n      - run: cargo tt --locked\n",
+    )
+    .unwrap();
+    let r = report(root, &[]);
+    for id in ["ci-fmt", "ci-clippy", "ci-tests", "sast"] {
+        assert_eq!(status(&r, id), "pass", "{id}: {}", note(&r, id));
+    }
+    assert!(
+        note(&r, "ci-tests").contains("alias"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+}

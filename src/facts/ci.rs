@@ -1234,6 +1234,29 @@ fn expand(mut cmd: Cmd, sources: &mut Sources<'_>, depth: usize, out: &mut Vec<C
         }
         return;
     }
+    // `cargo xfmt --check` with `[alias] xfmt = "fmt --all --"`: what
+    // runs is the command the alias stands for.
+    if depth < MAX_DEPTH
+        && is_cargo_program(cmd.words.first().map_or("", String::as_str))
+        && let Some(config) = sources
+            .get(".cargo/config.toml")
+            .or_else(|| sources.get(".cargo/config"))
+        && let Some(words) = super::cargo_alias::expand(&cmd.words, &config)
+    {
+        let alias = cmd.words.join(" ");
+        cmd.followed = true;
+        let inner = Cmd {
+            text: words.join(" "),
+            words,
+            via: Some(format!("alias `{alias}`")),
+            joiner: Joiner::Start,
+            followed: false,
+            ..cmd.clone()
+        };
+        out.push(cmd);
+        expand(inner, sources, depth + 1, out);
+        return;
+    }
     let followed = if depth < MAX_DEPTH {
         follow(&cmd, sources)
     } else {

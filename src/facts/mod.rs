@@ -4,6 +4,7 @@
 //! asks git once, and reads every file a check may look at. Checks then work
 //! from this value alone.
 
+pub mod cargo_alias;
 pub mod cargo_config;
 pub mod ci;
 pub mod files;
