@@ -263,7 +263,13 @@ impl ActionRef {
         let mut parts = target.splitn(3, '/');
         let owner = parts.next().unwrap_or("").to_string();
         let repo = parts.next().unwrap_or("").to_string();
-        let path = parts.next().map(str::to_string);
+        // `owner/repo/@ref` and `owner/repo/sub/@ref`: GitHub accepts the
+        // trailing slash, which names the same action.
+        let path = parts
+            .next()
+            .map(|p| p.trim_end_matches('/'))
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
         ActionRef::Repo {
             owner,
             repo,
@@ -960,6 +966,15 @@ mod tests {
                 .is_pinned()
         );
         assert!(ActionRef::parse("./.github/actions/setup").is_pinned());
+        // redis-rs: a trailing slash names the same action.
+        assert_eq!(
+            ActionRef::parse("dtolnay/rust-toolchain/@master").name().as_deref(),
+            Some("dtolnay/rust-toolchain")
+        );
+        assert_eq!(
+            ActionRef::parse("github/codeql-action/analyze/@v3").name().as_deref(),
+            Some("github/codeql-action/analyze")
+        );
         assert_eq!(
             ActionRef::parse("$/.github/workflows/x.yml"),
             ActionRef::Local(".github/workflows/x.yml".into())
