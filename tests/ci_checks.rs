@@ -722,3 +722,19 @@ fn cargo_aliases_are_read_as_what_they_run() {
         note(&r, "ci-tests")
     );
 }
+
+/// A repository's own published `rustfmt` action (`sfackler/actions/rustfmt`)
+/// is a format check, even though it is not in the table of known actions.
+#[test]
+fn an_action_named_rustfmt_is_a_format_check() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  fmt:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: sfackler/actions/rustfmt@master\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(status(&r, "ci-fmt"), "pass", "{}", note(&r, "ci-fmt"));
+}

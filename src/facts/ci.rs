@@ -1165,6 +1165,18 @@ fn known_action(
         "hecrj/setup-rust-action" | "atiltedtree/setup-rust" => {
             toolchains.extend(all_values("rust-version"));
         }
+        // An action not in this table, published as a repository's
+        // `rustfmt` action (`sfackler/actions/rustfmt`): a format check is
+        // all such an action is for.
+        _ if name.rsplit('/').next().is_some_and(|last| {
+            matches!(
+                last,
+                "rustfmt" | "rustfmt-check" | "cargo-fmt" | "fmt-check"
+            )
+        }) =>
+        {
+            commands.push(vec!["cargo".into(), "fmt".into(), "--check".into()]);
+        }
         _ => {}
     }
     (commands, toolchains, env)

@@ -968,11 +968,15 @@ mod tests {
         assert!(ActionRef::parse("./.github/actions/setup").is_pinned());
         // redis-rs: a trailing slash names the same action.
         assert_eq!(
-            ActionRef::parse("dtolnay/rust-toolchain/@master").name().as_deref(),
+            ActionRef::parse("dtolnay/rust-toolchain/@master")
+                .name()
+                .as_deref(),
             Some("dtolnay/rust-toolchain")
         );
         assert_eq!(
-            ActionRef::parse("github/codeql-action/analyze/@v3").name().as_deref(),
+            ActionRef::parse("github/codeql-action/analyze/@v3")
+                .name()
+                .as_deref(),
             Some("github/codeql-action/analyze")
         );
         assert_eq!(
