@@ -10,6 +10,7 @@ use super::ci_support::cargo_call;
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::ci::Cmd;
+use crate::facts::files;
 use crate::facts::shell::Joiner;
 use crate::util::regex;
 
@@ -50,7 +51,7 @@ Pinned-Dependencies, which does not look at Cargo:
   `sh.rustup.rs` is a warning (well known, but unverified). A download
   saved to a file and verified with `sha256sum -c` (or `shasum -c`) before
   it runs is fine; `curl … | tar x` of a binary, or an archive saved
-  (`curl -LO URL`, `-o FILE`) and unpacked (`tar xf`, `unzip`) with no
+  (`curl -LO URL`, `-o FILE`, `wget URL`, `wget -O FILE`) and unpacked (`tar xf`, `unzip`) with no
   checksum in between, is a warning;
 - `pip install X` without `==V` (or `-r` with `--require-hashes`),
   `npm install -g X` without `@V`, `go install X@latest`, `gem install X`
@@ -510,6 +511,32 @@ fn downloaded_file(cmd: &Cmd) -> Option<String> {
             }
         }
     }
+    if program == "wget" {
+        let names_output = cmd.words[1..].iter().any(|w| {
+            w.starts_with("--output-document")
+                || w.strip_prefix('-')
+                    .is_some_and(|b| !b.starts_with('-') && b.contains('O'))
+        });
+        // Without `-O`, wget saves to the URL's last segment (under `-P
+        // DIR`).
+        if !names_output
+            && let Some(url) = cmd.words[1..]
+                .iter()
+                .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+        {
+            let name = url.split(['?', '#']).next().unwrap_or(url);
+            let name = name.rsplit('/').next().unwrap_or("");
+            let dir = cmd
+                .words
+                .iter()
+                .position(|w| w == "-P" || w == "--directory-prefix")
+                .and_then(|at| cmd.words.get(at + 1));
+            return (!name.is_empty()).then(|| match dir {
+                Some(dir) => files::join(dir, name),
+                None => name.to_string(),
+            });
+        }
+    }
     let flags: &[&str] = match program {
         "curl" => &["-o", "--output"],
         "wget" => &["-O", "--output-document"],
@@ -812,6 +839,16 @@ mod tests {
             run(verified).findings.is_empty(),
             "{:?}",
             run(verified).findings
+        );
+        // redis-rs: wget saves to the URL's last segment by default.
+        let o = run("wget https://download.example.com/db-7.2.tar.gz\ntar -xzf db-7.2.tar.gz\n");
+        assert_eq!(o.findings.len(), 1, "{:?}", o.findings);
+        assert_eq!(o.findings[0].line, Some(7));
+        assert!(
+            run("wget -qO- https://example.com/x.tar.gz | tar xz\n")
+                .findings
+                .iter()
+                .all(|f| f.line == Some(7))
         );
         // Downloaded and not unpacked: nothing to say here.
         assert!(

@@ -564,7 +564,14 @@ impl<'a> Analyzer<'a> {
                 && self.prev(3).0 == Kind::Punct(b'$');
             // `#[case::name(…)]`: rstest's named case, not a crate.
             // (The attribute has collected `case` and this `::` so far.)
-            let rstest_case = t0 == "case" && self.attr.as_ref().is_some_and(|a| a.toks.len() == 2);
+            // Also as an attribute `cfg_attr` applies: `#[cfg_attr(feature
+            // = "x", case::fast(…))]`.
+            let rstest_case = t0 == "case"
+                && self.attr.as_ref().is_some_and(|a| {
+                    a.toks.len() == 2
+                        || (a.toks.first().is_some_and(|f| f.1 == "cfg_attr")
+                            && k1 == Kind::Punct(b','))
+                });
             if first_segment {
                 if !fragment
                     && !rstest_case

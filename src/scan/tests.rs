@@ -644,6 +644,7 @@ use rstest::rstest;
 #[rstest]
 #[case::empty("")]
 #[case::one("a")]
+#[cfg_attr(feature = "fast", case::fast("b"))]
 fn parses(#[case] input: &str, #[values(1, 2)] n: u8) {
     assert!(predicate::str::contains("x").eval(input));
 }
