@@ -204,7 +204,8 @@ manifest version is not: then the version was bumped after the release
 and is in development (a note). A
 changelog that says near its top that the release notes moved ("see GitHub
 Releases", "this file is no longer maintained", a bare link to the releases
-page) passes with a note instead.
+page, "for versions after 0.75.0, see the … changelog") passes with a note
+instead.
 
 Without one at the root, a changelog in `docs/`, `doc/` or `.github/`
 counts, and so does a directory of one file per release (`changelog/`,
@@ -383,7 +384,7 @@ pub(super) fn lead_member<'a>(members: &[&'a Member]) -> Option<&'a Member> {
 /// no longer maintained", "release notes are published on the releases page".
 static MOVED: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\b(changelog|release\s+notes|changes|this\s+file)\s+(has|have)\s+(moved|been\s+moved)\s+to\b|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|\b(see|review|read|check|visit)\b[^\n]{0,60}\brelease\s+notes\b[^\n]{0,80}/releases\b|^\s*<?https?://[^\s>]+/releases/?>?\s*$)",
+        r"(?i)(\b(see|moved\s+to|now\s+(kept|maintained|published|lives?)|can\s+be\s+found|are\s+(kept|published|maintained))\b[^\n]{0,80}\b(github\s+)?releases?\b(\s+page)?|\b(changelog|release\s+notes|changes|this\s+file)\s+(has|have)\s+(moved|been\s+moved)\s+to\b|\bthis\s+(file|changelog)\s+is\s+(no\s+longer\s+(maintained|updated|used)|obsolete|deprecated|not\s+(maintained|updated))|\b(see|review|read|check|visit)\b[^\n]{0,60}\brelease\s+notes\b[^\n]{0,80}/releases\b|^\s*<?https?://[^\s>]+/releases/?>?\s*$|\b(later|newer|subsequent)\s+(versions|releases)\b[^\n]{0,60}\bsee\b[^\n]{0,80}\b(changelog|release\s+notes)\b|\b(versions?|releases?)\s+(after|since|newer\s+than|later\s+than)\s+v?\d[^\n]{0,60}\bsee\b[^\n]{0,80}\b(changelog|release\s+notes)\b)",
     )
 });
 
@@ -673,11 +674,20 @@ mod tests {
             "# Changes\nThis changelog is obsolete.\n## 0.1.0\n",
             // chrono: wrapped over two lines, with an old Unreleased below.
             "ChangeLog\n=========\n\nChanges up to 0.4.19. For later releases, please review the\nrelease notes on [GitHub](https://github.com/a/b/releases).\n\n## 0.4.19\n",
+            // nextest-runner: the crate's notes went to the CLI's changelog.
+            "# Changelog\n\nFor versions after 0.75.0, see the [cargo-nextest changelog](https://nexte.st/changelog).\n\n## [0.75.0] - 2025-02-13\n\nSee the changelog for [cargo-nextest 0.9.92](https://nexte.st/changelog#0.9.92).\n",
         ] {
             let o = run("1.2.0", moved, Some(&["v1.2.0"]));
             assert_eq!(o.status, Status::Pass, "{moved}: {:?}", o.findings);
             assert!(o.findings[0].key.ends_with(":moved"), "{moved}");
         }
+        // A release pointing at another changelog is not the file moving.
+        let o = run(
+            "1.2.0",
+            "# Changelog\n\n## 1.1.0\n\nSee the changelog for [tool 0.9.92](https://x.dev/changelog).\n",
+            Some(&["v1.2.0"]),
+        );
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
         // Mentioning releases is not moving: still stale.
         let o = run(
             "1.2.0",
