@@ -29,8 +29,10 @@ impl Check for Fuzzing {
 The repository fuzzes its code: a cargo-fuzz project (a `fuzz/` directory,
 at the root or in a member, with at least one `fuzz_targets/*.rs`), a
 ClusterFuzzLite configuration (`.clusterfuzzlite/`), an OSS-Fuzz CIFuzz
-or ClusterFuzzLite action in a workflow, or CI running `cargo fuzz`,
-`cargo afl`, `cargo hfuzz` or `cargo bolero`.
+or ClusterFuzzLite action in a workflow, CI running `cargo fuzz`,
+`cargo afl`, `cargo hfuzz` or `cargo bolero`, or a member built on a
+fuzzing engine's crate (`afl`, `honggfuzz`, `libfuzzer-sys`, `bolero`,
+`ziggy`).
 
 ## Why
 Anything that parses untrusted input (files, network data, command lines)
@@ -102,6 +104,23 @@ parsing can set `fuzzing = "allow"` under `[checks]`.
                 ));
             }
         }
+        // A member built on a fuzzing engine's crate (afl.rs's `afl`,
+        // `honggfuzz`, `libfuzzer-sys` outside cargo-fuzz's layout, `bolero`).
+        if let Some(dep) = facts.manifest_deps().iter().find(|d| {
+            !d.table.starts_with("workspace")
+                && own(&d.manifest.as_str())
+                && matches!(
+                    d.package_name(),
+                    "afl" | "honggfuzz" | "libfuzzer-sys" | "bolero" | "ziggy"
+                )
+        }) {
+            return Outcome::pass().with_note(format!(
+                "{} depends on `{}` (a fuzzing engine) at line {}",
+                dep.manifest,
+                dep.package_name(),
+                dep.line
+            ));
+        }
         let hint = if facts
             .files
             .iter()
@@ -150,5 +169,16 @@ mod tests {
             Status::Warn
         );
         assert_eq!(run(&[]).status, Status::Warn);
+    }
+
+    #[test]
+    fn a_member_on_a_fuzzing_engine_crate_fuzzes() {
+        // redis-rs: `afl/parser` depends on afl.rs.
+        let o = run(&[(
+            "Cargo.toml",
+            "[package]\nname = \"fuzz-target-parser\"\n[dependencies]\nafl = \"0.18\"\n",
+        )]);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(o.note.unwrap_or_default().contains("`afl`"));
     }
 }

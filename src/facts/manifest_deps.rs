@@ -41,6 +41,11 @@ impl ManifestDep {
         self.spec.get(key).and_then(|v| v.as_str())
     }
 
+    /// The package it names: `package = "…"` for a rename, else the key.
+    pub fn package_name(&self) -> &str {
+        self.field("package").unwrap_or(&self.key)
+    }
+
     /// Whether it inherits from `[workspace.dependencies]`.
     pub fn inherits(&self) -> bool {
         self.spec.get("workspace").and_then(|v| v.as_bool()) == Some(true)
