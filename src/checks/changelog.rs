@@ -102,8 +102,31 @@ pub struct Entry {
     pub prefix: String,
 }
 
+/// The first words of a section whose version never came out.
+static SKIPPED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(this\s+(version|release)\s+(was|has\s+been)\s+(skipped|yanked|never\s+(released|published))|(was|were)\s+never\s+(released|published)|(version|release)\s+(was\s+)?skipped)\b",
+    )
+});
+
+/// What follows a heading's version when the heading names a range:
+/// `.. 0.46.0`, `... 0.46.0`, `– 0.46.0`, `to 0.46.0`.
+static RANGE_REST: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\]?\s*(\.\.\.?|–|—|-|to)\s*\[?v?\d+\.\d+"));
+
 /// Version and `Unreleased` headings, in file order.
 pub fn entries(text: &str) -> Vec<Entry> {
+    let lines: Vec<&str> = text.lines().collect();
+    // `# 0.67.0` then "This version was skipped …": never released.
+    let skipped = |line: usize| {
+        lines
+            .iter()
+            .skip(line)
+            .take_while(|l| !l.trim_start().starts_with('#'))
+            .filter(|l| !l.trim().is_empty())
+            .take(2)
+            .any(|l| SKIPPED.is_match(l))
+    };
     headings(text)
         .into_iter()
         .filter_map(|(line, level, heading)| {
@@ -119,6 +142,11 @@ pub fn entries(text: &str) -> Vec<Entry> {
             }
             let caps = VERSION.captures(&heading)?;
             let m = caps.get(1)?;
+            // `# 0.33.1 .. 0.46.0`: a summary of a range of releases, not
+            // the entry of its first one (rust-bindgen).
+            if RANGE_REST.is_match(&heading[m.end()..]) {
+                return None;
+            }
             let version = lenient_version(m.as_str())?;
             let prefix = heading[..m.start()]
                 .chars()
@@ -135,7 +163,7 @@ pub fn entries(text: &str) -> Vec<Entry> {
             Some(Entry {
                 line,
                 level,
-                released: !NOT_RELEASED.is_match(&heading) && !is_dev(&version),
+                released: !NOT_RELEASED.is_match(&heading) && !is_dev(&version) && !skipped(line),
                 version: Some(version),
                 prefix,
                 heading,
@@ -695,6 +723,39 @@ mod tests {
             Some(&["v1.2.0"]),
         );
         assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn a_heading_for_a_range_of_releases_is_not_an_entry() {
+        // rust-bindgen: `# 0.33.1 .. 0.46.0` summarises a range.
+        let text = "# 0.47.0\n# 0.33.1 .. 0.46.0\n# 0.46.0\n# 0.33.1\n## 0.2.0 - 2024-01-01\n";
+        let v: Vec<String> = entries(text)
+            .into_iter()
+            .filter_map(|e| e.version.map(|v| v.to_string()))
+            .collect();
+        assert_eq!(v, vec!["0.47.0", "0.46.0", "0.33.1", "0.2.0"]);
+    }
+
+    #[test]
+    fn a_version_the_changelog_says_was_skipped_is_not_released() {
+        let text = "# 0.68.0\n\n- fix\n\n# 0.67.0\n\nThis version was skipped due to some problems on the release workflow.\n\n# 0.66.0\n";
+        let released: Vec<(String, bool)> = entries(text)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.version.map(|v| v.to_string()).unwrap_or_default(),
+                    e.released,
+                )
+            })
+            .collect();
+        assert_eq!(
+            released,
+            vec![
+                ("0.68.0".to_string(), true),
+                ("0.67.0".to_string(), false),
+                ("0.66.0".to_string(), true)
+            ]
+        );
     }
 
     #[test]

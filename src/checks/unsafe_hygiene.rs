@@ -63,7 +63,10 @@ the score.
 
 Limits: `unsafe` produced by macros is not seen; a comment that mentions
 safety without `SAFETY:` (e.g. "this is safe because") does not count; one
-comment before a statement covers every `unsafe` in that statement.
+comment before a statement covers every `unsafe` in that statement (also
+one in a closure further along it, `unsafe { … }.map(|t| unsafe { … })`),
+and one before a macro call (`cfg_select! { … }`) every `unsafe` inside
+the call.
 
 ## Why
 `unsafe` code is where memory-safety bugs — and the vulnerabilities they

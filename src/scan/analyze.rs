@@ -214,6 +214,13 @@ struct Analyzer<'a> {
     /// Line, test-only, SAFETY comment, `# Safety` doc, directly inside
     /// a documented `unsafe fn`, inside a trait impl.
     unsafe_snapshot: (u32, bool, bool, bool, bool, bool),
+    /// The nesting depth of a statement whose first `unsafe` a `SAFETY:`
+    /// comment before it explains: the comment covers every `unsafe` up
+    /// to the statement's end (`unsafe { … }.iter().map(|t| unsafe { … })`).
+    stmt_cover: Option<usize>,
+    /// A `}` just closed a block at [`Self::stmt_cover`]'s depth: the next
+    /// token says whether the statement goes on (`.map(…)`) or ended.
+    stmt_cover_after_brace: bool,
     macro_stage: (MacroStage, u32, bool),
     tls_stage: Option<(&'static str, &'static str, u32, bool, u8)>,
     verifier: Option<Verifier<'a>>,
@@ -276,6 +283,8 @@ impl<'a> Analyzer<'a> {
             impl_block: None,
             unsafe_fn_body: None,
             unsafe_snapshot: (0, false, false, false, false, false),
+            stmt_cover: None,
+            stmt_cover_after_brace: false,
             macro_stage: (MacroStage::None, 0, false),
             tls_stage: None,
             verifier: None,
@@ -479,6 +488,33 @@ impl<'a> Analyzer<'a> {
         self.fence = None;
         self.first_inside = None;
         let depth = self.stack.len();
+        if std::mem::take(&mut self.stmt_cover_after_brace) {
+            // A method call, `?`, a cast or the rest of an argument list
+            // continues the statement; anything else starts the next one.
+            let goes_on = matches!(
+                kind,
+                Kind::Punct(
+                    b'.' | b'?'
+                        | b')'
+                        | b']'
+                        | b','
+                        | b'+'
+                        | b'-'
+                        | b'*'
+                        | b'&'
+                        | b'|'
+                        | b'='
+                        | b'<'
+                        | b'>'
+                )
+            ) || (kind == Kind::Ident && text == "as");
+            if !goes_on {
+                self.stmt_cover = None;
+            }
+        }
+        if punct == b';' && self.stmt_cover.is_some_and(|d| depth <= d) {
+            self.stmt_cover = None;
+        }
         // An unbraced match arm (`pat => expr,`) is a branch up to its `,`
         // or the `}` closing the match.
         if self
@@ -657,9 +693,18 @@ impl<'a> Analyzer<'a> {
                         frame.conditional = true;
                         self.conditional_frames += 1;
                     }
-                    // A braced arm of a covered `match` is covered too.
-                    frame.covered = (self.let_or_match && self.safety_since_boundary().0)
-                        || (frame.conditional && self.covered_statement());
+                    // A braced arm of a covered `match` is covered too, and
+                    // so is a macro call a `SAFETY:` comment precedes
+                    // (`cfg_select! { unix => { unsafe { … } } }`), with the
+                    // blocks inside it.
+                    let in_covered_macro = self
+                        .stack
+                        .iter()
+                        .any(|f| f.brace && f.covered && f.macro_args);
+                    frame.covered = ((self.let_or_match || frame.macro_args)
+                        && self.safety_since_boundary().0)
+                        || (frame.conditional && self.covered_statement())
+                        || in_covered_macro;
                     if let Some((d, has_for)) = self.impl_block.take() {
                         frame.trait_impl = d == depth && has_for;
                     }
@@ -696,6 +741,14 @@ impl<'a> Analyzer<'a> {
                     }
                     if frame.inline_mod {
                         self.inline_mods.pop();
+                    }
+                }
+                if let Some(d) = self.stmt_cover {
+                    let now = self.stack.len();
+                    if now < d {
+                        self.stmt_cover = None;
+                    } else if now == d && punct == b'}' {
+                        self.stmt_cover_after_brace = true;
                     }
                 }
             }
@@ -768,8 +821,14 @@ impl<'a> Analyzer<'a> {
         match text {
             "unsafe" => {
                 self.unsafe_stage = UnsafeStage::AfterUnsafe;
-                let (safety, heading) = self.safety_since_boundary();
-                let safety = safety || self.covered_statement();
+                let (own, heading) = self.safety_since_boundary();
+                let depth_now = self.stack.len();
+                if own && self.stmt_cover.is_none() {
+                    self.stmt_cover = Some(depth_now);
+                }
+                let safety = own
+                    || self.covered_statement()
+                    || self.stmt_cover.is_some_and(|d| depth_now >= d);
                 let frame = self.stack.last();
                 self.unsafe_snapshot = (
                     t.line,

@@ -745,3 +745,62 @@ fn partial(h: Handle) -> u32 {
         ]
     );
 }
+
+#[test]
+fn one_safety_comment_covers_every_unsafe_of_its_statement() {
+    // futures-util's join_all: the closure's `unsafe` is in the same
+    // statement as the commented one.
+    let src = "fn f(v: &mut [T]) {
+    // Safety: the elements are pinned and never moved.
+    let it = unsafe { Pin::new_unchecked(v) }
+        .iter_mut()
+        .map(|t| unsafe { Pin::new_unchecked(t) });
+    let next = unsafe { g() };
+    // SAFETY: both are sound.
+    unsafe { a() }
+    unsafe { b() }
+}
+// SAFETY: no interior mutability.
+unsafe impl Send for X {}
+unsafe impl Sync for X {}
+";
+    let documented: Vec<(u32, bool)> = unsafe_lines(src)
+        .into_iter()
+        .map(|(line, _, documented)| (line, documented))
+        .collect();
+    assert_eq!(
+        documented,
+        vec![
+            (3, true),
+            (5, true),
+            (6, false),
+            (8, true),
+            (9, false),
+            (12, true),
+            (13, false)
+        ]
+    );
+}
+
+#[test]
+fn a_safety_comment_before_a_macro_call_covers_the_unsafe_inside() {
+    // bottom: `cfg_select!` picks one of several unsafe calls.
+    let src = "fn p(pid: i32) -> i32 {
+    // SAFETY: getpriority takes no user pointers.
+    cfg_select! {
+        target_os = \"freebsd\" => {
+            unsafe { getpriority(pid) }
+        }
+        _ => { 0 }
+    }
+}
+fn q() {
+    other! { unsafe { x() } }
+}
+";
+    let documented: Vec<(u32, bool)> = unsafe_lines(src)
+        .into_iter()
+        .map(|(line, _, documented)| (line, documented))
+        .collect();
+    assert_eq!(documented, vec![(5, true), (11, false)]);
+}
