@@ -738,3 +738,23 @@ fn an_action_named_rustfmt_is_a_format_check() {
     let r = report(dir.path(), &[]);
     assert_eq!(status(&r, "ci-fmt"), "pass", "{}", note(&r, "ci-fmt"));
 }
+
+/// A job that calls another repository's reusable workflow may run clippy
+/// there: `ci-clippy`, `ci-fmt` and `sast` warn naming it, not fail.
+#[test]
+fn a_remote_reusable_workflow_is_hidden_work_not_absence() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  clippy:\n    uses: taiki-e/github-actions/.github/workflows/rust-clippy.yml@e6a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    for id in ["ci-clippy", "ci-fmt", "sast"] {
+        assert_eq!(status(&r, id), "warn", "{id}: {}", note(&r, id));
+    }
+    let messages = located(&r, "sast");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+}

@@ -1,7 +1,7 @@
 //! `ci-clippy`: CI runs clippy and fails on its warnings.
 
 use super::ci_support::{
-    at_ci_anchor, change_jobs, clippy_args_deny, flags_deny_warnings, opaque, runs_clippy,
+    at_ci_anchor, change_jobs, clippy_args_deny, flags_deny_warnings, hidden_work, runs_clippy,
 };
 use super::support::toml_key_line;
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
@@ -95,7 +95,7 @@ push and pull request.
                 0.5,
             );
         }
-        let hidden = jobs.iter().flat_map(|j| j.commands()).find_map(opaque);
+        let hidden = hidden_work(&jobs);
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(

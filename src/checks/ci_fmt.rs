@@ -1,6 +1,6 @@
 //! `ci-fmt`: CI checks formatting with `cargo fmt --check`.
 
-use super::ci_support::{change_jobs, ci_anchor, fmt_check, opaque};
+use super::ci_support::{change_jobs, ci_anchor, fmt_check, hidden_work};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 
@@ -96,7 +96,7 @@ Add `cargo fmt --all --check` to a job that runs on push and pull request.
             );
         }
         let anchor = ci_anchor(facts);
-        let hidden = jobs.iter().flat_map(|j| j.commands()).find_map(opaque);
+        let hidden = hidden_work(&jobs);
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(

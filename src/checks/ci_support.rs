@@ -391,6 +391,20 @@ pub fn opaque(cmd: &Cmd) -> Option<String> {
     hidden.then(|| format!("`{}` at {}", cmd.words.join(" "), cmd.location()))
 }
 
+/// The first thing these jobs hand over to that this tool cannot read: a
+/// command ([`opaque`]), else a reusable workflow of another repository
+/// (`jobs.x.uses: owner/repo/.github/workflows/clippy.yml@…`).
+pub fn hidden_work(jobs: &[&ResolvedJob]) -> Option<String> {
+    jobs.iter()
+        .flat_map(|j| j.commands())
+        .find_map(opaque)
+        .or_else(|| {
+            jobs.iter()
+                .find_map(|j| j.remote_call.as_ref())
+                .map(|u| format!("the reusable workflow `{u}`"))
+        })
+}
+
 /// Jobs that run on a change to the code (push, pull request, merge queue).
 pub fn change_jobs(facts: &Facts) -> Vec<&ResolvedJob> {
     facts.ci.jobs.iter().filter(|j| j.on_change()).collect()

@@ -1,6 +1,6 @@
 //! `ci-tests`: some job that runs on push or pull request runs the tests.
 
-use super::ci_support::{change_jobs, ci_anchor, opaque, runs_tests};
+use super::ci_support::{change_jobs, ci_anchor, hidden_work, runs_tests};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 
@@ -81,16 +81,7 @@ run`) to a job that runs on `push` and `pull_request`.
             Some((path, line)) => f.at(path.clone(), *line),
             None => f,
         };
-        if let Some(hidden) = jobs
-            .iter()
-            .flat_map(|j| j.commands())
-            .find_map(opaque)
-            .or_else(|| {
-                jobs.iter()
-                    .find_map(|j| j.remote_call.as_ref())
-                    .map(|u| format!("the reusable workflow `{u}`"))
-            })
-        {
+        if let Some(hidden) = hidden_work(&jobs) {
             return Outcome::from_findings(
                 vec![at(Finding::warning(
                     "hidden",

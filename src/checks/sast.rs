@@ -1,6 +1,6 @@
 //! `sast`: static analysis runs on pull requests.
 
-use super::ci_support::{at_ci_anchor, cargo_call, opaque, runs_clippy};
+use super::ci_support::{at_ci_anchor, cargo_call, hidden_work, runs_clippy};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::ci::ResolvedJob;
@@ -114,13 +114,13 @@ triggered by `pull_request`.
         // A runner this check cannot see into (nox, a script, `cargo
         // xtask`) on pull requests may be running clippy: say so, as
         // `ci-clippy` does, rather than fail.
-        let hidden = facts
+        let on_pr: Vec<&ResolvedJob> = facts
             .ci
             .jobs
             .iter()
             .filter(|j| j.on_pull_request())
-            .flat_map(|j| j.commands())
-            .find_map(opaque);
+            .collect();
+        let hidden = hidden_work(&on_pr);
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(
