@@ -55,7 +55,10 @@ With `cargo metadata` the declared names are the resolved ones; without it
 they are read from the manifest, and a library named differently from its
 package is matched by the end of the package name (`astral-tokio-tar`
 provides `tokio_tar`). Edition 2015 members are checked only for `extern crate`
-(their paths are relative to the crate root).
+(their paths are relative to the crate root). In a member that uses
+`#![feature(rustc_private)]`, the crates its `extern crate` lines name
+(`rustc_ast`, `thin_vec`) come from the compiler's sysroot, which no
+manifest can declare.
 
 ## Why
 A test that uses a crate nobody declared does not compile from a clean
@@ -109,6 +112,19 @@ with `-`), or remove the use.
                         .filter(|r| code::ships(f, r.test))
                         .map(|r| r.name.as_str()),
                 );
+            }
+            // `#![feature(rustc_private)]` (syn's tests against rustc's
+            // parser): `extern crate rustc_ast;` names a sysroot crate.
+            if facts.sources.member_files(i).any(|f| f.scan.rustc_private) {
+                for f in facts.sources.member_files(i) {
+                    local.extend(
+                        f.scan
+                            .crate_refs
+                            .iter()
+                            .filter(|r| r.kind == RefKind::ExternCrate)
+                            .map(|r| r.name.as_str()),
+                    );
+                }
             }
             let guessed = facts.metadata.is_err();
             let many_members = facts.members.len() > 1;
@@ -199,6 +215,34 @@ mod tests {
     }
 
     const MANIFEST: &str = "[package]\nname = \"app\"\nedition = \"2021\"\n[dependencies]\nserde = \"1\"\n[dev-dependencies]\npretty = { package = \"pretty_assertions\", version = \"1\" }\ntokio-test = \"0.4\"\n";
+
+    #[test]
+    fn sysroot_crates_under_rustc_private_are_not_dependencies() {
+        let o = run(&[
+            ("Cargo.toml", MANIFEST),
+            (
+                "tests/test_precedence.rs",
+                "#![feature(rustc_private)]\nextern crate rustc_ast;\nextern crate thin_vec;\nmod common;\n#[test]\nfn t() {\n    let _ = rustc_ast::ast::Expr;\n}\n",
+            ),
+            (
+                "tests/common/mod.rs",
+                "use rustc_ast::ptr::P;\nuse thin_vec::ThinVec;\n",
+            ),
+            (
+                "tests/other.rs",
+                "extern crate rustc_span;\n#[test]\nfn t() {}\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        let o = run(&[
+            ("Cargo.toml", MANIFEST),
+            (
+                "tests/other.rs",
+                "extern crate rustc_span;\n#[test]\nfn t() {}\n",
+            ),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+    }
 
     #[test]
     fn undeclared_snapshot_crate_is_found_at_its_line() {

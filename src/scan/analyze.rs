@@ -1325,6 +1325,9 @@ impl<'a> Analyzer<'a> {
                 } else {
                     false
                 };
+                if path == ["feature"] && rest.iter().any(|t| t.1 == "rustc_private") {
+                    self.out.rustc_private = true;
+                }
                 if path == ["allow"] || path == ["expect"] {
                     self.out
                         .allowed_lints

@@ -42,6 +42,10 @@ pub struct FileScan {
     pub all_test: bool,
     /// A file-level `#![forbid(unsafe_code)]` (or `deny`).
     pub forbids_unsafe: bool,
+    /// `#![feature(rustc_private)]`: `extern crate` may name the
+    /// compiler's own crates from the sysroot (`rustc_ast`), which no
+    /// manifest can declare.
+    pub rustc_private: bool,
     /// Lints a file-level `#![allow(..)]` or `#![expect(..)]` switches off
     /// (`clippy::missing_safety_doc`), sorted, with the attribute's line.
     pub allowed_lints: Vec<(String, u32)>,
