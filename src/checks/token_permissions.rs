@@ -37,7 +37,8 @@ Every workflow has a top-level `permissions:` block that is read-only
 - a `write` scope in a job that does nothing needing it. Writes are
   expected, and only noted, where the job's own steps need them:
   `contents` to publish a release or push (release actions, `gh
-  release`, `git push`, tag-triggered workflows), `pages` and `id-token`
+  release`, `git push`, `mike deploy --push`, `mkdocs gh-deploy`,
+  tag-triggered workflows), `pages` and `id-token`
   to deploy Pages, `id-token` and `attestations` for OIDC publishing,
   signing and attestations, `security-events` to upload SARIF (CodeQL,
   zizmor, Scorecard), `packages` to push images, and `issues`,
@@ -48,7 +49,8 @@ Every workflow has a top-level `permissions:` block that is read-only
   (`OIDC_ACTIONS`, `OIDC_COMMANDS`): crates.io, npm/pnpm/bun `publish`,
   `uv`/`pdm`/`maturin` publish, JSR, `NuGet/login`, RubyGems,
   `release-plz/action`, OIDC token exchange (`octo-sts`,
-  `ost-simple-sts`), cloud logins, sigstore, attestations. A comment at the end of the scope's line
+  `ost-simple-sts`), cloud logins, sigstore and gitsign, attestations. A
+  comment at the end of the scope's line
   or on the line above (`contents: write  # pushes the docs branch`)
   says why, and makes the grant a note.
 
@@ -282,6 +284,8 @@ const OIDC_ACTIONS: &[&str] = &[
     // OIDC token exchange for a scoped token (uv's pull-request bots).
     "open-security-tools/ost-simple-sts",
     "octo-sts/action",
+    // gitsign: keyless commit and tag signing with Sigstore.
+    "chainguard-dev/actions/setup-gitsign",
 ];
 
 /// Commands that use the job's OIDC token: trusted publishing to crates.io,
@@ -302,6 +306,7 @@ const OIDC_COMMANDS: &[&str] = &[
     "jsr publish",
     "deno publish",
     "gh attestation",
+    "gitsign",
 ];
 
 /// How deep `uses: ./.github/workflows/x.yml` is followed for what the
@@ -413,6 +418,11 @@ fn needs(facts: &Facts, wf: &GhWorkflow, job: &Job, scope: &str, depth: usize) -
                 "dist host",
                 "gh api",
                 "git tag",
+                // Docs deploys that push a branch with the job's token.
+                "mike deploy --push",
+                "mkdocs gh-deploy",
+                "ghp-import -p",
+                "ghp-import --push",
             ])
         })
         .or_else(release_trigger),
@@ -504,6 +514,16 @@ mod tests {
             by_key("job-write:release:pull-requests").severity,
             Severity::Warning
         );
+    }
+
+    #[test]
+    fn docs_deploys_and_gitsign_need_what_they_ask_for() {
+        let wf = "on: push\npermissions:\n  contents: read\njobs:\n  docs:\n    runs-on: x\n    permissions:\n      contents: write\n    steps:\n      - run: mike deploy --push --update-aliases 0.1 latest\n  bump:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n      - uses: chainguard-dev/actions/setup-gitsign@main\n";
+        let o = run(wf);
+        for key in ["job-write:docs:contents", "job-write:bump:id-token"] {
+            let f = o.findings.iter().find(|f| f.key == key).unwrap();
+            assert_eq!(f.severity, Severity::Note, "{f:?}");
+        }
     }
 
     #[test]
