@@ -38,7 +38,9 @@ Each member with Rust code configures lints in at least one of these ways:
 
 Each member without any is a warning at its manifest; the score is the
 share of members that have one. Support members (`xtask`, test-support,
-benchmark, example and fuzz crates) are left out.
+benchmark, example and fuzz crates) are left out, and so are stubs in a
+workspace of several members (fewer than 50 lines of non-test code:
+cargo-hakari's `workspace-hack`, a crate that only reserves a name).
 
 ## Why
 Lint levels written down in the repository are the team's rules, applied
@@ -86,6 +88,14 @@ Add `[lints.rust]` / `[lints.clippy]` tables (Rust 1.74+), or
             if roots.is_empty() {
                 continue;
             }
+            // A stub beside real members (cargo-hakari's workspace-hack, a
+            // crate that reserves a name) has no code for lints to judge.
+            if facts.members.len() > 1
+                && super::tests_present::counts(facts, i).code_lines
+                    < super::tests_present::MIN_CODE_LINES
+            {
+                continue;
+            }
             total += 1;
             let ok = code::manifest_lints(facts, member).is_some()
                 || roots.iter().any(|f| f.scan.lint_attrs)
@@ -123,6 +133,29 @@ mod tests {
     fn run(texts: &[(&str, &str)]) -> Outcome {
         let facts = Facts::in_memory(vec![Member::named("a", "0.1.0", "")], texts);
         LintsConfigured.run(&facts, &CheckConfig { level: Level::Warn })
+    }
+
+    #[test]
+    fn a_stub_member_of_a_workspace_is_left_out() {
+        let code = "pub fn f() -> u8 {\n    1\n}\n".repeat(20);
+        let facts = Facts::in_memory(
+            vec![
+                Member::named("app", "0.1.0", "app"),
+                Member::named("workspace-hack", "0.1.0", "workspace-hack"),
+            ],
+            &[
+                ("app/Cargo.toml", "[package]\nname = \"app\"\n"),
+                ("app/src/lib.rs", &code),
+                (
+                    "workspace-hack/Cargo.toml",
+                    "[package]\nname = \"workspace-hack\"\n",
+                ),
+                ("workspace-hack/src/lib.rs", "// This is a stub lib.rs.\n"),
+            ],
+        );
+        let o = LintsConfigured.run(&facts, &CheckConfig { level: Level::Warn });
+        let keys: Vec<&str> = o.findings.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, vec!["none:app"]);
     }
 
     #[test]
