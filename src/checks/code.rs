@@ -269,6 +269,8 @@ const DEV_TOOL_WORDS: &[&str] = &[
     "lint",
     "linter",
     "bump",
+    "harness",
+    "internal-tools",
 ];
 
 /// Whether a member is meant for crates.io: [`unshipped_reason`] has no
@@ -311,6 +313,19 @@ pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
     if words(SUPPORT_WORDS) || (!member.publish && words(DEV_TOOL_WORDS)) {
         return true;
     }
+    // An unpublished member that says it is for testing ("A package to
+    // test various bindgen features": rust-bindgen's integration crate).
+    let described_as_tests = member.description.as_deref().is_some_and(|d| {
+        d.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "test" | "tests" | "testing"
+            )
+        })
+    });
+    if !member.publish && described_as_tests {
+        return true;
+    }
     facts
         .text(&member.manifest)
         .and_then(|t| t.text())
@@ -329,6 +344,18 @@ pub fn is_tooling(facts: &Facts, member: &Member) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpublished_member_described_as_tests_is_support() {
+        let mut m = Member::named("bindgen-integration", "0.1.0", "bindgen-integration");
+        m.description = Some("A package to test various bindgen features".into());
+        let facts = Facts::in_memory(vec![m.clone()], &[]);
+        assert!(!is_tooling(&facts, &m));
+        m.publish = false;
+        assert!(is_tooling(&facts, &m));
+        m.description = Some("Contest results service".into());
+        assert!(!is_tooling(&facts, &m));
+    }
 
     #[test]
     fn keys_number_repeats_per_item() {

@@ -107,8 +107,11 @@ tags, the most used scheme winning. Then:
 - every version the changelog presents as released has its tag. Versions
   older than the first tag in the scheme are not judged (history before the
   project started tagging);
-- a version tagged in another scheme (`1.4.0` where the others are
-  `v1.3.0`) is a warning that names both.
+- a version that should have its tag (by the two rules above) and has one
+  only in another scheme (`1.4.0` where the others are `v1.3.0`) is a
+  warning that names both. Tags of another scheme for versions older than
+  the scheme's first tag are the history of a switch of schemes, and are
+  not judged either.
 
 Members under `vendor/` or `third_party/` are left out: a vendored crate's
 versions are its upstream's releases, not this repository's. A manifest
