@@ -5,6 +5,9 @@ use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
 use crate::facts::files;
 
+/// Members with fewer lines of code than this are stubs.
+const STUB_LINES: u64 = 10;
+
 /// See [`Check::docs`].
 pub struct LintsConfigured;
 
@@ -39,7 +42,7 @@ Each member with Rust code configures lints in at least one of these ways:
 Each member without any is a warning at its manifest; the score is the
 share of members that have one. Support members (`xtask`, test-support,
 benchmark, example and fuzz crates) are left out, and so are stubs in a
-workspace of several members (fewer than 50 lines of non-test code:
+workspace of several members (fewer than 10 lines of non-test code:
 cargo-hakari's `workspace-hack`, a crate that only reserves a name).
 
 ## Why
@@ -91,8 +94,7 @@ Add `[lints.rust]` / `[lints.clippy]` tables (Rust 1.74+), or
             // A stub beside real members (cargo-hakari's workspace-hack, a
             // crate that reserves a name) has no code for lints to judge.
             if facts.members.len() > 1
-                && super::tests_present::counts(facts, i).code_lines
-                    < super::tests_present::MIN_CODE_LINES
+                && super::tests_present::counts(facts, i).code_lines < STUB_LINES
             {
                 continue;
             }
