@@ -95,7 +95,7 @@ push and pull request.
                 0.5,
             );
         }
-        let hidden = hidden_work(&jobs);
+        let hidden = hidden_work(&jobs, &["clippy", "lint"], false);
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(

@@ -96,7 +96,7 @@ Add `cargo fmt --all --check` to a job that runs on push and pull request.
             );
         }
         let anchor = ci_anchor(facts);
-        let hidden = hidden_work(&jobs);
+        let hidden = hidden_work(&jobs, &["fmt", "format", "lint"], false);
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(

@@ -391,18 +391,33 @@ pub fn opaque(cmd: &Cmd) -> Option<String> {
     hidden.then(|| format!("`{}` at {}", cmd.words.join(" "), cmd.location()))
 }
 
-/// The first thing these jobs hand over to that this tool cannot read: a
-/// command ([`opaque`]), else a reusable workflow of another repository
-/// (`jobs.x.uses: owner/repo/.github/workflows/clippy.yml@…`).
-pub fn hidden_work(jobs: &[&ResolvedJob]) -> Option<String> {
-    jobs.iter()
+/// What these jobs hand over to that this tool cannot read — a command
+/// ([`opaque`]) or a reusable workflow of another repository (`jobs.x.uses:
+/// owner/repo/.github/workflows/clippy.yml@…`) — preferring one whose
+/// words name what is looked for (`hints`: `nox -s clippy-all` for
+/// clippy). With `named_only`, one that names none of them is not
+/// returned: for a check like `sast`, any script "may" be analysis is too
+/// weak a lead.
+pub fn hidden_work(jobs: &[&ResolvedJob], hints: &[&str], named_only: bool) -> Option<String> {
+    let names = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        hints.iter().any(|h| text.contains(h))
+    };
+    let candidates: Vec<(String, bool)> = jobs
+        .iter()
         .flat_map(|j| j.commands())
-        .find_map(opaque)
-        .or_else(|| {
-            jobs.iter()
-                .find_map(|j| j.remote_call.as_ref())
-                .map(|u| format!("the reusable workflow `{u}`"))
-        })
+        .filter_map(|c| opaque(c).map(|what| (what, names(&c.words.join(" ")))))
+        .chain(jobs.iter().filter_map(|j| {
+            let u = j.remote_call.as_ref()?;
+            Some((format!("the reusable workflow `{u}`"), names(u)))
+        }))
+        .collect();
+    let named = candidates.iter().find(|(_, named)| *named);
+    match named {
+        Some((what, _)) => Some(what.clone()),
+        None if named_only => None,
+        None => candidates.into_iter().next().map(|(what, _)| what),
+    }
 }
 
 /// Jobs that run on a change to the code (push, pull request, merge queue).

@@ -81,7 +81,7 @@ run`) to a job that runs on `push` and `pull_request`.
             Some((path, line)) => f.at(path.clone(), *line),
             None => f,
         };
-        if let Some(hidden) = hidden_work(&jobs) {
+        if let Some(hidden) = hidden_work(&jobs, &["test"], false) {
             return Outcome::from_findings(
                 vec![at(Finding::warning(
                     "hidden",

@@ -85,13 +85,30 @@ a known SHA-256, then run them.
         }
         let mut seen = BTreeSet::new();
         let mut occurrences = std::collections::BTreeMap::new();
-        let mut findings = Vec::new();
+        let mut findings: Vec<Finding> = Vec::new();
+        // One line a job matrix expands into many downloads (one per
+        // version) is one finding: (file, line, kind) → (index, variants).
+        let mut per_line: std::collections::BTreeMap<(String, usize, String), (usize, usize)> =
+            std::collections::BTreeMap::new();
         for job in &facts.ci.jobs {
             let cmds: Vec<&Cmd> = job.commands().collect();
             for (i, cmd) in cmds.iter().enumerate() {
                 for finding in inspect(cmd, &cmds[i + 1..]) {
                     let mut finding = finding.at(cmd.path.clone(), Some(cmd.line));
+                    // Only downloads (keyed by their URL) vary this way.
+                    let kind = match finding.key.split_once(':') {
+                        Some((kind, rest)) if rest.contains("://") => kind.to_string(),
+                        _ => finding.key.clone(),
+                    };
+                    if let Some((_, variants)) =
+                        per_line.get_mut(&(cmd.path.clone(), cmd.line, kind.clone()))
+                        && seen.insert((cmd.path.clone(), cmd.line, finding.key.clone()))
+                    {
+                        *variants += 1;
+                        continue;
+                    }
                     if seen.insert((cmd.path.clone(), cmd.line, finding.key.clone())) {
+                        per_line.insert((cmd.path.clone(), cmd.line, kind), (findings.len(), 1));
                         // The same install twice in a file: number the
                         // repeats so fingerprints stay distinct (no lines).
                         let n = occurrences
@@ -104,6 +121,17 @@ a known SHA-256, then run them.
                         findings.push(finding);
                     }
                 }
+            }
+        }
+        for (index, variants) in per_line.into_values() {
+            if variants > 1
+                && let Some(f) = findings.get_mut(index)
+            {
+                f.message = format!(
+                    "{} (and {} more downloads like it from this line: the job's matrix or a loop)",
+                    f.message,
+                    variants - 1
+                );
             }
         }
         let serious = findings
@@ -850,6 +878,14 @@ mod tests {
                 .iter()
                 .all(|f| f.line == Some(7))
         );
+        // One line a matrix expands into several downloads: one finding.
+        let matrix = "on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        v: ['7.2.1', '8.0.2']\n    steps:\n      - run: |\n          wget https://example.com/db-${{ matrix.v }}.tar.gz\n          tar -xzf db-${{ matrix.v }}.tar.gz\n";
+        let o = InstallPinning.run(
+            &Facts::in_memory(vec![], &[(".github/workflows/ci.yml", matrix)]),
+            &CheckConfig { level: Level::Warn },
+        );
+        assert_eq!(o.findings.len(), 1, "{:?}", o.findings);
+        assert!(o.findings[0].message.contains("1 more"), "{:?}", o.findings);
         // Downloaded and not unpacked: nothing to say here.
         assert!(
             run("curl -LO https://example.com/data.tar.gz\n")

@@ -33,8 +33,10 @@ clippy`, `cargo deny check`, CodeQL (`github/codeql-action`), Semgrep
 Scorecard's SAST, Rust-flavoured: clippy is the analyser Rust projects
 actually run. Analysis that only runs after merge (on push) gets partial
 credit, as does a pull-request job that hands over to something this
-check cannot read (nox, a script it could not follow, a cargo plugin):
-a warning naming it, not a failure.
+check cannot read (nox, a script it could not follow, a cargo plugin,
+another repository's reusable workflow) whose words name analysis
+(`clippy`, `lint`, `deny`, `audit`, CodeQL, Semgrep: `uvx nox -s
+clippy-all`): a warning naming it, not a failure.
 
 ## Why
 Findings are cheapest before the code is merged, while the author still
@@ -120,7 +122,13 @@ triggered by `pull_request`.
             .iter()
             .filter(|j| j.on_pull_request())
             .collect();
-        let hidden = hidden_work(&on_pr);
+        let hidden = hidden_work(
+            &on_pr,
+            &[
+                "clippy", "lint", "deny", "audit", "codeql", "semgrep", "analy", "sast",
+            ],
+            true,
+        );
         let (finding, score) = match hidden {
             Some(hidden) => (
                 Finding::warning(
@@ -182,5 +190,11 @@ mod tests {
                 .message
                 .contains("`uvx nox -s clippy-all`")
         );
+        // A script that says nothing about analysis is no lead (regex's
+        // C API test script).
+        let script = run(
+            "on: pull_request\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: ./compile\n",
+        );
+        assert_eq!(script.status, Status::Fail);
     }
 }
