@@ -283,3 +283,59 @@ fn license_symlink_outside_the_repository_is_reported() {
         "{f}"
     );
 }
+
+/// A repository with no `SECURITY.md` of its own is covered by the one
+/// GitHub shows from the owner's `.github` repository (looked up from the
+/// manifest's `repository`, never under `--offline`).
+#[test]
+fn an_organisation_wide_security_policy_counts() {
+    let dir = fixture("good");
+    let root = dir.path();
+    std::fs::remove_file(root.join("SECURITY.md")).ok();
+    std::fs::remove_file(root.join(".github/SECURITY.md")).ok();
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text = text
+        .lines()
+        .filter(|l| !l.starts_with("repository"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen(
+            "[package]",
+            "[package]\nrepository = \"https://github.com/acme/widget\"",
+            1,
+        );
+    std::fs::write(&manifest, text).unwrap();
+    let policies = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(policies.path().join("acme")).unwrap();
+    std::fs::write(
+        policies.path().join("acme/SECURITY.md"),
+        "# Security\n\nReport vulnerabilities to security@acme.example.\n",
+    )
+    .unwrap();
+    let run = |offline: bool| {
+        let mut args = vec!["--format", "json"];
+        if offline {
+            args.push("--offline");
+        }
+        let out = common::command(root, &args)
+            .env("CARGO_READINESS_TEST_ORG_POLICY_DIR", policies.path())
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let online = run(false);
+    let policy = check(&online, "security-policy");
+    assert_eq!(policy["status"], "pass", "{policy:#}");
+    assert!(
+        policy["note"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("acme/.github"),
+        "{policy:#}"
+    );
+    let offline = run(true);
+    let policy = check(&offline, "security-policy");
+    assert_eq!(policy["status"], "fail", "{policy:#}");
+    assert!(messages(&offline, "security-policy")[0].contains("was not looked for: --offline"));
+}

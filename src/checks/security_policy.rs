@@ -11,6 +11,7 @@ use super::support::{files_named, headings};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::files;
+use crate::facts::org_policy::OrgPolicy;
 
 /// See [`Check::docs`].
 pub struct SecurityPolicy;
@@ -173,6 +174,14 @@ or GitHub private vulnerability reporting
 (`https://github.com/OWNER/REPO/security/advisories/new`). Placeholder
 contacts (`security@example.com`, `TODO`) do not count.
 
+A repository with none of its own is covered by the policy GitHub shows
+for it: `SECURITY.md` in the owner's `.github` repository (the owner read
+from the root package's `repository`, else the `origin` remote), fetched
+when the run may use the network. It passes with a note naming it and its
+contact (the checkout and the published crate still carry none); without
+a real contact it fails; under `--offline` it is not looked for, and the
+failure says so.
+
 It also warns when:
 - the policy has no supported-versions section (a heading such as
   `## Supported versions`, a `| Version | Supported |` table, or a
@@ -224,11 +233,7 @@ private vulnerability reporting in the repository's security settings.
             .map(|e| e.path.as_str())
             .collect();
         let Some(&primary) = found.first() else {
-            return Outcome::from_findings(
-                vec![Finding::error("missing", "no SECURITY.md in .github/, the repository root or docs/")
-                    .help("add SECURITY.md with a private contact for vulnerability reports (see `cargo readiness explain security-policy`)")],
-                0.0,
-            );
+            return without_own_policy(&facts.org_policy);
         };
         let text = match facts.text(primary).map(|t| &t.content) {
             Some(Ok(t)) => t,
@@ -390,6 +395,45 @@ fn compare_duplicate(
     }
 }
 
+/// The verdict for a checkout with no policy of its own: the one GitHub
+/// shows from the owner's `.github` repository, when there is one with a
+/// real contact, passes with a note; otherwise the policy is missing.
+fn without_own_policy(org: &OrgPolicy) -> Outcome {
+    let missing = |why: String| {
+        Outcome::from_findings(
+            vec![Finding::error("missing", format!("no SECURITY.md in .github/, the repository root or docs/{why}"))
+                .help("add SECURITY.md with a private contact for vulnerability reports (see `cargo readiness explain security-policy`)")],
+            0.0,
+        )
+    };
+    match org {
+        OrgPolicy::NotApplicable => missing(String::new()),
+        OrgPolicy::Absent { source } => {
+            missing(format!(", nor an organisation-wide one in {source}"))
+        }
+        OrgPolicy::NotLooked { source, reason } => missing(format!(
+            " (an organisation-wide one in {source}, which GitHub would show, was not looked for: {reason})"
+        )),
+        OrgPolicy::Found { source, path, text } => {
+            let all = contacts(text);
+            match all.iter().find(|c| !is_placeholder(&c.value)) {
+                Some(contact) => Outcome::pass().with_note(format!(
+                    "no policy in the repository; GitHub shows the organisation's ({source}: {path}), which gives `{}` for reports — the checkout and the published crate carry none",
+                    contact.value
+                )),
+                None => Outcome::from_findings(
+                    vec![Finding::error(
+                        "no-contact",
+                        format!("no SECURITY.md in the repository, and the organisation's ({source}: {path}) gives no way to report a vulnerability privately"),
+                    )
+                    .help("name a monitored email address or https://github.com/OWNER/REPO/security/advisories/new")],
+                    0.0,
+                ),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +449,30 @@ mod tests {
     #[test]
     fn missing_policy_fails() {
         assert_eq!(run(&[]).status, Status::Fail);
+    }
+
+    #[test]
+    fn an_organisation_policy_github_shows_counts() {
+        let found = |text: &str| OrgPolicy::Found {
+            source: "acme/.github".into(),
+            path: "SECURITY.md".into(),
+            text: text.into(),
+        };
+        let o = without_own_policy(&found("Report to security@acme.io.\n"));
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.note.unwrap_or_default().contains("security@acme.io"));
+        assert_eq!(
+            without_own_policy(&found("Open an issue.\n")).status,
+            Status::Fail
+        );
+        let o = without_own_policy(&OrgPolicy::Absent {
+            source: "acme/.github".into(),
+        });
+        assert!(
+            o.findings[0]
+                .message
+                .contains("nor an organisation-wide one")
+        );
     }
 
     #[test]

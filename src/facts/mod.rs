@@ -14,6 +14,7 @@ pub mod lockfile;
 pub mod magic;
 pub mod manifest_deps;
 pub mod meta_index;
+pub mod org_policy;
 pub mod platform;
 pub mod recipes;
 pub mod shell;
@@ -75,6 +76,9 @@ pub struct Facts {
     /// The time of the run (Unix seconds): `SOURCE_DATE_EPOCH` when set,
     /// so reports are reproducible, else the clock.
     pub now: i64,
+    /// The organisation-wide `SECURITY.md` GitHub would show, looked up
+    /// when the checkout has none (see [`org_policy`]).
+    pub org_policy: org_policy::OrgPolicy,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -403,6 +407,10 @@ impl Facts {
         };
 
         let t = Instant::now();
+        let org_policy = org_policy_of(&files, &members, git.as_ref(), opts.flags.offline);
+        timings.push(("organisation policy", t.elapsed()));
+
+        let t = Instant::now();
         let read_more = |path: &str| {
             files::read_texts(&root, [path.to_string()])
                 .remove(path)
@@ -430,6 +438,7 @@ impl Facts {
             config: opts.config.clone(),
             sources,
             now: now(),
+            org_policy,
             notes,
             timings,
             manifests: Default::default(),
@@ -504,6 +513,7 @@ impl Facts {
             ci: ci::CiFacts::default(),
             sources: sources::SourceFacts::default(),
             now: now(),
+            org_policy: Default::default(),
             notes,
             timings,
             manifests: Default::default(),
@@ -590,6 +600,7 @@ impl Facts {
             config: Config::default(),
             sources,
             now: now(),
+            org_policy: Default::default(),
             notes: Vec::new(),
             timings: Vec::new(),
             manifests: Default::default(),
@@ -669,6 +680,44 @@ const NOT_OWN_DIRS: &[&str] = &[
 /// Whether a path component is one of `names` (case-insensitive).
 fn named(part: &str, names: &[&str]) -> bool {
     names.iter().any(|n| part.eq_ignore_ascii_case(n))
+}
+
+/// The organisation-wide security policy, when the checkout has none of
+/// its own (`SECURITY.md` in `.github/`, the root or `docs/`, any case)
+/// and the root package's `repository` (else the `origin` remote) is on
+/// GitHub.
+fn org_policy_of(
+    files: &FileIndex,
+    members: &[Member],
+    git: Option<&GitFacts>,
+    offline: bool,
+) -> org_policy::OrgPolicy {
+    let has_own = [".github", "", "docs"].iter().any(|dir| {
+        files.in_dir(dir).any(|e| {
+            let name = files::file_name(&e.path).to_ascii_uppercase();
+            name == "SECURITY.MD"
+                || name == "SECURITY.RST"
+                || name == "SECURITY.TXT"
+                || name == "SECURITY"
+        })
+    });
+    if has_own {
+        return org_policy::OrgPolicy::NotApplicable;
+    }
+    let owner = members
+        .iter()
+        .find(|m| m.dir.is_empty())
+        .or_else(|| members.first())
+        .and_then(|m| m.repository.as_deref())
+        .and_then(org_policy::github_owner)
+        .or_else(|| {
+            git.and_then(|g| g.origin_url.as_deref())
+                .and_then(org_policy::github_owner)
+        });
+    match owner {
+        Some(owner) => org_policy::lookup(&owner, offline),
+        None => org_policy::OrgPolicy::NotApplicable,
+    }
 }
 
 /// Whether `dir` (relative, `/`-separated) is a changelog directory of the

@@ -64,6 +64,12 @@ pub fn isolate(cmd: &mut Command) {
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("readiness-cache"),
         )
         .env("CARGO_READINESS_TODAY", TODAY)
+        // Organisation-wide policies are read from here, never the network
+        // (the directory does not exist: none is found).
+        .env(
+            "CARGO_READINESS_TEST_ORG_POLICY_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-org-policies"),
+        )
         .env("NO_COLOR", "1");
 }
 

@@ -1,0 +1,164 @@
+//! The organisation-wide security policy GitHub shows for a repository that
+//! has none of its own: `SECURITY.md` in the owner's `.github` repository
+//! (<https://docs.github.com/en/communities/setting-up-your-project-for-healthy-contributions/creating-a-default-community-health-file>).
+//! OpenSSF Scorecard credits it too. Looked up only when the checkout has
+//! no policy, the run may use the network, and the repository names a
+//! GitHub owner; read over HTTPS, bounded in size and time.
+
+use std::io::Read;
+use std::time::Duration;
+
+/// What the owner's `.github` repository says, if it was looked at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OrgPolicy {
+    /// Not looked for: the checkout has its own policy, or the repository
+    /// names no GitHub owner.
+    #[default]
+    NotApplicable,
+    /// Not looked for, or the look failed (offline, a network error).
+    NotLooked {
+        /// `OWNER/.github`.
+        source: String,
+        /// Why not.
+        reason: String,
+    },
+    /// Looked, and there is none.
+    Absent {
+        /// `OWNER/.github`.
+        source: String,
+    },
+    /// The policy GitHub shows.
+    Found {
+        /// `OWNER/.github`.
+        source: String,
+        /// Its path in that repository (`SECURITY.md`).
+        path: String,
+        /// Its text.
+        text: String,
+    },
+}
+
+/// Where GitHub looks for the default file, in its order.
+const PATHS: &[&str] = &[".github/SECURITY.md", "SECURITY.md", "docs/SECURITY.md"];
+
+/// The most of a policy read (a policy is a page of text).
+const MAX_BYTES: u64 = 256 * 1024;
+
+/// How long one request may take.
+const DEADLINE: Duration = Duration::from_secs(10);
+
+/// The GitHub owner a repository URL names (`https://github.com/OWNER/REPO`,
+/// `git@github.com:OWNER/REPO.git`, `ssh://git@github.com/OWNER/REPO`), if
+/// it is a valid GitHub account name.
+pub fn github_owner(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://github.com/")
+        .or_else(|| url.strip_prefix("http://github.com/"))
+        .or_else(|| url.strip_prefix("git@github.com:"))
+        .or_else(|| url.strip_prefix("ssh://git@github.com/"))
+        .or_else(|| url.strip_prefix("git://github.com/"))?;
+    let owner = rest.split('/').next()?;
+    is_account_name(owner).then(|| owner.to_string())
+}
+
+/// GitHub account names: 1–39 ASCII letters, digits and inner hyphens. The
+/// owner comes from the repository under review: nothing else may reach
+/// the URL.
+fn is_account_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 39
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Looks `owner`'s default policy up (not when `offline`).
+pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
+    let source = format!("{owner}/.github");
+    if !is_account_name(owner) {
+        return OrgPolicy::NotApplicable;
+    }
+    if offline {
+        return OrgPolicy::NotLooked {
+            source,
+            reason: "--offline".into(),
+        };
+    }
+    for path in PATHS {
+        match fetch(owner, path) {
+            Ok(Some(text)) => {
+                return OrgPolicy::Found {
+                    source,
+                    path: path.to_string(),
+                    text,
+                };
+            }
+            Ok(None) => {}
+            Err(reason) => return OrgPolicy::NotLooked { source, reason },
+        }
+    }
+    OrgPolicy::Absent { source }
+}
+
+/// One file of `owner/.github` at its default branch: `None` when it does
+/// not exist. `CARGO_READINESS_TEST_ORG_POLICY_DIR` (tests) reads
+/// `DIR/OWNER/PATH` from disk instead of the network.
+fn fetch(owner: &str, path: &str) -> Result<Option<String>, String> {
+    if let Some(dir) = std::env::var_os("CARGO_READINESS_TEST_ORG_POLICY_DIR") {
+        let file = std::path::Path::new(&dir).join(owner).join(path);
+        return match std::fs::read(&file) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: {e}", file.display())),
+        };
+    }
+    let url = format!("https://raw.githubusercontent.com/{owner}/.github/HEAD/{path}");
+    let agent = crate::advisories::http::agent(DEADLINE);
+    match agent.get(&url).call() {
+        Ok(response) => {
+            let mut bytes = Vec::new();
+            response
+                .into_body()
+                .into_reader()
+                .take(MAX_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("{url}: {e}"))?;
+            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        Err(ureq::Error::StatusCode(404)) => Ok(None),
+        Err(e) => Err(crate::advisories::http::describe(&url, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_from_repository_urls() {
+        for (url, owner) in [
+            (
+                "https://github.com/getsentry/sentry-rust",
+                Some("getsentry"),
+            ),
+            ("git@github.com:rust-lang/futures-rs.git", Some("rust-lang")),
+            ("ssh://git@github.com/tokio-rs/tokio", Some("tokio-rs")),
+            ("https://gitlab.com/a/b", None),
+            ("https://github.com/../x", None),
+            ("https://github.com/a%2Fb/c", None),
+            ("https://github.com/-bad/x", None),
+        ] {
+            assert_eq!(github_owner(url).as_deref(), owner, "{url}");
+        }
+    }
+
+    #[test]
+    fn offline_does_not_look() {
+        assert!(matches!(
+            lookup("rust-lang", true),
+            OrgPolicy::NotLooked { .. }
+        ));
+        assert_eq!(lookup("../x", false), OrgPolicy::NotApplicable);
+    }
+}
