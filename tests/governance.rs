@@ -337,5 +337,7 @@ fn an_organisation_wide_security_policy_counts() {
     let offline = run(true);
     let policy = check(&offline, "security-policy");
     assert_eq!(policy["status"], "fail", "{policy:#}");
-    assert!(messages(&offline, "security-policy")[0].contains("was not looked for: --offline"));
+    assert!(
+        messages(&offline, "security-policy")[0].contains("was not looked for under --offline")
+    );
 }

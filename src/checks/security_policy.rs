@@ -412,7 +412,7 @@ fn without_own_policy(org: &OrgPolicy) -> Outcome {
             missing(format!(", nor an organisation-wide one in {source}"))
         }
         OrgPolicy::NotLooked { source, reason } => missing(format!(
-            " (an organisation-wide one in {source}, which GitHub would show, was not looked for: {reason})"
+            " (an organisation-wide one in {source}, which GitHub would show, {reason})"
         )),
         OrgPolicy::Found { source, path, text } => {
             let all = contacts(text);

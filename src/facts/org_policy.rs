@@ -19,7 +19,8 @@ pub enum OrgPolicy {
     NotLooked {
         /// `OWNER/.github`.
         source: String,
-        /// Why not.
+        /// What happened, as a phrase: "was not looked for under
+        /// --offline", "could not be read (…)".
         reason: String,
     },
     /// Looked, and there is none.
@@ -82,7 +83,7 @@ pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
     if offline {
         return OrgPolicy::NotLooked {
             source,
-            reason: "--offline".into(),
+            reason: "was not looked for under --offline".into(),
         };
     }
     for path in PATHS {
@@ -95,7 +96,12 @@ pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
                 };
             }
             Ok(None) => {}
-            Err(reason) => return OrgPolicy::NotLooked { source, reason },
+            Err(error) => {
+                return OrgPolicy::NotLooked {
+                    source,
+                    reason: format!("could not be read ({error})"),
+                };
+            }
         }
     }
     OrgPolicy::Absent { source }
