@@ -521,6 +521,11 @@ fn msrv_by_sha_pin_comment_and_read_at_run_time() {
             "      - uses: dtolnay/rust-toolchain@e97e2d8cc328f1b50210efc529dca0028893a2d9 # 1.90.0\n",
             None,
         ),
+        // futures-rs: taiki-e/install-action installs `rust@VERSION`.
+        (
+            "      - uses: taiki-e/install-action@v2\n        with:\n          tool: rust@1.85,cargo-hack\n",
+            Some("selects it at .github/workflows/ci.yml:9"),
+        ),
         // redis-rs: a trailing slash before `@` names the same action.
         (
             "      - uses: dtolnay/rust-toolchain/@master\n        with:\n          toolchain: 1.85.0\n",

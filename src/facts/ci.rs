@@ -1162,6 +1162,19 @@ fn known_action(
             }
         }
         "moonrepo/setup-rust" => toolchains.extend(all_values("channel")),
+        // `tool: rust@1.70,cargo-hack`: install-action installs toolchains
+        // too (`rust@VERSION[+components]`).
+        "taiki-e/install-action" => {
+            for value in all_values("tool") {
+                toolchains.extend(
+                    value
+                        .split([',', '\n'])
+                        .filter_map(|t| t.trim().strip_prefix("rust@"))
+                        .map(|t| t.split('+').next().unwrap_or(t).to_string())
+                        .filter(|t| !t.is_empty()),
+                );
+            }
+        }
         "hecrj/setup-rust-action" | "atiltedtree/setup-rust" => {
             toolchains.extend(all_values("rust-version"));
         }
