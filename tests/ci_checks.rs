@@ -763,3 +763,33 @@ fn a_remote_reusable_workflow_is_hidden_work_not_absence() {
     let messages = located(&r, "sast");
     assert_eq!(messages.len(), 1, "{messages:?}");
 }
+
+/// Windows CI on AppVeyor counts: its `test_script` runs the tests on the
+/// image it names, beside GitHub's Linux and macOS jobs.
+#[test]
+fn appveyor_windows_jobs_count_for_the_os_matrix() {
+    let dir = fixture("ci/base");
+    let root = dir.path();
+    let workflows = root.join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, macos-latest]\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let before = report(root, &[]);
+    assert_ne!(status(&before, "ci-os-matrix"), "pass");
+    std::fs::write(
+        root.join("appveyor.yml"),
+        "image: Visual Studio 2022\nenvironment:\n  matrix:\n    - TARGET: x86_64-pc-windows-msvc\ninstall:\n  - appveyor DownloadFile https://win.rustup.rs/ -FileName rustup-init.exe\n  - rustup-init.exe -y --default-toolchain stable\nbuild: false\ntest_script:\n  - cargo test --locked\n  - ps: cargo build --release\n",
+    )
+    .unwrap();
+    let after = report(root, &[]);
+    assert_eq!(
+        status(&after, "ci-os-matrix"),
+        "pass",
+        "{}",
+        note(&after, "ci-os-matrix")
+    );
+    assert_eq!(status(&after, "ci-present"), status(&before, "ci-present"));
+}

@@ -101,7 +101,7 @@ Add a workflow like the one above (`cargo readiness init` writes one).
                         .help("fix the YAML; GitHub will not run this workflow until it parses"),
                     );
                 }
-                (Ok(_), CiKind::Gitlab) => triggered = true,
+                (Ok(_), CiKind::Gitlab | CiKind::Appveyor) => triggered = true,
                 (Ok(_), CiKind::GithubActions) => {
                     let triggers = wf.triggers();
                     let change: Vec<Trigger> = triggers

@@ -174,6 +174,7 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
             let is_release = match wf.kind {
                 CiKind::GithubActions => release_files.contains(wf.path.as_str()),
                 CiKind::Gitlab => is_gitlab_release(doc),
+                CiKind::Appveyor => false,
             };
             if is_release {
                 if let Some(line) = generator {

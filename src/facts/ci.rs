@@ -372,6 +372,11 @@ pub fn collect(workflows: &[Workflow], sources: &mut Sources<'_>) -> CiFacts {
             gitlab_jobs(&wf.path, doc, source, &mut jobs);
         }
     }
+    for wf in workflows.iter().filter(|w| w.kind == CiKind::Appveyor) {
+        if let (Ok(doc), Some(source)) = (&wf.doc, texts.get(&wf.path).and_then(|t| t.text())) {
+            appveyor_job(&wf.path, doc, source, &mut jobs);
+        }
+    }
     for job in &mut jobs {
         for step in &mut job.steps {
             let mut expanded = Vec::new();
@@ -1607,6 +1612,92 @@ fn gitlab_jobs(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>)
             condition: None,
         });
     }
+}
+
+/// The job of an `appveyor.yml`: its script phases in AppVeyor's order
+/// (items are commands, or `cmd:`/`ps:`/`pwsh:`/`sh:` maps), run on
+/// pushes and pull requests, on the images it names (Windows unless an
+/// Ubuntu or macOS image is named).
+fn appveyor_job(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>) {
+    let source: Vec<&str> = source.lines().collect();
+    let source = source.as_slice();
+    let mut steps = Vec::new();
+    for phase in [
+        "init",
+        "install",
+        "before_build",
+        "build_script",
+        "after_build",
+        "before_test",
+        "test_script",
+        "after_test",
+    ] {
+        let Some(node) = doc.get(phase) else { continue };
+        let items: Vec<&Node> = match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|i| {
+                    if i.is_map() {
+                        ["cmd", "ps", "pwsh", "sh"].iter().find_map(|k| i.get(k))
+                    } else {
+                        Some(i)
+                    }
+                })
+                .collect(),
+            _ => vec![node],
+        };
+        for item in items {
+            gitlab_script(path, item, source, &mut steps);
+        }
+    }
+    if steps.is_empty() {
+        return;
+    }
+    let mut images: Vec<String> = Vec::new();
+    if let Some(image) = doc.get("image") {
+        match gha::scalar_text(image) {
+            Some(one) => images.push(one),
+            None => images.extend(image.items().iter().filter_map(gha::scalar_text)),
+        }
+    }
+    let matrix = doc.get("environment").and_then(|e| e.get("matrix"));
+    for entry in matrix.map(|m| m.items()).unwrap_or_default() {
+        if let Some(image) = entry
+            .get("APPVEYOR_BUILD_WORKER_IMAGE")
+            .and_then(gha::scalar_text)
+        {
+            images.push(image);
+        }
+    }
+    let os_of = |image: &str| {
+        let image = image.to_ascii_lowercase();
+        if image.contains("ubuntu") || image.contains("linux") {
+            Os::Linux
+        } else if image.contains("macos") || image.contains("osx") {
+            Os::MacOs
+        } else {
+            Os::Windows
+        }
+    };
+    let os: BTreeSet<Os> = if images.is_empty() {
+        [Os::Windows].into()
+    } else {
+        images.iter().map(|i| os_of(i)).collect()
+    };
+    out.push(ResolvedJob {
+        system: CiKind::Appveyor,
+        workflow: path.to_string(),
+        events: vec!["push".to_string(), "pull_request".to_string()],
+        id: "appveyor".to_string(),
+        path: path.to_string(),
+        line: 1,
+        runs_on_line: doc.get("image").map(|i| i.line),
+        os,
+        unknown_runners: Vec::new(),
+        steps,
+        remote_call: None,
+        condition: None,
+    });
 }
 
 fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<ResolvedStep>) {

@@ -1,4 +1,5 @@
-//! CI definitions: GitHub Actions workflows and `.gitlab-ci.yml`, parsed
+//! CI definitions: GitHub Actions workflows, `.gitlab-ci.yml` and
+//! `appveyor.yml`, parsed
 //! once with line numbers.
 
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ pub enum CiKind {
     GithubActions,
     /// `.gitlab-ci.yml`
     Gitlab,
+    /// `appveyor.yml` / `.appveyor.yml` (Windows CI of many older crates)
+    Appveyor,
 }
 
 /// One CI definition file.
@@ -157,9 +160,15 @@ fn glob_matches(glob: &str, name: &str) -> bool {
 /// Whether `path` is a file this module parses.
 pub fn is_ci_file(path: &str) -> bool {
     path == ".gitlab-ci.yml"
+        || is_appveyor_file(path)
         || (path.starts_with(".github/workflows/")
             && !path[".github/workflows/".len()..].contains('/')
             && (path.ends_with(".yml") || path.ends_with(".yaml")))
+}
+
+/// Whether `path` is an AppVeyor configuration.
+pub fn is_appveyor_file(path: &str) -> bool {
+    matches!(path, "appveyor.yml" | ".appveyor.yml")
 }
 
 /// Parses every CI file among `texts`.
@@ -171,6 +180,8 @@ pub fn collect(texts: &BTreeMap<String, TextFile>) -> Vec<Workflow> {
             path: t.path.clone(),
             kind: if t.path == ".gitlab-ci.yml" {
                 CiKind::Gitlab
+            } else if is_appveyor_file(&t.path) {
+                CiKind::Appveyor
             } else {
                 CiKind::GithubActions
             },
