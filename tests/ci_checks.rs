@@ -781,7 +781,7 @@ fn appveyor_windows_jobs_count_for_the_os_matrix() {
     assert_ne!(status(&before, "ci-os-matrix"), "pass");
     std::fs::write(
         root.join("appveyor.yml"),
-        "image: Visual Studio 2022\nenvironment:\n  matrix:\n    - TARGET: x86_64-pc-windows-msvc\ninstall:\n  - appveyor DownloadFile https://win.rustup.rs/ -FileName rustup-init.exe\n  - rustup-init.exe -y --default-toolchain stable\nbuild: false\ntest_script:\n  - cargo test --locked\n  - ps: cargo build --release\n",
+        "image: Visual Studio 2022\nenvironment:\n  matrix:\n    - TARGET: x86_64-pc-windows-msvc\ninstall:\n  - appveyor DownloadFile https://win.rustup.rs/ -FileName rustup-init.exe\n  - rustup-init.exe -y --default-toolchain stable\nbuild: false\ntest_script:\n  - if %TARGET%==x86_64-pc-windows-msvc cargo test --locked\n  - ps: cargo build --release\n",
     )
     .unwrap();
     let after = report(root, &[]);

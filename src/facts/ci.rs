@@ -1647,7 +1647,7 @@ fn appveyor_job(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>
             _ => vec![node],
         };
         for item in items {
-            gitlab_script(path, item, source, &mut steps);
+            script_steps(path, item, source, &mut steps, &strip_cmd_if);
         }
     }
     if steps.is_empty() {
@@ -1701,6 +1701,52 @@ fn appveyor_job(path: &str, doc: &Node, source: &str, out: &mut Vec<ResolvedJob>
 }
 
 fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<ResolvedStep>) {
+    script_steps(path, node, source, steps, &|text| text);
+}
+
+/// `if %TARGET%==msvc .\ci\test.bat`, `if not defined X cmd`, `if exist F
+/// cmd`: cmd.exe's one-line condition, taken off so the command it guards
+/// is read (as the job is assumed to run whatever its conditions say).
+fn strip_cmd_if(text: String) -> String {
+    let mut rest = text.trim_start();
+    loop {
+        let Some(after) = rest
+            .strip_prefix("if ")
+            .or_else(|| rest.strip_prefix("IF "))
+            .map(str::trim_start)
+        else {
+            break;
+        };
+        let mut words = after.splitn(2, char::is_whitespace);
+        let mut first = words.next().unwrap_or("");
+        let mut tail = words.next().unwrap_or("").trim_start();
+        if first.eq_ignore_ascii_case("not") {
+            let mut w = tail.splitn(2, char::is_whitespace);
+            first = w.next().unwrap_or("");
+            tail = w.next().unwrap_or("").trim_start();
+        }
+        // `exist F cmd` / `defined V cmd` take one more word.
+        if first.eq_ignore_ascii_case("exist") || first.eq_ignore_ascii_case("defined") {
+            tail = tail
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, t)| t.trim_start());
+        } else if !first.contains("==") {
+            break;
+        }
+        rest = tail;
+    }
+    rest.to_string()
+}
+
+/// The steps of a list of script lines (GitLab's `script:`, AppVeyor's
+/// phases), each text passed through `rewrite` first.
+fn script_steps(
+    path: &str,
+    node: &Node,
+    source: &[&str],
+    steps: &mut Vec<ResolvedStep>,
+    rewrite: &dyn Fn(String) -> String,
+) {
     let items: Vec<&Node> = match &node.value {
         Value::Seq(items) => items
             .iter()
@@ -1716,6 +1762,7 @@ fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<Resol
             continue;
         };
         let lines = shell::locate_lines(source, item.line, &text);
+        let text = rewrite(text);
         let mut commands = Vec::new();
         for logical in shell::parse(&text, &lines) {
             for command in logical.commands {
@@ -2010,6 +2057,19 @@ mod tests {
             .find(|c| c.words.get(1).is_some_and(|w| w == "fmt"))
             .unwrap();
         assert_eq!((fmt.path.as_str(), fmt.line), ("tools/check.sh", 3));
+    }
+
+    #[test]
+    fn cmd_exe_conditions_guard_the_command_after_them() {
+        for (text, command) in [
+            ("if %TARGET%==msvc .\\ci\\test.bat", ".\\ci\\test.bat"),
+            ("if not defined X cargo test", "cargo test"),
+            ("IF exist Cargo.lock if %A%==1 cargo build", "cargo build"),
+            ("cargo test", "cargo test"),
+            ("if [ -f x ]; then y; fi", "if [ -f x ]; then y; fi"),
+        ] {
+            assert_eq!(strip_cmd_if(text.to_string()), command, "{text}");
+        }
     }
 
     #[test]
