@@ -1709,14 +1709,11 @@ fn gitlab_script(path: &str, node: &Node, source: &[&str], steps: &mut Vec<Resol
 /// is read (as the job is assumed to run whatever its conditions say).
 fn strip_cmd_if(text: String) -> String {
     let mut rest = text.trim_start();
-    loop {
-        let Some(after) = rest
-            .strip_prefix("if ")
-            .or_else(|| rest.strip_prefix("IF "))
-            .map(str::trim_start)
-        else {
-            break;
-        };
+    while let Some(after) = rest
+        .strip_prefix("if ")
+        .or_else(|| rest.strip_prefix("IF "))
+        .map(str::trim_start)
+    {
         let mut words = after.splitn(2, char::is_whitespace);
         let mut first = words.next().unwrap_or("");
         let mut tail = words.next().unwrap_or("").trim_start();
