@@ -44,7 +44,9 @@ Pinned-Dependencies, which does not look at Cargo:
 
 - `cargo install X` without `--locked` (the tool's own `Cargo.lock`
   ignored: its dependencies float) or without a version (`--version V`,
-  `X@V`); `--path`/`--git` installs need `--locked` (and `--rev`/`--tag`);
+  `X@V`); `--git` installs need `--locked` and `--rev`/`--tag`, `--path`
+  installs `--locked` (for the repository's own crate, `--path .`, only a
+  note: its code is the commit's, only its dependencies float);
   `cargo binstall X` without `X@V`;
 - download-and-run: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl
   …)"`, `bash <(curl …)`: an error; rustup's installer from
@@ -393,7 +395,30 @@ fn cargo_install(args: &[String]) -> Vec<Finding> {
                 "no version"
             });
         }
-        if !missing.is_empty() {
+        // `cargo install --path .`: this repository's own crate, built as a
+        // user's `cargo install` without `--locked` builds it (bottom's
+        // deliberate smoke test). Its code is pinned by the commit; only
+        // its dependencies float: a note.
+        let own_crate = local
+            && own
+                .iter()
+                .position(|a| *a == "--path")
+                .and_then(|i| own.get(i + 1).copied())
+                .or_else(|| own.iter().find(|a| a.starts_with("--path=")).copied())
+                .map(|p| p.trim_start_matches("--path="))
+                .is_some_and(|p| !p.starts_with('/') && !p.starts_with("..") && !p.contains("${{"));
+        if !missing.is_empty() && own_crate {
+            out.push(
+                Finding::note(
+                    "cargo-install:--path",
+                    format!(
+                        "`cargo install {}` builds this repository's crate with whatever dependency versions are newest (as `cargo install` from crates.io without `--locked` does)",
+                        args.join(" ")
+                    ),
+                )
+                .help("add `--locked` to build what Cargo.lock pins, unless testing the unlocked install is the point"),
+            );
+        } else if !missing.is_empty() {
             let shown = krate.split('@').next().unwrap_or(&krate).to_string();
             out.push(
                 Finding::warning(
@@ -839,6 +864,9 @@ mod tests {
                 ("cargo-install:--path".into(), 10)
             ]
         );
+        assert_eq!(o.findings[1].severity, Severity::Note);
+        let outside = run("cargo install --path ../other-tool");
+        assert_eq!(outside.findings[0].severity, Severity::Warning);
         assert!(
             o.findings[0]
                 .message
