@@ -27,6 +27,9 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The target of an in-page link: `](#section)`.
+static IN_PAGE_LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"\]\(#[^)]*\)"));
+
 impl Check for CodeOfConduct {
     fn id(&self) -> &'static str {
         "code-of-conduct"
@@ -122,7 +125,10 @@ fn by_reference(facts: &Facts) -> Outcome {
         let Some(text) = facts.text(&entry.path).and_then(|t| t.text()) else {
             continue;
         };
-        if let Some(line) = text.lines().position(|l| REFERENCE.is_match(l)) {
+        // A link to a heading of the same page (`[Code of Conduct](#code-of-conduct)`
+        // in a table of contents) adopts nothing.
+        let adopts = |l: &str| REFERENCE.is_match(&IN_PAGE_LINK.replace_all(l, "]"));
+        if let Some(line) = text.lines().position(adopts) {
             return Outcome::from_findings(
                 vec![Finding::note(
                     "by-reference",
@@ -171,6 +177,15 @@ mod tests {
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.findings[0].line, Some(3));
         assert_eq!(run(&[("README.md", "# x\n")]).status, Status::Fail);
+        // A table of contents pointing at a heading of the same page.
+        let toc = "# Contributing\n\n- [Code of Conduct](#code-of-conduct)\n\n## Code of conduct\n\nBe nice.\n";
+        assert_eq!(run(&[("CONTRIBUTING.md", toc)]).status, Status::Fail);
+        let both = format!(
+            "{toc}\nWe abide by the [Rust Code of Conduct][coc].\n\n[coc]: https://www.rust-lang.org/policies/code-of-conduct\n"
+        );
+        let o = run(&[("CONTRIBUTING.md", &both)]);
+        assert_eq!(o.status, Status::Pass);
+        assert_ne!(o.findings[0].line, Some(3));
     }
 
     #[test]
