@@ -233,7 +233,9 @@ and is in development (a note). A
 changelog that says near its top that the release notes moved ("see GitHub
 Releases", "this file is no longer maintained", a bare link to the releases
 page, "for versions after 0.75.0, see the … changelog") passes with a note
-instead.
+instead, and so does a repository with no changelog file whose README
+links its release notes on the forge's releases page (`[Release
+notes](https://github.com/OWNER/REPO/releases)`).
 
 Without one at the root, a changelog in `docs/`, `doc/` or `.github/`
 counts, and so does a directory of one file per release (`changelog/`,
@@ -286,6 +288,11 @@ release.
         let (targets, unchecked) = targets(facts, &candidates);
         let mut findings = Vec::new();
         if targets.is_empty() {
+            if let Some((path, line)) = release_notes_link(facts) {
+                return Outcome::pass().with_note(format!(
+                    "no changelog file; {path}:{line} points to the release notes on the forge's releases page"
+                ));
+            }
             findings.push(
                 Finding::error(
                     "missing",
@@ -430,6 +437,24 @@ fn moved_elsewhere(text: &str) -> Option<usize> {
                     .is_some_and(|next| MOVED.is_match(&format!("{} {}", lines[i], next)))
         })
         .map(|i| i + 1)
+}
+
+/// A link in the root README to the release notes on a forge's releases
+/// page (`[*Release notes*](https://github.com/dtolnay/syn/releases)`):
+/// where a project without a changelog file keeps its history.
+fn release_notes_link(facts: &Facts) -> Option<(String, usize)> {
+    static LINK: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?i)(release[\s*_]+notes|change[\s-]?log|what'?s new|\breleases\b)[^\n]*https?://(github\.com|gitlab\.com|codeberg\.org)/[^)\s]+/releases\b",
+        )
+    });
+    ["README.md", "README", "README.rst", "README.txt"]
+        .iter()
+        .find_map(|name| {
+            let text = facts.text(name)?.text()?;
+            let line = text.lines().position(|l| LINK.is_match(l))?;
+            Some((name.to_string(), line + 1))
+        })
 }
 
 /// The repository's changelog: a file at the root, else one in `docs/`,
@@ -940,5 +965,31 @@ mod tests {
         let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].key, "missing");
+        // A README link to a release page that is not about notes: still
+        // missing.
+        let facts = Facts::in_memory(
+            vec![member("1.0.0")],
+            &[(
+                "README.md",
+                "Download binaries from https://github.com/a/b/releases/latest\n",
+            )],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Fail);
+    }
+
+    #[test]
+    fn release_notes_linked_from_the_readme_are_the_changelog() {
+        // syn: no changelog file; the README links the releases page.
+        let facts = Facts::in_memory(
+            vec![member("1.0.0")],
+            &[(
+                "README.md",
+                "# syn\n\n[*Release notes*](https://github.com/dtolnay/syn/releases)\n",
+            )],
+        );
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        assert!(o.note.unwrap_or_default().contains("README.md:3"));
     }
 }
