@@ -44,7 +44,8 @@ targets of an unpublished member that depends on this one (a
 `test_suite` crate) — and, for an internal library (`publish = false` or
 version `0.0.0`, the crates of a service's monorepo) or a proc-macro
 crate (`clap_derive`, tested through `clap`), the test targets of any
-member that uses it, and so for a library only proc-macros use
+member that uses it (also through members that re-export it:
+`futures` → `futures-util` → `futures-macro`), and so for a library only proc-macros use
 (`pyo3-macros-backend`); test files named after a member the crate depends on
 (`tests/by-util/test_ls.rs` for `uu_ls`, coreutils' layout) count for that
 member. Members with fewer than 50 lines of non-test code are
@@ -118,6 +119,33 @@ items are a start.
                     let counts_for_i =
                         !tester.publish || proc_macro || facts.members.get(i).is_some_and(internal);
                     if i != j && counts_for_i {
+                        external[i] += suites_of(j);
+                    }
+                }
+            }
+        }
+        // A proc-macro tested through a crate that re-exports it
+        // (`futures` → `futures-util` → `futures-macro`).
+        let proc_macros: Vec<usize> = (0..facts.members.len())
+            .filter(|&i| {
+                external[i] == 0
+                    && facts
+                        .sources
+                        .members
+                        .get(i)
+                        .is_some_and(|s| s.has(TargetKind::ProcMacro))
+            })
+            .collect();
+        if !proc_macros.is_empty() {
+            for j in (0..facts.members.len()).filter(|&j| suites_of(j) > 0) {
+                let through = crate::checks::tests_present::reached(facts, &uses, j);
+                for &i in &proc_macros {
+                    let lib = facts
+                        .sources
+                        .members
+                        .get(i)
+                        .and_then(|s| s.lib_name.as_ref());
+                    if i != j && lib.is_some_and(|l| through.contains(l)) {
                         external[i] += suites_of(j);
                     }
                 }

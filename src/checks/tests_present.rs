@@ -111,6 +111,11 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
         .map(|m| code::declared_names(facts, m))
         .collect();
     let before = all.clone();
+    let any_proc_macro = facts
+        .sources
+        .members
+        .iter()
+        .any(|s| s.has(TargetKind::ProcMacro));
     for (j, tester) in facts.members.iter().enumerate() {
         let own = before[j].unit + before[j].integration;
         // A published crate's tests count for the proc-macro crates it
@@ -119,13 +124,17 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
         if own == 0 {
             continue;
         }
+        // A proc-macro is tested through the crates that re-export it too
+        // (`futures` → `futures-util` → `futures-macro`).
+        let through = any_proc_macro.then(|| reached(facts, &uses, j));
         for (i, src) in facts.sources.members.iter().enumerate() {
+            let proc_macro = src.has(TargetKind::ProcMacro);
             let tested = i != j
-                && (!tester.publish || src.has(TargetKind::ProcMacro))
-                && src
-                    .lib_name
-                    .as_ref()
-                    .is_some_and(|lib| uses[j].contains(lib));
+                && (!tester.publish || proc_macro)
+                && src.lib_name.as_ref().is_some_and(|lib| {
+                    uses[j].contains(lib)
+                        || (proc_macro && through.as_ref().is_some_and(|t| t.contains(lib)))
+                });
             if tested {
                 all[i].external += own;
             }
@@ -142,6 +151,42 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
     }
     all
 }
+
+/// The library names member `j` reaches through the workspace: what it
+/// declares, and what the members it declares declare, transitively
+/// (`futures` → `futures-util` → `futures-macro`). At most
+/// [`MAX_REACHED`] members are followed.
+pub fn reached(
+    facts: &Facts,
+    uses: &[std::collections::BTreeSet<String>],
+    j: usize,
+) -> std::collections::BTreeSet<String> {
+    let by_lib: std::collections::HashMap<&str, usize> = facts
+        .sources
+        .members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.lib_name.as_deref().map(|l| (l, i)))
+        .collect();
+    let mut out: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut queue = vec![j];
+    let mut seen = std::collections::BTreeSet::from([j]);
+    while let Some(k) = queue.pop() {
+        for name in uses.get(k).into_iter().flatten() {
+            out.insert(name.clone());
+            if let Some(&m) = by_lib.get(name.as_str())
+                && seen.len() < MAX_REACHED
+                && seen.insert(m)
+            {
+                queue.push(m);
+            }
+        }
+    }
+    out
+}
+
+/// How many members [`reached`] follows at most.
+const MAX_REACHED: usize = 2_000;
 
 /// For each member: when it is a library that only proc-macro members use
 /// (`pyo3-macros-backend`), those members; else none. `uses[j]` is
@@ -529,6 +574,46 @@ mod tests {
         let o = crate::checks::integration_tests::IntegrationTests
             .run(&facts, &CheckConfig { level: Level::Warn });
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+    }
+
+    #[test]
+    fn a_proc_macro_reexported_by_another_member_is_tested_through_it() {
+        // futures (tests) → futures-util (re-exports) → futures-macro.
+        let lib = "pub fn f() {}\n".repeat(100);
+        let facts = Facts::in_memory(
+            vec![
+                Member::named("f", "1.0.0", "f"),
+                Member::named("f-util", "1.0.0", "util"),
+                Member::named("f-macro", "1.0.0", "macro"),
+            ],
+            &[
+                (
+                    "f/Cargo.toml",
+                    "[package]\nname = \"f\"\n[dependencies]\nf-util = { path = \"../util\" }\n",
+                ),
+                ("f/src/lib.rs", &lib),
+                ("f/tests/it.rs", "#[test]\nfn a() {}\n"),
+                (
+                    "util/Cargo.toml",
+                    "[package]\nname = \"f-util\"\n[dependencies]\nf-macro = { path = \"../macro\", optional = true }\n",
+                ),
+                ("util/src/lib.rs", &format!("{lib}#[test]\nfn u() {{}}\n")),
+                (
+                    "macro/Cargo.toml",
+                    "[package]\nname = \"f-macro\"\n[lib]\nproc-macro = true\n",
+                ),
+                ("macro/src/lib.rs", &lib),
+            ],
+        );
+        let all = all_counts(&facts);
+        assert!(all[2].external > 0, "{all:?}");
+        let o = crate::checks::integration_tests::IntegrationTests
+            .run(&facts, &CheckConfig { level: Level::Warn });
+        assert!(
+            o.findings.iter().all(|f| !f.message.contains("f-macro")),
+            "{:?}",
+            o.findings
+        );
     }
 
     #[test]
