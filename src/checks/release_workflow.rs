@@ -66,7 +66,9 @@ noted when missing:
   `syft`, `anchore/sbom-action`, `cargo auditable`;
 - **signatures or provenance**: `cosign`, `sigstore/*`,
   `actions/attest-build-provenance`, `actions/attest*`, SLSA generators,
-  `gpg --detach-sign`, `minisign`.
+  `gpg --detach-sign`, `minisign`; code signing of the binaries
+  (SignPath's actions, `azure/trusted-signing-action`, `signtool sign`,
+  `osslsigncode`, macOS `codesign`).
 
 ## Why
 A release built on a maintainer's laptop cannot be reproduced or
@@ -219,7 +221,18 @@ cargo-dist).
                     "gpg -b",
                     "gpg --sign",
                     "gh attestation",
-                ]) || uses(&["actions/attest", "sigstore/", "slsa-framework/"]),
+                    // Authenticode signing of Windows binaries.
+                    "signtool sign",
+                    "osslsigncode",
+                    "codesign ",
+                ]) || uses(&[
+                    "actions/attest",
+                    "sigstore/",
+                    "slsa-framework/",
+                    "signpath/",
+                    "azure/trusted-signing-action",
+                    "azure/artifact-signing-action",
+                ]),
                 "sign or attest the artifacts (`actions/attest-build-provenance`, cosign)",
             ),
         ];
@@ -513,6 +526,17 @@ mod tests {
         let o = run(&full);
         assert!(o.findings.is_empty());
         assert_eq!(o.score, 1.0);
+        // nextest: Windows binaries signed through SignPath.
+        let signed =
+            format!("{base}      - uses: signpath/github-action-submit-signing-request@v1\n");
+        assert!(
+            !run(&signed)
+                .findings
+                .iter()
+                .any(|f| f.key == "no-attestations"),
+            "{:?}",
+            run(&signed).findings
+        );
     }
 
     #[test]
