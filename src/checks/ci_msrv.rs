@@ -142,6 +142,23 @@ check --locked` (or `cargo hack check --rust-version`), or lower/raise
     }
 }
 
+/// Whether a command reads the manifest's `rust-version` (`grep
+/// rust-version Cargo.toml`, `jq .rust_version`): the key, not a file
+/// named after it (`cat .github/ci/rust_version.txt` pins a version of its
+/// own: bottom).
+fn names_manifest_msrv(text: &str) -> bool {
+    ["rust-version", "rust_version"].iter().any(|key| {
+        text.match_indices(key).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = &text[at + key.len()..];
+            let in_path = matches!(before, Some('/' | '\\'))
+                || (after.starts_with('.')
+                    && after[1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+            !in_path
+        })
+    })
+}
+
 /// `cargo msrv verify`, `cargo msrv --verify`, `cargo hack --rust-version`.
 fn verifies_msrv(words: &[String]) -> bool {
     let Some(call) = cargo_call(words) else {
@@ -181,9 +198,7 @@ fn coverage(facts: &Facts, jobs: &[ResolvedJob], version: &str) -> Option<String
         // .rust_version`), fed to the toolchain through a step output, a
         // shell variable (`rustup toolchain install "$MSRV"`) or
         // `RUSTUP_TOOLCHAIN` written to `$GITHUB_ENV`.
-        let reads_manifest = job
-            .commands()
-            .any(|c| c.text.contains("rust-version") || c.text.contains("rust_version"));
+        let reads_manifest = job.commands().any(|c| names_manifest_msrv(&c.text));
         let dynamic = job.steps.iter().any(|s| {
             s.toolchains
                 .iter()
@@ -209,9 +224,7 @@ fn coverage(facts: &Facts, jobs: &[ResolvedJob], version: &str) -> Option<String
                 facts.ci.jobs.iter().any(|other| {
                     other.workflow == job.workflow
                         && other.id == *id
-                        && other.commands().any(|c| {
-                            c.text.contains("rust-version") || c.text.contains("rust_version")
-                        })
+                        && other.commands().any(|c| names_manifest_msrv(&c.text))
                 })
             });
         if let Some(id) = from_needs {
@@ -324,6 +337,19 @@ mod tests {
             &Facts::in_memory(vec![member(msrv)], &all),
             &CheckConfig { level: Level::Warn },
         )
+    }
+
+    #[test]
+    fn a_file_named_after_the_msrv_is_not_the_manifest() {
+        assert!(names_manifest_msrv(
+            "grep rust-version Cargo.toml | cut -d'\"' -f2"
+        ));
+        assert!(names_manifest_msrv(
+            "cargo metadata --no-deps | jq -r '.packages[0].rust_version'"
+        ));
+        assert!(!names_manifest_msrv(
+            "echo \"RUST=$(cat .github/ci/rust_version.txt)\" >> $GITHUB_ENV"
+        ));
     }
 
     #[test]
