@@ -43,9 +43,12 @@ renames and `use reqwest::blocking;` followed by `blocking::Client`
 included). `reqwest::blocking` clients are not reported: they default to a
 30-second timeout.
 
-Limits (the heuristic reads one expression): a builder stored in a
-variable and configured in later statements, returned, or passed
-elsewhere is not followed and not reported; glob imports
+A builder bound to a local (`let mut builder = Client::builder();`) is
+followed through the block: `builder = builder.proxy(p)`,
+`builder.timeout(…)` and `builder.build()` count for it.
+
+Limits: a builder returned or passed elsewhere (`configure(&mut
+builder)`, a struct field) is not followed and not reported; glob imports
 (`use reqwest::*`) are not resolved; hyper, isahc, surf and others are not
 covered; a timeout applied per request (`RequestBuilder::timeout`) or by a
 surrounding `tokio::time::timeout` is not seen, so a client deliberately

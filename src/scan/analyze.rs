@@ -225,6 +225,11 @@ struct Analyzer<'a> {
     tls_stage: Option<(&'static str, &'static str, u32, bool, u8)>,
     verifier: Option<Verifier<'a>>,
     clients: Vec<ClientSite<'a>>,
+    /// Builders bound to a local (`let mut builder = Client::builder();`):
+    /// (name, site, depth of the binding). Later `builder.timeout(…)` and
+    /// `builder.build()` count for the site; the builder handed elsewhere
+    /// (`configure(&mut builder)`, `Ok(builder)`) is no longer judged.
+    client_vars: Vec<(&'a str, usize, usize)>,
     chains: Vec<Chain>,
 }
 
@@ -289,6 +294,7 @@ impl<'a> Analyzer<'a> {
             tls_stage: None,
             verifier: None,
             clients: Vec::new(),
+            client_vars: Vec::new(),
             chains: Vec::new(),
         }
     }
@@ -633,6 +639,9 @@ impl<'a> Analyzer<'a> {
         }
         if !self.chains.is_empty() {
             self.step_chains(kind, text, depth);
+        }
+        if !self.client_vars.is_empty() {
+            self.step_client_vars(kind, text);
         }
         if self.verifier.is_some() {
             self.step_verifier(kind, text, depth);
@@ -1013,6 +1022,20 @@ impl<'a> Analyzer<'a> {
                         depth,
                         after_dot: false,
                     });
+                    // `let mut NAME = a::b::builder()`: NAME is before the
+                    // `=` that precedes the path's first segment.
+                    let eq = 2 * self.clients.last().map_or(1, |c| c.path.len());
+                    if self.prev(eq).0 == Kind::Punct(b'=')
+                        && self.prev(eq + 1).0 == Kind::Ident
+                        && !is_keyword(self.prev(eq + 1).1)
+                        && matches!(self.prev(eq + 2).1, "mut" | "let")
+                    {
+                        self.client_vars.push((
+                            self.prev(eq + 1).1,
+                            self.clients.len() - 1,
+                            self.stack.len(),
+                        ));
+                    }
                 }
             }
         }
@@ -1212,6 +1235,47 @@ impl<'a> Analyzer<'a> {
             }
             _ => None,
         };
+    }
+
+    /// Follows builders bound to locals (see [`Self::client_vars`]).
+    fn step_client_vars(&mut self, kind: Kind, text: &'a str) {
+        let depth = self.stack.len();
+        self.client_vars.retain(|(_, _, d)| *d <= depth);
+        // `NAME.method`: the method counts for the builder.
+        let member_of_something = |k: Kind| matches!(k, Kind::PathSep | Kind::Punct(b'.'));
+        if kind == Kind::Ident
+            && self.prev(0).0 == Kind::Punct(b'.')
+            && self.prev(1).0 == Kind::Ident
+            && !member_of_something(self.prev(2).0)
+            && let Some(&(_, site, _)) = self
+                .client_vars
+                .iter()
+                .rev()
+                .find(|(n, _, _)| *n == self.prev(1).1)
+            && let Some(site) = self.clients.get_mut(site)
+        {
+            if text.contains("timeout") {
+                site.has_timeout = true;
+            }
+            if text == "build" {
+                site.built = true;
+            }
+            return;
+        }
+        // `NAME` then anything but `.` or `=`: handed elsewhere, where a
+        // timeout may be set; no longer judged.
+        let (k0, name) = self.prev(0);
+        if k0 == Kind::Ident
+            && !matches!(kind, Kind::Punct(b'.' | b'='))
+            && !(self.prev(1).1 == "let" || (self.prev(1).1 == "mut" && self.prev(2).1 == "let"))
+            && !member_of_something(self.prev(1).0)
+            && let Some(i) = self.client_vars.iter().rposition(|(n, _, _)| *n == name)
+        {
+            let (_, site, _) = self.client_vars.remove(i);
+            if let Some(site) = self.clients.get_mut(site) {
+                site.has_timeout = true;
+            }
+        }
     }
 
     fn step_chains(&mut self, kind: Kind, text: &'a str, depth: usize) {

@@ -804,3 +804,34 @@ fn q() {
         .collect();
     assert_eq!(documented, vec![(5, true), (11, false)]);
 }
+
+#[test]
+fn a_builder_bound_to_a_local_is_followed() {
+    // sentry's transports: `let mut builder = …builder();` set up over
+    // several statements, then built.
+    let src = r#"use reqwest::Client;
+fn a(proxy: Option<P>) {
+    let mut builder = reqwest::Client::builder();
+    if let Some(p) = proxy {
+        builder = builder.proxy(p);
+    }
+    let client = builder.build().unwrap();
+}
+fn b() {
+    let mut builder = Client::builder();
+    builder = builder.timeout(Duration::from_secs(30));
+    let client = builder.build();
+}
+fn c() {
+    let mut builder = Client::builder();
+    configure(&mut builder);
+    let client = builder.build();
+}
+fn d() {
+    let builder = Client::builder().user_agent("x");
+    builder.build()
+}
+"#;
+    let found: Vec<u32> = scan(src).http_clients.iter().map(|c| c.line).collect();
+    assert_eq!(found, vec![3, 20]);
+}
