@@ -1267,7 +1267,8 @@ impl<'a> Analyzer<'a> {
         let (k0, name) = self.prev(0);
         if k0 == Kind::Ident
             && !matches!(kind, Kind::Punct(b'.' | b'='))
-            && !(self.prev(1).1 == "let" || (self.prev(1).1 == "mut" && self.prev(2).1 == "let"))
+            && self.prev(1).1 != "let"
+            && (self.prev(1).1 != "mut" || self.prev(2).1 != "let")
             && !member_of_something(self.prev(1).0)
             && let Some(i) = self.client_vars.iter().rposition(|(n, _, _)| *n == name)
         {
