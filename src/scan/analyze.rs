@@ -1273,7 +1273,9 @@ impl<'a> Analyzer<'a> {
             && let Some(i) = self.client_vars.iter().rposition(|(n, _, _)| *n == name)
         {
             let (_, site, _) = self.client_vars.remove(i);
-            if let Some(site) = self.clients.get_mut(site) {
+            // A client already built (`let c = Client::builder().build()`)
+            // is what is handed on: the verdict stands.
+            if let Some(site) = self.clients.get_mut(site).filter(|s| !s.built) {
                 site.has_timeout = true;
             }
         }

@@ -831,7 +831,11 @@ fn d() {
     let builder = Client::builder().user_agent("x");
     builder.build()
 }
+fn e() {
+    let client = reqwest::Client::builder().build().unwrap();
+    let connector = Connector { client: client, };
+}
 "#;
     let found: Vec<u32> = scan(src).http_clients.iter().map(|c| c.line).collect();
-    assert_eq!(found, vec![3, 20]);
+    assert_eq!(found, vec![3, 20, 24]);
 }
