@@ -56,7 +56,7 @@ Pinned-Dependencies, which does not look at Cargo:
   (`curl -LO URL`, `-o FILE`, `wget URL`, `wget -O FILE`) and unpacked (`tar xf`, `unzip`) with no
   checksum in between, is a warning;
 - `pip install X` without `==V` (or `-r` with `--require-hashes`),
-  `npm install -g X` without `@V`, `go install X@latest`, `gem install X`
+  `npm install [-g] X` (`pnpm add X`, `yarn add X`) without `@V`, `go install X@latest`, `gem install X`
   without `-v`; `uvx X`, `uv tool run|install X` and `pipx run X` without
   `X@V` or `X==V` (unless a constraints file — `--constraint`,
   `UV_CONSTRAINT` — is given: it may pin the tool, and is not read).
@@ -255,7 +255,7 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
         {
             out.extend(pip_install(&words[2..]));
         }
-        "npm" | "pnpm" | "yarn" => out.extend(npm_global(words)),
+        "npm" | "pnpm" | "yarn" => out.extend(npm_install(words)),
         "uvx" => out.extend(tool_run(cmd, &words[1..], "uvx")),
         "uv" if words.get(1).is_some_and(|w| w == "tool")
             && words.get(2).is_some_and(|w| w == "run" || w == "install") =>
@@ -795,7 +795,7 @@ fn judge_tool_spec(spec: &str, runner: &str) -> Vec<Finding> {
     ]
 }
 
-fn npm_global(words: &[String]) -> Vec<Finding> {
+fn npm_install(words: &[String]) -> Vec<Finding> {
     let install = words
         .get(1)
         .is_some_and(|w| matches!(w.as_str(), "install" | "i" | "add"))
@@ -803,15 +803,40 @@ fn npm_global(words: &[String]) -> Vec<Finding> {
     let global = words
         .iter()
         .any(|w| w == "-g" || w == "--global" || w == "global");
-    if !install || !global {
+    if !install {
         return Vec::new();
     }
+    // Options that take a value (`--prefix DIR`, `--registry URL`).
+    const WITH_VALUE: &[&str] = &[
+        "--prefix",
+        "--registry",
+        "--cache",
+        "--userconfig",
+        "-C",
+        "--dir",
+    ];
+    let mut skip = false;
     words[2..]
         .iter()
+        .filter(|w| {
+            let value = std::mem::take(&mut skip);
+            skip = WITH_VALUE.contains(&w.as_str());
+            !value
+        })
         .filter(|w| !w.is_empty() && !w.starts_with('-') && *w != "global" && *w != "add")
         .filter(|w| {
             // `@scope/name@1.2.3`: the version comes after the last `@` past the first character.
             !w.trim_start_matches('@').contains('@')
+        })
+        // A local directory, tarball, git or file spec is not an index
+        // lookup (`npm install ./pkg`, `npm i git+https://…#sha`).
+        .filter(|w| {
+            !(w.starts_with('.')
+                || w.starts_with('/')
+                || w.contains(':')
+                || w.ends_with(".tgz")
+                || w.contains("${{")
+                || (w.contains('/') && !w.starts_with('@')))
         })
         .map(|w| {
             Finding::warning(
@@ -821,7 +846,11 @@ fn npm_global(words: &[String]) -> Vec<Finding> {
                     words.join(" ")
                 ),
             )
-            .help(format!("pin it: `npm install -g {w}@<version>`"))
+            .help(if global {
+                format!("pin it: `npm install -g {w}@<version>`")
+            } else {
+                format!("pin it: `npm install {w}@<version>` (or list it in package.json and run `npm ci`)")
+            })
         })
         .collect()
 }
@@ -987,6 +1016,22 @@ mod tests {
         );
         let lines: Vec<_> = o.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
         assert_eq!(lines, vec![9]);
+    }
+
+    #[test]
+    fn local_npm_installs_of_named_packages() {
+        let o = run(
+            "npm install\nnpm ci\nnpm install --prefix web markdownlint-cli\nnpm i ./local-pkg\npnpm add prettier@3.3.3\nyarn add typescript\n",
+        );
+        let keys: Vec<(usize, &str)> = o
+            .findings
+            .iter()
+            .map(|f| (f.line.unwrap_or(0), f.key.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![(9, "npm:markdownlint-cli"), (12, "npm:typescript")]
+        );
     }
 
     #[test]
