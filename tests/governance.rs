@@ -284,15 +284,17 @@ fn license_symlink_outside_the_repository_is_reported() {
     );
 }
 
-/// A repository with no `SECURITY.md` of its own is covered by the one
-/// GitHub shows from the owner's `.github` repository (looked up from the
+/// A repository with no `SECURITY.md` (or code of conduct, contributing
+/// guide) of its own is covered by the one GitHub shows from the owner's
+/// `.github` repository (looked up from the
 /// manifest's `repository`, never under `--offline`).
 #[test]
 fn an_organisation_wide_security_policy_counts() {
     let dir = fixture("good");
     let root = dir.path();
-    std::fs::remove_file(root.join("SECURITY.md")).ok();
-    std::fs::remove_file(root.join(".github/SECURITY.md")).ok();
+    for file in ["SECURITY.md", "CODE_OF_CONDUCT.md", "CONTRIBUTING.md"] {
+        std::fs::remove_file(root.join(file)).ok();
+    }
     let manifest = root.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let text = text
@@ -311,6 +313,12 @@ fn an_organisation_wide_security_policy_counts() {
     std::fs::write(
         policies.path().join("acme/SECURITY.md"),
         "# Security\n\nReport vulnerabilities to security@acme.example.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(policies.path().join("acme/.github")).unwrap();
+    std::fs::write(
+        policies.path().join("acme/.github/CODE_OF_CONDUCT.md"),
+        "# Code of conduct\n\nWe pledge a harassment-free experience. Report to conduct@acme.example.\n",
     )
     .unwrap();
     let run = |offline: bool| {
@@ -333,6 +341,13 @@ fn an_organisation_wide_security_policy_counts() {
             .unwrap_or_default()
             .contains("acme/.github"),
         "{policy:#}"
+    );
+    assert_eq!(check(&online, "code-of-conduct")["status"], "pass");
+    // No organisation-wide CONTRIBUTING.md: still missing, and it says so.
+    assert_eq!(check(&online, "contributing")["status"], "fail");
+    assert!(
+        messages(&online, "contributing")[0]
+            .contains("nor an organisation-wide one in acme/.github")
     );
     let offline = run(true);
     let policy = check(&offline, "security-policy");

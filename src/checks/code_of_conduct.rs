@@ -8,6 +8,7 @@ use regex::Regex;
 use super::support::{community_files, files_named, text_or_finding, useful_chars};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::facts::org_policy::OrgPolicy;
 use crate::util::regex;
 
 /// See [`Check::docs`].
@@ -55,7 +56,10 @@ A `CODE_OF_CONDUCT.md` in `.github/`, the repository root or `docs/`
 Without a file, a sentence in `README.md` or `CONTRIBUTING.md` that adopts a
 code by link ("This project follows the [Rust Code of
 Conduct](https://www.rust-lang.org/policies/code-of-conduct)") passes with a
-note: GitHub's community profile still wants the file.
+note: GitHub's community profile still wants the file. Without either,
+the organisation-wide `CODE_OF_CONDUCT.md` GitHub shows from the owner's
+`.github` repository passes with a note (a template placeholder left in
+it is a warning).
 
 ## Why
 A code of conduct tells contributors what behaviour is expected and, above
@@ -143,10 +147,31 @@ fn by_reference(facts: &Facts) -> Outcome {
             );
         }
     }
+    if let OrgPolicy::Found { source, path, text } = &facts.org_code_of_conduct {
+        return match PLACEHOLDER.find(text) {
+            Some(m) => Outcome::from_findings(
+                vec![Finding::warning(
+                    "placeholder",
+                    format!(
+                        "no code of conduct in the repository; the organisation's ({source}: {path}) still has the template placeholder `{}`",
+                        m.as_str()
+                    ),
+                )
+                .help("replace the placeholder with a real contact for reports")],
+                0.5,
+            ),
+            None => Outcome::pass().with_note(format!(
+                "no code of conduct in the repository; GitHub shows the organisation's ({source}: {path})"
+            )),
+        };
+    }
     Outcome::from_findings(
         vec![Finding::error(
             "missing",
-            "no CODE_OF_CONDUCT.md in .github/, the repository root or docs/, and none adopted by link in README or CONTRIBUTING",
+            format!(
+                "no CODE_OF_CONDUCT.md in .github/, the repository root or docs/, and none adopted by link in README or CONTRIBUTING{}",
+                super::support::org_missing_suffix(&facts.org_code_of_conduct)
+            ),
         )
         .help("add CODE_OF_CONDUCT.md (e.g. the Contributor Covenant) with a real contact for reports")],
         0.0,

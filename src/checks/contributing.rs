@@ -3,6 +3,7 @@
 use super::support::{community_files, text_or_finding, useful_chars};
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::facts::org_policy::OrgPolicy;
 
 /// See [`Check::docs`].
 pub struct Contributing;
@@ -32,7 +33,10 @@ A `CONTRIBUTING.md` (or `.rst`, `.txt`, `.adoc`, or no extension) in
 `.github/`, the repository root or `docs/` — GitHub's order; when there are
 several, the first is the one GitHub links from new issues and pull requests
 and a note says so. The file must be readable text with some content (at
-least 100 non-blank characters).
+least 100 non-blank characters). Without one, the organisation-wide
+`CONTRIBUTING.md` GitHub shows from the owner's `.github` repository
+passes with a note (read over HTTPS when the run may use the network; see
+`security-policy`).
 
 ## Why
 Outside contributors, and colleagues from other teams, need to know how to
@@ -56,11 +60,19 @@ commit conventions, how reviews and releases work, and where to ask.
     fn run(&self, facts: &Facts, _cfg: &CheckConfig) -> Outcome {
         let found = community_files(facts, &["CONTRIBUTING"]);
         let Some(first) = found.first() else {
+            if let OrgPolicy::Found { source, path, .. } = &facts.org_contributing {
+                return Outcome::pass().with_note(format!(
+                    "no contributing guide in the repository; GitHub shows the organisation's ({source}: {path}), which cannot say how to build and test this one"
+                ));
+            }
             return Outcome::from_findings(
                 vec![
                     Finding::error(
                         "missing",
-                        "no CONTRIBUTING.md in .github/, the repository root or docs/",
+                        format!(
+                            "no CONTRIBUTING.md in .github/, the repository root or docs/{}",
+                            super::support::org_missing_suffix(&facts.org_contributing)
+                        ),
                     )
                     .help("add CONTRIBUTING.md: how to build, test and submit a change"),
                 ],

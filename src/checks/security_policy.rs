@@ -407,13 +407,6 @@ fn without_own_policy(org: &OrgPolicy) -> Outcome {
         )
     };
     match org {
-        OrgPolicy::NotApplicable => missing(String::new()),
-        OrgPolicy::Absent { source } => {
-            missing(format!(", nor an organisation-wide one in {source}"))
-        }
-        OrgPolicy::NotLooked { source, reason } => missing(format!(
-            " (an organisation-wide one in {source}, which GitHub would show, {reason})"
-        )),
         OrgPolicy::Found { source, path, text } => {
             let all = contacts(text);
             match all.iter().find(|c| !is_placeholder(&c.value)) {
@@ -431,6 +424,7 @@ fn without_own_policy(org: &OrgPolicy) -> Outcome {
                 ),
             }
         }
+        _ => missing(super::support::org_missing_suffix(org)),
     }
 }
 

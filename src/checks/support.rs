@@ -139,6 +139,20 @@ pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// What to add to a "no such file in the repository" message about the
+/// organisation-wide file GitHub would show instead (`OWNER/.github`):
+/// nothing when none applies, that there is none, or why it was not read.
+pub fn org_missing_suffix(org: &crate::facts::org_policy::OrgPolicy) -> String {
+    use crate::facts::org_policy::OrgPolicy;
+    match org {
+        OrgPolicy::NotApplicable | OrgPolicy::Found { .. } => String::new(),
+        OrgPolicy::Absent { source } => format!(", nor an organisation-wide one in {source}"),
+        OrgPolicy::NotLooked { source, reason } => {
+            format!(" (an organisation-wide one in {source}, which GitHub would show, {reason})")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

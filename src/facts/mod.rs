@@ -79,6 +79,10 @@ pub struct Facts {
     /// The organisation-wide `SECURITY.md` GitHub would show, looked up
     /// when the checkout has none (see [`org_policy`]).
     pub org_policy: org_policy::OrgPolicy,
+    /// The organisation-wide `CODE_OF_CONDUCT.md`, likewise.
+    pub org_code_of_conduct: org_policy::OrgPolicy,
+    /// The organisation-wide `CONTRIBUTING.md`, likewise.
+    pub org_contributing: org_policy::OrgPolicy,
     /// Things collection did that the user should know.
     pub notes: Vec<String>,
     /// How long each collection phase took.
@@ -407,7 +411,22 @@ impl Facts {
         };
 
         let t = Instant::now();
-        let org_policy = org_policy_of(&files, &members, git.as_ref(), opts.flags.offline);
+        let org_file = |stems: &[&str], name: &str| {
+            org_file_of(
+                &files,
+                &members,
+                git.as_ref(),
+                opts.flags.offline,
+                stems,
+                name,
+            )
+        };
+        let org_policy = org_file(&["SECURITY"], "SECURITY.md");
+        let org_code_of_conduct = org_file(
+            &["CODE_OF_CONDUCT", "CODE-OF-CONDUCT"],
+            "CODE_OF_CONDUCT.md",
+        );
+        let org_contributing = org_file(&["CONTRIBUTING"], "CONTRIBUTING.md");
         timings.push(("organisation policy", t.elapsed()));
 
         let t = Instant::now();
@@ -439,6 +458,8 @@ impl Facts {
             sources,
             now: now(),
             org_policy,
+            org_code_of_conduct,
+            org_contributing,
             notes,
             timings,
             manifests: Default::default(),
@@ -514,6 +535,8 @@ impl Facts {
             sources: sources::SourceFacts::default(),
             now: now(),
             org_policy: Default::default(),
+            org_code_of_conduct: Default::default(),
+            org_contributing: Default::default(),
             notes,
             timings,
             manifests: Default::default(),
@@ -601,6 +624,8 @@ impl Facts {
             sources,
             now: now(),
             org_policy: Default::default(),
+            org_code_of_conduct: Default::default(),
+            org_contributing: Default::default(),
             notes: Vec::new(),
             timings: Vec::new(),
             manifests: Default::default(),
@@ -682,23 +707,23 @@ fn named(part: &str, names: &[&str]) -> bool {
     names.iter().any(|n| part.eq_ignore_ascii_case(n))
 }
 
-/// The organisation-wide security policy, when the checkout has none of
-/// its own (`SECURITY.md` in `.github/`, the root or `docs/`, any case)
-/// and the root package's `repository` (else the `origin` remote) is on
-/// GitHub.
-fn org_policy_of(
+/// The organisation-wide community file `name`, when the checkout has
+/// none of its own (a file whose stem is one of `stems`, any case and
+/// extension, in `.github/`, the root or `docs/`) and the root package's
+/// `repository` (else the `origin` remote) is on GitHub.
+fn org_file_of(
     files: &FileIndex,
     members: &[Member],
     git: Option<&GitFacts>,
     offline: bool,
+    stems: &[&str],
+    name: &str,
 ) -> org_policy::OrgPolicy {
     let has_own = [".github", "", "docs"].iter().any(|dir| {
         files.in_dir(dir).any(|e| {
-            let name = files::file_name(&e.path).to_ascii_uppercase();
-            name == "SECURITY.MD"
-                || name == "SECURITY.RST"
-                || name == "SECURITY.TXT"
-                || name == "SECURITY"
+            let file = files::file_name(&e.path).to_ascii_uppercase();
+            let stem = file.split('.').next().unwrap_or("");
+            stems.contains(&stem)
         })
     });
     if has_own {
@@ -715,7 +740,7 @@ fn org_policy_of(
                 .and_then(org_policy::github_owner)
         });
     match owner {
-        Some(owner) => org_policy::lookup(&owner, offline),
+        Some(owner) => org_policy::lookup_file(&owner, name, offline),
         None => org_policy::OrgPolicy::NotApplicable,
     }
 }

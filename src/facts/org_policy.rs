@@ -1,9 +1,10 @@
-//! The organisation-wide security policy GitHub shows for a repository that
-//! has none of its own: `SECURITY.md` in the owner's `.github` repository
+//! The organisation-wide community files GitHub shows for a repository that
+//! has none of its own — `SECURITY.md`, `CODE_OF_CONDUCT.md`,
+//! `CONTRIBUTING.md` in the owner's `.github` repository
 //! (<https://docs.github.com/en/communities/setting-up-your-project-for-healthy-contributions/creating-a-default-community-health-file>).
-//! OpenSSF Scorecard credits it too. Looked up only when the checkout has
-//! no policy, the run may use the network, and the repository names a
-//! GitHub owner; read over HTTPS, bounded in size and time.
+//! OpenSSF Scorecard credits them too. Each is looked up only when the
+//! checkout has none, the run may use the network, and the repository
+//! names a GitHub owner; read over HTTPS, bounded in size and time.
 
 use std::io::Read;
 use std::time::Duration;
@@ -39,8 +40,15 @@ pub enum OrgPolicy {
     },
 }
 
-/// Where GitHub looks for the default file, in its order.
-const PATHS: &[&str] = &[".github/SECURITY.md", "SECURITY.md", "docs/SECURITY.md"];
+/// Where GitHub looks for a default community file named `name`, in its
+/// order.
+fn paths(name: &str) -> [String; 3] {
+    [
+        format!(".github/{name}"),
+        name.to_string(),
+        format!("docs/{name}"),
+    ]
+}
 
 /// The most of a policy read (a policy is a page of text).
 const MAX_BYTES: u64 = 256 * 1024;
@@ -74,8 +82,14 @@ fn is_account_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Looks `owner`'s default policy up (not when `offline`).
+/// Looks `owner`'s default `SECURITY.md` up (not when `offline`).
 pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
+    lookup_file(owner, "SECURITY.md", offline)
+}
+
+/// Looks `owner`'s default community file `name` up (`SECURITY.md`,
+/// `CODE_OF_CONDUCT.md`, `CONTRIBUTING.md`; not when `offline`).
+pub fn lookup_file(owner: &str, name: &str, offline: bool) -> OrgPolicy {
     let source = format!("{owner}/.github");
     if !is_account_name(owner) {
         return OrgPolicy::NotApplicable;
@@ -86,14 +100,10 @@ pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
             reason: "was not looked for under --offline".into(),
         };
     }
-    for path in PATHS {
-        match fetch(owner, path) {
+    for path in paths(name) {
+        match fetch(owner, &path) {
             Ok(Some(text)) => {
-                return OrgPolicy::Found {
-                    source,
-                    path: path.to_string(),
-                    text,
-                };
+                return OrgPolicy::Found { source, path, text };
             }
             Ok(None) => {}
             Err(error) => {
