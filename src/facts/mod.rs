@@ -411,15 +411,19 @@ impl Facts {
         };
 
         let t = Instant::now();
-        let org_file = |stems: &[&str], name: &str| {
-            org_file_of(
-                &files,
-                &members,
-                git.as_ref(),
-                opts.flags.offline,
-                stems,
-                name,
-            )
+        // After one failed request the others are not tried: a network
+        // that drops packets would otherwise cost a deadline each.
+        let mut failed: Option<String> = None;
+        let mut org_file = |stems: &[&str], name: &str| {
+            let offline = opts.flags.offline || failed.is_some();
+            let found = org_file_of(&files, &members, git.as_ref(), offline, stems, name);
+            match found {
+                org_policy::OrgPolicy::NotLooked { source, reason } => {
+                    let reason = failed.get_or_insert(reason).clone();
+                    org_policy::OrgPolicy::NotLooked { source, reason }
+                }
+                other => other,
+            }
         };
         let org_policy = org_file(&["SECURITY"], "SECURITY.md");
         let org_code_of_conduct = org_file(
