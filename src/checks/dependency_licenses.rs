@@ -37,7 +37,7 @@ are understood.
 With no configuration the policy allows the common permissive licenses:
 MIT, MIT-0, Apache-2.0 (and `WITH LLVM-exception`), BSD-2/3-Clause, ISC,
 Zlib, Unicode-3.0, Unicode-DFS-2016, MPL-2.0, CC0-1.0, Unlicense, 0BSD,
-BSL-1.0. Then a copyleft license (GPL, AGPL, LGPL, …) that a **binary**
+BSL-1.0, CDLA-Permissive-2.0 (webpki-roots' CA list). Then a copyleft license (GPL, AGPL, LGPL, …) that a **binary**
 member ships is an error with the dependency path; copyleft reached only by
 libraries, and other licenses outside the set, are warnings. With
 `[licenses] allow` configured, anything not allowed is an error.
@@ -208,5 +208,27 @@ or a per-crate `exceptions` entry.
                 .map(|s| format!("the policy in {s}"))
                 .unwrap_or_else(|| "the default permissive policy".into())
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The docs list the whole default policy (CDLA-Permissive-2.0 was
+    /// missing from them).
+    #[test]
+    fn the_docs_name_every_license_the_default_policy_allows() {
+        let docs = DependencyLicenses.docs().replace('\n', " ");
+        for id in crate::policy::DEFAULT_ALLOW {
+            let name = id.split(" WITH ").next().unwrap_or(id);
+            let shown = name
+                .replace("BSD-2-Clause", "BSD-2/3-Clause")
+                .replace("BSD-3-Clause", "BSD-2/3-Clause");
+            assert!(
+                docs.contains(name) || docs.contains(&shown),
+                "{id} is not in the docs"
+            );
+        }
     }
 }
