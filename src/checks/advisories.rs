@@ -62,8 +62,10 @@ them.
 
 ## How to fix
 Run the `cargo update -p NAME@VERSION --precise FIXED` command in the
-finding; when a dependent pins an old major version, upgrade that
-dependent. When the vulnerable code path is provably unreachable, add an
+finding. When a dependent's requirement keeps the fixed version out
+(rustls 0.21 requires rustls-webpki `^0.101`, the fix is 0.103), the
+finding says so and names the dependent to upgrade instead — the
+`--precise` command would fail. When the vulnerable code path is provably unreachable, add an
 ignore with a `reason` and an `until` date to review it again.
 "#
     }
@@ -101,10 +103,16 @@ ignore with a `reason` and an `until` date to review it again.
         let at = |name: &str, version: &str| lockfile.package_line(name, version);
 
         for v in &report.vulnerabilities {
+            let blocked = v.fix.as_ref().and_then(|fixed| {
+                let name = v.package.name.as_str();
+                let blockers = requirement_blockers(facts, name, &v.package.version, fixed);
+                blocked_fix_help(name, fixed, &blockers)
+            });
             findings.push(vulnerability_finding(
                 v,
                 &lockfile.path,
                 at(v.package.name.as_str(), &v.package.version.to_string()),
+                blocked,
             ));
         }
         for w in &report.warnings {
@@ -254,7 +262,74 @@ fn split_source(source: &str) -> (String, Option<usize>) {
     }
 }
 
-fn vulnerability_finding(v: &Vulnerability, lock_path: &str, line: Option<usize>) -> Finding {
+/// Packages whose requirement on `name` admits the locked `version` but
+/// not `fixed` (rustls 0.21 requires rustls-webpki `^0.101`, the fix is
+/// 0.103.12): `cargo update --precise` cannot apply the fix while they
+/// stay. (parent, its version, its requirement), sorted.
+fn requirement_blockers(
+    facts: &Facts,
+    name: &str,
+    version: &semver::Version,
+    fixed: &semver::Version,
+) -> Vec<(String, String, String)> {
+    let Ok(meta) = &facts.metadata else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String, String)> = meta
+        .packages
+        .iter()
+        .flat_map(|p| {
+            p.dependencies
+                .iter()
+                .filter(|d| d.name == name && d.kind != cargo_metadata::DependencyKind::Development)
+                .filter(|d| d.req.matches(version) && !d.req.matches(fixed))
+                .map(move |d| (p.name.to_string(), p.version.to_string(), d.req.to_string()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The fix advice when dependents' requirements keep the fixed version
+/// out: upgrade them first, or the `--precise` command fails.
+fn blocked_fix_help(
+    name: &str,
+    fixed: &semver::Version,
+    blockers: &[(String, String, String)],
+) -> Option<String> {
+    if blockers.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = blockers
+        .iter()
+        .take(3)
+        .map(|(p, v, req)| format!("{p} {v} requires {name} `{req}`"))
+        .collect();
+    let more = if blockers.len() > 3 {
+        format!(" and {} more", blockers.len() - 3)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{name} {fixed} fixes it, but {}{more}: upgrade {} to a release that accepts {name} {fixed} (then `cargo update -p {name}`), or replace it",
+        shown.join(", "),
+        blockers
+            .iter()
+            .map(|(p, _, _)| p.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn vulnerability_finding(
+    v: &Vulnerability,
+    lock_path: &str,
+    line: Option<usize>,
+    blocked_fix: Option<String>,
+) -> Finding {
     let a = &v.advisory.metadata;
     let name = v.package.name.as_str();
     let version = &v.package.version;
@@ -295,6 +370,7 @@ fn vulnerability_finding(v: &Vulnerability, lock_path: &str, line: Option<usize>
         message.push_str(&format!("; ignore expired on {until} ({})", rule.source));
     }
     let fix = match &v.fix {
+        Some(_) if blocked_fix.is_some() => blocked_fix.unwrap_or_default(),
         Some(fixed) => format!(
             "upgrade to {name} {fixed}: `cargo update -p {name}@{version} --precise {fixed}`"
         ),
@@ -323,4 +399,27 @@ fn vulnerability_finding(v: &Vulnerability, lock_path: &str, line: Option<usize>
         advisory_url(&v.advisory),
         path_suffix(v.path.as_deref())
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fix_a_dependent_keeps_out_names_the_dependent() {
+        let fixed = semver::Version::new(0, 103, 12);
+        assert_eq!(blocked_fix_help("rustls-webpki", &fixed, &[]), None);
+        let help = blocked_fix_help(
+            "rustls-webpki",
+            &fixed,
+            &[("rustls".into(), "0.21.12".into(), "^0.101.7".into())],
+        )
+        .unwrap_or_default();
+        assert!(
+            help.contains("rustls 0.21.12 requires rustls-webpki `^0.101.7`")
+                && help.contains("upgrade rustls")
+                && !help.contains("--precise"),
+            "{help}"
+        );
+    }
 }
