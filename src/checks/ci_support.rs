@@ -434,7 +434,8 @@ pub fn at_ci_anchor(finding: super::Finding, facts: &Facts) -> super::Finding {
 }
 
 /// Where a "CI does not do X" finding points: the `jobs:` line of the
-/// first workflow that runs on changes, else of the first workflow.
+/// main workflow that runs on changes (on pull requests, most cargo
+/// commands), else of the first workflow.
 pub fn ci_anchor(facts: &Facts) -> Option<(String, Option<usize>)> {
     let on_change = |w: &&crate::facts::gha::GhWorkflow| {
         w.triggers.iter().any(|t| {
@@ -444,11 +445,32 @@ pub fn ci_anchor(facts: &Facts) -> Option<(String, Option<usize>)> {
             )
         })
     };
-    facts
-        .ci
-        .workflows
-        .iter()
-        .find(on_change)
+    // The main CI workflow: one that runs on pull requests, then the one
+    // whose jobs run the most cargo commands (not a push-only
+    // self-hosted or publishing workflow that sorts first by name).
+    let weight = |w: &&crate::facts::gha::GhWorkflow| {
+        let on_pr = w
+            .triggers
+            .iter()
+            .any(|t| matches!(t.event.as_str(), "pull_request" | "merge_group"));
+        let cargo = facts
+            .ci
+            .jobs
+            .iter()
+            .filter(|j| j.workflow == w.path)
+            .flat_map(|j| j.commands())
+            .filter(|c| cargo_call(&c.words).is_some())
+            .count();
+        (on_pr, cargo)
+    };
+    let mut best: Option<(&crate::facts::gha::GhWorkflow, (bool, usize))> = None;
+    for w in facts.ci.workflows.iter().filter(on_change) {
+        let score = weight(&w);
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((w, score));
+        }
+    }
+    best.map(|(w, _)| w)
         .or_else(|| facts.ci.workflows.first())
         .map(|w| (w.path.clone(), Some(w.jobs_line)))
         .or_else(|| {
