@@ -197,4 +197,26 @@ mod tests {
         );
         assert_eq!(script.status, Status::Fail);
     }
+
+    #[test]
+    fn absence_points_at_the_main_workflow() {
+        let facts = Facts::in_memory(
+            vec![],
+            &[
+                (
+                    ".github/workflows/a-publish.yml",
+                    "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: ./publish.sh\n",
+                ),
+                (
+                    ".github/workflows/ci.yml",
+                    "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test\n",
+                ),
+            ],
+        );
+        let o = Sast.run(&facts, &CheckConfig { level: Level::Warn });
+        assert_eq!(
+            o.findings[0].path.as_deref(),
+            Some(".github/workflows/ci.yml")
+        );
+    }
 }
