@@ -56,23 +56,26 @@ reason it cannot be unified yet.
         let policy = &facts.config.policy.bans;
         let reach = graph.reach();
         let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let counted = |k: Kinds| {
+            k.contains(Kinds::NORMAL)
+                || k.contains(Kinds::BUILD)
+                || k.contains(Kinds::UNKNOWN)
+                || (policy.include_dev && k.contains(Kinds::DEV))
+        };
         for (i, node) in graph.nodes.iter().enumerate() {
             if node.member {
                 continue;
             }
-            let k = reach[i];
-            let counted = k.contains(Kinds::NORMAL)
-                || k.contains(Kinds::BUILD)
-                || k.contains(Kinds::UNKNOWN)
-                || (policy.include_dev && k.contains(Kinds::DEV));
-            if counted {
+            if counted(reach[i]) {
                 by_name.entry(node.name.as_str()).or_default().push(i);
             }
         }
         let reverse = graph.reverse_edges();
         let dependents = |i: usize| -> Vec<String> {
+            // Dev-only dependents do not pull a version into what ships.
             let mut out: Vec<String> = reverse[i]
                 .iter()
+                .filter(|&&from| graph.nodes[from].member || counted(reach[from]))
                 .map(|&from| format!("{} {}", graph.nodes[from].name, graph.nodes[from].version))
                 .collect();
             out.sort();
