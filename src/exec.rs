@@ -40,6 +40,12 @@ pub fn kill_running() {
         for pid in running.iter() {
             kill_group(*pid);
         }
+        // SIGKILL takes effect when a process next leaves the kernel: a
+        // write it is in the middle of (cargo rewriting Cargo.lock) still
+        // lands. Give it that moment before the caller restores files.
+        if !running.is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
 }
 
