@@ -234,8 +234,15 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
                 later[..run_at].iter().any(|c| verifies(c, &file)) || verifies(cmd, &file);
             let url = URL.find(&cmd.text).map_or("", |m| m.as_str()).to_string();
             if !verified && is_rustup(&url) {
-                // Judged as when it is piped into a shell.
-                out.extend(download_run(cmd, &cmd.text));
+                // Judged as when it is piped into a shell (same key), and
+                // said as it is: saved, then run.
+                out.push(
+                    Finding::warning(
+                        "curl-sh:rustup",
+                        format!("rustup's installer is downloaded to `{file}` and run without verifying it ({url})"),
+                    )
+                    .help("runners have rustup already: `rustup toolchain install stable`; or use dtolnay/rust-toolchain"),
+                );
             } else if !verified {
                 out.push(
                     Finding::error(format!("download-run:{file}"), format!("`{file}` is downloaded{} and run without verifying a checksum", if url.is_empty() { String::new() } else { format!(" from {url}") }))
@@ -993,6 +1000,15 @@ mod tests {
             "curl -sSfL -o install.sh https://x.dev/install.sh\necho \"abc  install.sh\" | sha256sum -c\nsh install.sh",
         );
         assert_eq!(o.status, Status::Pass, "{:?}", o.findings);
+        let o = run("curl -sSf -o rustup.sh https://sh.rustup.rs\nsh rustup.sh -y");
+        assert_eq!(o.findings.len(), 1, "{:?}", o.findings);
+        assert!(
+            o.findings[0]
+                .message
+                .contains("downloaded to `rustup.sh` and run"),
+            "{:?}",
+            o.findings
+        );
         let o = run("curl -sSfL -o install.sh https://x.dev/install.sh\nsh install.sh");
         assert_eq!(o.findings[0].line, Some(7));
         assert_eq!(o.findings[0].severity, Severity::Error);
