@@ -36,7 +36,10 @@ pub fn set_quiet(quiet: bool) {
 
 /// Stops every command still running (see [`RUNNING`]).
 pub fn kill_running() {
-    if let Ok(running) = RUNNING.try_lock() {
+    // Another thread may be registering a program (git runs beside cargo):
+    // wait for it rather than skip the kill, or cargo would go on writing
+    // after the files are put back.
+    if let Some(running) = crate::util::lock_briefly(&RUNNING) {
         for pid in running.iter() {
             kill_group(*pid);
         }

@@ -485,7 +485,7 @@ pub fn remove_pending_writes() {
 /// holds the lock for a moment, and must finish so its temp file is
 /// removed; a thread stuck while holding it must not keep the process
 /// from exiting.
-fn lock_briefly<T>(lock: &std::sync::Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+pub fn lock_briefly<T>(lock: &std::sync::Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
     loop {
         match lock.try_lock() {
