@@ -49,24 +49,7 @@ pub fn cargo_call(words: &[String]) -> Option<CargoCall<'_>> {
     if !is_cargo_program(words.first()?) {
         return None;
     }
-    let mut toolchain = None;
-    let mut i = 1;
-    while let Some(w) = words.get(i) {
-        if let Some(tc) = w.strip_prefix('+') {
-            toolchain = Some(tc);
-            i += 1;
-            continue;
-        }
-        match w.as_str() {
-            "-v" | "-vv" | "-q" | "--quiet" | "--verbose" | "--frozen" | "--locked"
-            | "--offline" => i += 1,
-            "--color" | "--config" | "-Z" | "-C" => i += 2,
-            _ if w.starts_with("--color=") || w.starts_with("--config=") || w.starts_with("-Z") => {
-                i += 1;
-            }
-            _ => break,
-        }
-    }
+    let (i, toolchain) = crate::facts::cargo_alias::subcommand(words)?;
     let call = CargoCall {
         toolchain,
         sub: words.get(i)?,

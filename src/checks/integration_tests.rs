@@ -137,8 +137,9 @@ items are a start.
             })
             .collect();
         if !proc_macros.is_empty() {
+            let index = crate::checks::tests_present::lib_index(facts);
             for j in (0..facts.members.len()).filter(|&j| suites_of(j) > 0) {
-                let through = crate::checks::tests_present::reached(facts, &uses, j);
+                let through = crate::checks::tests_present::reached(&index, &uses, j);
                 for &i in &proc_macros {
                     let lib = facts
                         .sources

@@ -111,6 +111,7 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
         .map(|m| code::declared_names(facts, m))
         .collect();
     let before = all.clone();
+    let by_lib = lib_index(facts);
     let any_proc_macro = facts
         .sources
         .members
@@ -126,7 +127,7 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
         }
         // A proc-macro is tested through the crates that re-export it too
         // (`futures` → `futures-util` → `futures-macro`).
-        let through = any_proc_macro.then(|| reached(facts, &uses, j));
+        let through = any_proc_macro.then(|| reached(&by_lib, &uses, j));
         for (i, src) in facts.sources.members.iter().enumerate() {
             let proc_macro = src.has(TargetKind::ProcMacro);
             let tested = i != j
@@ -157,17 +158,10 @@ pub fn all_counts(facts: &Facts) -> Vec<Counts> {
 /// (`futures` → `futures-util` → `futures-macro`). At most
 /// [`MAX_REACHED`] members are followed.
 pub fn reached(
-    facts: &Facts,
+    by_lib: &std::collections::HashMap<&str, usize>,
     uses: &[std::collections::BTreeSet<String>],
     j: usize,
 ) -> std::collections::BTreeSet<String> {
-    let by_lib: std::collections::HashMap<&str, usize> = facts
-        .sources
-        .members
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.lib_name.as_deref().map(|l| (l, i)))
-        .collect();
     let mut out: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut queue = vec![j];
     let mut seen = std::collections::BTreeSet::from([j]);
@@ -183,6 +177,17 @@ pub fn reached(
         }
     }
     out
+}
+
+/// Members by library name, for [`reached`].
+pub fn lib_index(facts: &Facts) -> std::collections::HashMap<&str, usize> {
+    facts
+        .sources
+        .members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.lib_name.as_deref().map(|l| (l, i)))
+        .collect()
 }
 
 /// How many members [`reached`] follows at most.

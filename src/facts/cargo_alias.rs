@@ -60,7 +60,7 @@ const MAX_CHAIN: usize = 8;
 /// --check`), following aliases of aliases; `None` when the subcommand is
 /// not an alias in `config` (the text of `.cargo/config.toml`).
 pub fn expand(words: &[String], config: &str) -> Option<Vec<String>> {
-    let sub_at = subcommand_index(words)?;
+    let (sub_at, _) = subcommand(words)?;
     if BUILT_IN.contains(&words[sub_at].as_str()) || !config.contains("alias") {
         return None;
     }
@@ -93,21 +93,29 @@ pub fn expand(words: &[String], config: &str) -> Option<Vec<String>> {
     expanded.then_some(out)
 }
 
-/// Where the subcommand is: after `cargo`, a `+toolchain` and cargo's own
-/// flags.
-fn subcommand_index(words: &[String]) -> Option<usize> {
+/// Where the subcommand of a cargo command line is (after `cargo`, a
+/// `+toolchain` and cargo's own flags), with the toolchain. One parse for
+/// the alias expansion here and the CI checks' reading of cargo calls.
+pub fn subcommand(words: &[String]) -> Option<(usize, Option<&str>)> {
+    let mut toolchain = None;
     let mut i = 1;
     while let Some(w) = words.get(i) {
+        if let Some(tc) = w.strip_prefix('+') {
+            toolchain = Some(tc);
+            i += 1;
+            continue;
+        }
         match w.as_str() {
-            _ if w.starts_with('+') => i += 1,
             "-v" | "-vv" | "-q" | "--quiet" | "--verbose" | "--frozen" | "--locked"
             | "--offline" => i += 1,
             "--color" | "--config" | "-Z" | "-C" => i += 2,
-            _ if w.starts_with('-') => i += 1,
-            _ => return Some(i),
+            _ if w.starts_with("--color=") || w.starts_with("--config=") || w.starts_with("-Z") => {
+                i += 1;
+            }
+            _ => break,
         }
     }
-    None
+    (i < words.len()).then_some((i, toolchain))
 }
 
 #[cfg(test)]

@@ -411,20 +411,10 @@ impl Facts {
         };
 
         let t = Instant::now();
-        // After one failed request the others are not tried: a network
-        // that drops packets would otherwise cost a deadline each.
-        let mut failed: Option<String> = None;
-        let mut org_file = |stems: &[&str], name: &str| {
-            let offline = opts.flags.offline || failed.is_some();
-            let found = org_file_of(&files, &members, git.as_ref(), offline, stems, name);
-            match found {
-                org_policy::OrgPolicy::NotLooked { source, reason } => {
-                    let reason = failed.get_or_insert(reason).clone();
-                    org_policy::OrgPolicy::NotLooked { source, reason }
-                }
-                other => other,
-            }
-        };
+        let mut lookups =
+            org_policy::Lookups::new(github_owner(&members, git.as_ref()), opts.flags.offline);
+        let mut org_file =
+            |stems: &[&str], name: &str| lookups.file(has_community_file(&files, stems), name);
         let org_policy = org_file(&["SECURITY"], "SECURITY.md");
         let org_code_of_conduct = org_file(
             &["CODE_OF_CONDUCT", "CODE-OF-CONDUCT"],
@@ -711,29 +701,21 @@ fn named(part: &str, names: &[&str]) -> bool {
     names.iter().any(|n| part.eq_ignore_ascii_case(n))
 }
 
-/// The organisation-wide community file `name`, when the checkout has
-/// none of its own (a file whose stem is one of `stems`, any case and
-/// extension, in `.github/`, the root or `docs/`) and the root package's
-/// `repository` (else the `origin` remote) is on GitHub.
-fn org_file_of(
-    files: &FileIndex,
-    members: &[Member],
-    git: Option<&GitFacts>,
-    offline: bool,
-    stems: &[&str],
-    name: &str,
-) -> org_policy::OrgPolicy {
-    let has_own = [".github", "", "docs"].iter().any(|dir| {
+/// Whether the checkout has a community file whose stem is one of
+/// `stems` (any case and extension) in `.github/`, the root or `docs/`.
+fn has_community_file(files: &FileIndex, stems: &[&str]) -> bool {
+    [".github", "", "docs"].iter().any(|dir| {
         files.in_dir(dir).any(|e| {
             let file = files::file_name(&e.path).to_ascii_uppercase();
-            let stem = file.split('.').next().unwrap_or("");
-            stems.contains(&stem)
+            stems.contains(&file.split('.').next().unwrap_or(""))
         })
-    });
-    if has_own {
-        return org_policy::OrgPolicy::NotApplicable;
-    }
-    let owner = members
+    })
+}
+
+/// The GitHub owner of the repository: from the root package's
+/// `repository`, else the `origin` remote.
+fn github_owner(members: &[Member], git: Option<&GitFacts>) -> Option<String> {
+    members
         .iter()
         .find(|m| m.dir.is_empty())
         .or_else(|| members.first())
@@ -742,11 +724,7 @@ fn org_file_of(
         .or_else(|| {
             git.and_then(|g| g.origin_url.as_deref())
                 .and_then(org_policy::github_owner)
-        });
-    match owner {
-        Some(owner) => org_policy::lookup_file(&owner, name, offline),
-        None => org_policy::OrgPolicy::NotApplicable,
-    }
+        })
 }
 
 /// Whether `dir` (relative, `/`-separated) is a changelog directory of the

@@ -82,9 +82,43 @@ fn is_account_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Looks `owner`'s default `SECURITY.md` up (not when `offline`).
-pub fn lookup(owner: &str, offline: bool) -> OrgPolicy {
-    lookup_file(owner, "SECURITY.md", offline)
+/// The lookups of one run: one owner, and after one failed request the
+/// others are not tried (a network that drops packets would otherwise
+/// cost a deadline each).
+pub struct Lookups {
+    owner: Option<String>,
+    offline: bool,
+    failed: Option<String>,
+}
+
+impl Lookups {
+    /// Lookups for `owner` (`None`: the repository names no GitHub owner,
+    /// and nothing is looked up).
+    pub fn new(owner: Option<String>, offline: bool) -> Lookups {
+        Lookups {
+            owner,
+            offline,
+            failed: None,
+        }
+    }
+
+    /// The organisation's `name`, unless the checkout `has_own`.
+    pub fn file(&mut self, has_own: bool, name: &str) -> OrgPolicy {
+        let Some(owner) = self.owner.as_deref().filter(|_| !has_own) else {
+            return OrgPolicy::NotApplicable;
+        };
+        if let Some(reason) = &self.failed {
+            return OrgPolicy::NotLooked {
+                source: format!("{owner}/.github"),
+                reason: reason.clone(),
+            };
+        }
+        let found = lookup_file(owner, name, self.offline);
+        if let OrgPolicy::NotLooked { reason, .. } = &found {
+            self.failed = Some(reason.clone());
+        }
+        found
+    }
 }
 
 /// Looks `owner`'s default community file `name` up (`SECURITY.md`,
@@ -172,9 +206,12 @@ mod tests {
     #[test]
     fn offline_does_not_look() {
         assert!(matches!(
-            lookup("rust-lang", true),
+            lookup_file("rust-lang", "SECURITY.md", true),
             OrgPolicy::NotLooked { .. }
         ));
-        assert_eq!(lookup("../x", false), OrgPolicy::NotApplicable);
+        assert_eq!(
+            lookup_file("../x", "SECURITY.md", false),
+            OrgPolicy::NotApplicable
+        );
     }
 }
