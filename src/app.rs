@@ -705,6 +705,19 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         }
     }
 
+    // Suppressions: the inline comments in the files findings point at,
+    // and `[[suppress]]` entries, each with its reason.
+    let located = results
+        .iter()
+        .flat_map(|r| r.outcome.findings.iter())
+        .filter(|f| f.line.is_some())
+        .filter_map(|f| f.path.as_deref());
+    let comments = crate::facts::inline_ignores::collect(&facts, located);
+    let applied =
+        crate::suppress::apply(&mut results, &comments, &cfg.suppress, crate::util::today());
+    let mut notes = facts.notes.clone();
+    notes.extend(applied.warnings.iter().map(|w| format!("suppression: {w}")));
+
     // Baselines: record the current findings, and/or accept recorded ones.
     let mut known = std::collections::BTreeSet::new();
     if let Some(path) = &args.baseline {
@@ -741,10 +754,11 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         .flatten();
     let ctx = report::Context {
         root: &facts.root,
-        notes: &facts.notes,
+        notes: &notes,
         config_source: cfg.source.as_deref(),
         github: github.as_ref(),
         baselined,
+        suppressed: applied.suppressed,
         repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
         project: Some(&project),
         dependencies: dependencies.as_ref(),

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{CheckResult, Outcome, Status};
+use crate::checks::CheckResult;
 use crate::error::{Error, Result};
 
 /// Version of the baseline file's shape.
@@ -112,7 +112,8 @@ pub fn apply(results: &mut [CheckResult], known: &BTreeSet<String>) -> usize {
     for r in results.iter_mut() {
         let mut here = 0;
         for f in &mut r.outcome.findings {
-            if known.contains(&f.fingerprint) {
+            // A suppressed finding is already set aside, with its reason.
+            if f.counts() && known.contains(&f.fingerprint) {
                 f.baselined = true;
                 here += 1;
             }
@@ -121,29 +122,8 @@ pub fn apply(results: &mut [CheckResult], known: &BTreeSet<String>) -> usize {
             continue;
         }
         marked += here;
-        if matches!(r.outcome.status, Status::Error | Status::Skip) {
-            continue;
-        }
-        let new: Vec<_> = r
-            .outcome
-            .findings
-            .iter()
-            .filter(|f| !f.baselined)
-            .cloned()
-            .collect();
-        let status = Outcome::from_findings(new.clone(), r.outcome.score).status;
-        let all_known = new
-            .iter()
-            .all(|f| f.severity == crate::checks::Severity::Note);
-        r.outcome.status = status;
-        if all_known {
-            r.outcome.score = 1.0;
-        }
-        let note = format!("{here} known finding(s) in the baseline");
-        r.outcome.note = Some(match r.outcome.note.take() {
-            Some(n) => format!("{n}; {note}"),
-            None => note,
-        });
+        r.outcome
+            .recount(&format!("{here} known finding(s) in the baseline"));
     }
     marked
 }

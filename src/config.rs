@@ -47,6 +47,8 @@ pub struct Config {
     /// `[pinned-actions] allow`: action patterns (`actions/*`,
     /// `owner/repo`) that need not be pinned to a commit SHA.
     pub pinned_actions_allow: Vec<String>,
+    /// `[[suppress]]`: findings reported but not counted, each with its reason.
+    pub suppress: Vec<SuppressRule>,
     /// Where the configuration came from (for messages), if anywhere.
     pub source: Option<String>,
     /// Whether it came from outside the repository under review (a file the
@@ -151,6 +153,46 @@ pub struct IgnoreRule {
     pub source: String,
 }
 
+/// One `[[suppress]]` entry: the findings of one check that it sets aside.
+#[derive(Debug, Clone)]
+pub struct SuppressRule {
+    /// The check whose findings it suppresses.
+    pub check: String,
+    /// Only findings in files matching this gitignore-style pattern
+    /// (relative to the workspace root).
+    pub path: Option<crate::parse::glob::Pattern>,
+    /// Only findings whose message contains this text.
+    pub matches: Option<String>,
+    /// Why: required, shown with every finding it suppresses.
+    pub reason: String,
+    /// Past this date it stops suppressing, and the run says so.
+    pub until: Option<jiff::civil::Date>,
+    /// Where it is written, e.g. `readiness.toml:12`.
+    pub source: String,
+}
+
+impl PartialEq for SuppressRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+            && self.check == other.check
+            && self.path.as_ref().map(|p| &p.text) == other.path.as_ref().map(|p| &p.text)
+            && self.matches == other.matches
+            && self.reason == other.reason
+            && self.until == other.until
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppress {
+    check: String,
+    path: Option<String>,
+    #[serde(rename = "match")]
+    matches: Option<String>,
+    reason: Option<String>,
+    until: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
@@ -165,6 +207,7 @@ struct RawConfig {
     bans: Option<Spanned<toml::Value>>,
     scan: Option<RawScan>,
     baseline: Option<Spanned<String>>,
+    suppress: Option<Vec<Spanned<RawSuppress>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -514,6 +557,13 @@ fn validate(raw: RawConfig, path: &Path, text: &str, trust: &Trust) -> Result<Co
         p.source = Some(source_name.clone());
         config.policy.bans = p;
     }
+    for entry in raw.suppress.unwrap_or_default() {
+        let span = entry.span();
+        let line = line_of_offset(text, span.start);
+        let rule = suppress_rule(entry.into_inner(), &format!("{source_name}:{line}"))
+            .map_err(|m| err(span, m))?;
+        config.suppress.push(rule);
+    }
     if let Some(scan) = raw.scan
         && let Some(v) = scan.max_file_size
     {
@@ -651,6 +701,75 @@ fn validate(raw: RawConfig, path: &Path, text: &str, trust: &Trust) -> Result<Co
         }
     }
     Ok(config)
+}
+
+/// One `[[suppress]]` entry validated: a known check, a reason, a path
+/// pattern that compiles, a date; and something narrower than the whole
+/// check (that is `[checks] ID = "allow"`).
+fn suppress_rule(raw: RawSuppress, source: &str) -> std::result::Result<SuppressRule, String> {
+    if checks::find(&raw.check).is_none() {
+        let hint = close_matches(&raw.check, checks::ALL.iter().map(|c| c.id()));
+        let hint = if hint.is_empty() {
+            "run `cargo readiness list` for the ids".to_string()
+        } else {
+            format!("did you mean {}?", hint.join(", "))
+        };
+        return Err(format!(
+            "[[suppress]] `check = \"{}\"`: no such check; {hint}",
+            raw.check
+        ));
+    }
+    let Some(reason) = raw
+        .reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+    else {
+        return Err(format!(
+            "[[suppress]] for `{}` needs a `reason`: say why the finding does not apply, so the next reader can judge",
+            raw.check
+        ));
+    };
+    if raw.path.is_none() && raw.matches.as_deref().is_none_or(str::is_empty) {
+        return Err(format!(
+            "[[suppress]] for `{0}` needs a `path` or a `match`: to silence the whole check, set `[checks] {0} = \"allow\"`",
+            raw.check
+        ));
+    }
+    if let Some(p) = raw.path.as_deref().filter(|p| p.starts_with('!')) {
+        return Err(format!(
+            "[[suppress]] `path = \"{p}\"`: a pattern cannot be negated here; name the files it covers"
+        ));
+    }
+    let path = match raw.path {
+        Some(p) => Some(
+            crate::parse::glob::Pattern::new(&p, crate::parse::glob::Dialect::Gitignore).map_err(
+                |e| {
+                    format!(
+                        "[[suppress]] `path = \"{p}\"`: not a usable pattern ({})",
+                        e.reason
+                    )
+                },
+            )?,
+        ),
+        None => None,
+    };
+    let until = match raw.until {
+        Some(u) => Some(u.parse::<jiff::civil::Date>().map_err(|_| {
+            format!(
+                "[[suppress]] for `{}`: `until = \"{u}\"` is not a date (YYYY-MM-DD)",
+                raw.check
+            )
+        })?),
+        None => None,
+    };
+    Ok(SuppressRule {
+        check: raw.check,
+        path,
+        matches: raw.matches.filter(|m| !m.is_empty()),
+        reason,
+        until,
+        source: source.to_string(),
+    })
 }
 
 /// Why a repository's `[advisories] db` (as written, and resolved) is

@@ -27,6 +27,7 @@ pub mod report;
 pub mod sbom;
 pub mod scan;
 pub mod score;
+pub mod suppress;
 pub mod timings;
 pub mod util;
 

@@ -298,6 +298,10 @@ pub struct Finding {
     /// Recorded in the baseline: known, reported, but not counted by the gate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub baselined: bool,
+    /// Silenced by an inline comment or a `[[suppress]]` entry, with the
+    /// reason: still reported, never counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
     /// What identifies this finding within its check and file (not the line),
     /// hashed into the fingerprint.
     #[serde(skip)]
@@ -315,8 +319,15 @@ impl Finding {
             help: None,
             fingerprint: String::new(),
             baselined: false,
+            suppressed: None,
             key: key.into(),
         }
+    }
+
+    /// Whether the finding counts for the check's status and the gate:
+    /// neither known from the baseline nor suppressed.
+    pub fn counts(&self) -> bool {
+        !self.baselined && self.suppressed.is_none()
     }
 
     /// An error-severity finding.
@@ -346,6 +357,27 @@ impl Finding {
         self.help = Some(help.into());
         self
     }
+}
+
+/// Where a suppression came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `readiness: ignore[…]` comment in the file the finding points at.
+    Inline,
+    /// A `[[suppress]]` entry in the configuration.
+    Config,
+}
+
+/// Why a finding is reported but not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    /// Inline comment or configuration entry.
+    pub kind: SuppressionKind,
+    /// The reason written with it.
+    pub reason: String,
+    /// Where it is written, `path:line`.
+    pub source: String,
 }
 
 /// What a check returns.
@@ -411,6 +443,35 @@ impl Outcome {
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self
+    }
+
+    /// Re-derives the status from the findings that still count, after
+    /// some were set aside (known from the baseline, suppressed); `why` is
+    /// added to the note. When none but notes count, the check has full
+    /// marks. A check that was skipped or could not be evaluated keeps its
+    /// status: setting findings aside never turns an `error` into a pass.
+    pub fn recount(&mut self, why: &str) {
+        if matches!(self.status, Status::Error | Status::Skip) {
+            return;
+        }
+        let worst = self
+            .findings
+            .iter()
+            .filter(|f| f.counts())
+            .map(|f| f.severity)
+            .max();
+        self.status = match worst {
+            Some(Severity::Error) => Status::Fail,
+            Some(Severity::Warning) => Status::Warn,
+            Some(Severity::Note) | None => Status::Pass,
+        };
+        if worst.is_none_or(|s| s == Severity::Note) {
+            self.score = 1.0;
+        }
+        self.note = Some(match self.note.take() {
+            Some(n) => format!("{n}; {why}"),
+            None => why.to_string(),
+        });
     }
 }
 

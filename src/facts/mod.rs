@@ -10,6 +10,7 @@ pub mod ci;
 pub mod files;
 pub mod gha;
 pub mod git;
+pub mod inline_ignores;
 pub mod lockfile;
 pub mod magic;
 pub mod manifest_deps;

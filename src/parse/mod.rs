@@ -7,5 +7,6 @@
 pub mod codeowners;
 pub mod forge;
 pub mod glob;
+pub mod ignore_comment;
 pub mod markdown;
 pub mod spdx_expr;

@@ -90,7 +90,7 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             .outcome
             .findings
             .iter()
-            .filter(|f| f.severity > Severity::Note)
+            .filter(|f| f.severity > Severity::Note && f.counts())
             .count();
         let detail = match (r.outcome.status, &r.outcome.note) {
             (Status::Skip | Status::Error, Some(note)) => clean(note),
@@ -134,6 +134,10 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
         // crate) shows the first ones; JSON and SARIF keep them all.
         for f in r.outcome.findings.iter().take(MAX_PER_CHECK) {
             let (label, style) = match (f.severity, r.level) {
+                // Set aside by a person (with a reason) or by the
+                // baseline: listed, not counted.
+                _ if f.suppressed.is_some() => ("suppressed", DIM),
+                _ if f.baselined => ("known", DIM),
                 (Severity::Error, Level::Deny) => ("error", RED),
                 (Severity::Error | Severity::Warning, _) => ("warning", YELLOW),
                 (Severity::Note, _) => ("note", CYAN),
@@ -146,7 +150,14 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
                 };
                 let _ = writeln!(out, "    {CYAN}-->{CYAN:#} {}", clean(&at));
             }
-            if let Some(help) = &f.help {
+            if let Some(s) = &f.suppressed {
+                let _ = writeln!(
+                    out,
+                    "    {DIM}why{DIM:#}: {} {DIM}({}){DIM:#}",
+                    clean(&s.reason),
+                    clean(&s.source)
+                );
+            } else if let Some(help) = &f.help {
                 let _ = writeln!(out, "    {GREEN}help{GREEN:#}: {}", clean(help));
             }
         }
@@ -174,6 +185,13 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
     );
     for reason in &card.gate.reasons {
         let _ = writeln!(out, "  - {reason}");
+    }
+    if ctx.suppressed > 0 {
+        let _ = writeln!(
+            out,
+            "  {DIM}{} finding(s) suppressed, each with its reason (listed above, not counted){DIM:#}",
+            ctx.suppressed
+        );
     }
     if !card.gate.passed {
         let _ = writeln!(

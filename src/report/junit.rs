@@ -80,7 +80,12 @@ pub fn render(card: &Scorecard, _ctx: &Context<'_>) -> String {
                         crate::checks::Severity::Warning => "warning",
                         crate::checks::Severity::Note => "note",
                     };
-                    format!("[{severity}] {}{at}\n", f.message)
+                    let aside = match (&f.suppressed, f.baselined) {
+                        (Some(s), _) => format!(" [suppressed: {} ({})]", s.reason, s.source),
+                        (None, true) => " [known from the baseline]".to_string(),
+                        (None, false) => String::new(),
+                    };
+                    format!("[{severity}] {}{at}{aside}\n", f.message)
                 })
                 .collect();
             match r.outcome.status {
@@ -89,7 +94,7 @@ pub fn render(card: &Scorecard, _ctx: &Context<'_>) -> String {
                         out,
                         ">\n      <failure type=\"{}\" message=\"{} finding(s) at level {}\">{}</failure>\n    </testcase>",
                         r.check.id(),
-                        r.outcome.findings.len(),
+                        r.outcome.findings.iter().filter(|f| f.counts()).count(),
                         r.level.as_str(),
                         esc(&body)
                     );

@@ -96,7 +96,7 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             r.outcome
                 .findings
                 .iter()
-                .filter(|f| !f.baselined)
+                .filter(|f| f.counts())
                 .map(move |f| (r, f))
         })
         .filter(|(_, f)| f.severity > Severity::Note)

@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub github: Option<&'a GithubLinks>,
     /// Findings suppressed by the baseline, for the summary line.
     pub baselined: usize,
+    /// Findings set aside by suppressions (inline or `[[suppress]]`).
+    pub suppressed: usize,
     /// The workspace root's path inside the git repository, when it is not
     /// the repository's root (SARIF URIs are relative to the repository).
     pub repo_prefix: Option<&'a str>,

@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::Context;
-use crate::checks::{ALL, Check, Level, Severity, Status};
+use crate::checks::{ALL, Check, Level, Severity, Status, SuppressionKind};
 use crate::score::Scorecard;
 
 /// GitHub code scanning accepts at most this many results per run.
@@ -115,14 +115,27 @@ pub fn render(card: &Scorecard, ctx: &Context<'_>) -> String {
             if let Some(line) = f.line {
                 physical["region"] = json!({ "startLine": line });
             }
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": r.check.id(),
                 "ruleIndex": rule_index,
                 "level": level,
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical }],
                 "partialFingerprints": { "readiness/v1": f.fingerprint },
-            }));
+            });
+            // Code scanning closes a suppressed result instead of raising
+            // an alert; the justification is the reason written with it.
+            if let Some(s) = &f.suppressed {
+                result["suppressions"] = json!([{
+                    "kind": match s.kind {
+                        SuppressionKind::Inline => "inSource",
+                        SuppressionKind::Config => "external",
+                    },
+                    "status": "accepted",
+                    "justification": format!("{} ({})", s.reason, s.source),
+                }]);
+            }
+            results.push(result);
         }
     }
     if total > results.len() {

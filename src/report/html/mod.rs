@@ -412,7 +412,7 @@ fn counts(out: &mut String, card: &Scorecard, ctx: &Context<'_>) {
         .collect();
     let actionable = findings
         .iter()
-        .filter(|f| f.severity > Severity::Note && !f.baselined)
+        .filter(|f| f.severity > Severity::Note && f.counts())
         .count();
     let _ = write!(
         out,
@@ -441,6 +441,9 @@ fn counts(out: &mut String, card: &Scorecard, ctx: &Context<'_>) {
     }
     if ctx.baselined > 0 {
         let _ = write!(out, ", {} known from the baseline", ctx.baselined);
+    }
+    if ctx.suppressed > 0 {
+        let _ = write!(out, ", {} suppressed", ctx.suppressed);
     }
     out.push_str(
         "</li></ul>\n<nav class=\"toc\" aria-label=\"Sections\"><a href=\"#checks\">Checks</a>",
@@ -575,6 +578,14 @@ fn finding(out: &mut String, f: &Finding, links: Option<&WebLinks>) {
     );
     if f.baselined {
         out.push_str("<span class=\"known\">known (baseline)</span>");
+    }
+    if let Some(s) = &f.suppressed {
+        let _ = write!(
+            out,
+            "<span class=\"known\">suppressed: {} ({})</span>",
+            esc(&s.reason),
+            esc(&s.source)
+        );
     }
     if let Some(path) = &f.path {
         let label = match f.line {
