@@ -759,6 +759,8 @@ fn score_workspace(args: &RunArgs, color: ColorChoice) -> Result<u8> {
         github: github.as_ref(),
         baselined,
         suppressed: applied.suppressed,
+        now: facts.now,
+        junit_warn_failure: args.junit_warn == crate::cli::JunitWarn::Failure,
         repo_prefix: facts.git.as_ref().and_then(|g| g.prefix.as_deref()),
         project: Some(&project),
         dependencies: dependencies.as_ref(),

@@ -321,6 +321,12 @@ pub struct RunArgs {
     #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<(ReportFormat, PathBuf)>,
 
+    /// JUnit: where checks that do not fail the gate put their findings
+    /// (`output`: the suite's system-out, so a passing gate stays green;
+    /// `failure`: warn-level failures and warnings are failures too).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = JunitWarn::Output)]
+    pub junit_warn: JunitWarn,
+
     /// Print nothing when the gate passes; when it fails, the verdict and its reasons (stderr).
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
@@ -357,6 +363,16 @@ pub enum Format {
     Human,
     /// The stable JSON contract (`schema_version` 1).
     Json,
+}
+
+/// `--junit-warn`: what warn-level findings are in the JUnit report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum JunitWarn {
+    /// The suite's `<system-out>`: only what fails the gate is red.
+    #[default]
+    Output,
+    /// `<failure>`, like deny-level ones.
+    Failure,
 }
 
 /// Formats of the main report.

@@ -154,9 +154,10 @@ fn junit_and_badge() {
     let dir = fixture("dual-license-missing");
     let xml = report(dir.path(), "junit");
     assert!(xml.starts_with("<?xml"));
+    // One case per check, and the gate's.
     assert_eq!(
         xml.matches("<testcase ").count(),
-        cargo_readiness::checks::ALL.len()
+        cargo_readiness::checks::ALL.len() + 1
     );
     assert!(xml.contains("<failure type=\"license-files\""));
     assert_eq!(

@@ -32,6 +32,10 @@ pub struct Context<'a> {
     pub baselined: usize,
     /// Findings set aside by suppressions (inline or `[[suppress]]`).
     pub suppressed: usize,
+    /// The time of the run (Unix seconds; `SOURCE_DATE_EPOCH` when set).
+    pub now: i64,
+    /// `--junit-warn failure`: warn-level failures are JUnit failures too.
+    pub junit_warn_failure: bool,
     /// The workspace root's path inside the git repository, when it is not
     /// the repository's root (SARIF URIs are relative to the repository).
     pub repo_prefix: Option<&'a str>,
