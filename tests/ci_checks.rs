@@ -303,6 +303,21 @@ fn release_workflow_parts() {
     );
 }
 
+/// A tag-triggered docs deploy (`mike deploy`) ships nothing: `sbom` asks
+/// the real release workflow for an SBOM, not it.
+#[test]
+fn a_docs_deploy_on_tags_is_not_asked_for_an_sbom() {
+    let dir = case("release");
+    std::fs::write(
+        dir.path().join(".github/workflows/docs-release.yml"),
+        "name: docs\non:\n  push:\n    tags: ['v*']\npermissions:\n  contents: write\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1\n        with:\n          persist-credentials: false\n      - run: uv run mike deploy --push --update-aliases \"$GITHUB_REF_NAME\" latest\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    let paths: Vec<String> = located(&r, "sbom").into_iter().map(|(_, p, _)| p).collect();
+    assert_eq!(paths, [".github/workflows/release.yml"], "{r:#}");
+}
+
 #[test]
 fn committed_binaries_outside_test_data() {
     let dir = case("matrix");
@@ -695,6 +710,29 @@ fn python_task_runners_are_hidden_and_unpinned() {
     assert_eq!(
         located(&r, "install-pinning"),
         vec![at("warning", ".github/workflows/ci.yml", 8)]
+    );
+}
+
+/// Download-and-run by any interpreter path or by `source <(…)`, and an
+/// npm dist-tag (`npm@latest`), are not pinned installs.
+#[test]
+fn download_and_run_spellings_and_npm_dist_tags() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: /bin/bash -c \"$(curl --proto '=https' --tlsv1.2 -sSf https://setup.example.sh)\"\n      - run: source <(curl -s https://raw.githubusercontent.com/o/r/refs/heads/main/install)\n      - run: npm install -g npm@latest\n      - run: cargo test --locked\n",
+    )
+    .unwrap();
+    let r = report(dir.path(), &[]);
+    assert_eq!(
+        located(&r, "install-pinning"),
+        vec![
+            at("error", ".github/workflows/ci.yml", 8),
+            at("error", ".github/workflows/ci.yml", 9),
+            at("warning", ".github/workflows/ci.yml", 10),
+        ]
     );
 }
 

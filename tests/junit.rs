@@ -26,16 +26,7 @@ fn junit(dir: &Path, extra: &[&str]) -> (i32, String) {
 /// Validates `xml` against both schemas with xmllint; says `skipped`
 /// (and returns) when xmllint is not installed.
 fn validate_with_xmllint(xml: &str) {
-    let has_xmllint = Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_xmllint {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: xmllint not found (.ci/run installs libxml2-utils)"
-        );
+    if !common::has_xmllint() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

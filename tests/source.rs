@@ -515,3 +515,44 @@ fn an_unpublishable_member_binary_is_a_maintainers_tool() {
         }
     }
 }
+
+/// Members whose role is not to ship — a performance harness
+/// (`publish = false`, quinn's `perf`) and the sample crate of a book under
+/// `docs/` (quinn's `docs/book`) — do not fail `tls-verification` with
+/// what they switch off on purpose; an unpublished service (`app`) still does.
+#[test]
+fn perf_harnesses_and_book_samples_are_not_shipped_code() {
+    let dir = fixture("source-checks");
+    let root = dir.path();
+    let insecure = "pub fn client() {\n    let _ = reqwest::Client::builder()\n        .danger_accept_invalid_certs(true)\n        .build();\n}\n\nfn main() {}\n";
+    for (member, manifest) in [
+        (
+            "perf",
+            "[package]\nname = \"perf\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\npublish = false\n",
+        ),
+        (
+            "docs/book",
+            "[package]\nname = \"book\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n",
+        ),
+    ] {
+        std::fs::create_dir_all(root.join(member).join("src")).unwrap();
+        std::fs::write(root.join(member).join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(root.join(member).join("src/main.rs"), insecure).unwrap();
+    }
+    let ws = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(
+        &ws,
+        text.replace(
+            "members = [\"app\", \"engine\", \"helper\"]",
+            "members = [\"app\", \"engine\", \"helper\", \"perf\", \"docs/book\"]",
+        ),
+    )
+    .unwrap();
+    let (code, r) = run_json(root, &[]);
+    assert_ne!(code, 2, "{r:#}");
+    assert_eq!(
+        located(&r, "tls-verification"),
+        expect(&[("app/src/main.rs", Some(9), "error")])
+    );
+}

@@ -249,7 +249,21 @@ pub fn at_manifest(facts: &Facts, finding: Finding, member: &Member) -> Finding 
 /// Words in a member's name or directory that mark it as support for the
 /// project rather than a product.
 const SUPPORT_WORDS: &[&str] = &[
-    "xtask", "test", "tests", "testing", "bench", "benches", "fuzz", "example", "examples",
+    "xtask",
+    "test",
+    "tests",
+    "testing",
+    "bench",
+    "benches",
+    "benchmark",
+    "benchmarks",
+    "fuzz",
+    "example",
+    "examples",
+    // Sample crates of a book or of the docs (`docs/book`: quinn's mdBook
+    // code, compiled so the snippets stay true).
+    "docs",
+    "book",
 ];
 
 /// Words naming developer tooling when the member is not published
@@ -271,6 +285,10 @@ const DEV_TOOL_WORDS: &[&str] = &[
     "bump",
     "harness",
     "internal-tools",
+    // Performance harnesses and interop runners (quinn's `perf`): what
+    // they switch off is their point.
+    "perf",
+    "interop",
 ];
 
 /// Whether a member is meant for crates.io: [`unshipped_reason`] has no
@@ -375,6 +393,7 @@ mod tests {
             ("acl-tests", "crates/tests/acl"),
             ("api", "examples/api/src-tauri"),
             ("tauri_bench", "bench"),
+            ("book", "docs/book"),
         ] {
             assert!(
                 is_tooling(&facts, &Member::named(name, "0.1.0", dir)),
@@ -385,12 +404,17 @@ mod tests {
             ("tokio", "tokio"),
             ("contest", "crates/contest"),
             ("app", ""),
+            // Published: `perf` alone does not make it tooling.
+            ("perf-event", "perf-event"),
         ] {
             assert!(
                 !is_tooling(&facts, &Member::named(name, "0.1.0", dir)),
                 "{name}"
             );
         }
+        let mut perf = Member::named("perf", "0.1.0", "perf");
+        perf.publish = false;
+        assert!(is_tooling(&facts, &perf));
     }
 
     #[test]

@@ -49,14 +49,16 @@ Pinned-Dependencies, which does not look at Cargo:
   note: its code is the commit's, only its dependencies float);
   `cargo binstall X` without `X@V`;
 - download-and-run: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl
-  …)"`, `bash <(curl …)`: an error; rustup's installer from
+  …)"` (`/bin/bash -c …`: the interpreter by any path), `bash <(curl …)`,
+  `source <(curl …)`: an error; rustup's installer from
   `sh.rustup.rs` is a warning (well known, but unverified). A download
   saved to a file and verified with `sha256sum -c` (or `shasum -c`) before
   it runs is fine; `curl … | tar x` of a binary, or an archive saved
   (`curl -LO URL`, `-o FILE`, `wget URL`, `wget -O FILE`) and unpacked (`tar xf`, `unzip`) with no
   checksum in between, is a warning;
 - `pip install X` without `==V` (or `-r` with `--require-hashes`),
-  `npm install [-g] X` (`pnpm add X`, `yarn add X`) without `@V`, `go install X@latest`, `gem install X`
+  `npm install [-g] X` (`pnpm add X`, `yarn add X`) without `@V` (a
+  dist-tag such as `npm@latest` is not a version), `go install X@latest`, `gem install X`
   without `-v`; `uvx X`, `uv tool run|install X` and `pipx run X` without
   `X@V` or `X==V` (unless a constraints file — `--constraint`,
   `UV_CONSTRAINT` — is given: it may pin the tool, and is not read).
@@ -149,7 +151,11 @@ a known SHA-256, then run them.
 fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
     let mut out = Vec::new();
     let words = &cmd.words;
-    let program = words.first().map(String::as_str).unwrap_or("");
+    // `/bin/bash -c "$(curl …)"` is `bash`: the interpreter by any path.
+    let program = words
+        .first()
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .unwrap_or("");
     if let Some(call) = cargo_call(words) {
         match call.sub {
             "install" => out.extend(cargo_install(call.args)),
@@ -186,7 +192,8 @@ fn inspect(cmd: &Cmd, later: &[&Cmd]) -> Vec<Finding> {
     if cmd.joiner == Joiner::Pipe && is_shell(program) {
         out.extend(pipe_to_shell(cmd));
     }
-    if is_shell(program)
+    // `source <(curl …)` / `. <(curl …)` runs the download in this shell.
+    if (is_shell(program) || program == "source" || program == ".")
         && words.iter().any(|w| {
             w.contains("$(curl")
                 || w.contains("$(wget")
@@ -832,8 +839,16 @@ fn npm_install(words: &[String]) -> Vec<Finding> {
         })
         .filter(|w| !w.is_empty() && !w.starts_with('-') && *w != "global" && *w != "add")
         .filter(|w| {
-            // `@scope/name@1.2.3`: the version comes after the last `@` past the first character.
-            !w.trim_start_matches('@').contains('@')
+            // `@scope/name@1.2.3`: the version comes after the last `@`
+            // past the first character. A dist-tag (`npm@latest`, `@next`)
+            // is whatever is newest, not a version.
+            match w.trim_start_matches('@').rsplit_once('@') {
+                Some((_, version)) => !version
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || "=v^~<>".contains(c)),
+                None => true,
+            }
         })
         // A local directory, tarball, git or file spec is not an index
         // lookup (`npm install ./pkg`, `npm i git+https://…#sha`).
@@ -846,6 +861,11 @@ fn npm_install(words: &[String]) -> Vec<Finding> {
                 || (w.contains('/') && !w.starts_with('@')))
         })
         .map(|w| {
+            // The package, without a dist-tag: `npm@latest` is `npm`.
+            let w = match w[1..].rfind('@') {
+                Some(i) => &w[..i + 1],
+                None => w.as_str(),
+            };
             Finding::warning(
                 format!("npm:{w}"),
                 format!(
@@ -980,7 +1000,7 @@ mod tests {
     #[test]
     fn curl_pipe_sh() {
         let o = run(
-            "curl -sSf https://example.com/install.sh | sh\ncurl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y\nsh -c \"$(curl -fsSL https://x.dev/i.sh)\"",
+            "curl -sSf https://example.com/install.sh | sh\ncurl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y\nsh -c \"$(curl -fsSL https://x.dev/i.sh)\"\n/bin/bash -c \"$(curl --proto '=https' -sSf https://setup.example.sh)\"\nsource <(curl -s https://raw.githubusercontent.com/o/r/refs/heads/main/install)",
         );
         let sev: Vec<_> = o.findings.iter().map(|f| (f.line, f.severity)).collect();
         assert_eq!(
@@ -988,7 +1008,9 @@ mod tests {
             vec![
                 (Some(7), Severity::Error),
                 (Some(8), Severity::Warning),
-                (Some(9), Severity::Error)
+                (Some(9), Severity::Error),
+                (Some(10), Severity::Error),
+                (Some(11), Severity::Error)
             ]
         );
         assert_eq!(o.status, Status::Fail);
@@ -1037,13 +1059,15 @@ mod tests {
     #[test]
     fn local_npm_installs_of_named_packages() {
         let o = run(
-            "npm install\nnpm ci\nnpm install --prefix web markdownlint-cli\nnpm i ./local-pkg\npnpm add prettier@3.3.3\nyarn add typescript\n",
+            "npm install\nnpm ci\nnpm install --prefix web markdownlint-cli\nnpm i ./local-pkg\npnpm add prettier@3.3.3\nyarn add typescript\nnpm install -g npm@latest\nnpm i -g @scope/tool@next\nnpm i -g left-pad@^1.3.0\n",
         );
         assert_eq!(
             keys(&o),
             [
                 ("npm:markdownlint-cli".to_string(), 9),
-                ("npm:typescript".to_string(), 12)
+                ("npm:typescript".to_string(), 12),
+                ("npm:npm".to_string(), 13),
+                ("npm:@scope/tool".to_string(), 14)
             ]
         );
     }

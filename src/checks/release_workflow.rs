@@ -262,8 +262,51 @@ cargo-dist).
 /// (with manual runs). A workflow that also runs on branches and pull
 /// requests is CI that happens to run on tags too: only its jobs that
 /// publish something are release jobs.
-pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
-    let tooling = job.steps.iter().any(|s| {
+/// Whether a job of a release may produce what the release ships: it
+/// publishes, builds artifacts, runs release tooling, or runs a script that
+/// was not followed (which might do either). A tag-triggered docs deploy
+/// (`mike deploy`) does none of these.
+pub(super) fn may_ship(job: &ResolvedJob) -> bool {
+    release_tooling(job)
+        || publishes(job)
+        || job
+            .commands()
+            .any(|c| builds_artifacts(c) || opaque_script(c).is_some())
+}
+
+/// Whether a job deploys documentation: a site generator's deploy
+/// (`mike deploy`, `mkdocs gh-deploy`, also through `uv run`/`poetry run`)
+/// or a GitHub Pages deploy action.
+pub(super) fn deploys_docs(job: &ResolvedJob) -> bool {
+    const PAGES_ACTIONS: &[&str] = &[
+        "actions/deploy-pages",
+        "actions/upload-pages-artifact",
+        "peaceiris/actions-gh-pages",
+        "JamesIves/github-pages-deploy-action",
+    ];
+    job.steps.iter().any(|s| {
+        s.uses
+            .as_ref()
+            .and_then(|(a, _)| a.name())
+            .is_some_and(|n| PAGES_ACTIONS.contains(&n.as_str()))
+    }) || job.commands().any(|c| {
+        let mut w: Vec<&str> = c.words.iter().map(String::as_str).collect();
+        if matches!(
+            w.as_slice(),
+            ["uv" | "poetry" | "pipenv" | "hatch" | "pdm", "run", ..]
+        ) {
+            w.drain(..2);
+        }
+        matches!(
+            w.as_slice(),
+            ["mike", "deploy" | "set-default" | "alias", ..] | ["mkdocs", "gh-deploy", ..]
+        )
+    })
+}
+
+/// release-plz or cargo-dist, as an action or a command.
+fn release_tooling(job: &ResolvedJob) -> bool {
+    job.steps.iter().any(|s| {
         s.uses
             .as_ref()
             .and_then(|(a, _)| a.name())
@@ -273,7 +316,11 @@ pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
             || c.words
                 .first()
                 .is_some_and(|p| p == "release-plz" || p == "dist")
-    });
+    })
+}
+
+pub(super) fn is_release_job(facts: &Facts, job: &ResolvedJob) -> bool {
+    let tooling = release_tooling(job);
     // A step gated on tags in an ordinary CI job (`if: startsWith(github.ref,
     // 'refs/tags/')` on the publish step) makes that job a release job.
     let tag_gated_step = job

@@ -146,6 +146,18 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
         // Every job of a release workflow is part of the release (the
         // image build it calls, too), not only the job that publishes.
         let release_jobs = super::release_workflow::whole_release(facts, &release_jobs);
+        // A tag-triggered docs deploy ships nothing to describe in an
+        // SBOM: a release workflow that deploys docs and has no job that
+        // may ship anything else.
+        let docs_only: BTreeSet<&str> = release_jobs
+            .iter()
+            .map(|j| j.workflow.as_str())
+            .filter(|wf| {
+                let jobs = || release_jobs.iter().filter(|j| j.workflow == *wf);
+                jobs().any(|j| super::release_workflow::deploys_docs(j))
+                    && !jobs().any(|j| super::release_workflow::may_ship(j))
+            })
+            .collect();
         let release_files: BTreeSet<&str> = release_jobs
             .iter()
             .flat_map(|j| [j.workflow.as_str(), j.path.as_str()])
@@ -172,7 +184,10 @@ are attached some other way, set `sbom = "allow"` under `[checks]`.
             };
             let generator = find_generator(doc);
             let is_release = match wf.kind {
-                CiKind::GithubActions => release_files.contains(wf.path.as_str()),
+                CiKind::GithubActions => {
+                    release_files.contains(wf.path.as_str())
+                        && (generator.is_some() || !docs_only.contains(wf.path.as_str()))
+                }
                 CiKind::Gitlab => is_gitlab_release(doc),
                 CiKind::Appveyor => false,
             };
@@ -411,6 +426,25 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_triggered_docs_deploy_is_not_a_release_to_describe() {
+        let docs = "on:\n  push:\n    tags: ['v*']\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv run mike deploy --push --update-aliases \"$V\" latest\n";
+        let release = format!(
+            "{TAG_RELEASE}      - run: cargo build --release && gh release upload \"$TAG\" target/release/x\n"
+        );
+        let o = run(&[
+            (".github/workflows/docs-release.yml", docs),
+            (".github/workflows/release.yml", &release),
+        ]);
+        assert_eq!(o.status, Status::Warn);
+        let paths: Vec<_> = o
+            .findings
+            .iter()
+            .filter_map(|f| f.path.as_deref())
+            .collect();
+        assert_eq!(paths, [".github/workflows/release.yml"]);
+    }
+
+    #[test]
     fn release_shapes_shared_with_release_workflow() {
         // CI that runs `dist plan` on pull requests is not a release.
         let ci = "on: [pull_request]\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: dist plan\n";
@@ -482,7 +516,8 @@ mod tests {
 
     #[test]
     fn configuration_and_committed_files_pass() {
-        let release = (".github/workflows/release.yml", TAG_RELEASE);
+        let shipping = format!("{TAG_RELEASE}      - run: cargo publish\n");
+        let release = (".github/workflows/release.yml", shipping.as_str());
         let o = run(&[
             release,
             (

@@ -36,6 +36,23 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Whether `xmllint` runs here; when not, says `skipped` on stderr (the
+/// XSD conformance tests then return: `.ci/run` installs libxml2-utils).
+pub fn has_xmllint() -> bool {
+    let found = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: xmllint not found (.ci/run installs libxml2-utils)"
+        );
+    }
+    found
+}
+
 /// The invented advisory database in `fixtures/advisory-db`.
 pub fn fixture_db() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/advisory-db")
