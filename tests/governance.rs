@@ -349,10 +349,19 @@ fn an_organisation_wide_security_policy_counts() {
         messages(&online, "contributing")[0]
             .contains("nor an organisation-wide one in acme/.github")
     );
+    // Offline, whether the organisation's applies is unknown: `error`
+    // (which still fails a deny gate), saying both ways out — not a fail
+    // the tool could not verify.
     let offline = run(true);
     let policy = check(&offline, "security-policy");
-    assert_eq!(policy["status"], "fail", "{policy:#}");
+    assert_eq!(policy["status"], "error", "{policy:#}");
+    let note = policy["note"].as_str().unwrap_or_default();
     assert!(
-        messages(&offline, "security-policy")[0].contains("was not looked for under --offline")
+        note.contains("was not looked for under --offline") && note.contains("run online"),
+        "{note}"
+    );
+    assert!(
+        !offline["gate"]["passed"].as_bool().unwrap(),
+        "an unverified policy never passes a deny gate"
     );
 }

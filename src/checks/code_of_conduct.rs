@@ -59,7 +59,8 @@ Conduct](https://www.rust-lang.org/policies/code-of-conduct)") passes with a
 note: GitHub's community profile still wants the file. Without either,
 the organisation-wide `CODE_OF_CONDUCT.md` GitHub shows from the owner's
 `.github` repository passes with a note (a template placeholder left in
-it is a warning).
+it is a warning); when it could not be looked at (`--offline`, a failed
+fetch) the check reports `error`, not a fail it could not verify.
 
 ## Why
 A code of conduct tells contributors what behaviour is expected and, above
@@ -164,6 +165,11 @@ fn by_reference(facts: &Facts) -> Outcome {
                 "no code of conduct in the repository; GitHub shows the organisation's ({source}: {path})"
             )),
         };
+    }
+    if let Some(unknown) =
+        super::support::org_unknown("CODE_OF_CONDUCT.md", &facts.org_code_of_conduct)
+    {
+        return unknown;
     }
     Outcome::from_findings(
         vec![Finding::error(

@@ -36,7 +36,8 @@ and a note says so. The file must be readable text with some content (at
 least 100 non-blank characters). Without one, the organisation-wide
 `CONTRIBUTING.md` GitHub shows from the owner's `.github` repository
 passes with a note (read over HTTPS when the run may use the network; see
-`security-policy`).
+`security-policy`); when it could not be looked at (`--offline`, a failed
+fetch) the check reports `error`, not a fail it could not verify.
 
 ## Why
 Outside contributors, and colleagues from other teams, need to know how to
@@ -64,6 +65,11 @@ commit conventions, how reviews and releases work, and where to ask.
                 return Outcome::pass().with_note(format!(
                     "no contributing guide in the repository; GitHub shows the organisation's ({source}: {path}), which cannot say how to build and test this one"
                 ));
+            }
+            if let Some(unknown) =
+                super::support::org_unknown("CONTRIBUTING.md", &facts.org_contributing)
+            {
+                return unknown;
             }
             return Outcome::from_findings(
                 vec![

@@ -179,8 +179,10 @@ for it: `SECURITY.md` in the owner's `.github` repository (the owner read
 from the root package's `repository`, else the `origin` remote), fetched
 when the run may use the network. It passes with a note naming it and its
 contact (the checkout and the published crate still carry none); without
-a real contact it fails; under `--offline` it is not looked for, and the
-failure says so.
+a real contact it fails. When it could not be looked at (under
+`--offline`, or the fetch failed) the check reports `error` — whether a
+policy applies is unknown, and at `deny` that still fails the gate — with
+the two ways out: add `SECURITY.md` to the repository, or run online.
 
 It also warns when:
 - the policy has no supported-versions section (a heading such as
@@ -424,7 +426,8 @@ fn without_own_policy(org: &OrgPolicy) -> Outcome {
                 ),
             }
         }
-        _ => missing(super::support::org_missing_suffix(org)),
+        _ => super::support::org_unknown("SECURITY.md", org)
+            .unwrap_or_else(|| missing(super::support::org_missing_suffix(org))),
     }
 }
 

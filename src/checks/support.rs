@@ -1,6 +1,6 @@
 //! Helpers shared by checks: locating manifest keys, finding files by name.
 
-use super::Finding;
+use super::{Finding, Outcome};
 use crate::facts::Facts;
 use crate::facts::files::{self, FileEntry};
 use crate::facts::workspace::Member;
@@ -142,6 +142,24 @@ pub fn headings(text: &str) -> Vec<(usize, usize, String)> {
 /// What to add to a "no such file in the repository" message about the
 /// organisation-wide file GitHub would show instead (`OWNER/.github`):
 /// nothing when none applies, that there is none, or why it was not read.
+/// When the repository has no `file` of its own and the organisation-wide
+/// one GitHub would show could not be looked at (offline, a network
+/// error): the check cannot say whether one applies, so it reports
+/// `error` with both facts and both ways out — never a fail it could not
+/// verify.
+pub fn org_unknown(file: &str, org: &crate::facts::org_policy::OrgPolicy) -> Option<Outcome> {
+    match org {
+        crate::facts::org_policy::OrgPolicy::NotLooked { source, reason } => {
+            Some(Outcome::error(format!(
+                "no {file} in .github/, the repository root or docs/, and the organisation-wide one in {source}, which GitHub would show, {reason}: add {file} to the repository (the checkout and the published crate then carry it), or run online to check the organisation's"
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// The end of a "no FILE" message saying what was learnt about the
+/// organisation-wide file.
 pub fn org_missing_suffix(org: &crate::facts::org_policy::OrgPolicy) -> String {
     use crate::facts::org_policy::OrgPolicy;
     match org {
