@@ -736,6 +736,26 @@ fn download_and_run_spellings_and_npm_dist_tags() {
     );
 }
 
+/// `cargo run` of the project's demo is not a formatter that "may" run:
+/// with nothing else, `ci-fmt` fails; `cargo run -p xtask -- fmt` is a lead.
+#[test]
+fn cargo_run_of_a_demo_is_not_hidden_formatting() {
+    let dir = fixture("ci/base");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    let write = |step: &str| {
+        std::fs::write(
+            workflows.join("ci.yml"),
+            format!("on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {step}\n      - run: cargo test --locked\n"),
+        )
+        .unwrap();
+    };
+    write("cargo run --manifest-path demo/Cargo.toml");
+    assert_eq!(status(&report(dir.path(), &[]), "ci-fmt"), "fail");
+    write("cargo run -p xtask -- fmt");
+    assert_eq!(status(&report(dir.path(), &[]), "ci-fmt"), "warn");
+}
+
 /// A cargo alias from `.cargo/config.toml` runs what it stands for:
 /// `cargo xfmt --check` is a format check, `cargo tt` runs the tests.
 #[test]

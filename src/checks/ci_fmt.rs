@@ -168,4 +168,21 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(2));
     }
+
+    #[test]
+    fn running_a_demo_is_no_lead_but_a_task_runner_is() {
+        // cxx: `cargo run` of its demo is not a formatter that may run.
+        let o = run("cargo run --manifest-path demo/Cargo.toml");
+        assert_eq!(o.status, Status::Fail, "{:?}", o.findings);
+        // Asking a tool its version runs nothing.
+        assert_eq!(run("bazel --version").status, Status::Fail);
+        assert_eq!(run("bazel run demo").status, Status::Fail);
+        for lead in [
+            "cargo run -p xtask -- ci",
+            "cargo run --bin fmt-all",
+            "make lint",
+        ] {
+            assert_eq!(run(lead).status, Status::Warn, "{lead}");
+        }
+    }
 }

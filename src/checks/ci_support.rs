@@ -355,6 +355,14 @@ pub fn opaque(cmd: &Cmd) -> Option<String> {
     if cmd.followed {
         return None;
     }
+    // `bazel --version`, `make --help`: asking about the tool runs nothing.
+    if cmd.words.len() > 1
+        && cmd.words[1..]
+            .iter()
+            .all(|w| matches!(w.as_str(), "--version" | "-V" | "version" | "--help" | "-h"))
+    {
+        return None;
+    }
     let hidden = match program {
         "make" | "gmake" | "just" | "nix" | "nix-shell" | "bazel" | "bazelisk" | "earthly"
         | "docker" | "podman" | "tox" | "nox" | "npm" | "pnpm" | "yarn" | "python" | "python3"
@@ -374,6 +382,15 @@ pub fn opaque(cmd: &Cmd) -> Option<String> {
     hidden.then(|| format!("`{}` at {}", cmd.words.join(" "), cmd.location()))
 }
 
+/// `cargo run …`, `bazel run …`: one of the project's programs started.
+fn runs_a_program(words: &[String]) -> bool {
+    cargo_call(words).is_some_and(|call| matches!(call.sub, "run" | "r"))
+        || (words
+            .first()
+            .is_some_and(|p| p == "bazel" || p == "bazelisk")
+            && words.get(1).is_some_and(|w| w == "run"))
+}
+
 /// What these jobs hand over to that this tool cannot read — a command
 /// ([`opaque`]) or a reusable workflow of another repository (`jobs.x.uses:
 /// owner/repo/.github/workflows/clippy.yml@…`) — preferring one whose
@@ -389,7 +406,15 @@ pub fn hidden_work(jobs: &[&ResolvedJob], hints: &[&str], named_only: bool) -> O
     let candidates: Vec<(String, bool)> = jobs
         .iter()
         .flat_map(|j| j.commands())
-        .filter_map(|c| opaque(c).map(|what| (what, names(&c.words.join(" ")))))
+        .filter_map(|c| opaque(c).map(|what| (c, what, names(&c.words.join(" ")))))
+        // `cargo run` starts one of the project's programs (cxx's demo,
+        // also through `bazel run demo`):
+        // a lead only when its words say what is looked for, or it is the
+        // project's task runner.
+        .filter(|(c, _, named)| {
+            *named || !runs_a_program(&c.words) || c.words.iter().any(|w| w.contains("xtask"))
+        })
+        .map(|(_, what, named)| (what, named))
         .chain(jobs.iter().filter_map(|j| {
             let u = j.remote_call.as_ref()?;
             Some((format!("the reusable workflow `{u}`"), names(u)))
