@@ -365,3 +365,48 @@ fn an_organisation_wide_security_policy_counts() {
         "an unverified policy never passes a deny gate"
     );
 }
+
+/// A member named like test support but published with a description
+/// (`tower-test`) is a released crate: `changelog` accounts for it (here:
+/// it has no changelog of its own, which the note says). Without a
+/// description it stays support and is left out.
+#[test]
+fn a_published_described_test_crate_is_released() {
+    let dir = fixture("good");
+    let root = dir.path();
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("[workspace]\n", "[workspace]\nmembers = [\"good-test\"]\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("good-test/src")).unwrap();
+    std::fs::write(root.join("good-test/src/lib.rs"), "//! Test helpers.\n").unwrap();
+    let member = |description: &str| {
+        std::fs::write(
+            root.join("good-test/Cargo.toml"),
+            format!("[package]\nname = \"good-test\"\nversion = \"0.3.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\n{description}"),
+        )
+        .unwrap();
+    };
+    let said = |r: &serde_json::Value| {
+        let mut all = messages(r, "changelog");
+        all.extend(check(r, "changelog")["note"].as_str().map(str::to_string));
+        all
+    };
+    member("description = \"Helpers for testing services built with good.\"\n");
+    let (_, r) = run_json(root, &[]);
+    assert!(
+        said(&r).iter().any(|m| m.contains("good-test 0.3.0")),
+        "{:?}",
+        said(&r)
+    );
+    member("");
+    let (_, r) = run_json(root, &[]);
+    assert!(
+        !said(&r).iter().any(|m| m.contains("good-test")),
+        "{:?}",
+        said(&r)
+    );
+}

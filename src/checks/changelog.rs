@@ -349,8 +349,9 @@ pub(super) fn targets<'a>(
     let mut rest: Vec<&Member> = Vec::new();
     let mut unchecked = Vec::new();
     for m in candidates {
-        // An xtask or test-support crate is not what the changelog tracks.
-        if super::code::is_tooling(facts, m) {
+        // An xtask or test-support crate is not what the changelog tracks
+        // (a published, described one is).
+        if super::code::is_unreleased_tooling(facts, m) {
             continue;
         }
         if crate::facts::is_vendored_dir(&m.dir) {

@@ -317,6 +317,14 @@ pub fn unshipped_reason(facts: &Facts, member: &Member) -> Option<&'static str> 
     }
 }
 
+/// Whether the release checks (`changelog`, `version-tags`) leave a member
+/// out as support: [`is_tooling`], unless it is published with a
+/// `description` — then it is released like any crate, whatever its name
+/// says (`tower-test`, a published testing library).
+pub fn is_unreleased_tooling(facts: &Facts, member: &Member) -> bool {
+    is_tooling(facts, member) && !(member.publish && member.description.is_some())
+}
+
 /// Members that support the project rather than ship as a product:
 /// `xtask`, test-support crates (`test_utils`, `tests-integration`),
 /// benchmark and example crates, cargo-fuzz crates — by a word of the name
@@ -412,6 +420,12 @@ mod tests {
                 "{name}"
             );
         }
+        // Tooling by its name, but published with a description: released.
+        let mut tower_test = Member::named("tower-test", "0.4.0", "tower-test");
+        assert!(is_tooling(&facts, &tower_test));
+        tower_test.description =
+            Some("Utilities for writing client and server `Service` tests.".into());
+        assert!(!is_unreleased_tooling(&facts, &tower_test));
         let mut perf = Member::named("perf", "0.1.0", "perf");
         perf.publish = false;
         assert!(is_tooling(&facts, &perf));

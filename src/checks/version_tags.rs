@@ -161,7 +161,8 @@ Tag the release commit and push the tag:
             .members
             .iter()
             .filter(|m| {
-                !crate::facts::is_vendored_dir(&m.dir) && !super::code::is_tooling(facts, m)
+                !crate::facts::is_vendored_dir(&m.dir)
+                    && !super::code::is_unreleased_tooling(facts, m)
             })
             .collect();
         let publishable: Vec<&Member> = own
