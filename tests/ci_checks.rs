@@ -627,6 +627,45 @@ fn comment_triggered_checkout_and_whole_event_injection() {
     assert_eq!(status(&r, "dangerous-workflow"), "fail");
 }
 
+/// A comment-triggered workflow that passes a pull request's ref and the
+/// comment body to a local reusable workflow: the called file checks the
+/// ref out and pastes the text into a script (cross's `try.yml` → `ci.yml`).
+#[test]
+fn untrusted_inputs_into_a_reusable_workflow() {
+    let dir = case("reusable-checkout");
+    let r = report(dir.path(), &[]);
+    let called = ".github/workflows/checks.yml".to_string();
+    let found = located(&r, "dangerous-workflow");
+    assert!(
+        found.contains(&("error".to_string(), called.clone(), 18)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("error".to_string(), called, 19)),
+        "{found:?}"
+    );
+    assert_eq!(status(&r, "dangerous-workflow"), "fail");
+    let messages = check(&r, "dangerous-workflow")["findings"].to_string();
+    assert!(messages.contains("try.yml"), "{messages}");
+}
+
+/// The scripts a VM action runs (`vmactions/*-vm` `prepare:`/`run:`) are
+/// the job's commands: their tests count, and their downloads are judged.
+#[test]
+fn scripts_in_vm_action_inputs() {
+    let dir = case("vm-action");
+    let r = report(dir.path(), &[]);
+    let wf = ".github/workflows/ci.yml".to_string();
+    let pins = located(&r, "install-pinning");
+    assert!(pins.contains(&("error".to_string(), wf, 17)), "{pins:?}");
+    assert_eq!(status(&r, "ci-tests"), "pass", "{}", note(&r, "ci-tests"));
+    assert!(
+        note(&r, "ci-tests").contains("ci.yml:19"),
+        "{}",
+        note(&r, "ci-tests")
+    );
+}
+
 /// A script that wraps cargo in shell functions is read at the calls,
 /// and a container's `sh -c '…'` string is commands of its job.
 #[test]

@@ -8,7 +8,8 @@ use regex::Regex;
 
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
-use crate::facts::gha::{ActionRef, GhWorkflow, Input, Job, Step};
+use crate::facts::ci::{ResolvedJob, ResolvedStep};
+use crate::facts::gha::{self, ActionRef, GhWorkflow, Input, Job, Step};
 use crate::util::regex;
 
 /// See [`Check::docs`].
@@ -79,11 +80,23 @@ impl Check for DangerousWorkflow {
   expression's value counts: in `(github.head_ref == 'main' && '--prod')
   || ''` the branch is only compared and the value is `--prod` or empty,
   while `github.head_ref || 'main'` can be the branch. Steps inside a
-  `parallel:` block are read like the others.
+  `parallel:` block are read like the others, and so are the script inputs
+  of actions that run them in a shell (`vmactions/*-vm` `prepare:` and
+  `run:`, `cross-platform-actions/action`, `uraimo/run-on-arch-action`,
+  `nick-fields/retry` `command:`, maturin-action's
+  `before-script-linux:`).
 - **Persisted credentials uploaded.** A job that checks out without
   `persist-credentials: false` and then uploads the checkout directory
   (`actions/upload-artifact` with `path: .`) publishes the token in
   `.git/config`: a warning.
+- **Through inputs.** A privileged workflow may pass the pull request's
+  ref or an outsider's text as `with:` inputs to a local reusable
+  workflow (`uses: ./.github/workflows/ci.yml`) or composite action,
+  which then checks out `${{ inputs.ref }}` or expands `${{ inputs.args
+  }}` in `run:`. Neither file looks dangerous alone; the jobs are read as
+  they run, inputs substituted, and the finding points at the called
+  file's line and names the caller (one checkout finding per calling job,
+  with how many steps check the code out).
 
 ## Why
 These are the patterns behind real compromises of popular repositories
@@ -134,6 +147,7 @@ variable (`"$TITLE"`) instead of expanding `${{ }}` in the script.
         for action in &facts.ci.actions {
             injections(&action.path, "", &action.steps, &[], &mut findings);
         }
+        through_calls(facts, &mut findings);
         let bad = findings
             .iter()
             .filter(|f| f.severity > Severity::Note)
@@ -230,12 +244,20 @@ fn injections(
                 sinks.push((run.lines.get(i).copied().unwrap_or(run.line), text));
             }
         }
-        let github_script = step
+        let action = step
             .uses
             .as_ref()
             .and_then(|u| ActionRef::parse(&u.value).name())
-            .is_some_and(|n| n == "actions/github-script");
-        if github_script && let Some(script) = step.input("script") {
+            .unwrap_or_default();
+        let scripts =
+            gha::script_inputs(&action)
+                .iter()
+                .chain(if action == "actions/github-script" {
+                    &["script"][..]
+                } else {
+                    &[]
+                });
+        for script in scripts.filter_map(|name| step.input(name)) {
             for (i, text) in script.value.lines().enumerate() {
                 sinks.push((script.value_line + i, text));
             }
@@ -318,6 +340,188 @@ fn tainted_inputs(
             }
         }
     }
+}
+
+/// Privileged triggers: the run holds a write token and secrets while
+/// an outsider chooses what it acts on.
+const PRIVILEGED: [&str; 3] = ["pull_request_target", "workflow_run", "issue_comment"];
+
+/// What only the resolved jobs show: untrusted text that reaches a
+/// checkout or a script through a local reusable workflow's or composite
+/// action's `inputs` (cross's `issue_comment` workflow passes
+/// `refs/pull/N/head` and the comment body to `ci.yml`, whose jobs check
+/// the ref out and paste the body into `run:`). The files themselves look
+/// harmless one at a time; the caller decides. What the direct passes
+/// already report (the same file and line) is not repeated.
+fn through_calls(facts: &Facts, findings: &mut Vec<Finding>) {
+    let reported: std::collections::BTreeSet<(String, usize)> = findings
+        .iter()
+        .filter_map(|f| Some((f.path.clone()?, f.line?)))
+        .collect();
+    // Checkouts, one finding per (calling workflow, job, trigger).
+    let mut checkouts: BTreeMap<(String, String, String), CalledCheckout> = BTreeMap::new();
+    let mut injected: BTreeMap<(String, usize), String> = BTreeMap::new();
+    for job in &facts.ci.jobs {
+        let privileged = job.events.iter().find(|e| PRIVILEGED.contains(&e.as_str()));
+        // Steps written in the entry workflow itself were read directly.
+        let called: Vec<&ResolvedStep> = job
+            .steps
+            .iter()
+            .filter(|s| s.path != job.workflow)
+            .collect();
+        if called.is_empty() {
+            continue;
+        }
+        if let Some(event) = privileged {
+            let caller = job.id.split('/').next().unwrap_or(&job.id).to_string();
+            for step in &called {
+                let Some((path, line, what)) = untrusted_fetch(step) else {
+                    continue;
+                };
+                if reported.contains(&(path.clone(), line)) {
+                    continue;
+                }
+                checkouts
+                    .entry((job.workflow.clone(), caller.clone(), event.clone()))
+                    .and_modify(|c| c.steps += 1)
+                    .or_insert(CalledCheckout {
+                        path,
+                        line,
+                        what,
+                        steps: 1,
+                    });
+            }
+        }
+        for step in &called {
+            for (path, line, expr, why) in injected_scripts(step) {
+                if reported.contains(&(path.clone(), line)) {
+                    continue;
+                }
+                injected
+                    .entry((path, line))
+                    .or_insert_with(|| format!("`${{{{ {expr} }}}}` reaches a script here through the inputs {} passes ({why}), so it can inject commands", caller_name(job)));
+            }
+        }
+    }
+    for ((workflow, caller, event), checkout) in checkouts {
+        let CalledCheckout {
+            path,
+            line,
+            what,
+            steps,
+        } = checkout;
+        let more = if steps > 1 {
+            format!(" (and {} more steps)", steps - 1)
+        } else {
+            String::new()
+        };
+        findings.push(
+            Finding::error(
+                format!("untrusted-checkout:{caller}:{event}"),
+                format!(
+                    "job `{caller}` of {workflow} runs on `{event}` (with a write token and secrets) and hands the pull request's code to {path}, which checks it out ({what}){more}"
+                ),
+            )
+            .at(path, Some(line))
+            .help("use `on: pull_request` for code from forks; keep privileged triggers (`pull_request_target`, `workflow_run`, `issue_comment`) to steps that never run that code, and do not pass them a pull request's ref"),
+        );
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for ((path, line), message) in injected {
+        let key = format!("injection-call:{path}");
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        findings.push(
+            Finding::error(format!("{key}#{n}"), message)
+                .at(path, Some(line))
+                .help("in the called file, pass the input through `env:` and use \"$VAR\" in the script; or do not pass it untrusted text"),
+        );
+    }
+}
+
+/// The first step a called file checks the pull request's code out at,
+/// and how many do.
+struct CalledCheckout {
+    path: String,
+    line: usize,
+    what: String,
+    steps: usize,
+}
+
+/// `workflow.yml` job `id`, for messages.
+fn caller_name(job: &ResolvedJob) -> String {
+    let caller = job.id.split('/').next().unwrap_or(&job.id);
+    format!("{} job `{caller}`", job.workflow)
+}
+
+/// Where a resolved step fetches the pull request's code: an
+/// `actions/checkout` of an untrusted ref or repository, or a script line
+/// that fetches one.
+fn untrusted_fetch(step: &ResolvedStep) -> Option<(String, usize, String)> {
+    let checkout = step
+        .uses
+        .as_ref()
+        .and_then(|(a, _)| a.name())
+        .is_some_and(|n| n == "actions/checkout");
+    if checkout {
+        return step
+            .with
+            .iter()
+            .filter(|i| i.name == "ref" || i.name == "repository")
+            .find(|i| UNTRUSTED_REF.is_match(&i.value))
+            .map(|i| {
+                (
+                    step.path.clone(),
+                    i.line,
+                    format!("`{}: {}`", i.name, i.value),
+                )
+            });
+    }
+    step.commands
+        .iter()
+        .filter(|c| c.via.is_none())
+        .find(|c| {
+            let fetches = ["git checkout", "git fetch", "git switch", "gh pr checkout"]
+                .iter()
+                .any(|w| c.text.contains(w));
+            fetches && (UNTRUSTED_REF.is_match(&c.text) || c.text.contains("gh pr checkout"))
+        })
+        .map(|c| (c.path.clone(), c.line, format!("`{}`", c.text)))
+}
+
+/// Untrusted expressions in a resolved step's script (its inputs and
+/// `env` already substituted): (path, line, expression, why).
+fn injected_scripts(step: &ResolvedStep) -> Vec<(String, usize, String, String)> {
+    let mut out = Vec::new();
+    let mut sinks: Vec<(usize, &str)> = step
+        .commands
+        .iter()
+        .filter(|c| c.via.is_none() && c.path == step.path)
+        .map(|c| (c.line, c.text.as_str()))
+        .collect();
+    let github_script = step
+        .uses
+        .as_ref()
+        .and_then(|(a, _)| a.name())
+        .is_some_and(|n| n == "actions/github-script");
+    if github_script && let Some(script) = step.with.iter().find(|i| i.name == "script") {
+        sinks.extend(
+            script
+                .value
+                .lines()
+                .enumerate()
+                .map(|(i, text)| (script.value_line + i, text)),
+        );
+    }
+    for (line, text) in sinks {
+        for caps in EXPRESSION.captures_iter(text) {
+            let expr = caps.get(1).map_or("", |m| m.as_str()).trim();
+            if let Some(why) = untrusted(expr, &[]) {
+                out.push((step.path.clone(), line, expr.to_string(), why));
+            }
+        }
+    }
+    out
 }
 
 /// Whether one operand evaluates to a boolean (a comparison, a negation or
@@ -574,6 +778,51 @@ mod tests {
         );
         assert_eq!(o.findings[0].line, Some(8));
         assert!(o.findings[0].message.contains("triage.yml:8"));
+    }
+
+    #[test]
+    fn untrusted_inputs_followed_into_a_reusable_workflow() {
+        // cross: a comment-triggered workflow hands a pull request's ref
+        // and the comment body to its ordinary CI workflow.
+        let try_yml = "on:\n  issue_comment:\njobs:\n  try:\n    uses: ./.github/workflows/ci.yml\n    with:\n      matrix-args: try --comment \"${{ github.event.comment.body }}\"\n      checkout-ref: refs/pull/${{ github.event.issue.number }}/head\n";
+        let ci_yml = "on:\n  workflow_call:\n    inputs:\n      matrix-args: { type: string }\n      checkout-ref: { type: string }\n  pull_request:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ inputs.checkout-ref }}\n      - run: cargo xtask matrix ${{ inputs.matrix-args || '' }}\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ inputs.checkout-ref }}\n";
+        let o = run(&[
+            (".github/workflows/try.yml", try_yml),
+            (".github/workflows/ci.yml", ci_yml),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        let located: Vec<_> = o
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.path.clone().unwrap_or_default(), f.line.unwrap_or(0)))
+            .collect();
+        let ci = ".github/workflows/ci.yml".to_string();
+        assert_eq!(
+            located,
+            vec![(ci.clone(), 13), (ci, 14)],
+            "{:#?}",
+            o.findings
+        );
+        assert!(o.findings[0].message.contains("(and 1 more steps)"));
+        assert!(o.findings[1].message.contains("github.event.comment.body"));
+
+        // Called only from trusted events, the same file is fine.
+        let push = "on: push\njobs:\n  ci:\n    uses: ./.github/workflows/ci.yml\n    with:\n      checkout-ref: main\n";
+        let o = run(&[
+            (".github/workflows/push.yml", push),
+            (".github/workflows/ci.yml", ci_yml),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{:#?}", o.findings);
+    }
+
+    #[test]
+    fn script_inputs_of_vm_actions_are_scripts() {
+        let wf = "on: pull_request\njobs:\n  bsd:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: vmactions/freebsd-vm@v1\n        with:\n          run: |\n            cargo test\n            echo \"${{ github.head_ref }}\"\n";
+        let o = run(&[(".github/workflows/bsd.yml", wf)]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.findings.len(), 1, "{:#?}", o.findings);
+        assert_eq!(o.findings[0].line, Some(10));
     }
 
     #[test]

@@ -930,6 +930,20 @@ impl Resolver<'_> {
         }
         .filter(|a| !self.cycles(&a.path, &state.path, step.line, "composite action"));
         out.push(resolved);
+        // Script inputs (`vmactions/freebsd-vm` `run:`): each runs as a
+        // `run:` step of its own would, at its own lines.
+        for script in gha::script_inputs(&name)
+            .iter()
+            .filter_map(|input| step.input(input))
+        {
+            let as_run = Step {
+                uses: None,
+                run: Some(script.as_script()),
+                with: Vec::new(),
+                ..step.clone()
+            };
+            self.step(&as_run, scope, state, depth, out);
+        }
         if let (Some(local), true) = (local, depth < MAX_DEPTH) {
             // A composite action: its steps run here, with its own file,
             // its inputs from this step's `with:` (in each context) over its
@@ -1986,6 +2000,29 @@ mod tests {
                 .iter()
                 .any(|s| s.toolchains == vec!["1.70".to_string()])
         );
+    }
+
+    #[test]
+    fn script_inputs_of_vm_actions_are_commands() {
+        let ci = ci(&[(
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  bsd:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: vmactions/freebsd-vm@v1\n        with:\n          usesh: true\n          prepare: |\n            pkg install -y curl\n          run: |\n            cd crate\n            cargo test --locked\n",
+        )]);
+        let job = &ci.jobs[0];
+        let words: Vec<(usize, String)> = job
+            .commands()
+            .map(|c| (c.line, c.words.join(" ")))
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                (10, "pkg install -y curl".to_string()),
+                (12, "cd crate".to_string()),
+                (13, "cargo test --locked".to_string()),
+            ]
+        );
+        let test = job.commands().last().unwrap();
+        assert_eq!(test.cwd, "crate");
     }
 
     #[test]

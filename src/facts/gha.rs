@@ -190,6 +190,45 @@ impl Step {
     }
 }
 
+/// Inputs of well-known actions that are shell scripts the action runs
+/// (in a VM, a container or a retry loop): GitHub pastes `${{ }}` into
+/// them as into `run:`, and what they run is the job's work.
+const SCRIPT_INPUTS: &[(&str, &[&str])] = &[
+    ("cross-platform-actions/action", &["run"]),
+    ("uraimo/run-on-arch-action", &["install", "run"]),
+    ("addnab/docker-run-action", &["run"]),
+    ("nick-fields/retry", &["command"]),
+    ("nick-invision/retry", &["command"]),
+    ("wandalen/wretry.action", &["command"]),
+    ("pyo3/maturin-action", &["before-script-linux"]),
+];
+
+/// The `with:` inputs of action `name` (lowercase `owner/repo`) that are
+/// shell scripts: [`SCRIPT_INPUTS`], and `prepare`/`run` of every
+/// `vmactions/*-vm`.
+pub fn script_inputs(name: &str) -> &'static [&'static str] {
+    if name.starts_with("vmactions/") && name.ends_with("-vm") {
+        return &["prepare", "run"];
+    }
+    SCRIPT_INPUTS
+        .iter()
+        .find(|(action, _)| *action == name)
+        .map_or(&[], |(_, inputs)| inputs)
+}
+
+impl Input {
+    /// This input's value read as a script, each line at its file line.
+    pub fn as_script(&self) -> Run {
+        Run {
+            text: self.value.clone(),
+            line: self.line,
+            lines: (0..self.value.lines().count().max(1))
+                .map(|i| self.value_line + i)
+                .collect(),
+        }
+    }
+}
+
 /// A `run:` script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
