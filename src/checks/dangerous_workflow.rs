@@ -9,7 +9,7 @@ use regex::Regex;
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::ci::{ResolvedJob, ResolvedStep};
-use crate::facts::gha::{self, ActionRef, GhWorkflow, Input, Job, Step};
+use crate::facts::gha::{self, ActionRef, GhWorkflow, Input, Job, Step, split_top_level};
 use crate::util::regex;
 
 /// See [`Check::docs`].
@@ -581,32 +581,6 @@ fn balanced(text: &str) -> bool {
         }
     }
     depth == 0
-}
-
-/// `expr` split on any of `operators` outside parentheses and quotes.
-fn split_top_level<'a>(expr: &'a str, operators: &[&str]) -> Vec<&'a str> {
-    let bytes = expr.as_bytes();
-    let mut parts = Vec::new();
-    let (mut depth, mut quoted, mut start, mut i) = (0i32, false, 0, 0);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\'' => quoted = !quoted,
-            b'(' if !quoted => depth += 1,
-            b')' if !quoted => depth -= 1,
-            _ if !quoted && depth == 0 => {
-                if let Some(op) = operators.iter().find(|op| expr[i..].starts_with(**op)) {
-                    parts.push(&expr[start..i]);
-                    i += op.len();
-                    start = i;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    parts.push(&expr[start..]);
-    parts
 }
 
 /// Why an expression is attacker-controlled, if it is.

@@ -1965,6 +1965,21 @@ mod tests {
     }
 
     #[test]
+    fn a_runner_built_by_format_with_a_fallback() {
+        // cxx: `runs-on: ${{matrix.runs-on || format('{0}-latest', matrix.os)}}`.
+        let ci = ci(&[(
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  test:\n    strategy:\n      matrix:\n        os: [ubuntu]\n        include:\n          - os: macos\n          - os: windows\n            runs-on: windows-2022\n    runs-on: ${{matrix.runs-on || format('{0}-latest', matrix.os)}}\n    steps:\n      - run: cargo test\n",
+        )]);
+        let job = &ci.jobs[0];
+        assert_eq!(
+            job.os.iter().copied().collect::<Vec<_>>(),
+            vec![Os::Linux, Os::MacOs, Os::Windows]
+        );
+        assert!(job.unknown_runners.is_empty(), "{:?}", job.unknown_runners);
+    }
+
+    #[test]
     fn reusable_workflow_and_composite_action_are_followed() {
         let ci = ci(&[
             (

@@ -705,6 +705,33 @@ pub fn lookup<'a>(combo: &'a [(String, Node)], path: &str) -> Option<&'a Node> {
 }
 
 /// `'text'` in an expression: the text.
+/// `expr` (a GitHub expression) split on any of `operators` outside
+/// parentheses and quoted strings.
+pub fn split_top_level<'a>(expr: &'a str, operators: &[&str]) -> Vec<&'a str> {
+    let bytes = expr.as_bytes();
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start, mut i) = (0i32, false, 0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            _ if !quoted && depth == 0 => {
+                if let Some(op) = operators.iter().find(|op| expr[i..].starts_with(**op)) {
+                    parts.push(&expr[start..i]);
+                    i += op.len();
+                    start = i;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&expr[start..]);
+    parts
+}
+
 fn quoted_literal(expr: &str) -> Option<String> {
     let inner = expr.strip_prefix('\'')?.strip_suffix('\'')?;
     (!inner.contains('\'')).then(|| inner.to_string())
@@ -750,13 +777,20 @@ impl Context<'_> {
     /// || 'ubuntu-latest'`), when known.
     pub fn resolve(&self, expr: &str) -> Option<String> {
         // `a || 'fallback'`: the first operand with a non-empty value.
-        if expr.contains("||") && !expr.contains("&&") && !expr.contains('(') {
-            let mut parts = expr.split("||").map(str::trim).peekable();
+        let alternatives = split_top_level(expr, &["||"]);
+        if alternatives.len() > 1 {
+            if alternatives
+                .iter()
+                .any(|a| split_top_level(a, &["&&"]).len() > 1)
+            {
+                return None;
+            }
+            let mut parts = alternatives.iter().map(|p| p.trim()).peekable();
             while let Some(part) = parts.next() {
                 // An unset `matrix.X`/`env.X` is null in GitHub: falsy.
                 let unset_is_empty = part.starts_with("matrix.") || part.starts_with("env.");
-                let value = quoted_literal(part)
-                    .or_else(|| self.resolve_path(part))
+                let value = self
+                    .operand(part)
                     .or_else(|| unset_is_empty.then(String::new));
                 match value {
                     Some(v) if !v.is_empty() => return Some(v),
@@ -767,7 +801,44 @@ impl Context<'_> {
             }
             return None;
         }
-        self.resolve_path(expr)
+        self.operand(expr.trim())
+    }
+
+    /// The value of a literal, a context path or a `format()` call.
+    fn operand(&self, expr: &str) -> Option<String> {
+        quoted_literal(expr)
+            .or_else(|| self.format_call(expr))
+            .or_else(|| self.resolve_path(expr))
+    }
+
+    /// `format('{0}-latest', matrix.os)` (cxx's `runs-on`), when every
+    /// argument is known. `{{` and `}}` are literal braces.
+    fn format_call(&self, expr: &str) -> Option<String> {
+        let inner = expr.strip_prefix("format(")?.strip_suffix(')')?;
+        let args = split_top_level(inner, &[","]);
+        let (template, args) = args.split_first()?;
+        let template = quoted_literal(template.trim())?;
+        let values: Vec<String> = args
+            .iter()
+            .map(|a| self.operand(a.trim()))
+            .collect::<Option<_>>()?;
+        let mut out = String::new();
+        let mut rest = template.as_str();
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            let close = tail.find('}')?;
+            let index: usize = tail[1..close].parse().ok()?;
+            out.push_str(values.get(index)?);
+            rest = &tail[close + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
     }
 
     /// The value of one context path; `env['X']` is `env.X`.
@@ -839,6 +910,43 @@ mod tests {
     use super::*;
     use crate::facts::workflows::CiKind;
     use crate::facts::yaml;
+
+    #[test]
+    fn format_calls_resolve_when_every_argument_is_known() {
+        let env = [Input {
+            name: "OS".into(),
+            value: "macos".into(),
+            line: 1,
+            value_line: 1,
+        }];
+        let envs: [&[Input]; 1] = [&env];
+        let cx = Context {
+            combo: &[],
+            envs: &envs,
+            inputs: &[],
+        };
+        assert_eq!(
+            cx.substitute("${{ format('{0}-latest', env.OS) }}"),
+            "macos-latest"
+        );
+        assert_eq!(
+            cx.substitute("${{ matrix.runner || format('[{0}], {1}', env.OS, 'x') }}"),
+            "[macos], x"
+        );
+        assert_eq!(
+            cx.resolve("format('{{{0}}}', env.OS)").as_deref(),
+            Some("{macos}")
+        );
+        assert_eq!(cx.substitute("${{ 'literal' }}"), "literal");
+        // Unknown arguments and indexes leave the expression as written.
+        for kept in [
+            "${{ format('{0}', github.head_ref) }}",
+            "${{ format('{1}', env.OS) }}",
+            "${{ (env.OS == 'x') || 'y' }}",
+        ] {
+            assert_eq!(cx.substitute(kept), kept);
+        }
+    }
 
     #[test]
     fn bracket_indexes_and_fallbacks_resolve() {
