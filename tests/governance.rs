@@ -140,6 +140,26 @@ fn governance_workspace_license_packaging_and_crate_tags() {
     assert!(located(&r, "changelog-links").is_empty());
 }
 
+/// The root changelog of a virtual workspace belongs to the member whose
+/// cargo-release configuration rewrites it (typos-cli), not to the library
+/// the repository is named after.
+#[test]
+fn the_root_changelog_follows_cargo_release_configuration() {
+    let dir = fixture("release-owner");
+    let (_, r) = run_json(dir.path(), &[]);
+    assert_eq!(
+        check(&r, "changelog")["status"],
+        "pass",
+        "{}",
+        check(&r, "changelog")
+    );
+    let note = check(&r, "changelog")["note"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(note.contains("release-owner-cli 1.3.0"), "{note}");
+}
+
 #[test]
 fn unreleased_first_version_without_tags_passes() {
     let dir = fixture("good");

@@ -248,8 +248,15 @@ section. Directories under `vendor/`, `third_party/`, `tests/` or
 releases): they are listed as not checked.
 
 In a workspace, a member with its own changelog in its directory is checked
-against it; the others are checked against the root changelog. Publishable
-members are checked (all members when none is publishable).
+against it; the others share the root changelog, which is checked against
+one of them: the root package; else the member whose cargo-release
+configuration rewrites that file on release (`[package.metadata.release]
+pre-release-replacements`); else the member named like the repository,
+or the highest version — unless that member is at a release the file
+never mentions while another member's version is its newest entry (typos:
+the changelog is `typos-cli`'s, not the `typos` library's). The note
+lists the members not checked. Publishable members are checked (all
+members when none is publishable).
 
 ## Why
 Users and downstream packagers read the changelog to decide whether an
@@ -375,7 +382,7 @@ pub(super) fn targets<'a>(
         })
     });
     if let Some(root_changelog) = root {
-        let owner = lead_member(&rest);
+        let owner = changelog_owner(facts, &rest, &root_changelog);
         if let Some(owner) = owner {
             for m in &rest {
                 if m.manifest != owner.manifest && m.version != owner.version {
@@ -388,6 +395,55 @@ pub(super) fn targets<'a>(
         unchecked.extend(rest.iter().map(|m| format!("{} {}", m.name, m.version)));
     }
     (targets, unchecked)
+}
+
+/// The member the changelog at `path` (shared by `members`) belongs to:
+/// the one whose cargo-release configuration rewrites it on release
+/// (typos-cli's `pre-release-replacements`, while the repository is named
+/// after the `typos` library); else [`lead_member`], unless its version is
+/// a release with no entry and another member's version is the newest
+/// release entry.
+pub(super) fn changelog_owner<'a>(
+    facts: &Facts,
+    members: &[&'a Member],
+    path: &str,
+) -> Option<&'a Member> {
+    if let Some(named) = members
+        .iter()
+        .find(|m| m.release_files.iter().any(|f| f == path))
+    {
+        return Some(named);
+    }
+    let lead = lead_member(members)?;
+    let Some(text) = facts.text(path).and_then(|t| t.text()) else {
+        return Some(lead);
+    };
+    let entries = entries(text);
+    let has = |m: &Member| {
+        let v = Version::parse(&m.version).ok();
+        entries
+            .iter()
+            .any(|e| e.version.is_some() && e.version == v)
+    };
+    // A lead at a pre-release (futures-core's 1.0.0-alpha.0) is the next
+    // release in the making: its missing entry is expected, not a sign
+    // that the changelog is another member's.
+    if has(lead) || Version::parse(&lead.version).is_ok_and(|v| !v.pre.is_empty()) {
+        return Some(lead);
+    }
+    let newest = entries
+        .iter()
+        .filter(|e| e.released)
+        .filter_map(|e| e.version.clone())
+        .max();
+    let matching: Vec<&&Member> = members
+        .iter()
+        .filter(|m| newest.is_some() && Version::parse(&m.version).ok() == newest)
+        .collect();
+    match matching.as_slice() {
+        [only] => Some(only),
+        _ => Some(lead),
+    }
 }
 
 /// The member a workspace's root changelog and bare `vX.Y.Z` tags follow:
@@ -868,6 +924,51 @@ mod tests {
         let o = run("1.3.0", text, Some(&["v1.2.0", "v1.3.0"]));
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings[0].line, Some(1));
+    }
+
+    #[test]
+    fn the_root_changelog_belongs_to_the_member_released_with_it() {
+        // typos: the repository is named after the `typos` library, but
+        // the root changelog is typos-cli's (its cargo-release config
+        // rewrites it, and its version is the newest entry).
+        let described = |name: &str, version: &str| {
+            let mut m = Member::named(name, version, &format!("crates/{name}"));
+            m.description = Some(format!("{name} crate"));
+            m.repository = Some("https://github.com/crate-ci/typos".into());
+            m
+        };
+        let lib = described("typos", "0.10.43");
+        let mut cli = described("typos-cli", "1.48.0");
+        let changelog = (
+            "CHANGELOG.md",
+            "## [Unreleased]\n\n## [1.48.0] - 2026-06-30\n\n## [1.47.2]\n",
+        );
+        for by_config in [true, false] {
+            cli.release_files = if by_config {
+                vec!["CHANGELOG.md".to_string()]
+            } else {
+                Vec::new()
+            };
+            let facts = Facts::in_memory(vec![lib.clone(), cli.clone()], &[changelog]);
+            let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+            assert_eq!(o.status, Status::Pass, "{by_config}: {:?}", o.findings);
+            assert!(
+                o.note.as_deref().unwrap_or("").contains("typos-cli 1.48.0"),
+                "{:?}",
+                o.note
+            );
+        }
+        // Without either sign, the member named like the repository leads.
+        let facts = Facts::in_memory(vec![lib, described("typos-cli", "1.49.0")], &[changelog]);
+        let o = Changelog.run(&facts, &CheckConfig { level: Level::Deny });
+        assert!(
+            o.note
+                .as_deref()
+                .unwrap_or("")
+                .contains("checked against typos 0.10.43"),
+            "{:?}",
+            o.note
+        );
     }
 
     #[test]

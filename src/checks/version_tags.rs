@@ -189,7 +189,10 @@ Tag the release commit and push the tag:
             .members
             .iter()
             .find(|m| m.dir.is_empty())
-            .or_else(|| changelog::lead_member(&members))
+            .or_else(|| match changelog::root_changelog(facts) {
+                Some(path) => changelog::changelog_owner(facts, &members, &path),
+                None => changelog::lead_member(&members),
+            })
             .map(|m| m.version.as_str());
         let mut findings = Vec::new();
         let mut notes = Vec::new();

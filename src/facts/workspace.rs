@@ -48,6 +48,10 @@ pub struct Member {
     pub homepage: Option<String>,
     /// `authors`.
     pub authors: Vec<String>,
+    /// Files cargo-release rewrites when this member is released
+    /// (`[package.metadata.release] pre-release-replacements`), relative to
+    /// the workspace root: a changelog named there is this member's.
+    pub release_files: Vec<String>,
 }
 
 impl Member {
@@ -72,8 +76,27 @@ impl Member {
             documentation: None,
             homepage: None,
             authors: Vec::new(),
+            release_files: Vec::new(),
         }
     }
+}
+
+/// The `file`s of cargo-release's `pre-release-replacements` in a
+/// package's `metadata.release` table (as JSON from `cargo metadata`),
+/// joined to the member's directory.
+fn release_files(release: Option<&serde_json::Value>, dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = release
+        .and_then(|r| r.get("pre-release-replacements"))
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("file")?.as_str())
+        .map(|f| files::join(dir, f))
+        .filter(|f| !f.starts_with(".."))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// Where the run starts: the manifest found and the workspace root it implies.
@@ -875,7 +898,7 @@ pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
                 name: p.name.to_string(),
                 version: p.version.to_string(),
                 manifest,
-                dir,
+                dir: dir.clone(),
                 license: p.license.clone(),
                 license_file: p.license_file.as_ref().map(|f| f.to_string()),
                 readme: p.readme.as_ref().map(|f| f.to_string()),
@@ -892,6 +915,7 @@ pub fn members_from_metadata(meta: &Metadata, root: &Path) -> Vec<Member> {
                 documentation: p.documentation.clone(),
                 homepage: p.homepage.clone(),
                 authors: p.authors.clone(),
+                release_files: release_files(p.metadata.get("release"), &dir),
             }
         })
         .collect();
@@ -1012,7 +1036,7 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             name: string("name").unwrap_or_default(),
             version: string("version").unwrap_or_else(|| "0.0.0".into()),
             manifest,
-            dir: rel_dir,
+            dir: rel_dir.clone(),
             license: string("license"),
             license_file: path_field("license-file").and_then(|v| v.as_str().map(str::to_string)),
             readme,
@@ -1026,6 +1050,17 @@ pub fn members_from_manifests(root: &Path) -> Result<Vec<Member>> {
             documentation: string("documentation"),
             homepage: string("homepage"),
             authors: strings("authors"),
+            release_files: release_files(
+                serde_json::to_value(
+                    table
+                        .get("package")
+                        .and_then(|p| p.get("metadata"))
+                        .and_then(|m| m.get("release")),
+                )
+                .ok()
+                .as_ref(),
+                &rel_dir,
+            ),
         });
     }
     members.sort_by(|a, b| a.manifest.cmp(&b.manifest));
@@ -1087,6 +1122,26 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cargo_release_replacement_files_are_joined_to_the_member() {
+        let release = serde_json::json!({
+            "pre-release-replacements": [
+                {"file": "../../CHANGELOG.md", "search": "Unreleased"},
+                {"file": "README.md", "search": "x"},
+                {"file": "../../../outside.md"},
+                {"search": "no file"},
+            ]
+        });
+        assert_eq!(
+            release_files(Some(&release), "crates/cli"),
+            vec![
+                "CHANGELOG.md".to_string(),
+                "crates/cli/README.md".to_string()
+            ]
+        );
+        assert!(release_files(None, "crates/cli").is_empty());
+    }
 
     #[test]
     fn inherited_paths_are_rebased_onto_the_member_as_cargo_does() {
