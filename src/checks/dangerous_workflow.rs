@@ -158,9 +158,11 @@ variable (`"$TITLE"`) instead of expanding `${{ }}` in the script.
 }
 
 fn privileged_checkout(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
-    let Some(trigger) = wf.triggers.iter().find(|t| {
-        t.event == "pull_request_target" || t.event == "workflow_run" || t.event == "issue_comment"
-    }) else {
+    let Some(trigger) = wf
+        .triggers
+        .iter()
+        .find(|t| PRIVILEGED.contains(&t.event.as_str()))
+    else {
         return;
     };
     let mut found = false;
@@ -225,6 +227,29 @@ fn privileged_checkout(wf: &GhWorkflow, findings: &mut Vec<Finding>) {
     }
 }
 
+/// The lines of action `action`'s inputs that are scripts: the shell
+/// scripts of [`gha::script_inputs`] and `actions/github-script`'s
+/// `script:`, each line at its file line.
+fn script_inputs<'a>(action: &str, with: &'a [Input]) -> Vec<(usize, &'a str)> {
+    let github_script: &[&str] = if action == "actions/github-script" {
+        &["script"]
+    } else {
+        &[]
+    };
+    gha::script_inputs(action)
+        .iter()
+        .chain(github_script)
+        .filter_map(|name| with.iter().find(|i| i.name == *name))
+        .flat_map(|script| {
+            script
+                .value
+                .lines()
+                .enumerate()
+                .map(|(i, text)| (script.value_line + i, text))
+        })
+        .collect()
+}
+
 /// Untrusted `${{ }}` in `run:` scripts and `actions/github-script`.
 fn injections(
     path: &str,
@@ -249,19 +274,7 @@ fn injections(
             .as_ref()
             .and_then(|u| ActionRef::parse(&u.value).name())
             .unwrap_or_default();
-        let scripts =
-            gha::script_inputs(&action)
-                .iter()
-                .chain(if action == "actions/github-script" {
-                    &["script"][..]
-                } else {
-                    &[]
-                });
-        for script in scripts.filter_map(|name| step.input(name)) {
-            for (i, text) in script.value.lines().enumerate() {
-                sinks.push((script.value_line + i, text));
-            }
-        }
+        sinks.extend(script_inputs(&action, &step.with));
         for (line, text) in sinks {
             for caps in EXPRESSION.captures_iter(text) {
                 let expr = caps.get(1).map_or("", |m| m.as_str()).trim();
@@ -499,20 +512,15 @@ fn injected_scripts(step: &ResolvedStep) -> Vec<(String, usize, String, String)>
         .filter(|c| c.via.is_none() && c.path == step.path)
         .map(|c| (c.line, c.text.as_str()))
         .collect();
-    let github_script = step
+    // The resolver made the shell-script inputs commands already;
+    // `actions/github-script`'s JavaScript is read here. A line found both
+    // ways is reported once (the caller keys by file and line).
+    let action = step
         .uses
         .as_ref()
         .and_then(|(a, _)| a.name())
-        .is_some_and(|n| n == "actions/github-script");
-    if github_script && let Some(script) = step.with.iter().find(|i| i.name == "script") {
-        sinks.extend(
-            script
-                .value
-                .lines()
-                .enumerate()
-                .map(|(i, text)| (script.value_line + i, text)),
-        );
-    }
+        .unwrap_or_default();
+    sinks.extend(script_inputs(&action, &step.with));
     for (line, text) in sinks {
         for caps in EXPRESSION.captures_iter(text) {
             let expr = caps.get(1).map_or("", |m| m.as_str()).trim();

@@ -912,50 +912,14 @@ mod tests {
     use crate::facts::yaml;
 
     #[test]
-    fn format_calls_resolve_when_every_argument_is_known() {
-        let env = [Input {
-            name: "OS".into(),
-            value: "macos".into(),
+    fn bracket_indexes_fallbacks_and_format_calls_resolve() {
+        let input = |name: &str, value: &str| Input {
+            name: name.into(),
+            value: value.into(),
             line: 1,
             value_line: 1,
-        }];
-        let envs: [&[Input]; 1] = [&env];
-        let cx = Context {
-            combo: &[],
-            envs: &envs,
-            inputs: &[],
         };
-        assert_eq!(
-            cx.substitute("${{ format('{0}-latest', env.OS) }}"),
-            "macos-latest"
-        );
-        assert_eq!(
-            cx.substitute("${{ matrix.runner || format('[{0}], {1}', env.OS, 'x') }}"),
-            "[macos], x"
-        );
-        assert_eq!(
-            cx.resolve("format('{{{0}}}', env.OS)").as_deref(),
-            Some("{macos}")
-        );
-        assert_eq!(cx.substitute("${{ 'literal' }}"), "literal");
-        // Unknown arguments and indexes leave the expression as written.
-        for kept in [
-            "${{ format('{0}', github.head_ref) }}",
-            "${{ format('{1}', env.OS) }}",
-            "${{ (env.OS == 'x') || 'y' }}",
-        ] {
-            assert_eq!(cx.substitute(kept), kept);
-        }
-    }
-
-    #[test]
-    fn bracket_indexes_and_fallbacks_resolve() {
-        let env = [Input {
-            name: "CLIPPY_OPTIONS".into(),
-            value: "-D warnings".into(),
-            line: 1,
-            value_line: 1,
-        }];
+        let env = [input("CLIPPY_OPTIONS", "-D warnings"), input("OS", "macos")];
         let envs: [&[Input]; 1] = [&env];
         let cx = Context {
             combo: &[],
@@ -980,6 +944,28 @@ mod tests {
             cx.substitute("${{ steps.a.outputs.b || 'x' }}"),
             "${{ steps.a.outputs.b || 'x' }}"
         );
+        // `format()` resolves when every argument is known.
+        assert_eq!(
+            cx.substitute("${{ format('{0}-latest', env.OS) }}"),
+            "macos-latest"
+        );
+        assert_eq!(
+            cx.substitute("${{ matrix.runner || format('[{0}], {1}', env.OS, 'x') }}"),
+            "[macos], x"
+        );
+        assert_eq!(
+            cx.resolve("format('{{{0}}}', env.OS)").as_deref(),
+            Some("{macos}")
+        );
+        assert_eq!(cx.substitute("${{ 'literal' }}"), "literal");
+        // Unknown arguments and indexes leave the expression as written.
+        for kept in [
+            "${{ format('{0}', github.head_ref) }}",
+            "${{ format('{1}', env.OS) }}",
+            "${{ (env.OS == 'x') || 'y' }}",
+        ] {
+            assert_eq!(cx.substitute(kept), kept);
+        }
     }
 
     #[test]
