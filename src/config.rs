@@ -40,6 +40,9 @@ pub struct Config {
     /// would have supplied but that could not be read, with the reason:
     /// their checks report `error`, never a pass without the policy.
     pub policy_unreadable: BTreeMap<String, String>,
+    /// Keys of `deny.toml` and `.cargo/audit.toml` that readiness does not
+    /// apply: each is a note on the check it concerns.
+    pub peer_notes: Vec<crate::policy::peer_keys::KeyNote>,
     /// `[scan]`: reading the Rust sources.
     pub scan: ScanConfig,
     /// `baseline`: a baseline file, relative to the workspace root.
@@ -269,10 +272,13 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
     let mut config = load_own(root, explicit, &repository)?;
     // Teams already on cargo-deny keep one policy: what readiness does not
     // configure itself is read from deny.toml.
-    let deny = root.join("deny.toml");
-    let unconfigured = config.policy.licenses.source.is_none()
-        || config.policy.sources.source.is_none()
-        || config.policy.bans.source.is_none();
+    // cargo-deny's own search order; the first one found is its file.
+    let deny_name = DENY_FILES
+        .iter()
+        .copied()
+        .find(|f| std::fs::symlink_metadata(root.join(f)).is_ok())
+        .unwrap_or(DENY_FILES[0]);
+    let deny = root.join(deny_name);
     // The sections deny.toml supplies (readiness's own come first).
     let open: Vec<&'static str> = [
         ("licenses", config.policy.licenses.source.is_none()),
@@ -291,23 +297,29 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
             }
         }
     };
-    let text = if unconfigured && std::fs::symlink_metadata(&deny).is_ok() {
+    let text = if std::fs::symlink_metadata(&deny).is_ok() {
         match crate::facts::files::read_own_file(Some(root), &deny) {
             Ok(text) => Some(text),
             Err(problem) => {
-                let why = format!("deny.toml {problem}");
+                let why = format!("{deny_name} {problem}");
                 unreadable(None, &why);
-                config
-                    .policy_problems
-                    .push(format!("{why}; its policy is not applied"));
+                if !open.is_empty() {
+                    config
+                        .policy_problems
+                        .push(format!("{why}; its policy is not applied"));
+                }
                 None
             }
         }
     } else {
         None
     };
-    if let Some(text) = text {
-        let (from_deny, problems) = crate::policy::from_deny_toml(&text);
+    if let Some(text) = &text {
+        config.peer_notes = deny_key_notes(deny_name, text, &open);
+    }
+    config.peer_notes.extend(audit_key_notes(root));
+    if let Some(text) = text.filter(|_| !open.is_empty()) {
+        let (from_deny, problems) = crate::policy::from_deny_toml(deny_name, &text);
         for problem in &problems {
             unreadable(problem.section, &problem.message);
         }
@@ -328,6 +340,70 @@ pub fn load(root: &Path, top: &Path, explicit: Option<&Path>) -> Result<Config> 
         );
     }
     Ok(config)
+}
+
+/// Where cargo-deny looks for its configuration, in its order.
+const DENY_FILES: &[&str] = &["deny.toml", ".deny.toml", ".cargo/deny.toml"];
+
+/// The notes for `deny.toml`'s keys: those not honoured, and each policy
+/// section readiness.toml configures itself (`open`: the sections
+/// deny.toml supplies).
+fn deny_key_notes(
+    name: &str,
+    text: &str,
+    open: &[&'static str],
+) -> Vec<crate::policy::peer_keys::KeyNote> {
+    use crate::policy::peer_keys::{self, KeyNote};
+    let mut notes = Vec::new();
+    for note in peer_keys::unhonoured(name, text, peer_keys::DENY_TOML) {
+        let section = note.key.split('.').next().unwrap_or("");
+        let ours = ["licenses", "sources", "bans"].contains(&section);
+        if !ours || open.contains(&section) {
+            notes.push(note);
+        }
+    }
+    for (section, check) in [
+        ("licenses", "dependency-licenses"),
+        ("sources", "sources"),
+        ("bans", "bans"),
+    ] {
+        let header = format!("[{section}]");
+        let Some(line) = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&header))
+        else {
+            continue;
+        };
+        if open.contains(&section) {
+            continue;
+        }
+        notes.push(KeyNote {
+            check,
+            path: name.to_string(),
+            line: line + 1,
+            key: section.to_string(),
+            message: format!(
+                "`[{section}]` in {name} is not applied: readiness.toml configures [{section}] itself"
+            ),
+        });
+    }
+    notes
+}
+
+/// The notes for `.cargo/audit.toml`'s keys readiness does not honour
+/// (its ignores are read with the other tools' ignore lists).
+fn audit_key_notes(root: &Path) -> Vec<crate::policy::peer_keys::KeyNote> {
+    use crate::policy::peer_keys;
+    const AUDIT: &str = ".cargo/audit.toml";
+    let path = root.join(AUDIT);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Vec::new();
+    }
+    // Unreadable: the advisories check already says so.
+    match crate::facts::files::read_own_file(Some(root), &path) {
+        Ok(text) => peer_keys::unhonoured(AUDIT, &text, peer_keys::AUDIT_TOML),
+        Err(_) => Vec::new(),
+    }
 }
 
 fn load_own(root: &Path, explicit: Option<&Path>, repository: &Trust) -> Result<Config> {

@@ -11,6 +11,16 @@ fn checks_md_is_current() {
     );
 }
 
+#[test]
+fn peer_config_md_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/peer-config.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == cargo_readiness::docs::peer_config_markdown(),
+        "docs/peer-config.md is stale: run `cargo xtask docs` and commit the result"
+    );
+}
+
 /// The YAML this repository ships (the GitHub Action, its workflows) parses:
 /// an unquoted `: ` in a description once made action.yml invalid.
 #[test]

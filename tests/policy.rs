@@ -156,8 +156,17 @@ fn readiness_toml_sections_override_deny_toml() {
     let dir = fixture("policy-lock");
     std::fs::write(dir.path().join("readiness.toml"), "[bans]\ndeny = []\n[sources]\nallow-git = [\"https://github.com/someone\", \"https://github.com/my-org\"]\nallow-registry = [\"https://corp.example.com/index\"]\n").unwrap();
     let (_, r) = run_json(dir.path(), &[]);
-    assert_eq!(check(&r, "bans")["findings"].as_array().unwrap().len(), 0);
-    let s = findings(&r, "sources");
+    let b = findings(&r, "bans");
+    assert!(b.iter().all(|x| x.0 == "note"), "{b:#?}");
+    assert!(
+        b.iter().any(|x| x.3
+            == "`[bans]` in deny.toml is not applied: readiness.toml configures [bans] itself"),
+        "{b:#?}"
+    );
+    let s: Vec<_> = findings(&r, "sources")
+        .into_iter()
+        .filter(|x| x.0 != "note")
+        .collect();
     assert_eq!(s.len(), 1, "only the unpinned branch remains: {s:#?}");
     // deny.toml still supplies what readiness.toml does not configure.
     let d = findings(&r, "duplicate-versions");
@@ -165,6 +174,201 @@ fn readiness_toml_sections_override_deny_toml() {
         d.len(),
         2,
         "readiness.toml's [bans] replaces deny.toml's skip list: {d:#?}"
+    );
+}
+
+/// The notes (severity `note`) of a check, as (path, line, message).
+fn notes(report: &Value, id: &str) -> Vec<(String, Option<u64>, String)> {
+    findings(report, id)
+        .into_iter()
+        .filter(|f| f.0 == "note")
+        .map(|f| (f.1, f.2, f.3))
+        .collect()
+}
+
+#[test]
+fn the_whole_deny_toml_skip_tree_wrappers_levels_and_a_note_per_ignored_key() {
+    let dir = fixture("policy-lock");
+    std::fs::write(
+        dir.path().join("deny.toml"),
+        r#"[graph]
+targets = ["x86_64-unknown-linux-gnu"]
+
+[licenses]
+allow = ["MIT"]
+confidence-threshold = 0.8
+
+[bans]
+multiple-versions = "warn"
+wildcards = "deny"
+deny = [
+  { crate = "acme-banned", wrappers = ["svc"], reason = "only svc may use it" },
+  { crate = "acme-ok", wrappers = ["other"], use-instead = "acme-better" },
+]
+skip-tree = [{ crate = "fork", depth = 2 }, { crate = "nothing-here" }]
+
+[sources]
+unknown-git = "warn"
+unknown-registry = "allow"
+allow-git = ["https://github.com/my-org"]
+"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".cargo")).unwrap();
+    std::fs::write(
+        dir.path().join(".cargo/audit.toml"),
+        "[advisories]\nignore = []\n\n[output]\ndeny = [\"warnings\"]\n",
+    )
+    .unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+
+    // wrappers: svc may depend on acme-banned; acme-ok's wrapper is not its dependent.
+    let b: Vec<_> = findings(&r, "bans")
+        .into_iter()
+        .filter(|f| f.0 != "note")
+        .collect();
+    assert_eq!(b.len(), 1, "{b:#?}");
+    assert!(b[0].3.starts_with("acme-ok 1.4.0 is banned"), "{b:#?}");
+    let help = check(&r, "bans")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|f| f["help"].as_str())
+        .unwrap()
+        .to_string();
+    assert!(help.starts_with("use `acme-better` instead"), "{help}");
+
+    // skip-tree: fork and its dependencies (acme-dup 1.0.0), two levels deep.
+    let d = findings(&r, "duplicate-versions");
+    let dups: Vec<_> = d.iter().filter(|f| f.0 != "note").collect();
+    assert_eq!(dups.len(), 1, "{d:#?}");
+    assert!(
+        dups[0]
+            .3
+            .starts_with("acme-skipdup is locked at 2 versions")
+    );
+    assert!(
+        d.iter().any(|f| f.0 == "note"
+            && f.3 == "[bans] skip-tree entry `nothing-here` in deny.toml matches no crate in the dependency graph: remove it"),
+        "{d:#?}"
+    );
+
+    // unknown-registry = "allow", unknown-git = "warn"; the unpinned branch stays an error.
+    let s = findings(&r, "sources");
+    assert!(!s.iter().any(|f| f.3.starts_with("corp-util")), "{s:#?}");
+    let fork = s.iter().find(|f| f.3.starts_with("fork 0.2.0")).unwrap();
+    assert_eq!(fork.0, "warning");
+    assert!(
+        s.iter()
+            .any(|f| f.0 == "error" && f.3.contains("not pinned"))
+    );
+
+    // Every key not honoured: a note at its file and line, on its check.
+    let n = notes(&r, "advisories");
+    assert!(
+        n.contains(&(
+            "deny.toml".into(),
+            Some(2),
+            "`graph.targets` in deny.toml is not honoured: readiness checks the dependencies cargo can build for every target platform and feature; this scope is not narrowed".into()
+        )),
+        "{n:#?}"
+    );
+    assert!(
+        n.iter().any(|x| x.0 == ".cargo/audit.toml"
+            && x.1 == Some(5)
+            && x.2
+                .starts_with("`output.deny` in .cargo/audit.toml is not honoured")),
+        "{n:#?}"
+    );
+    let lic = notes(&r, "dependency-licenses");
+    assert!(
+        lic.iter()
+            .any(|x| x.1 == Some(6) && x.2.contains("confidence-threshold")),
+        "{lic:#?}"
+    );
+    let wild = notes(&r, "wildcard-requirements");
+    assert_eq!(wild.len(), 1, "{wild:#?}");
+    assert_eq!(wild[0].1, Some(10));
+    // Honoured keys get no note.
+    for id in ["bans", "sources", "duplicate-versions"] {
+        assert!(
+            !notes(&r, id)
+                .iter()
+                .any(|x| x.2.contains("is not honoured")),
+            "{id}: {:#?}",
+            notes(&r, id)
+        );
+    }
+
+    // multiple-versions = "allow": the team accepts duplicates.
+    std::fs::write(
+        dir.path().join("deny.toml"),
+        "[bans]\nmultiple-versions = \"allow\"\n",
+    )
+    .unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    let dv = check(&r, "duplicate-versions");
+    assert_eq!(dv["status"], "skip", "{dv:#}");
+    assert!(
+        dv["note"]
+            .as_str()
+            .unwrap()
+            .contains("`multiple-versions = \"allow\"` in deny.toml"),
+        "{dv:#}"
+    );
+}
+
+#[test]
+fn deny_toml_sections_readiness_configures_are_noted_and_dot_deny_toml_is_read() {
+    let dir = fixture("policy-lock");
+    let text = std::fs::read_to_string(dir.path().join("deny.toml")).unwrap();
+    std::fs::remove_file(dir.path().join("deny.toml")).unwrap();
+    std::fs::write(dir.path().join(".deny.toml"), text).unwrap();
+    std::fs::write(dir.path().join("readiness.toml"), "[bans]\ndeny = []\n").unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    // .deny.toml's [sources] applies (my-org allowed) ...
+    let s = findings(&r, "sources");
+    assert!(!s.iter().any(|x| x.3.starts_with("pinned 0.1.0")), "{s:#?}");
+    // ... and its [bans] is shadowed by readiness.toml's, which says so.
+    let n = notes(&r, "bans");
+    assert!(
+        n.iter().any(|x| x.0 == ".deny.toml"
+            && x.2 == "`[bans]` in .deny.toml is not applied: readiness.toml configures [bans] itself"),
+        "{n:#?}"
+    );
+}
+
+#[test]
+fn clarify_gives_a_crate_its_license() {
+    let dir = fixture("policy");
+    std::fs::write(
+        dir.path().join("deny.toml"),
+        "[licenses]\nallow = [\"MIT\", \"Apache-2.0\", \"BSD-3-Clause\", \"GPL-3.0-only\", \"Apache-2.0 WITH LLVM-exception\"]\n\n[[licenses.clarify]]\ncrate = \"lic-missing\"\nexpression = \"MIT\"\nlicense-files = [{ path = \"LICENSE\", hash = 0x001c7e6c }]\n\n[[licenses.clarify]]\ncrate = \"lic-lgpl\"\nexpression = \"MIT\"\nlicense-files = [{ path = \"LICENSE\", hash = 0x001c7e6c }]\n\n[[licenses.clarify]]\ncrate = \"lic-other\"\nexpression = \"MIT\"\n",
+    )
+    .unwrap();
+    let (_, r) = run_json(dir.path(), &[]);
+    let f = findings(&r, "dependency-licenses");
+    assert!(
+        !f.iter().any(|x| x.3.starts_with("lic-missing ")),
+        "clarified to MIT: {f:#?}"
+    );
+    // Pinned to file hashes, which readiness does not compare: a crate that
+    // declares a license of its own keeps it (cargo-deny drops a stale entry).
+    assert!(
+        f.iter().any(|x| x.3.starts_with("lic-lgpl ")),
+        "declared LGPL stands: {f:#?}"
+    );
+    // Without license-files, the clarification applies as written.
+    assert!(
+        !f.iter().any(|x| x.3.starts_with("lic-other ")),
+        "clarified to MIT: {f:#?}"
+    );
+    let n = notes(&r, "dependency-licenses");
+    assert!(
+        n.iter().any(|x| x.1 == Some(7)
+            && x.2
+                .starts_with("`licenses.clarify.license-files` in deny.toml is not honoured")),
+        "{n:#?}"
     );
 }
 

@@ -10,6 +10,7 @@ pub const FILES: &[&str] = &[
     ".cargo/audit.toml",
     "deny.toml",
     ".deny.toml",
+    ".cargo/deny.toml",
     "osv-scanner.toml",
 ];
 

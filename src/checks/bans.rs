@@ -2,6 +2,7 @@
 
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
 use crate::facts::Facts;
+use crate::policy;
 
 /// See [`Check::docs`].
 pub struct Bans;
@@ -28,14 +29,17 @@ impl Check for Bans {
 graph — `openssl` when rustls is the house rule, a crate with a bad
 history. Each match is a finding with the dependency path that pulls it
 in. cargo-deny's `bans.deny` in a `deny.toml` is honoured when
-`readiness.toml` has no `[bans]`. Nothing configured: the check passes
-with a note.
+`readiness.toml` has no `[bans]`, with its `wrappers` (the crates allowed
+to depend on the banned one directly: it is reported only where something
+else pulls it in) and `use-instead` (named in the help). Nothing
+configured: the check passes with a note.
 
 ```toml
 [bans]
 deny = [
   { crate = "openssl", reason = "rustls is the house rule" },
   { crate = "time@0.1", reason = "RUSTSEC-2020-0071" },
+  { crate = "native-tls", wrappers = ["reqwest"], use-instead = "rustls" },
 ]
 ```
 
@@ -67,6 +71,7 @@ switch it (or its feature flags: e.g. `reqwest` with `rustls-tls` and
             );
         }
         let reach = graph.reach();
+        let reverse = graph.reverse_edges();
         let mut findings = Vec::new();
         for (i, node) in graph.nodes.iter().enumerate() {
             if node.member || reach[i].is_empty() {
@@ -75,10 +80,19 @@ switch it (or its feature flags: e.g. `reqwest` with `rustls-tls` and
             let Ok(version) = semver::Version::parse(&node.version) else {
                 continue;
             };
+            // cargo-deny's `wrappers`: the crates allowed to depend on it
+            // directly. It is banned only where something else pulls it in.
+            let wrapped = |ban: &&policy::Ban| {
+                !ban.wrappers.is_empty()
+                    && reverse[i]
+                        .iter()
+                        .all(|&from| ban.wrappers.contains(&graph.nodes[from].name))
+            };
             for ban in policy
                 .deny
                 .iter()
                 .filter(|b| b.spec.matches(&node.name, &version))
+                .filter(|b| !wrapped(b))
             {
                 let path = graph
                     .path_to(i)
@@ -99,7 +113,10 @@ switch it (or its feature flags: e.g. `reqwest` with `rustls-tls` and
                         facts.lockfile.as_ref().map_or("Cargo.lock", |l| l.path.as_str()),
                         facts.lockfile.as_ref().and_then(|l| l.package_line(&node.name, &node.version)),
                     )
-                    .help("switch the dependency on the path (or its features) so it no longer pulls this crate in"),
+                    .help(match &ban.use_instead {
+                        Some(other) => format!("use `{other}` instead: switch the dependency on the path (or its features) so it no longer pulls this crate in"),
+                        None => "switch the dependency on the path (or its features) so it no longer pulls this crate in".to_string(),
+                    }),
                 );
             }
         }

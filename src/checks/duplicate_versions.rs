@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome};
-use crate::advisories::graph::Kinds;
+use crate::advisories::graph::{DepGraph, Kinds};
 use crate::facts::Facts;
+use crate::policy::{PackageSpec, PeerLevel, TreeSkip};
 
 /// See [`Check::docs`].
 pub struct DuplicateVersions;
@@ -31,7 +32,12 @@ Crates locked at more than one version among the normal and build
 dependencies (dev-dependencies too with `[bans] include-dev = true`). Each
 finding lists the versions and which packages pull each one in, at the
 crate's line in `Cargo.lock`. `[bans] skip = ["syn@1"]` accepts known
-duplicates (cargo-deny's `bans.skip` in a `deny.toml` is honoured).
+duplicates; `skip-tree = [{ crate = "windows-sys@0.48", depth = 3 }]`
+accepts a crate and what it depends on, `depth` levels deep (1: the crate
+alone; none: the whole subtree). An entry that matches no crate in the
+graph is a note. From a `deny.toml` (when `readiness.toml` has no `[bans]`):
+`skip`, `skip-tree`, `multiple-versions-include-dev`, and
+`multiple-versions = "allow"`, which skips this check.
 
 ## Why
 Every duplicate is compiled twice — build time and binary size — and two
@@ -54,6 +60,24 @@ reason it cannot be unified yet.
             );
         }
         let policy = &facts.config.policy.bans;
+        let source = policy.source.as_deref().unwrap_or("readiness.toml");
+        if policy.multiple_versions == Some(PeerLevel::Allow) {
+            return Outcome::skip(format!(
+                "`multiple-versions = \"allow\"` in {source} accepts duplicate versions"
+            ));
+        }
+        let mut notes = Vec::new();
+        let tree_skipped = skipped_trees(graph, &policy.skip_tree, |spec| {
+            notes.push(unmatched("skip-tree", spec, source));
+        });
+        for spec in &policy.skip {
+            let matched = graph.nodes.iter().any(|n| {
+                semver::Version::parse(&n.version).is_ok_and(|v| spec.matches(&n.name, &v))
+            });
+            if !matched {
+                notes.push(unmatched("skip", spec, source));
+            }
+        }
         let reach = graph.reach();
         let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let counted = |k: Kinds| {
@@ -88,8 +112,9 @@ reason it cannot be unified yet.
                 continue;
             }
             let skipped = |i: &usize| {
-                semver::Version::parse(&graph.nodes[*i].version)
-                    .is_ok_and(|v| policy.skip.iter().any(|s| s.matches(name, &v)))
+                tree_skipped[*i]
+                    || semver::Version::parse(&graph.nodes[*i].version)
+                        .is_ok_and(|v| policy.skip.iter().any(|s| s.matches(name, &v)))
             };
             if nodes.iter().filter(|i| !skipped(i)).count() < 2 {
                 continue;
@@ -132,6 +157,61 @@ reason it cannot be unified yet.
         } else {
             1.0 - (findings.len() as f64 / total as f64 * 5.0).min(1.0)
         };
+        findings.extend(notes);
         Outcome::from_findings(findings, score)
     }
+}
+
+/// The packages each `skip-tree` entry accepts: its roots and what they
+/// depend on, `depth` levels deep (1: the root alone), as cargo-deny
+/// counts them (breadth first, so each package at its shortest depth).
+/// `unmatched` hears of each entry that matches no package.
+fn skipped_trees(
+    graph: &DepGraph,
+    trees: &[TreeSkip],
+    mut unmatched: impl FnMut(&PackageSpec),
+) -> Vec<bool> {
+    let mut skipped = vec![false; graph.nodes.len()];
+    for tree in trees {
+        let roots: Vec<usize> = (0..graph.nodes.len())
+            .filter(|&i| {
+                let n = &graph.nodes[i];
+                semver::Version::parse(&n.version).is_ok_and(|v| tree.spec.matches(&n.name, &v))
+            })
+            .collect();
+        if roots.is_empty() {
+            unmatched(&tree.spec);
+            continue;
+        }
+        let max = tree.depth.unwrap_or(usize::MAX);
+        let mut seen = vec![false; graph.nodes.len()];
+        let mut queue: std::collections::VecDeque<(usize, usize)> =
+            roots.iter().map(|&r| (r, 1)).collect();
+        for &r in &roots {
+            seen[r] = true;
+        }
+        while let Some((at, depth)) = queue.pop_front() {
+            skipped[at] = true;
+            if depth >= max {
+                continue;
+            }
+            for &(to, _) in &graph.edges[at] {
+                if !seen[to] {
+                    seen[to] = true;
+                    queue.push_back((to, depth + 1));
+                }
+            }
+        }
+    }
+    skipped
+}
+
+/// The note for a `skip`/`skip-tree` entry that matches nothing, so the
+/// list does not rot (cargo-deny warns the same way).
+fn unmatched(what: &str, spec: &PackageSpec, source: &str) -> Finding {
+    Finding::note(
+        format!("unmatched-{what}:{spec}"),
+        format!("[bans] {what} entry `{spec}` in {source} matches no crate in the dependency graph: remove it"),
+    )
+    .at(source, None)
 }

@@ -521,6 +521,21 @@ fn run_one(check: &'static dyn Check, facts: &Facts, level: Level) -> CheckResul
                 "internal error in this check (a bug in cargo-readiness; please report it)",
             )
         });
+        // The peers' keys readiness does not apply, on the check they concern.
+        for note in facts
+            .config
+            .peer_notes
+            .iter()
+            .filter(|n| n.check == check.id())
+        {
+            outcome.findings.push(
+                Finding::note(
+                    format!("peer-key:{}:{}", note.path, note.key),
+                    &note.message,
+                )
+                .at(note.path.clone(), Some(note.line)),
+            );
+        }
         for finding in &mut outcome.findings {
             finding.fingerprint = fingerprint(check.id(), finding);
         }

@@ -5,6 +5,7 @@ use super::manifest_deps;
 use super::{Category, Check, CheckConfig, Finding, Level, Outcome, Severity};
 use crate::facts::Facts;
 use crate::facts::files::relative;
+use crate::policy::PeerLevel;
 
 /// See [`Check::docs`].
 pub struct Sources;
@@ -49,7 +50,9 @@ allow-registry = ["https://my-registry.example.com/index"]
 ```
 
 cargo-deny's `[sources]` (`allow-git`, `allow-registry`, `allow-org`) in a
-`deny.toml` is honoured when `readiness.toml` has no `[sources]`.
+`deny.toml` is honoured when `readiness.toml` has no `[sources]`, and so
+are its `unknown-registry` and `unknown-git` levels: `"allow"` accepts
+such sources, `"warn"` reports them as warnings.
 
 ## Why
 A dependency from someone's fork or an unvetted registry bypasses the
@@ -142,16 +145,18 @@ path dependencies into the workspace.
                 Some(s) if CRATES_IO.iter().any(|c| s.starts_with(c)) => None,
                 Some(s) if s.starts_with("registry+") || s.starts_with("sparse+") => {
                     let url = s.split_once('+').map_or(s, |(_, u)| u);
-                    (!policy.allow_registry.iter().any(|r| r.trim_end_matches('/') == url.trim_end_matches('/'))).then(|| {
-                        Finding::error(key.clone(), format!("{name} {version} comes from the registry {url}, which is not allowed"))
+                    (!policy.allow_registry.iter().any(|r| r.trim_end_matches('/') == url.trim_end_matches('/'))
+                        && policy.unknown_registry != Some(PeerLevel::Allow))
+                    .then(|| {
+                        Finding::new(severity_of(policy.unknown_registry), key.clone(), format!("{name} {version} comes from the registry {url}, which is not allowed"))
                             .help(format!("add it to [sources] allow-registry = [\"{url}\"] if it is vetted"))
                     })
                 }
                 Some(s) if s.starts_with("git+") => {
                     let url = s.trim_start_matches("git+");
                     let repo = url.split(['?', '#']).next().unwrap_or(url);
-                    (!allowed_git(s)).then(|| {
-                        Finding::error(key.clone(), format!("{name} {version} comes from the git repository {repo}, which is not allowed"))
+                    (!allowed_git(s) && policy.unknown_git != Some(PeerLevel::Allow)).then(|| {
+                        Finding::new(severity_of(policy.unknown_git), key.clone(), format!("{name} {version} comes from the git repository {repo}, which is not allowed"))
                             .help(format!("depend on the published crate, or allow it: [sources] allow-git = [\"{}\"]", org_of(repo)))
                     })
                 }
@@ -204,6 +209,15 @@ path dependencies into the workspace.
             score
         };
         Outcome::from_findings(findings, score)
+    }
+}
+
+/// cargo-deny's `unknown-registry`/`unknown-git = "warn"` keeps such a
+/// source a warning; anything else (or nothing) is an error.
+fn severity_of(level: Option<PeerLevel>) -> Severity {
+    match level {
+        Some(PeerLevel::Warn) => Severity::Warning,
+        _ => Severity::Error,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Project chores, in Rust rather than shell (the xtask pattern):
 //!
-//! - `cargo xtask docs` regenerates `docs/checks.md` from the check registry.
+//! - `cargo xtask docs` regenerates `docs/checks.md` from the check registry
+//!   and `docs/peer-config.md` from the peers' key tables.
 //! - `cargo xtask bench [--sizes small,large,huge] [--runs N] [--write-docs]`
 //!   generates synthetic workspaces (small, large, huge) and times the
 //!   `cargo metadata` floor, `cargo readiness`, its `audit` and `sbom`,
@@ -55,10 +56,17 @@ fn main() -> ExitCode {
 }
 
 fn docs(root: &Path) -> Result<(), String> {
-    let path = root.join("docs/checks.md");
-    std::fs::write(&path, cargo_readiness::docs::checks_markdown())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("wrote {}", path.display());
+    for (name, text) in [
+        ("docs/checks.md", cargo_readiness::docs::checks_markdown()),
+        (
+            "docs/peer-config.md",
+            cargo_readiness::docs::peer_config_markdown(),
+        ),
+    ] {
+        let path = root.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
 

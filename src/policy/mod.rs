@@ -7,6 +7,8 @@
 //! section. Useful with no configuration at all: the default license policy
 //! allows the common permissive licenses.
 
+pub mod peer_keys;
+
 use semver::{Version, VersionReq};
 
 /// Licenses allowed when `[licenses] allow` is not configured: the common
@@ -110,10 +112,28 @@ pub struct LicensePolicy {
     pub deny: Vec<String>,
     /// Extra licenses allowed for particular crates.
     pub exceptions: Vec<(PackageSpec, Vec<String>)>,
+    /// cargo-deny's `clarify`: the license expression that applies to a
+    /// crate instead of its `license` field.
+    pub clarify: Vec<Clarification>,
     /// Also check dev-dependencies.
     pub include_dev: bool,
     /// Where it was configured.
     pub source: Option<String>,
+}
+
+/// A `[[licenses.clarify]]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clarification {
+    /// Which crate (and versions).
+    pub spec: PackageSpec,
+    /// The license expression it has.
+    pub expression: String,
+    /// Whether the entry pins `license-files` by hash. cargo-deny applies
+    /// such an entry only while the hashes match — readiness does not
+    /// compare them, so it applies the entry only where the crate declares
+    /// no usable license of its own (the case the hashes guard is a crate
+    /// whose files have changed since: its declared license then stands).
+    pub pins_files: bool,
 }
 
 /// `[sources]`
@@ -123,8 +143,36 @@ pub struct SourcePolicy {
     pub allow_git: Vec<String>,
     /// Registry index URLs allowed besides crates.io.
     pub allow_registry: Vec<String>,
+    /// cargo-deny's `unknown-registry`: how a registry not allowed is
+    /// reported (`None`: an error).
+    pub unknown_registry: Option<PeerLevel>,
+    /// cargo-deny's `unknown-git`: how a git source not allowed is
+    /// reported (`None`: an error).
+    pub unknown_git: Option<PeerLevel>,
     /// Where it was configured.
     pub source: Option<String>,
+}
+
+/// A lint level as cargo-deny spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerLevel {
+    /// Not reported.
+    Allow,
+    /// Reported, does not fail.
+    Warn,
+    /// Fails.
+    Deny,
+}
+
+impl PeerLevel {
+    fn parse(v: &toml::Value, what: &str) -> Result<PeerLevel, String> {
+        match v.as_str() {
+            Some("allow") => Ok(PeerLevel::Allow),
+            Some("warn") => Ok(PeerLevel::Warn),
+            Some("deny") => Ok(PeerLevel::Deny),
+            _ => Err(format!("`{what}` must be \"allow\", \"warn\" or \"deny\"")),
+        }
+    }
 }
 
 /// A banned crate.
@@ -134,6 +182,21 @@ pub struct Ban {
     pub spec: PackageSpec,
     /// Why.
     pub reason: Option<String>,
+    /// Crates allowed to depend on it directly (cargo-deny's `wrappers`):
+    /// it is banned only where something else pulls it in.
+    pub wrappers: Vec<String>,
+    /// What to use instead (cargo-deny's `use-instead`), for the help.
+    pub use_instead: Option<String>,
+}
+
+/// A crate whose whole subtree is accepted as duplicates (cargo-deny's
+/// `skip-tree`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeSkip {
+    /// The root of the subtree.
+    pub spec: PackageSpec,
+    /// How deep below it: 1 is the root alone (`None`: all of it).
+    pub depth: Option<usize>,
 }
 
 /// `[bans]`
@@ -143,6 +206,11 @@ pub struct BanPolicy {
     pub deny: Vec<Ban>,
     /// Crates whose duplicate versions are accepted.
     pub skip: Vec<PackageSpec>,
+    /// Subtrees whose duplicate versions are accepted.
+    pub skip_tree: Vec<TreeSkip>,
+    /// cargo-deny's `multiple-versions` (`Some(Allow)`: duplicates are
+    /// accepted, and `duplicate-versions` is skipped).
+    pub multiple_versions: Option<PeerLevel>,
     /// Count dev-only duplicates too.
     pub include_dev: bool,
     /// Where it was configured.
@@ -221,7 +289,7 @@ pub fn licenses(v: &toml::Value, strict: bool) -> Result<LicensePolicy, String> 
     let t = v.as_table().ok_or("[licenses] must be a table")?;
     known(
         t,
-        &["allow", "deny", "exceptions", "include-dev"],
+        &["allow", "deny", "exceptions", "clarify", "include-dev"],
         "licenses",
         strict,
     )?;
@@ -245,6 +313,24 @@ pub fn licenses(v: &toml::Value, strict: bool) -> Result<LicensePolicy, String> 
             .transpose()?
             .unwrap_or_default();
         p.exceptions.push((spec, allow));
+    }
+    for c in list(t, "clarify", "licenses.clarify")? {
+        let spec = spec_of(c, "licenses.clarify")?;
+        let expression = c
+            .get("expression")
+            .and_then(|e| e.as_str())
+            .ok_or("licenses.clarify: an entry needs `expression = \"SPDX expression\"`")?;
+        spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX).map_err(|e| {
+            format!(
+                "licenses.clarify: `{expression}` is not an SPDX expression: {}",
+                e.reason
+            )
+        })?;
+        p.clarify.push(Clarification {
+            spec,
+            expression: expression.to_string(),
+            pins_files: c.get("license-files").is_some(),
+        });
     }
     p.include_dev = t
         .get("include-dev")
@@ -280,6 +366,12 @@ pub fn sources(v: &toml::Value, strict: bool) -> Result<SourcePolicy, String> {
     if let Some(r) = t.get("allow-registry") {
         p.allow_registry = strings(r, "sources.allow-registry")?;
     }
+    if let Some(l) = t.get("unknown-registry") {
+        p.unknown_registry = Some(PeerLevel::parse(l, "sources.unknown-registry")?);
+    }
+    if let Some(l) = t.get("unknown-git") {
+        p.unknown_git = Some(PeerLevel::parse(l, "sources.unknown-git")?);
+    }
     // cargo-deny's `[sources.allow-org] github = ["org"]`.
     if let Some(orgs) = t.get("allow-org").and_then(|o| o.as_table()) {
         for (host, list) in orgs {
@@ -300,20 +392,57 @@ pub fn sources(v: &toml::Value, strict: bool) -> Result<SourcePolicy, String> {
 /// Parses `[bans]`.
 pub fn bans(v: &toml::Value, strict: bool) -> Result<BanPolicy, String> {
     let t = v.as_table().ok_or("[bans] must be a table")?;
-    known(t, &["deny", "skip", "include-dev"], "bans", strict)?;
+    known(
+        t,
+        &["deny", "skip", "skip-tree", "include-dev"],
+        "bans",
+        strict,
+    )?;
     let mut p = BanPolicy::default();
     for d in list(t, "deny", "bans.deny")? {
         let spec = spec_of(d, "bans.deny")?;
         let reason = d.get("reason").and_then(|r| r.as_str()).map(str::to_string);
-        p.deny.push(Ban { spec, reason });
+        let wrappers = d
+            .get("wrappers")
+            .map(|w| strings(w, "bans.deny.wrappers"))
+            .transpose()?
+            .unwrap_or_default();
+        let use_instead = d
+            .get("use-instead")
+            .and_then(|u| u.as_str())
+            .map(str::to_string);
+        p.deny.push(Ban {
+            spec,
+            reason,
+            wrappers,
+            use_instead,
+        });
     }
     for s in list(t, "skip", "bans.skip")? {
         p.skip.push(spec_of(s, "bans.skip")?);
     }
-    p.include_dev = t
-        .get("include-dev")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    for s in list(t, "skip-tree", "bans.skip-tree")? {
+        let depth = match s.get("depth") {
+            None => None,
+            Some(d) => Some(
+                d.as_integer()
+                    .and_then(|d| usize::try_from(d).ok())
+                    .filter(|d| *d > 0)
+                    .ok_or("bans.skip-tree: `depth` must be a positive integer")?,
+            ),
+        };
+        p.skip_tree.push(TreeSkip {
+            spec: spec_of(s, "bans.skip-tree")?,
+            depth,
+        });
+    }
+    if let Some(l) = t.get("multiple-versions") {
+        p.multiple_versions = Some(PeerLevel::parse(l, "bans.multiple-versions")?);
+    }
+    // cargo-deny spells it `multiple-versions-include-dev`.
+    p.include_dev = ["include-dev", "multiple-versions-include-dev"]
+        .iter()
+        .any(|k| t.get(*k).and_then(|v| v.as_bool()).unwrap_or(false));
     Ok(p)
 }
 
@@ -332,7 +461,7 @@ pub struct DenyProblem {
 /// (`allow-git`, `allow-registry`, `allow-org`). Entries it cannot read are
 /// returned, not fatal (the file belongs to another tool): the checks of
 /// those sections then report `error` (see `Config::policy_unreadable`).
-pub fn from_deny_toml(text: &str) -> (Policy, Vec<DenyProblem>) {
+pub fn from_deny_toml(name: &str, text: &str) -> (Policy, Vec<DenyProblem>) {
     let mut policy = Policy::default();
     let mut problems = Vec::new();
     let table: toml::Table = match text.parse() {
@@ -344,19 +473,19 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<DenyProblem>) {
                 .unwrap_or_default();
             problems.push(DenyProblem {
                 section: None,
-                message: format!("deny.toml{line} is not valid TOML ({})", e.message().trim()),
+                message: format!("{name}{line} is not valid TOML ({})", e.message().trim()),
             });
             return (policy, problems);
         }
     };
     let problem = |section: &'static str, e: String| DenyProblem {
         section: Some(section),
-        message: format!("deny.toml [{section}]: {e}"),
+        message: format!("{name} [{section}]: {e}"),
     };
     if let Some(v) = table.get("licenses") {
         match licenses(v, false) {
             Ok(mut p) => {
-                p.source = Some("deny.toml".into());
+                p.source = Some(name.into());
                 p.deny.clear();
                 policy.licenses = p;
             }
@@ -366,7 +495,7 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<DenyProblem>) {
     if let Some(v) = table.get("sources") {
         match sources(v, false) {
             Ok(mut p) => {
-                p.source = Some("deny.toml".into());
+                p.source = Some(name.into());
                 policy.sources = p;
             }
             Err(e) => problems.push(problem("sources", e)),
@@ -375,7 +504,7 @@ pub fn from_deny_toml(text: &str) -> (Policy, Vec<DenyProblem>) {
     if let Some(v) = table.get("bans") {
         match bans(v, false) {
             Ok(mut p) => {
-                p.source = Some("deny.toml".into());
+                p.source = Some(name.into());
                 policy.bans = p;
             }
             Err(e) => problems.push(problem("bans", e)),
@@ -452,6 +581,20 @@ impl<'p> LicenseMatcher<'p> {
         name: &str,
         version: &Version,
     ) -> LicenseVerdict {
+        // A clarification replaces what the crate declares (cargo-deny's
+        // `clarify`, for crates whose `license` is missing or incomplete);
+        // one pinned to file hashes only where the crate declares none.
+        let declared = license
+            .map(str::trim)
+            .filter(|l| spdx::Expression::parse_mode(l, spdx::ParseMode::LAX).is_ok());
+        let clarified = self
+            .policy
+            .clarify
+            .iter()
+            .filter(|c| !c.pins_files || declared.is_none())
+            .find(|c| c.spec.matches(name, version))
+            .map(|c| c.expression.as_str());
+        let license = clarified.or(license);
         let Some(text) = license.map(str::trim).filter(|l| !l.is_empty()) else {
             return match license_file {
                 Some(f) => LicenseVerdict::FileOnly(f.to_string()),
@@ -648,11 +791,11 @@ allow-git = ["https://github.com/acme/fork"]
 [sources.allow-org]
 github = ["acme"]
 "#;
-        let (p, problems) = from_deny_toml(text);
+        let (p, problems) = from_deny_toml("deny.toml", text);
         assert!(problems.is_empty(), "{problems:?}");
-        let (_, problems) = from_deny_toml("[bans]\ndeny = 5\n");
+        let (_, problems) = from_deny_toml("deny.toml", "[bans]\ndeny = 5\n");
         assert_eq!(problems[0].section, Some("bans"));
-        let (_, problems) = from_deny_toml("[licenses]\nallow = []\n\n[licenses]\n");
+        let (_, problems) = from_deny_toml("deny.toml", "[licenses]\nallow = []\n\n[licenses]\n");
         assert_eq!(problems[0].section, None);
         assert!(
             problems[0].message.starts_with("deny.toml:4 "),
