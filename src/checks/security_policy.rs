@@ -21,6 +21,15 @@ const LOCATIONS: &[&str] = &[".github", "", "docs"];
 
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"));
+/// An address spelled against scrapers: `name [at] host [dot] com`,
+/// `name(at)host.org`, `name {at} host {dot} io`.
+static OBFUSCATED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b[a-z0-9._%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[a-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]+)+",
+    )
+});
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\s*[\[({<]\s*(at|dot)\s*[\])}>]\s*"));
 static URL: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bhttps?://[^\s)>\]]+"));
 /// Ways of saying "use GitHub's private vulnerability reporting".
 static GITHUB_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -54,6 +63,20 @@ pub fn contacts(text: &str) -> Vec<Contact> {
             out.push(Contact {
                 line: line_no,
                 value: m.as_str().to_string(),
+            });
+        }
+        for m in OBFUSCATED_EMAIL.find_iter(line) {
+            // Quoted as the address it spells, so the note is readable.
+            let value = BRACKETED.replace_all(m.as_str(), |c: &regex::Captures<'_>| {
+                if c[1].eq_ignore_ascii_case("at") {
+                    "@"
+                } else {
+                    "."
+                }
+            });
+            out.push(Contact {
+                line: line_no,
+                value: value.trim().to_string(),
             });
         }
         if let Some(m) = GITHUB_PRIVATE.find(line) {
@@ -169,7 +192,8 @@ impl Check for SecurityPolicy {
         r#"## What it checks
 A `SECURITY.md` in `.github/`, the repository root or `docs/` (GitHub's
 order; the first found is the one GitHub shows) that gives a private way to
-report a vulnerability: an email address, a URL (a form, a bug-bounty page),
+report a vulnerability: an email address (also spelled against scrapers,
+`name [at] host [dot] com`), a URL (a form, a bug-bounty page),
 or GitHub private vulnerability reporting
 (`https://github.com/OWNER/REPO/security/advisories/new`). Placeholder
 contacts (`security@example.com`, `TODO`) do not count.
@@ -470,6 +494,16 @@ mod tests {
                 .message
                 .contains("nor an organisation-wide one")
         );
+    }
+
+    #[test]
+    fn an_address_spelled_against_scrapers_is_a_contact() {
+        let c = contacts(
+            "## Reporting\n\nE-mail your findings to scott_s829 [at] 163 [dot] com.\nOr ops(at)acme.io\n",
+        );
+        let values: Vec<&str> = c.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, vec!["scott_s829@163.com", "ops@acme.io"]);
+        assert!(contacts("We look at [the docs] and dot the i's.\n").is_empty());
     }
 
     #[test]
