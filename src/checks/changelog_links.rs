@@ -48,13 +48,15 @@ inline links in version headings — on GitHub, GitLab (`/-/compare/…`,
   note: versions older than every version linked to this repository (or
   than the newest release linked nowhere else), and links older than the
   crate's version whose tags this repository never had; a tag that does not exist in git; a link for `[1.2.0]` that ends at
-  another version's tag; an `[Unreleased]` link that does not start at the
-  latest released version; versions out of order (newest first; a patch
+  another version's tag; an `[Unreleased]` link that starts at another
+  version than the latest release, or ends at a version; versions out of order (newest first; a patch
   release of an older line listed by date, a backport, is accepted, and
   pre-releases are not ordered) or listed twice;
 - **warnings**: a version heading with no link while the others have one,
   or a bracketed `[1.2.0]` heading with no definition; a version definition
-  no heading uses; an `[Unreleased]` section below a released version.
+  no heading uses; an `[Unreleased]` section below a released version; an
+  `[Unreleased]` link whose base names no version (a branch or a moving
+  tag such as `shipped`).
 
 Headings marked as not released (`Unreleased`, `TBD`, `ReleaseDate`) need
 no tag. Before the first release an `[Unreleased]` link to the branch
